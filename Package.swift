@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// What every thin executable links: the engine, the rule front ends, ingest, and flag parsing.
+let executableDependencies: [Target.Dependency] = [
+    "KaijuCore", "KaijuEPL", "KaijuIngest",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+]
+
+let package = Package(
+    name: "kaiju",
+    products: [
+        .library(name: "KaijuCore", targets: ["KaijuCore"]),
+        .library(name: "KaijuEPL", targets: ["KaijuEPL"]),
+        .library(name: "KaijuIngest", targets: ["KaijuIngest"]),
+        .executable(name: "kaiju-metrics", targets: ["kaiju-metrics"]),
+        .executable(name: "kaiju-logs", targets: ["kaiju-logs"]),
+        .executable(name: "kaiju-traces", targets: ["kaiju-traces"]),
+        .executable(name: "kaiju-hl", targets: ["kaiju-hl"]),
+        .executable(name: "kaiju-demo", targets: ["kaiju-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - Targets
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "KaijuCore",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "KaijuEPL", dependencies: ["KaijuCore"]),
+        .target(name: "KaijuIngest", dependencies: ["KaijuCore", "CZlib"]),
+        .executableTarget(name: "kaiju-metrics", dependencies: executableDependencies),
+        .executableTarget(name: "kaiju-logs", dependencies: executableDependencies),
+        .executableTarget(name: "kaiju-traces", dependencies: executableDependencies),
+        .executableTarget(name: "kaiju-hl", dependencies: executableDependencies),
+
+        // MARK: - Examples
+        .target(name: "KaijuExampleRules", dependencies: ["KaijuCore", "KaijuEPL"], path: "Examples/rules"),
+        .executableTarget(
+            name: "kaiju-demo",
+            dependencies: ["KaijuExampleRules"] + executableDependencies,
+            path: "Examples/demo",
+            exclude: ["sample.ndjson", "README.md", "make-sample.py"]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
+        .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuExampleRules"]),
+        .testTarget(name: "KaijuIngestTests", dependencies: ["KaijuCore", "KaijuIngest"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

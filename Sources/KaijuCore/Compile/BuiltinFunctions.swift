@@ -1,0 +1,101 @@
+/// The single-row functions statements can call, by lower-cased name.
+///
+/// Methods written on a value (`s.contains('x')`, `x.toString()`) reach here with the receiver as the first argument.
+enum BuiltinFunction: Sendable {
+    case unary(@Sendable (Value) -> Value)
+    case binary(@Sendable (Value, Value) -> Value)
+    case ternary(@Sendable (Value, Value, Value) -> Value)
+    case variadic(minArity: Int, @Sendable ([Value]) -> Value)
+
+    var arity: ClosedRange<Int> {
+        switch self {
+        case .unary: return 1...1
+        case .binary: return 2...2
+        case .ternary: return 3...3
+        case .variadic(let min, _): return min...Int.max
+        }
+    }
+
+    static func named(_ name: String) -> BuiltinFunction? { table[name.lowercased()] }
+
+    static let names: [String] = table.keys.sorted()
+
+    private static func string(_ f: @escaping @Sendable (String, String) -> Bool) -> BuiltinFunction {
+        .binary { a, b in
+            guard case .string(let s) = a, case .string(let t) = b else { return .null }
+            return .bool(f(s, t))
+        }
+    }
+
+    private static func math(_ f: @escaping @Sendable (Double) -> Double) -> BuiltinFunction {
+        .unary { v in v.doubleValue.map { .double(f($0)) } ?? .null }
+    }
+
+    private static let table: [String: BuiltinFunction] = [
+        "contains": .binary { a, b in
+            switch (a, b) {
+            case (.string(let s), .string(let t)): return .bool(s.contains(t))
+            case (.array(let items), _): return .bool(items.contains(b))
+            case (.object(let m), .string(let k)): return .bool(m[k] != nil)
+            default: return .null
+            }
+        },
+        "startswith": string { $0.hasPrefix($1) },
+        "endswith": string { $0.hasSuffix($1) },
+        "containskey": .binary { a, b in
+            guard case .object(let m) = a, case .string(let k) = b else { return .null }
+            return .bool(m[k] != nil)
+        },
+        "tolowercase": .unary { v in v.stringValue.map { .string($0.lowercased()) } ?? .null },
+        "touppercase": .unary { v in v.stringValue.map { .string($0.uppercased()) } ?? .null },
+        "lower": .unary { v in v.stringValue.map { .string($0.lowercased()) } ?? .null },
+        "upper": .unary { v in v.stringValue.map { .string($0.uppercased()) } ?? .null },
+        "trim": .unary { v in
+            guard case .string(let s) = v else { return .null }
+            return .string(String(s.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()))
+        },
+        "length": .unary { v in
+            switch v {
+            case .string(let s): return .int(Int64(s.count))
+            case .array(let a): return .int(Int64(a.count))
+            case .object(let m): return .int(Int64(m.count))
+            default: return .null
+            }
+        },
+        "tostring": .unary { v in v.isNull ? .null : .string(v.displayString) },
+        "substring": .variadic(minArity: 2) { args in
+            guard case .string(let s) = args[0], let from = args[1].intValue else { return .null }
+            let chars = Array(s)
+            let to = args.count > 2 ? (args[2].intValue ?? Int64(chars.count)) : Int64(chars.count)
+            guard from >= 0, from <= to, to <= Int64(chars.count) else { return .null }
+            return .string(String(chars[Int(from)..<Int(to)]))
+        },
+        "coalesce": .variadic(minArity: 1) { args in args.first { !$0.isNull } ?? .null },
+        "abs": .unary { v in
+            switch v {
+            case .int(let i): return .int(i == .min ? i : Swift.abs(i))
+            case .double(let d): return .double(Swift.abs(d))
+            default: return .null
+            }
+        },
+        "sqrt": math { $0.squareRoot() },
+        "floor": math { $0.rounded(.down) },
+        "ceil": math { $0.rounded(.up) },
+        "round": .unary { v in
+            switch v {
+            case .int: return v
+            case .double(let d): return d.isFinite ? .int(Int64(d.rounded(.toNearestOrAwayFromZero))) : .null
+            default: return .null
+            }
+        },
+        "pow": .binary { a, b in
+            guard let x = a.doubleValue, let y = b.doubleValue else { return .null }
+            var r = 1.0
+            if y == y.rounded(), Swift.abs(y) < 64 {
+                for _ in 0..<Int(Swift.abs(y)) { r *= x }
+                return .double(y < 0 ? 1 / r : r)
+            }
+            return .double(Double.nan)
+        },
+    ]
+}

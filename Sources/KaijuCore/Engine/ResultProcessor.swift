@@ -1,0 +1,192 @@
+/// Turns what entered and left a statement's window into output rows, with Esper's four shapes:
+/// - no aggregates, no `group by`: one row per entering event;
+/// - only aggregates, no `group by`: one row per update, also when events only leave;
+/// - aggregates and plain properties, no `group by`: one row per entering event, with current aggregates;
+/// - `group by`: one row per group touched by the update, in the order first touched.
+final class ResultProcessor {
+    enum Shape {
+        case plain, rowForAll, rowPerEvent, rowPerGroup
+    }
+
+    /// A row with the key of the group it belongs to (`.null` when ungrouped), for output rate limiting.
+    struct KeyedRow {
+        let key: Value
+        let row: Row
+    }
+
+    let shape: Shape
+    let context: EvalContext
+    let whereClause: CompiledExpr?
+    let groupBy: [CompiledExpr]
+    let having: CompiledExpr?
+    let aggregates: [(kind: AggregateKind, argument: ExprNode?)]
+    let aggregateArguments: [CompiledExpr?]
+    let projection: Projection
+    /// Whether groups are dropped when their last event leaves (statements with windows).
+    let retiresEmptyGroups: Bool
+    let maxGroups: Int
+
+    private var groups: [Value: GroupState] = [:]
+    private var single: GroupState?
+    private var update: Int64 = 0
+    private var touched: [GroupState] = []
+    /// Events not aggregated because ``maxGroups`` was reached.
+    private(set) var groupOverflows = 0
+
+    init(
+        shape: Shape, context: EvalContext, whereClause: CompiledExpr?, groupBy: [CompiledExpr], having: CompiledExpr?,
+        aggregates: [(kind: AggregateKind, argument: ExprNode?)], aggregateArguments: [CompiledExpr?],
+        projection: Projection, retiresEmptyGroups: Bool, maxGroups: Int
+    ) {
+        self.shape = shape
+        self.context = context
+        self.whereClause = whereClause
+        self.groupBy = groupBy
+        self.having = having
+        self.aggregates = aggregates
+        self.aggregateArguments = aggregateArguments
+        self.projection = projection
+        self.retiresEmptyGroups = retiresEmptyGroups
+        self.maxGroups = maxGroups
+        if shape == .rowForAll || shape == .rowPerEvent { self.single = GroupState(key: .null, aggregates: aggregates) }
+    }
+
+    /// Number of live groups.
+    var groupCount: Int { self.groups.count }
+
+    private func passes(_ e: WindowEntry) -> Bool {
+        guard let w = self.whereClause else { return true }
+        self.context.event = e.event
+        return w(self.context).isTrue
+    }
+
+    private func apply(_ g: GroupState, _ e: WindowEntry, entering: Bool) {
+        self.context.event = e.event
+        for (i, agg) in g.aggregators.enumerated() {
+            let v = self.aggregateArguments[i].map { $0(self.context) } ?? .bool(true)
+            if entering { agg.enter(v, seq: e.seq) } else { agg.leave(v, seq: e.seq) }
+        }
+        g.eventCount += entering ? 1 : -1
+    }
+
+    private func groupKey() -> Value {
+        if self.groupBy.count == 1 { return self.groupBy[0](self.context) }
+        return .array(self.groupBy.map { $0(self.context) })
+    }
+
+    private func row(for event: EngineEvent, group: GroupState?) -> Row? {
+        self.context.event = event
+        self.context.group = group
+        if let h = self.having, !h(self.context).isTrue { return nil }
+        return self.projection.row(self.context)
+    }
+
+    /// Processes one update: `new` entered, `old` left. Appends the rows produced to `out`.
+    func process(new: [WindowEntry], old: [WindowEntry], into out: inout [KeyedRow]) {
+        switch self.shape {
+        case .plain:
+            for e in new where self.passes(e) {
+                if let r = self.row(for: e.event, group: nil) { out.append(KeyedRow(key: .null, row: r)) }
+            }
+        case .rowForAll, .rowPerEvent:
+            let g = self.single!
+            var changed = false
+            var entered: [WindowEntry] = []
+            for e in new where self.passes(e) {
+                self.apply(g, e, entering: true)
+                entered.append(e)
+                changed = true
+            }
+            var lastLeft: EngineEvent?
+            for e in old where self.passes(e) {
+                self.apply(g, e, entering: false)
+                lastLeft = e.event
+                changed = true
+            }
+            if self.shape == .rowForAll {
+                guard changed, let rep = entered.last?.event ?? lastLeft else { return }
+                if let r = self.row(for: rep, group: g) { out.append(KeyedRow(key: .null, row: r)) }
+            } else {
+                for e in entered {
+                    if let r = self.row(for: e.event, group: g) { out.append(KeyedRow(key: .null, row: r)) }
+                }
+            }
+        case .rowPerGroup:
+            self.update += 1
+            self.touched.removeAll(keepingCapacity: true)
+            for e in new where self.passes(e) { self.route(e, entering: true) }
+            for e in old where self.passes(e) { self.route(e, entering: false) }
+            for g in self.touched {
+                if let rep = g.representative, let r = self.row(for: rep, group: g) {
+                    out.append(KeyedRow(key: g.key, row: r))
+                }
+                if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups[g.key] = nil }
+            }
+            self.context.group = nil
+        }
+    }
+
+    private func route(_ e: WindowEntry, entering: Bool) {
+        self.context.event = e.event
+        let key = self.groupKey()
+        let g: GroupState
+        if let existing = self.groups[key] {
+            g = existing
+        } else {
+            guard entering else { return }  // it entered while the group table was full
+            guard self.groups.count < self.maxGroups else {
+                self.groupOverflows += 1
+                return
+            }
+            g = GroupState(key: key, aggregates: self.aggregates)
+            self.groups[key] = g
+        }
+        self.apply(g, e, entering: entering)
+        if g.touchedIn != self.update {
+            g.touchedIn = self.update
+            self.touched.append(g)
+            g.representative = e.event
+        } else if entering || g.representative == nil {
+            g.representative = e.event
+        }
+    }
+}
+
+/// Builds a row from the select list.
+struct Projection {
+    enum Item {
+        case wildcard
+        case expression(CompiledExpr)
+    }
+
+    let items: [Item]
+    let names: [String]
+    let isWildcardOnly: Bool
+
+    func row(_ ctx: EvalContext) -> Row {
+        if self.isWildcardOnly {
+            let props = ctx.event.properties
+            return Row(columns: props.map(\.0), values: props.map(\.1))
+        }
+        var columns: [String] = []
+        var values: [Value] = []
+        values.reserveCapacity(self.items.count)
+        var nameIndex = 0
+        var hasWildcard = false
+        for item in self.items {
+            switch item {
+            case .wildcard:
+                hasWildcard = true
+                for (n, v) in ctx.event.properties {
+                    columns.append(n)
+                    values.append(v)
+                }
+            case .expression(let f):
+                columns.append(self.names[nameIndex])
+                values.append(f(ctx))
+                nameIndex += 1
+            }
+        }
+        return Row(columns: hasWildcard ? columns : self.names, values: values)
+    }
+}

@@ -1,0 +1,36 @@
+/// The bounds a runtime enforces, so no statement grows without limit.
+public struct RuntimeLimits: Sendable, Hashable {
+    /// Most events one statement's window may hold; the oldest is pushed out (and counted) beyond it.
+    public var maxWindowEvents: Int
+    /// Most groups one statement may keep; events of further groups are not aggregated (and counted).
+    public var maxGroups: Int
+    /// Most events `insert into` may route while handling one input event (guards against insert loops).
+    public var maxRoutedPerEvent: Int
+
+    public init(maxWindowEvents: Int = 1_000_000, maxGroups: Int = 1_000_000, maxRoutedPerEvent: Int = 100_000) {
+        self.maxWindowEvents = maxWindowEvents
+        self.maxGroups = maxGroups
+        self.maxRoutedPerEvent = maxRoutedPerEvent
+    }
+}
+
+/// Counters a runtime keeps (exported by the servers as metrics).
+public struct RuntimeStats: Sendable, Hashable {
+    /// Events received, by type name (inserted events included).
+    public var eventsIn: [String: Int] = [:]
+    /// Rows `insert into` could not turn into an event.
+    public var insertFailures = 0
+    /// Routed events dropped by ``RuntimeLimits/maxRoutedPerEvent``.
+    public var routedDropped = 0
+}
+
+/// Per-statement figures.
+public struct StatementInfo: Sendable, Hashable {
+    public let name: String
+    public let plan: StatementPlan
+    public let eventsIn: Int
+    public let rowsOut: Int
+    public let windowEvictions: Int
+    public let groupOverflows: Int
+    public let groups: Int
+}

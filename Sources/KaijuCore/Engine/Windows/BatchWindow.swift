@@ -1,0 +1,65 @@
+/// A tumbling window: `#time_batch(d)` or `#length_batch(n)`. When a batch closes it is posted as the
+/// insert stream, and the previous batch as the remove stream.
+final class BatchWindow {
+    enum Kind {
+        case time(Int64)
+        case length(Int)
+    }
+
+    let kind: Kind
+    let limit: Int
+    private(set) var current: [WindowEntry] = []
+    private(set) var previous: [WindowEntry] = []
+    /// The time the first batch started; later batches align to it.
+    private(set) var reference: Int64?
+    /// When the running batch closes (time batches).
+    private(set) var closesAt: Int64?
+    /// Entries refused because the batch was full.
+    private(set) var dropped = 0
+
+    init(kind: Kind, limit: Int) {
+        self.kind = kind
+        self.limit = limit
+    }
+
+    /// Adds an entry; returns a closed batch when a length batch fills.
+    func insert(_ e: WindowEntry, now: Int64) -> (new: [WindowEntry], old: [WindowEntry])? {
+        guard self.current.count < self.limit else {
+            self.dropped += 1
+            return nil
+        }
+        self.current.append(e)
+        switch self.kind {
+        case .length(let n):
+            return self.current.count >= n ? self.close() : nil
+        case .time(let d):
+            if self.closesAt == nil {
+                let ref = self.reference ?? now
+                self.reference = ref
+                let elapsed = now - ref
+                self.closesAt = ref + (elapsed / d + 1) * d
+            }
+            return nil
+        }
+    }
+
+    /// Closes the running time batch at its due time; `nil` when there is nothing to post.
+    func closeDue(now: Int64) -> (new: [WindowEntry], old: [WindowEntry])? {
+        guard case .time(let d) = self.kind, let due = self.closesAt, due <= now else { return nil }
+        let posted = self.current.isEmpty && self.previous.isEmpty ? nil : self.close()
+        // Keep ticking while the batch just posted holds events, so it is posted as removed next time.
+        self.closesAt = self.previous.isEmpty ? nil : due + d
+        return posted
+    }
+
+    private func close() -> (new: [WindowEntry], old: [WindowEntry]) {
+        let out = (self.current, self.previous)
+        for e in self.previous { e.alive = false }
+        self.previous = self.current
+        self.current = []
+        return out
+    }
+
+    /// Events currently held (the running batch).
+    var contents: [WindowEntry] { self.current }
+}

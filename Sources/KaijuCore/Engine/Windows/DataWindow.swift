@@ -1,0 +1,132 @@
+import DequeModule
+
+/// A retaining window over a statement's stream: keeps entries in arrival order and reports those it removes.
+///
+/// Entries removed by another window of the same intersection are ``forget(_:)``-ed: counted out at
+/// once and dropped lazily when they reach the front, so removal stays O(1).
+class DataWindow {
+    /// Entries in arrival order, possibly including dead ones.
+    var entries: Deque<WindowEntry> = []
+    /// Live entries.
+    private(set) var liveCount = 0
+
+    /// Adds an entry; appends what the window pushes out to `removed`.
+    func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
+        self.entries.append(e)
+        self.liveCount += 1
+    }
+
+    /// Another window removed `e`.
+    func forget(_ e: WindowEntry) { self.liveCount -= 1 }
+
+    /// Removes what is due at engine time `now`.
+    func expire(now: Int64, removed: inout [WindowEntry]) {}
+
+    /// When ``expire(now:removed:)`` next has work, if ever.
+    var nextExpiry: Int64? { nil }
+
+    /// Removes and returns the oldest live entry.
+    func popOldest() -> WindowEntry? {
+        while let first = self.entries.popFirst() {
+            if first.alive {
+                self.liveCount -= 1
+                return first
+            }
+        }
+        return nil
+    }
+
+    /// Drops dead entries at the front.
+    func trimDead() {
+        while let first = self.entries.first, !first.alive { self.entries.removeFirst() }
+    }
+
+    /// The live entries, oldest first.
+    var live: [WindowEntry] { self.entries.filter(\.alive) }
+
+    static func make(_ spec: WindowSpec, keys: [CompiledExpr], context: EvalContext) -> DataWindow {
+        switch spec {
+        case .time(let p): return TimeWindow(period: p.milliseconds)
+        case .length(let n): return LengthWindow(size: n)
+        case .lastEvent: return LengthWindow(size: 1)
+        case .unique: return UniqueWindow(keys: keys, context: context)
+        case .keepAll, .timeBatch, .lengthBatch: return DataWindow()
+        }
+    }
+}
+
+/// `#time(d)`: an entry that entered at t leaves when engine time reaches t + d.
+final class TimeWindow: DataWindow {
+    let period: Int64
+    init(period: Int64) { self.period = period }
+
+    override func expire(now: Int64, removed: inout [WindowEntry]) {
+        while let first = self.entries.first {
+            if !first.alive {
+                self.entries.removeFirst()
+            } else if first.enteredAt + self.period <= now {
+                removed.append(self.popOldest()!)
+            } else {
+                return
+            }
+        }
+    }
+
+    override var nextExpiry: Int64? {
+        self.trimDead()
+        return self.entries.first.map { $0.enteredAt + self.period }
+    }
+}
+
+/// `#length(n)` and `#lastevent`: the last n entries.
+final class LengthWindow: DataWindow {
+    let size: Int
+    init(size: Int) { self.size = size }
+
+    override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
+        super.insert(e, removed: &removed)
+        while self.liveCount > self.size, let old = self.popOldest() { removed.append(old) }
+    }
+}
+
+/// `#unique(keys)`: the latest entry per distinct key.
+final class UniqueWindow: DataWindow {
+    let keys: [CompiledExpr]
+    let context: EvalContext
+    var latest: [Value: WindowEntry] = [:]
+
+    init(keys: [CompiledExpr], context: EvalContext) {
+        self.keys = keys
+        self.context = context
+    }
+
+    private func key(_ e: WindowEntry) -> Value {
+        let saved = self.context.event
+        self.context.event = e.event
+        defer { self.context.event = saved }
+        if self.keys.count == 1 { return self.keys[0](self.context) }
+        return .array(self.keys.map { $0(self.context) })
+    }
+
+    override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
+        super.insert(e, removed: &removed)
+        let k = self.key(e)
+        if let previous = self.latest.updateValue(e, forKey: k), previous.alive {
+            self.forget(previous)
+            removed.append(previous)
+        }
+    }
+
+    override func forget(_ e: WindowEntry) {
+        super.forget(e)
+        let k = self.key(e)
+        if self.latest[k] === e { self.latest[k] = nil }
+    }
+
+    override func popOldest() -> WindowEntry? {
+        guard let e = super.popOldest() else { return nil }
+        let k = self.key(e)
+        if self.latest[k] === e { self.latest[k] = nil }
+        return e
+    }
+}

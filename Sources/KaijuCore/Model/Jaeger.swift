@@ -1,0 +1,136 @@
+/// The Jaeger Thrift model (`jaeger.thrift`), as value types.
+///
+/// A `Batch` is one process's spans; the engine sees it as a `Batch` event and one `Span` event per span.
+
+/// The type of a ``Tag``'s value.
+public enum TagType: String, Sendable, Hashable, CaseIterable {
+    case string = "STRING", double = "DOUBLE", bool = "BOOL", long = "LONG", binary = "BINARY"
+}
+
+/// A typed key/value annotation on a span, log or process.
+public struct Tag: Sendable, Hashable {
+    public var key: String
+    public var vType: TagType
+    public var vStr: String?
+    public var vDouble: Double?
+    public var vBool: Bool?
+    public var vLong: Int64?
+    public var vBinary: [UInt8]?
+
+    public init(
+        key: String, vType: TagType, vStr: String? = nil, vDouble: Double? = nil, vBool: Bool? = nil,
+        vLong: Int64? = nil, vBinary: [UInt8]? = nil
+    ) {
+        self.key = key
+        self.vType = vType
+        self.vStr = vStr
+        self.vDouble = vDouble
+        self.vBool = vBool
+        self.vLong = vLong
+        self.vBinary = vBinary
+    }
+
+    /// A string tag.
+    public static func string(_ key: String, _ value: String) -> Tag { Tag(key: key, vType: .string, vStr: value) }
+    /// A long tag.
+    public static func long(_ key: String, _ value: Int64) -> Tag { Tag(key: key, vType: .long, vLong: value) }
+    /// A double tag.
+    public static func double(_ key: String, _ value: Double) -> Tag { Tag(key: key, vType: .double, vDouble: value) }
+    /// A bool tag.
+    public static func bool(_ key: String, _ value: Bool) -> Tag { Tag(key: key, vType: .bool, vBool: value) }
+
+    /// The tag's value, whatever its type.
+    public var value: Value {
+        switch self.vType {
+        case .string: return self.vStr.map(Value.string) ?? .null
+        case .double: return self.vDouble.map(Value.double) ?? .null
+        case .bool: return self.vBool.map(Value.bool) ?? .null
+        case .long: return self.vLong.map(Value.int) ?? .null
+        case .binary: return self.vBinary.map { .array($0.map { .int(Int64($0)) }) } ?? .null
+        }
+    }
+}
+
+/// A timestamped set of fields attached to a span.
+public struct SpanLog: Sendable, Hashable {
+    /// Microseconds since the epoch.
+    public var timestamp: Int64
+    public var fields: [Tag]
+    public init(timestamp: Int64, fields: [Tag]) {
+        self.timestamp = timestamp
+        self.fields = fields
+    }
+}
+
+/// A causal link from one span to another.
+public struct SpanRef: Sendable, Hashable {
+    /// `CHILD_OF` or `FOLLOWS_FROM`.
+    public enum Kind: String, Sendable, Hashable {
+        case childOf = "CHILD_OF", followsFrom = "FOLLOWS_FROM"
+    }
+    public var refType: Kind
+    public var traceIdLow: Int64
+    public var traceIdHigh: Int64
+    public var spanId: Int64
+    public init(refType: Kind, traceIdLow: Int64, traceIdHigh: Int64, spanId: Int64) {
+        self.refType = refType
+        self.traceIdLow = traceIdLow
+        self.traceIdHigh = traceIdHigh
+        self.spanId = spanId
+    }
+}
+
+/// One timed operation of a trace.
+public struct Span: Sendable, Hashable {
+    public var traceIdLow: Int64
+    public var traceIdHigh: Int64
+    public var spanId: Int64
+    public var parentSpanId: Int64
+    public var operationName: String
+    public var references: [SpanRef]
+    public var flags: Int32
+    /// Microseconds since the epoch.
+    public var startTime: Int64
+    /// Microseconds.
+    public var duration: Int64
+    public var tags: [Tag]
+    public var logs: [SpanLog]
+
+    public init(
+        traceIdLow: Int64, traceIdHigh: Int64 = 0, spanId: Int64, parentSpanId: Int64 = 0, operationName: String,
+        references: [SpanRef] = [], flags: Int32 = 1, startTime: Int64, duration: Int64, tags: [Tag] = [],
+        logs: [SpanLog] = []
+    ) {
+        self.traceIdLow = traceIdLow
+        self.traceIdHigh = traceIdHigh
+        self.spanId = spanId
+        self.parentSpanId = parentSpanId
+        self.operationName = operationName
+        self.references = references
+        self.flags = flags
+        self.startTime = startTime
+        self.duration = duration
+        self.tags = tags
+        self.logs = logs
+    }
+}
+
+/// The service that emitted a batch of spans.
+public struct Process: Sendable, Hashable {
+    public var serviceName: String
+    public var tags: [Tag]
+    public init(serviceName: String, tags: [Tag] = []) {
+        self.serviceName = serviceName
+        self.tags = tags
+    }
+}
+
+/// One process's spans, as a Jaeger client or agent sends them.
+public struct Batch: Sendable, Hashable {
+    public var process: Process
+    public var spans: [Span]
+    public init(process: Process, spans: [Span]) {
+        self.process = process
+        self.spans = spans
+    }
+}

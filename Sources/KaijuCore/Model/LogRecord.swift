@@ -1,0 +1,49 @@
+/// A log record (the original's `FLog`): the record's JSON flattened into one level of fields.
+///
+/// Nested keys are joined with `.` (`kubernetes.labels.app`), array items become `key[0]`, `key[1]`.
+/// `timestamp` is the ingestion time in ms.
+public struct LogRecord: Sendable, Hashable {
+    /// Ingestion time in milliseconds since the epoch.
+    public var timestamp: Int64
+    /// The flattened fields.
+    public var fields: ValueMap
+
+    public init(timestamp: Int64, fields: ValueMap) {
+        self.timestamp = timestamp
+        self.fields = fields
+    }
+}
+
+extension LogRecord {
+    /// Parses a JSON record and flattens it; `timestamp` is the ingestion time to stamp it with.
+    public init<C: Collection<UInt8>>(json bytes: C, timestamp: Int64) throws(JSONError) {
+        let fields = try JSONScanner.parse(bytes) { (s) throws(JSONError) in try LogRecord.readFlattenedFields(&s) }
+        self.init(timestamp: timestamp, fields: fields)
+    }
+
+    /// Reads a record object at the scanner's position, flattened.
+    public static func readFlattenedFields(_ s: inout JSONScanner) throws(JSONError) -> ValueMap {
+        guard s.peek() == UInt8(ascii: "{") else { throw s.error("a log record must be a JSON object") }
+        var entries: [ValueMap.Entry] = []
+        try s.readFlattened(prefix: "", into: &entries)
+        return ValueMap(entries)
+    }
+
+    /// Flattens an already parsed record.
+    public init(timestamp: Int64, record: ValueMap) {
+        var entries: [ValueMap.Entry] = []
+        for e in record { Self.flatten(e.value, prefix: e.key, into: &entries) }
+        self.init(timestamp: timestamp, fields: ValueMap(entries))
+    }
+
+    private static func flatten(_ value: Value, prefix: String, into entries: inout [ValueMap.Entry]) {
+        switch value {
+        case .object(let m): for e in m { flatten(e.value, prefix: prefix + "." + e.key, into: &entries) }
+        case .array(let a): for (i, v) in a.enumerated() { flatten(v, prefix: prefix + "[\(i)]", into: &entries) }
+        default: entries.append(.init(key: prefix, value: value))
+        }
+    }
+
+    /// The flattened form as a JSON object.
+    public var jsonString: String { Value.object(self.fields).jsonString }
+}

@@ -1,0 +1,116 @@
+/// An expression in a statement plan — what both the EPL text front end and the typed query builder produce.
+///
+/// The compiler turns a tree into a chain of closures once, when the statement is added, so no tree is walked per event.
+public indirect enum ExprNode: Sendable, Hashable {
+    /// A constant.
+    case literal(Value)
+    /// A property path, optionally qualified by a stream alias: `name`, `m1.tags`, `s.process.serviceName`.
+    case property(stream: String?, path: [String])
+    /// A typed Swift accessor from the query builder (a key path read, compiled code).
+    case native(NativeAccessor)
+    /// A keyed lookup into a map: EPL's mapped property `tags('host')`, `payload('k')`.
+    case mapGet(ExprNode, ExprNode)
+    case unary(UnaryOperator, ExprNode)
+    case binary(BinaryOperator, ExprNode, ExprNode)
+    /// A built-in function by name; methods (`s.contains('x')`) pass the receiver as the first argument.
+    case call(String, [ExprNode])
+    /// `new { key = expr, ... }`: builds a map value.
+    case newMap([MapEntry])
+    /// An aggregate function; `argument` is `nil` for `count(*)`.
+    case aggregate(AggregateKind, ExprNode?)
+    /// `current_timestamp()`: engine time in ms.
+    case currentTimestamp
+
+    /// One `key = expr` of a ``newMap(_:)``.
+    public struct MapEntry: Sendable, Hashable {
+        public var key: String
+        public var value: ExprNode
+        public init(_ key: String, _ value: ExprNode) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// Whether the expression contains an aggregate function.
+    public var containsAggregate: Bool {
+        switch self {
+        case .aggregate: return true
+        case .literal, .property, .native, .currentTimestamp: return false
+        case .mapGet(let a, let b), .binary(_, let a, let b): return a.containsAggregate || b.containsAggregate
+        case .unary(_, let a): return a.containsAggregate
+        case .call(_, let args): return args.contains { $0.containsAggregate }
+        case .newMap(let entries): return entries.contains { $0.value.containsAggregate }
+        }
+    }
+}
+
+/// Unary operators.
+public enum UnaryOperator: String, Sendable, Hashable {
+    case not, negate = "-"
+}
+
+/// Binary operators, arithmetic first, then comparison, then logic.
+public enum BinaryOperator: String, Sendable, Hashable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", concat = "||"
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case and, or
+}
+
+/// Aggregate functions, computed incrementally as events enter and leave windows.
+public enum AggregateKind: String, Sendable, Hashable, CaseIterable {
+    case count, sum, avg, min, max, stddev, first, last
+}
+
+/// A typed accessor compiled from Swift code: reads a value out of one stream's event body.
+///
+/// Two accessors are equal when they read the same key path of the same stream, so a `group by`
+/// and a `select` written with the same key path are recognised as the same expression.
+public struct NativeAccessor: @unchecked Sendable, Hashable {
+    // `@unchecked`: `identity` is an immutable key path (never mutated after creation); `read` is `@Sendable`.
+    /// What the accessor reads, for equality (usually a key path).
+    public let identity: AnyKeyPath
+    /// The stream (alias) it reads from; `nil` is the statement's first stream.
+    public let stream: String?
+    /// A readable rendering for column names and errors.
+    public let label: String
+    /// The read itself.
+    public let read: @Sendable (EventBody) -> Value
+
+    public init(identity: AnyKeyPath, stream: String? = nil, label: String, read: @escaping @Sendable (EventBody) -> Value) {
+        self.identity = identity
+        self.stream = stream
+        self.label = label
+        self.read = read
+    }
+
+    public static func == (a: NativeAccessor, b: NativeAccessor) -> Bool {
+        a.identity == b.identity && a.stream == b.stream
+    }
+    public func hash(into h: inout Hasher) {
+        h.combine(self.identity)
+        h.combine(self.stream)
+    }
+}
+
+extension ExprNode: CustomStringConvertible {
+    /// EPL-like text, used as the column name of an unnamed select item.
+    public var description: String {
+        switch self {
+        case .literal(let v):
+            if case .string(let s) = v { return "'\(s)'" }
+            return v.jsonString
+        case .property(let stream, let path): return ((stream.map { [$0] } ?? []) + path).joined(separator: ".")
+        case .native(let a): return a.label
+        case .mapGet(let m, let k):
+            if case .literal(.string(let key)) = k { return "\(m)('\(key)')" }
+            return "\(m)(\(k))"
+        case .unary(.not, let e): return "not \(e)"
+        case .unary(.negate, let e): return "-\(e)"
+        case .binary(let op, let a, let b): return "\(a)\(op == .and || op == .or ? " \(op.rawValue) " : op.rawValue)\(b)"
+        case .call(let f, let args): return "\(f)(\(args.map(\.description).joined(separator: ",")))"
+        case .newMap(let entries): return "new{\(entries.map { "\($0.key)=\($0.value)" }.joined(separator: ","))}"
+        case .aggregate(let k, let arg): return "\(k.rawValue)(\(arg?.description ?? "*"))"
+        case .currentTimestamp: return "current_timestamp()"
+        }
+    }
+}

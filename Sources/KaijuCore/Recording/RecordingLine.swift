@@ -1,0 +1,108 @@
+/// One line of a Kaiju recording: `{"at":ENGINE_MS,"type":"Metric|LogRecord|Batch|Event","event":{...}}`.
+///
+/// `event` is Telegraf's JSON for a Metric, the record as received for a LogRecord (flattened when read),
+/// the camelCase Thrift model for a Batch, and the Event JSON for an Event.
+public struct RecordingLine: Sendable, Hashable {
+    /// The typed event of a line.
+    public enum Recorded: Sendable, Hashable {
+        case metric(Metric)
+        case log(LogRecord)
+        case batch(Batch)
+        case event(Event)
+
+        /// The `type` member's text.
+        public var typeName: String {
+            switch self {
+            case .metric: return "Metric"
+            case .log: return "LogRecord"
+            case .batch: return "Batch"
+            case .event: return "Event"
+            }
+        }
+    }
+
+    /// Engine time in ms at which the event entered the runtime.
+    public var at: Int64
+    public var event: Recorded
+
+    public init(at: Int64, event: Recorded) {
+        self.at = at
+        self.event = event
+    }
+
+    /// Parses one line.
+    /// - Throws: ``JSONError`` with the byte offset, also for a missing member or an unknown `type`.
+    public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
+        self = try JSONScanner.parse(bytes) { (s) throws(JSONError) in
+            var at: Int64?
+            var type: String?
+            var typeOffset = 0
+            var eventRange: Range<Int>?
+            try s.readObject { (s, key) throws(JSONError) in
+                switch key {
+                case "at": at = try s.readInt64()
+                case "type":
+                    _ = s.peek()
+                    typeOffset = s.offset
+                    type = try s.readString()
+                case "event":
+                    _ = s.peek()
+                    let start = s.offset
+                    try s.skipValue()
+                    eventRange = start..<s.offset
+                default: try s.skipValue()
+                }
+            }
+            guard let at else { throw s.error("recording line has no \"at\"") }
+            guard let type else { throw s.error("recording line has no \"type\"") }
+            guard let range = eventRange else { throw s.error("recording line has no \"event\"") }
+            guard ["Metric", "LogRecord", "Batch", "Event"].contains(type) else {
+                throw JSONError(offset: typeOffset, message: "unknown recording type '\(type)'")
+            }
+            let slice = UnsafeBufferPointer(rebasing: s.bytes[range])
+            func fail(_ e: JSONError) -> JSONError { JSONError(offset: range.lowerBound + e.offset, message: e.message) }
+            do throws(JSONError) {
+                switch type {
+                case "Metric": return RecordingLine(at: at, event: .metric(try Metric(json: slice)))
+                case "LogRecord": return RecordingLine(at: at, event: .log(try LogRecord(json: slice, timestamp: at)))
+                case "Batch": return RecordingLine(at: at, event: .batch(try Batch(json: slice)))
+                case "Event": return RecordingLine(at: at, event: .event(try Event(json: slice)))
+                default: throw JSONError(offset: 0, message: "unknown recording type '\(type)'")
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    /// The line's JSON text (without the newline).
+    public var jsonString: String {
+        var w = JSONWriter()
+        w.object { w in
+            w.key("at", first: true)
+            w.write(self.at)
+            w.key("type")
+            w.write(self.event.typeName)
+            w.key("event")
+            switch self.event {
+            case .metric(let m): m.encode(to: &w)
+            case .log(let l): w.write(l.fields)
+            case .batch(let b): b.encode(to: &w)
+            case .event(let e): e.encode(to: &w)
+            }
+        }
+        return w.string
+    }
+}
+
+extension Runtime {
+    /// Feeds one recorded event at its recorded engine time (virtual clock) or now (wall clock).
+    public func send(_ line: RecordingLine) {
+        switch line.event {
+        case .metric(let m): self.send(m, at: line.at)
+        case .log(let l): self.send(l, at: line.at)
+        case .batch(let b): self.send(b, at: line.at)
+        case .event(let e): self.send(e, at: line.at)
+        }
+    }
+}

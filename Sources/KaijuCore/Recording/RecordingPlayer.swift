@@ -1,0 +1,38 @@
+/// Plays a recording's lines through a runtime on its virtual clock, then fires what is still due.
+public enum RecordingPlayer {
+    /// The outcome of a replay.
+    public struct Summary: Sendable, Hashable {
+        public var events = 0
+        /// Lines that could not be parsed, with their 1-based line number.
+        public var errors: [(line: Int, error: JSONError)] = []
+        public static func == (a: Summary, b: Summary) -> Bool { a.events == b.events && a.errors.map(\.line) == b.errors.map(\.line) }
+        public func hash(into h: inout Hasher) { h.combine(self.events) }
+    }
+
+    /// The first line's `at`, to start a virtual clock with (so timers count from the recording's start).
+    public static func startTime(of data: [UInt8]) -> Int64? {
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            if let parsed = try? RecordingLine(json: line) { return parsed.at }
+        }
+        return nil
+    }
+
+    /// Feeds every line of `data` (ndjson) to `runtime`, then advances engine time by `drain` past the
+    /// last event so windows and `output every` timers due by then fire.
+    public static func play(_ data: [UInt8], into runtime: Runtime, drain: TimePeriod) -> Summary {
+        var summary = Summary()
+        var lineNumber = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            do throws(JSONError) {
+                runtime.send(try RecordingLine(json: line))
+                summary.events += 1
+            } catch {
+                summary.errors.append((lineNumber, error))
+            }
+        }
+        runtime.advance(to: runtime.now + drain.milliseconds)
+        return summary
+    }
+}

@@ -1,0 +1,78 @@
+/// A named event type with typed columns, possibly inheriting from other types.
+///
+/// Built-in types (`Metric`, `LogRecord` alias `FLog`, `Event`, `Batch`, `Span`) wrap the Swift model;
+/// declared types (`create schema`) carry their values as a row in ``columns`` order.
+/// A statement reading a type also sees every subtype's events.
+public final class EventType: Sendable, Hashable, CustomStringConvertible {
+    /// How events of this type are stored.
+    public enum Representation: Sendable, Hashable {
+        case metric, log, event, batch, span, row
+    }
+
+    public let name: String
+    public let representation: Representation
+    /// Every column, inherited ones first (in parent order), then the type's own.
+    public let columns: [Column]
+    /// Direct parents.
+    public let parents: [EventType]
+    /// This type's name and every ancestor's.
+    public let lineage: Set<String>
+    private let index: [String: Int]
+
+    init(name: String, representation: Representation, ownColumns: [Column], parents: [EventType]) {
+        var columns: [Column] = []
+        var seen = Set<String>()
+        for c in parents.flatMap(\.columns) + ownColumns where seen.insert(c.name).inserted {
+            columns.append(c)
+        }
+        self.name = name
+        self.representation = representation
+        self.columns = columns
+        self.parents = parents
+        self.lineage = parents.reduce(into: [name]) { $0.formUnion($1.lineage) }
+        self.index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+    }
+
+    /// The position of a column, or `nil`.
+    public func columnIndex(_ name: String) -> Int? { self.index[name] }
+
+    /// The column named `name`, or `nil`.
+    public func column(_ name: String) -> Column? { self.index[name].map { self.columns[$0] } }
+
+    /// Whether this type is `other` or inherits from it.
+    public func isSubtype(of other: EventType) -> Bool { self.lineage.contains(other.name) }
+
+    public static func == (a: EventType, b: EventType) -> Bool { a === b }
+    public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
+    public var description: String { self.name }
+}
+
+extension EventType {
+    static let metric = EventType(
+        name: "Metric", representation: .metric,
+        ownColumns: [.init("name", .string), .init("timestamp", .long), .init("fields", .map), .init("tags", .map)],
+        parents: []
+    )
+    static let log = EventType(
+        name: "LogRecord", representation: .log, ownColumns: [.init("timestamp", .long), .init("fields", .map)],
+        parents: []
+    )
+    static let event = EventType(
+        name: "Event", representation: .event,
+        ownColumns: [.init("timestamp", .long), .init("payload", .map), .init("context", .map)], parents: []
+    )
+    static let batch = EventType(
+        name: "Batch", representation: .batch, ownColumns: [.init("process", .map), .init("spans", .array)],
+        parents: []
+    )
+    static let span = EventType(
+        name: "Span", representation: .span,
+        ownColumns: [
+            .init("traceIdLow", .long), .init("traceIdHigh", .long), .init("spanId", .long),
+            .init("parentSpanId", .long), .init("operationName", .string), .init("references", .array),
+            .init("flags", .int), .init("startTime", .long), .init("duration", .long), .init("tags", .array),
+            .init("logs", .array),
+        ],
+        parents: []
+    )
+}

@@ -1,0 +1,34 @@
+/// A Swift type whose values map to a ``Value``: what typed builder expressions can produce.
+public protocol ValueConvertible: Sendable {
+    /// The value as the engine sees it.
+    var kaijuValue: Value { get }
+}
+
+extension Value: ValueConvertible { public var kaijuValue: Value { self } }
+extension String: ValueConvertible { public var kaijuValue: Value { .string(self) } }
+extension Bool: ValueConvertible { public var kaijuValue: Value { .bool(self) } }
+extension Int64: ValueConvertible { public var kaijuValue: Value { .int(self) } }
+extension Int32: ValueConvertible { public var kaijuValue: Value { .int(Int64(self)) } }
+extension Int: ValueConvertible { public var kaijuValue: Value { .int(Int64(self)) } }
+extension Double: ValueConvertible { public var kaijuValue: Value { .double(self) } }
+extension ValueMap: ValueConvertible { public var kaijuValue: Value { .object(self) } }
+extension Optional: ValueConvertible where Wrapped: ValueConvertible {
+    public var kaijuValue: Value { self?.kaijuValue ?? .null }
+}
+extension Array: ValueConvertible where Element: ValueConvertible {
+    public var kaijuValue: Value { .array(self.map(\.kaijuValue)) }
+}
+extension Tag: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
+extension Process: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
+extension Span: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
+extension SpanRef: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
+extension SpanLog: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
+
+/// Numeric types, which arithmetic and `sum`/`avg`/`stddev` accept. ``Value`` counts: it is checked at run time.
+public protocol NumericValue: ValueConvertible {}
+extension Int64: NumericValue {}
+extension Int32: NumericValue {}
+extension Int: NumericValue {}
+extension Double: NumericValue {}
+extension Value: NumericValue {}
+extension Optional: NumericValue where Wrapped: NumericValue {}

@@ -1,0 +1,109 @@
+/// An immutable-by-default string-keyed map of values, kept sorted by key.
+///
+/// Sorted storage makes equality and hashing independent of insertion order, output deterministic,
+/// and lookups a binary search over a contiguous array — cheaper than a `Dictionary` for the
+/// small maps events carry (tags, fields, payload, context).
+///
+/// - Complexity: lookup O(log n); building from n entries O(n log n).
+public struct ValueMap: Sendable, Hashable, Sequence {
+    /// One key and its value.
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: Value
+        public init(key: String, value: Value) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The entries, sorted by key, keys unique.
+    public private(set) var entries: [Entry]
+
+    /// An empty map.
+    public init() { self.entries = [] }
+
+    /// A map of these entries; for a repeated key the last one wins.
+    public init(_ entries: [Entry]) {
+        var sorted = entries
+        if !Self.isStrictlySorted(sorted) {
+            // Stable sort keeps the later duplicate after the earlier one, so the dedupe below keeps the last.
+            sorted = entries.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+            var unique: [Entry] = []
+            unique.reserveCapacity(sorted.count)
+            for e in sorted {
+                if let last = unique.last, last.key == e.key { unique[unique.count - 1] = e } else { unique.append(e) }
+            }
+            sorted = unique
+        }
+        self.entries = sorted
+    }
+
+    /// A map from key/value pairs.
+    public init(_ pairs: KeyValuePairs<String, Value>) {
+        self.init(pairs.map { Entry(key: $0.key, value: $0.value) })
+    }
+
+    /// A map from a dictionary.
+    public init(_ dictionary: [String: Value]) {
+        self.init(dictionary.map { Entry(key: $0.key, value: $0.value) })
+    }
+
+    private static func isStrictlySorted(_ entries: [Entry]) -> Bool {
+        var i = 1
+        while i < entries.count {
+            if !(entries[i - 1].key < entries[i].key) { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The number of entries.
+    @inlinable public var count: Int { self.entries.count }
+    /// Whether the map is empty.
+    @inlinable public var isEmpty: Bool { self.entries.isEmpty }
+    /// The keys in ascending order.
+    public var keys: [String] { self.entries.map(\.key) }
+
+    /// The value for `key`, or `nil`.
+    /// - Complexity: O(log n)
+    public subscript(key: String) -> Value? {
+        get {
+            guard let i = self.index(of: key) else { return nil }
+            return self.entries[i].value
+        }
+        set {
+            let (found, at) = self.search(key)
+            if let newValue {
+                if found { self.entries[at].value = newValue } else { self.entries.insert(Entry(key: key, value: newValue), at: at) }
+            } else if found {
+                self.entries.remove(at: at)
+            }
+        }
+    }
+
+    /// The position of `key` in ``entries``, or `nil`.
+    public func index(of key: String) -> Int? {
+        let (found, at) = self.search(key)
+        return found ? at : nil
+    }
+
+    private func search(_ key: String) -> (Bool, Int) {
+        var lo = 0
+        var hi = self.entries.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let k = self.entries[mid].key
+            if k == key { return (true, mid) }
+            if k < key { lo = mid + 1 } else { hi = mid }
+        }
+        return (false, lo)
+    }
+
+    public func makeIterator() -> IndexingIterator<[Entry]> { self.entries.makeIterator() }
+}
+
+extension ValueMap: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        self.init(elements.map { Entry(key: $0.0, value: $0.1) })
+    }
+}

@@ -1,0 +1,38 @@
+public import KaijuCore
+
+// Comparison: both sides of the same Swift type; the result is a predicate expression.
+
+public func == <T: ValueConvertible>(l: Expr<T>, r: T) -> Expr<Bool> { Expr(.binary(.equal, l.node, .literal(r.kaijuValue))) }
+public func != <T: ValueConvertible>(l: Expr<T>, r: T) -> Expr<Bool> { Expr(.binary(.notEqual, l.node, .literal(r.kaijuValue))) }
+public func < <T: ValueConvertible>(l: Expr<T>, r: T) -> Expr<Bool> { Expr(.binary(.less, l.node, .literal(r.kaijuValue))) }
+public func <= <T: ValueConvertible>(l: Expr<T>, r: T) -> Expr<Bool> { Expr(.binary(.lessOrEqual, l.node, .literal(r.kaijuValue))) }
+public func > <T: ValueConvertible>(l: Expr<T>, r: T) -> Expr<Bool> { Expr(.binary(.greater, l.node, .literal(r.kaijuValue))) }
+public func >= <T: ValueConvertible>(l: Expr<T>, r: T) -> Expr<Bool> { Expr(.binary(.greaterOrEqual, l.node, .literal(r.kaijuValue))) }
+
+public func == <T>(l: Expr<T>, r: Expr<T>) -> Expr<Bool> { Expr(.binary(.equal, l.node, r.node)) }
+public func != <T>(l: Expr<T>, r: Expr<T>) -> Expr<Bool> { Expr(.binary(.notEqual, l.node, r.node)) }
+public func < <T>(l: Expr<T>, r: Expr<T>) -> Expr<Bool> { Expr(.binary(.less, l.node, r.node)) }
+public func <= <T>(l: Expr<T>, r: Expr<T>) -> Expr<Bool> { Expr(.binary(.lessOrEqual, l.node, r.node)) }
+public func > <T>(l: Expr<T>, r: Expr<T>) -> Expr<Bool> { Expr(.binary(.greater, l.node, r.node)) }
+public func >= <T>(l: Expr<T>, r: Expr<T>) -> Expr<Bool> { Expr(.binary(.greaterOrEqual, l.node, r.node)) }
+
+// Logic, with EPL's three-valued semantics (null is neither true nor false).
+
+public func && (l: Expr<Bool>, r: Expr<Bool>) -> Expr<Bool> { Expr(.binary(.and, l.node, r.node)) }
+public func || (l: Expr<Bool>, r: Expr<Bool>) -> Expr<Bool> { Expr(.binary(.or, l.node, r.node)) }
+public prefix func ! (e: Expr<Bool>) -> Expr<Bool> { Expr(.unary(.not, e.node)) }
+
+// Arithmetic on numbers; `/` always yields a double, as in Esper.
+
+public func + <T: NumericValue>(l: Expr<T>, r: Expr<T>) -> Expr<T> { Expr(.binary(.add, l.node, r.node)) }
+public func - <T: NumericValue>(l: Expr<T>, r: Expr<T>) -> Expr<T> { Expr(.binary(.subtract, l.node, r.node)) }
+public func * <T: NumericValue>(l: Expr<T>, r: Expr<T>) -> Expr<T> { Expr(.binary(.multiply, l.node, r.node)) }
+public func / <T: NumericValue>(l: Expr<T>, r: Expr<T>) -> Expr<Double> { Expr(.binary(.divide, l.node, r.node)) }
+public func + <T: NumericValue>(l: Expr<T>, r: T) -> Expr<T> { Expr(.binary(.add, l.node, .literal(r.kaijuValue))) }
+public func - <T: NumericValue>(l: Expr<T>, r: T) -> Expr<T> { Expr(.binary(.subtract, l.node, .literal(r.kaijuValue))) }
+public func * <T: NumericValue>(l: Expr<T>, r: T) -> Expr<T> { Expr(.binary(.multiply, l.node, .literal(r.kaijuValue))) }
+public func / <T: NumericValue>(l: Expr<T>, r: T) -> Expr<Double> { Expr(.binary(.divide, l.node, .literal(r.kaijuValue))) }
+public prefix func - <T: NumericValue>(e: Expr<T>) -> Expr<T> { Expr(.unary(.negate, e.node)) }
+
+/// String concatenation (EPL's `||`).
+public func + (l: Expr<String>, r: Expr<String>) -> Expr<String> { Expr(.binary(.concat, l.node, r.node)) }

@@ -1,0 +1,78 @@
+import Testing
+@testable import KaijuCore
+
+struct ModelJSONTests {
+    @Test func telegrafMetricDecodesAndEncodes() throws {
+        let text = #"{"fields":{"counter":1234.5,"n":3},"name":"container_cpu_usage_seconds_total","tags":{"pod_name":"p","container_name":"c","namespace":"n"},"timestamp":1542650713000}"#
+        let m = try Metric(json: Array(text.utf8))
+        #expect(m.name == "container_cpu_usage_seconds_total")
+        #expect(m.timestamp == 1542650713000)
+        #expect(m.fields["counter"] == .double(1234.5))
+        #expect(m.fields["n"] == .int(3))
+        #expect(m.tags["pod_name"] == .string("p"))
+        #expect(m.jsonString == #"{"fields":{"counter":1234.5,"n":3},"name":"container_cpu_usage_seconds_total","tags":{"container_name":"c","namespace":"n","pod_name":"p"},"timestamp":1542650713000}"#)
+        let batch = try Metric.decodeBatch(json: Array(#"{"metrics":[\#(text),\#(text)]}"#.utf8))
+        #expect(batch == [m, m])
+        #expect(Metric.encodeBatch([m]) == #"{"metrics":[\#(m.jsonString)]}"#)
+    }
+
+    @Test func metricWithoutNameIsAnError() {
+        #expect(throws: JSONError(offset: 13, message: "metric has no \"name\"")) {
+            try Metric(json: Array(#"{"fields":{}}  "#.utf8))
+        }
+    }
+
+    @Test func eventDecodesAndEncodes() throws {
+        let text = #"{"timestamp":1542650713000,"payload":{"name":"api_http_requests_total","value":"34"},"context":{"method":"POST","handler":"messages"}}"#
+        let e = try Event(json: Array(text.utf8))
+        #expect(e.payload["value"] == .string("34"))
+        #expect(e.jsonString == #"{"timestamp":1542650713000,"payload":{"name":"api_http_requests_total","value":"34"},"context":{"handler":"messages","method":"POST"}}"#)
+        let batch = try Event.decodeBatch(json: Array(#"{"events":[\#(text),\#(text)]}"#.utf8))
+        #expect(batch.count == 2)
+        #expect(Event.encodeBatch([e]) == #"{"events":[\#(e.jsonString)]}"#)
+    }
+
+    @Test func logRecordsAreFlattened() throws {
+        let text = #"{"log":"pulled","kubernetes":{"labels":{"app":"eventrouter"}},"event":{"involvedObject":{"name":"img"},"reason":"Pulled"},"ports":[80,{"x":1}]}"#
+        let l = try LogRecord(json: Array(text.utf8), timestamp: 7)
+        #expect(l.timestamp == 7)
+        #expect(l.fields.keys == ["event.involvedObject.name", "event.reason", "kubernetes.labels.app", "log", "ports[0]", "ports[1].x"])
+        #expect(l.fields["kubernetes.labels.app"] == .string("eventrouter"))
+        #expect(l.fields["ports[1].x"] == .int(1))
+        let tree = try Value(json: text)
+        #expect(LogRecord(timestamp: 7, record: tree.objectValue!) == l)
+    }
+
+    @Test func jaegerBatchRoundTripsInCamelCase() throws {
+        let batch = Batch(
+            process: Process(serviceName: "frontend", tags: [.string("hostname", "h1")]),
+            spans: [
+                Span(
+                    traceIdLow: -1, traceIdHigh: 2, spanId: 3, parentSpanId: 0, operationName: "GET /",
+                    references: [SpanRef(refType: .childOf, traceIdLow: -1, traceIdHigh: 2, spanId: 9)], flags: 1,
+                    startTime: 1_000_000, duration: 250, tags: [.long("http.status_code", 200), .bool("error", false)],
+                    logs: [SpanLog(timestamp: 1_000_100, fields: [.double("x", 0.5)])]
+                )
+            ]
+        )
+        let text = batch.jsonString
+        #expect(text.contains(#""serviceName":"frontend""#))
+        #expect(text.contains(#""vType":"LONG""#))
+        #expect(try Batch(json: Array(text.utf8)) == batch)
+    }
+
+    @Test func recordingLinesParseInAnyKeyOrder() throws {
+        let a = try RecordingLine(json: Array(#"{"at":5,"type":"Metric","event":{"name":"cpu","timestamp":4,"fields":{},"tags":{}}}"#.utf8))
+        let b = try RecordingLine(json: Array(#"{"event":{"name":"cpu","timestamp":4,"fields":{},"tags":{}},"type":"Metric","at":5}"#.utf8))
+        #expect(a == b)
+        #expect(a.jsonString == #"{"at":5,"type":"Metric","event":{"fields":{},"name":"cpu","tags":{},"timestamp":4}}"#)
+        let log = try RecordingLine(json: Array(#"{"at":9,"type":"LogRecord","event":{"a":{"b":1}}}"#.utf8))
+        #expect(log.event == .log(LogRecord(timestamp: 9, fields: ["a.b": 1])))
+        #expect(throws: JSONError(offset: 45, message: "metric has no \"name\"")) {
+            try RecordingLine(json: Array(#"{"at":5,"type":"Metric","event":{"nam":"cpu"}}"#.utf8))
+        }
+        #expect(throws: JSONError(offset: 15, message: "unknown recording type 'Nope'")) {
+            try RecordingLine(json: Array(#"{"at":5,"type":"Nope","event":{}}"#.utf8))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+@testable import KaijuCore
+
+struct ValueTests {
+    @Test func numbersCompareAndHashAcrossIntAndDouble() {
+        #expect(Value.int(3) == .double(3.0))
+        #expect(Value.int(3) != .double(3.5))
+        #expect(Set<Value>([.int(3), .double(3.0)]).count == 1)
+        #expect(Value.int(3) < .double(3.5))
+        #expect(Value.null < .bool(false))
+        #expect(Value.double(1e300) > .int(Int64.max))
+        #expect(Value.eplCompare(.string("a"), .int(1)) == nil)
+    }
+
+    @Test func valueMapIsSortedAndOrderIndependent() {
+        let a = ValueMap(["b": 1, "a": 2])
+        let b = ValueMap(["a": 2, "b": 1])
+        #expect(a == b)
+        #expect(a.keys == ["a", "b"])
+        #expect(ValueMap([.init(key: "x", value: 1), .init(key: "x", value: 2)])["x"] == .int(2))
+        var m = a
+        m["c"] = .string("z")
+        m["a"] = nil
+        #expect(m.keys == ["b", "c"])
+    }
+
+    @Test func jsonRoundTripsExactly() throws {
+        let text = #"{"a":[1,-2,3.5,1e-05,true,false,null],"b":{"c":"x\"y\\z\n\u0001é😀"},"big":9223372036854775807,"neg":-9223372036854775808}"#
+        let v = try Value(json: text)
+        #expect(v["big"] == .int(Int64.max))
+        #expect(v["neg"] == .int(Int64.min))
+        #expect(v["b"]["c"] == .string("x\"y\\z\n\u{1}é😀"))
+        #expect(v.jsonString == #"{"a":[1,-2,3.5,1e-05,true,false,null],"b":{"c":"x\"y\\z\n\u0001é😀"},"big":9223372036854775807,"neg":-9223372036854775808}"#)
+        #expect(try Value(json: #""\ud83d\ude00""#) == .string("😀"))
+        #expect(try Value(json: "18446744073709551616") == .double(18446744073709551616.0))
+    }
+
+    @Test func malformedJsonReportsTheByteOffset() {
+        func offset(_ s: String) -> Int? {
+            do { _ = try Value(json: s); return nil } catch { return error.offset }
+        }
+        #expect(offset(#"{"a":1,}"#) == 7)
+        #expect(offset(#"{"a" 1}"#) == 5)
+        #expect(offset("[1,2") == 4)
+        #expect(offset(#"{"a":tru}"#) == 5)
+        #expect(offset("1 2") == 2)
+        #expect(offset(#""abc"#) == 4)
+        #expect(offset("-") == 0)
+        do {
+            _ = try Value(json: #"{"a":[1,}"#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "invalid JSON at byte 8: expected a value")
+        }
+    }
+
+    @Test func nonFiniteDoublesAreWrittenAsNull() {
+        #expect(Value.array([.double(.infinity), .double(.nan), .double(2.5)]).jsonString == "[null,null,2.5]")
+    }
+}
