@@ -6,23 +6,50 @@ enum PropertyAccess {
         switch type.representation {
         case .metric:
             switch name {
-            case "name": return { e in Metric.extract(e.body).map { .string($0.name) } ?? .null }
-            case "timestamp": return { e in Metric.extract(e.body).map { .int($0.timestamp) } ?? .null }
-            case "fields": return { e in Metric.extract(e.body).map { .object($0.fields) } ?? .null }
-            case "tags": return { e in Metric.extract(e.body).map { .object($0.tags) } ?? .null }
+            case "name": return { e in
+                if case .metric(let v) = e.body { return .string(v.name) }
+                return .null
+            }
+            case "timestamp": return { e in
+                if case .metric(let v) = e.body { return .int(v.timestamp) }
+                return .null
+            }
+            case "fields": return { e in
+                if case .metric(let v) = e.body { return .object(v.fields) }
+                return .null
+            }
+            case "tags": return { e in
+                if case .metric(let v) = e.body { return .object(v.tags) }
+                return .null
+            }
             default: return nil
             }
         case .event:
             switch name {
-            case "timestamp": return { e in Event.extract(e.body).map { .int($0.timestamp) } ?? .null }
-            case "payload": return { e in Event.extract(e.body).map { .object($0.payload) } ?? .null }
-            case "context": return { e in Event.extract(e.body).map { .object($0.context) } ?? .null }
+            case "timestamp": return { e in
+                if case .event(let v) = e.body { return .int(v.timestamp) }
+                return .null
+            }
+            case "payload": return { e in
+                if case .event(let v) = e.body { return .object(v.payload) }
+                return .null
+            }
+            case "context": return { e in
+                if case .event(let v) = e.body { return .object(v.context) }
+                return .null
+            }
             default: return nil
             }
         case .log:
             switch name {
-            case "timestamp": return { e in LogRecord.extract(e.body).map { .int($0.timestamp) } ?? .null }
-            case "fields": return { e in LogRecord.extract(e.body).map { .object($0.fields) } ?? .null }
+            case "timestamp": return { e in
+                if case .log(let v) = e.body { return .int(v.timestamp) }
+                return .null
+            }
+            case "fields": return { e in
+                if case .log(let v) = e.body { return .object(v.fields) }
+                return .null
+            }
             default: return nil
             }
         case .batch, .span:
@@ -39,11 +66,26 @@ enum PropertyAccess {
     /// A reader for `column(key)` when the column is a map and the key a constant (`tags('host')`).
     static func mapReader(_ type: EventType, column name: String, key: String) -> ((EngineEvent) -> Value)? {
         switch (type.representation, name) {
-        case (.metric, "tags"): return { e in Metric.extract(e.body)?.tags[key] ?? .null }
-        case (.metric, "fields"): return { e in Metric.extract(e.body)?.fields[key] ?? .null }
-        case (.log, "fields"): return { e in LogRecord.extract(e.body)?.fields[key] ?? .null }
-        case (.event, "payload"): return { e in Event.extract(e.body)?.payload[key] ?? .null }
-        case (.event, "context"): return { e in Event.extract(e.body)?.context[key] ?? .null }
+        case (.metric, "tags"): return { e in
+            if case .metric(let v) = e.body { return v.tags[key] ?? .null }
+            return .null
+        }
+        case (.metric, "fields"): return { e in
+            if case .metric(let v) = e.body { return v.fields[key] ?? .null }
+            return .null
+        }
+        case (.log, "fields"): return { e in
+            if case .log(let v) = e.body { return v.fields[key] ?? .null }
+            return .null
+        }
+        case (.event, "payload"): return { e in
+            if case .event(let v) = e.body { return v.payload[key] ?? .null }
+            return .null
+        }
+        case (.event, "context"): return { e in
+            if case .event(let v) = e.body { return v.context[key] ?? .null }
+            return .null
+        }
         default:
             guard let base = reader(type, column: name) else { return nil }
             return { e in base(e)[key] }

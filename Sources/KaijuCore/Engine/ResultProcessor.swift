@@ -127,19 +127,25 @@ final class ResultProcessor {
     }
 
     private func route(_ e: WindowEntry, entering: Bool) {
-        self.context.event = e.event
-        let key = self.groupKey()
         let g: GroupState
-        if let existing = self.groups[key] {
-            g = existing
+        if !entering {
+            guard let cached = e.group else { return }  // never aggregated: the group table was full
+            g = cached
+            e.group = nil
         } else {
-            guard entering else { return }  // it entered while the group table was full
-            guard self.groups.count < self.maxGroups else {
-                self.groupOverflows += 1
-                return
+            self.context.event = e.event
+            let key = self.groupKey()
+            if let existing = self.groups[key] {
+                g = existing
+            } else {
+                guard self.groups.count < self.maxGroups else {
+                    self.groupOverflows += 1
+                    return
+                }
+                g = GroupState(key: key, aggregates: self.aggregates)
+                self.groups[key] = g
             }
-            g = GroupState(key: key, aggregates: self.aggregates)
-            self.groups[key] = g
+            if self.retiresEmptyGroups { e.group = g }
         }
         self.apply(g, e, entering: entering)
         if g.touchedIn != self.update {

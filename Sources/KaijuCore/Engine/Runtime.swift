@@ -21,11 +21,29 @@ public final class Runtime {
     /// The types this runtime knows.
     public private(set) var types = TypeRegistry()
     /// Counters.
-    public internal(set) var stats = RuntimeStats()
+    public var stats: RuntimeStats {
+        var s = self.counters
+        for r in self.received.values { s.eventsIn[r.type.name, default: 0] += r.count }
+        for (id, route) in self.routes where route.count > 0 {
+            if let t = self.routeTypes[id] { s.eventsIn[t.name, default: 0] += route.count }
+        }
+        return s
+    }
+    var counters = RuntimeStats()
+    private var routeTypes: [ObjectIdentifier: EventType] = [:]
 
     var scheduler = Scheduler()
     private var statements: [Statement] = []
-    private var routes: [ObjectIdentifier: [Statement]] = [:]
+    private var routes: [ObjectIdentifier: Route] = [:]
+    /// Events received per type, kept by type identity (no string hashing per event).
+    private var received: [ObjectIdentifier: (type: EventType, count: Int)] = [:]
+
+    /// The statements one type's events go to, and how many came.
+    private final class Route {
+        let statements: [Statement]
+        var count = 0
+        init(_ statements: [Statement]) { self.statements = statements }
+    }
     private var queue: Deque<EngineEvent> = []
     private var routedThisEvent = 0
     private var dispatching = false
@@ -48,7 +66,7 @@ public final class Runtime {
     @discardableResult
     public func declare(_ schema: SchemaDeclaration) throws(PlanError) -> EventType {
         let t = try self.types.declare(schema)
-        self.routes.removeAll()
+        self.invalidateRoutes()
         return t
     }
 
@@ -80,7 +98,7 @@ public final class Runtime {
         self.created += 1
         s.ordinal = self.created
         self.statements.append(s)
-        self.routes.removeAll()
+        self.invalidateRoutes()
         return stmtName
     }
 
@@ -98,7 +116,7 @@ public final class Runtime {
         guard let i = self.statements.firstIndex(where: { $0.name == name }) else { return false }
         self.statements[i].active = false
         self.statements.remove(at: i)
-        self.routes.removeAll()
+        self.invalidateRoutes()
         return true
     }
 
@@ -181,7 +199,7 @@ public final class Runtime {
 
     func enqueue(_ event: EngineEvent) {
         guard self.routedThisEvent < self.limits.maxRoutedPerEvent else {
-            self.stats.routedDropped += 1
+            self.counters.routedDropped += 1
             return
         }
         self.routedThisEvent += 1
@@ -196,16 +214,29 @@ public final class Runtime {
     }
 
     private func dispatch(_ event: EngineEvent) {
-        self.stats.eventsIn[event.type.name, default: 0] += 1
-        for s in self.subscribers(of: event.type) where s.active { s.receive(event, runtime: self) }
+        let route = self.route(for: event.type)
+        route.count += 1
+        for s in route.statements where s.active { s.receive(event, runtime: self) }
     }
 
-    private func subscribers(of type: EventType) -> [Statement] {
+    private func route(for type: EventType) -> Route {
         let id = ObjectIdentifier(type)
         if let cached = self.routes[id] { return cached }
-        let list = self.statements.filter { type.isSubtype(of: $0.type) }
-        self.routes[id] = list
-        return list
+        let route = Route(self.statements.filter { type.isSubtype(of: $0.type) })
+        self.routes[id] = route
+        self.routeTypes[id] = type
+        return route
+    }
+
+    /// Drops the routing cache (statements or types changed), keeping the counts it held.
+    private func invalidateRoutes() {
+        for (id, route) in self.routes where route.count > 0 {
+            if let t = self.routeTypes[id] {
+                let previous = self.received[id]?.count ?? 0
+                self.received[id] = (t, previous + route.count)
+            }
+        }
+        self.routes.removeAll()
     }
 }
 

@@ -148,7 +148,7 @@ final class Statement {
             for row in rows {
                 switch target.event(from: row, now: runtime.now) {
                 case .success(let e): runtime.enqueue(e)
-                case .failure: runtime.stats.insertFailures += 1
+                case .failure: runtime.counters.insertFailures += 1
                 }
             }
         }

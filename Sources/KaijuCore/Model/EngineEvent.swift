@@ -10,7 +10,9 @@ public enum EventBody: Sendable {
 }
 
 /// An event inside the engine: its type, its engine timestamp (ms) and its body.
-public struct EngineEvent: Sendable {
+///
+/// A class, so windows, groups and evaluation contexts share one event for the price of a retain.
+public final class EngineEvent: Sendable {
     public let type: EventType
     public let timestamp: Int64
     public let body: EventBody

@@ -8,6 +8,9 @@ final class WindowEntry {
     let enteredAt: Int64
     /// False once any window removed it.
     var alive = true
+    /// The group it was aggregated into, so leaving needs no key evaluation or lookup. A group with a
+    /// live entry is never retired, so the reference stays valid while the entry is in the window.
+    var group: GroupState?
 
     init(event: EngineEvent, seq: Int64, enteredAt: Int64) {
         self.event = event
