@@ -1,91 +1,64 @@
 /// Resolves a column of an event type to a fast reader, once, at compile time.
+///
+/// Readers switch on the event body in place: the model value is borrowed, never copied.
 enum PropertyAccess {
+    typealias Reader = (EngineEvent) -> Value
+
+    private static func metric(_ read: @escaping (Metric) -> Value) -> Reader {
+        { e in
+            if case .metric(let m) = e.body { return read(m) }
+            return .null
+        }
+    }
+
+    private static func event(_ read: @escaping (Event) -> Value) -> Reader {
+        { e in
+            if case .event(let ev) = e.body { return read(ev) }
+            return .null
+        }
+    }
+
+    private static func log(_ read: @escaping (LogRecord) -> Value) -> Reader {
+        { e in
+            if case .log(let l) = e.body { return read(l) }
+            return .null
+        }
+    }
+
     /// A reader for column `name` of events of `type` (and its subtypes).
-    static func reader(_ type: EventType, column name: String) -> ((EngineEvent) -> Value)? {
+    static func reader(_ type: EventType, column name: String) -> Reader? {
         guard type.column(name) != nil else { return nil }
-        switch type.representation {
-        case .metric:
-            switch name {
-            case "name": return { e in
-                if case .metric(let v) = e.body { return .string(v.name) }
-                return .null
-            }
-            case "timestamp": return { e in
-                if case .metric(let v) = e.body { return .int(v.timestamp) }
-                return .null
-            }
-            case "fields": return { e in
-                if case .metric(let v) = e.body { return .object(v.fields) }
-                return .null
-            }
-            case "tags": return { e in
-                if case .metric(let v) = e.body { return .object(v.tags) }
-                return .null
-            }
-            default: return nil
-            }
-        case .event:
-            switch name {
-            case "timestamp": return { e in
-                if case .event(let v) = e.body { return .int(v.timestamp) }
-                return .null
-            }
-            case "payload": return { e in
-                if case .event(let v) = e.body { return .object(v.payload) }
-                return .null
-            }
-            case "context": return { e in
-                if case .event(let v) = e.body { return .object(v.context) }
-                return .null
-            }
-            default: return nil
-            }
-        case .log:
-            switch name {
-            case "timestamp": return { e in
-                if case .log(let v) = e.body { return .int(v.timestamp) }
-                return .null
-            }
-            case "fields": return { e in
-                if case .log(let v) = e.body { return .object(v.fields) }
-                return .null
-            }
-            default: return nil
-            }
-        case .batch, .span:
+        switch (type.representation, name) {
+        case (.metric, "name"): return metric { .string($0.name) }
+        case (.metric, "timestamp"): return metric { .int($0.timestamp) }
+        case (.metric, "fields"): return metric { .object($0.fields) }
+        case (.metric, "tags"): return metric { .object($0.tags) }
+        case (.event, "timestamp"): return event { .int($0.timestamp) }
+        case (.event, "payload"): return event { .object($0.payload) }
+        case (.event, "context"): return event { .object($0.context) }
+        case (.log, "timestamp"): return log { .int($0.timestamp) }
+        case (.log, "fields"): return log { .object($0.fields) }
+        case (.batch, _), (.span, _):
             return { e in e.property(name) }
-        case .row:
+        case (.row, _):
             let cache = ColumnIndexCache(name)
             return { e in
                 guard case .row(let values) = e.body, let i = cache.index(in: e.type), i < values.count else { return .null }
                 return values[i]
             }
+        default:
+            return nil
         }
     }
 
     /// A reader for `column(key)` when the column is a map and the key a constant (`tags('host')`).
-    static func mapReader(_ type: EventType, column name: String, key: String) -> ((EngineEvent) -> Value)? {
+    static func mapReader(_ type: EventType, column name: String, key: String) -> Reader? {
         switch (type.representation, name) {
-        case (.metric, "tags"): return { e in
-            if case .metric(let v) = e.body { return v.tags[key] ?? .null }
-            return .null
-        }
-        case (.metric, "fields"): return { e in
-            if case .metric(let v) = e.body { return v.fields[key] ?? .null }
-            return .null
-        }
-        case (.log, "fields"): return { e in
-            if case .log(let v) = e.body { return v.fields[key] ?? .null }
-            return .null
-        }
-        case (.event, "payload"): return { e in
-            if case .event(let v) = e.body { return v.payload[key] ?? .null }
-            return .null
-        }
-        case (.event, "context"): return { e in
-            if case .event(let v) = e.body { return v.context[key] ?? .null }
-            return .null
-        }
+        case (.metric, "tags"): return metric { $0.tags[key] ?? .null }
+        case (.metric, "fields"): return metric { $0.fields[key] ?? .null }
+        case (.log, "fields"): return log { $0.fields[key] ?? .null }
+        case (.event, "payload"): return event { $0.payload[key] ?? .null }
+        case (.event, "context"): return event { $0.context[key] ?? .null }
         default:
             guard let base = reader(type, column: name) else { return nil }
             return { e in base(e)[key] }

@@ -21,7 +21,10 @@ final class OutputLimiter {
     /// Offers the rows of one update; returns the rows to emit now.
     /// `newEvents`/`oldEvents` count what entered/left the window, for `every n events`.
     func offer(_ rows: [ResultProcessor.KeyedRow], newEvents: Int, oldEvents: Int) -> [Row] {
-        guard let spec = self.spec else { return rows.map(\.row) }
+        guard let spec = self.spec else {
+            if rows.isEmpty { return [] }
+            return rows.map(\.row)
+        }
         self.started = true
         var now: [Row] = []
         for r in rows {

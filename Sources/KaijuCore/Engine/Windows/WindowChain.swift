@@ -36,7 +36,13 @@ final class WindowChain {
     }
 
     /// The earliest time any window has something to expire.
-    var nextExpiry: Int64? { self.windows.compactMap(\.nextExpiry).min() }
+    var nextExpiry: Int64? {
+        var earliest: Int64?
+        for w in self.windows {
+            if let t = w.nextExpiry, earliest.map({ t < $0 }) ?? true { earliest = t }
+        }
+        return earliest
+    }
 
     /// The live entries, oldest first.
     var contents: [WindowEntry] { self.windows.first?.live ?? [] }
