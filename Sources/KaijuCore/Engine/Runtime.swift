@@ -23,26 +23,31 @@ public final class Runtime {
     /// Counters.
     public var stats: RuntimeStats {
         var s = self.counters
-        for r in self.received.values { s.eventsIn[r.type.name, default: 0] += r.count }
-        for (id, route) in self.routes where route.count > 0 {
-            if let t = self.routeTypes[id] { s.eventsIn[t.name, default: 0] += route.count }
-        }
+        for c in self.received.values where c.count > 0 { s.eventsIn[c.type.name, default: 0] += c.count }
         return s
     }
     var counters = RuntimeStats()
-    private var routeTypes: [ObjectIdentifier: EventType] = [:]
 
     var scheduler = Scheduler()
     private var statements: [Statement] = []
+    /// The statements each type's events go to; rebuilt when statements or types change.
     private var routes: [ObjectIdentifier: Route] = [:]
-    /// Events received per type, kept by type identity (no string hashing per event).
-    private var received: [ObjectIdentifier: (type: EventType, count: Int)] = [:]
+    /// Events received per type, by type identity (no string hashing per event); outlives ``routes``.
+    private var received: [ObjectIdentifier: TypeCounter] = [:]
 
-    /// The statements one type's events go to, and how many came.
+    private final class TypeCounter {
+        let type: EventType
+        var count = 0
+        init(_ type: EventType) { self.type = type }
+    }
+
     private final class Route {
         let statements: [Statement]
-        var count = 0
-        init(_ statements: [Statement]) { self.statements = statements }
+        let counter: TypeCounter
+        init(statements: [Statement], counter: TypeCounter) {
+            self.statements = statements
+            self.counter = counter
+        }
     }
     private var queue: Deque<EngineEvent> = []
     private var routedThisEvent = 0
@@ -215,27 +220,22 @@ public final class Runtime {
 
     private func dispatch(_ event: EngineEvent) {
         let route = self.route(for: event.type)
-        route.count += 1
+        route.counter.count += 1
         for s in route.statements where s.active { s.receive(event, runtime: self) }
     }
 
     private func route(for type: EventType) -> Route {
         let id = ObjectIdentifier(type)
         if let cached = self.routes[id] { return cached }
-        let route = Route(self.statements.filter { type.isSubtype(of: $0.type) })
+        let counter = self.received[id] ?? TypeCounter(type)
+        self.received[id] = counter
+        let route = Route(statements: self.statements.filter { type.isSubtype(of: $0.type) }, counter: counter)
         self.routes[id] = route
-        self.routeTypes[id] = type
         return route
     }
 
-    /// Drops the routing cache (statements or types changed), keeping the counts it held.
+    /// Drops the routing cache (statements or types changed); counts live on in ``received``.
     private func invalidateRoutes() {
-        for (id, route) in self.routes where route.count > 0 {
-            if let t = self.routeTypes[id] {
-                let previous = self.received[id]?.count ?? 0
-                self.received[id] = (t, previous + route.count)
-            }
-        }
         self.routes.removeAll()
     }
 }
