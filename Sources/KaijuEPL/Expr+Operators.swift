@@ -36,3 +36,25 @@ public prefix func - <T: NumericValue>(e: Expr<T>) -> Expr<T> { Expr(.unary(.neg
 
 /// String concatenation (EPL's `||`).
 public func + (l: Expr<String>, r: Expr<String>) -> Expr<String> { Expr(.binary(.concat, l.node, r.node)) }
+
+// Mixed operand types (a typed column against a dynamic one): the result is dynamic.
+
+public func == <A, B>(l: Expr<A>, r: Expr<B>) -> Expr<Bool> { Expr(.binary(.equal, l.node, r.node)) }
+public func != <A, B>(l: Expr<A>, r: Expr<B>) -> Expr<Bool> { Expr(.binary(.notEqual, l.node, r.node)) }
+public func < <A, B>(l: Expr<A>, r: Expr<B>) -> Expr<Bool> { Expr(.binary(.less, l.node, r.node)) }
+public func <= <A, B>(l: Expr<A>, r: Expr<B>) -> Expr<Bool> { Expr(.binary(.lessOrEqual, l.node, r.node)) }
+public func > <A, B>(l: Expr<A>, r: Expr<B>) -> Expr<Bool> { Expr(.binary(.greater, l.node, r.node)) }
+public func >= <A, B>(l: Expr<A>, r: Expr<B>) -> Expr<Bool> { Expr(.binary(.greaterOrEqual, l.node, r.node)) }
+public func + <A: NumericValue, B: NumericValue>(l: Expr<A>, r: Expr<B>) -> Expr<Value> { Expr(.binary(.add, l.node, r.node)) }
+public func - <A: NumericValue, B: NumericValue>(l: Expr<A>, r: Expr<B>) -> Expr<Value> { Expr(.binary(.subtract, l.node, r.node)) }
+public func * <A: NumericValue, B: NumericValue>(l: Expr<A>, r: Expr<B>) -> Expr<Value> { Expr(.binary(.multiply, l.node, r.node)) }
+public func / <A: NumericValue, B: NumericValue>(l: Expr<A>, r: Expr<B>) -> Expr<Double> { Expr(.binary(.divide, l.node, r.node)) }
+
+// Functions the reference's rules call.
+
+/// Square root (`java.lang.Math.sqrt`).
+public func sqrt<T: NumericValue>(_ e: Expr<T>) -> Expr<Double> { Expr(.call("sqrt", [e.node])) }
+/// Jaeger's trace id in hex from its two halves (`EventToJsonConverter.traceIdToHex`).
+public func traceIdToHex<A, B>(_ high: Expr<A>, _ low: Expr<B>) -> Expr<String> { Expr(.call("traceIdToHex", [high.node, low.node])) }
+/// Java's `Long.toHexString`: the two's-complement bits in lower-case hex.
+public func toHexString<T>(_ e: Expr<T>) -> Expr<String> { Expr(.call("toHexString", [e.node])) }

@@ -9,6 +9,9 @@ public struct Fields<E: EventKind>: Sendable {
     /// The stream alias, if the query named one.
     public let alias: String?
 
+    /// A handle on a stream, pattern tag or table by its alias: `Fields<Metric>(alias: "m1").name`.
+    public init(alias: String?) { self.alias = alias }
+
     /// A property of a typed event.
     public subscript<T: ValueConvertible>(dynamicMember keyPath: KeyPath<E, T>) -> Expr<T> {
         if let columns = E.self as? any ColumnKeyPaths.Type, let name = columns.column(ofAnyKeyPath: keyPath) {

@@ -18,7 +18,7 @@ public import KaijuCore
 public struct Query<E: EventKind>: Sendable {
     /// The plan this query compiles to.
     public private(set) var plan: StatementPlan
-    private var fields: Fields<E> { Fields(alias: self.plan.source.alias) }
+    private var fields: Fields<E> { Fields(alias: self.plan.streams[0].alias) }
 
     init(plan: StatementPlan) { self.plan = plan }
 
@@ -31,11 +31,8 @@ public struct Query<E: EventKind>: Sendable {
     public func `where`(_ predicate: (Fields<E>) -> Expr<Bool>) -> Query<E> {
         var q = self
         let node = predicate(self.fields).node
-        if q.plan.windows.isEmpty {
-            q.plan.source.filter = q.plan.source.filter.map { .binary(.and, $0, node) } ?? node
-        } else {
-            q.plan.whereClause = q.plan.whereClause.map { .binary(.and, $0, node) } ?? node
-        }
+        if q.plan.streams.count == 1 && q.plan.windows.isEmpty && q.plan.addStreamFilter(node) { return q }
+        q.plan.whereClause = q.plan.whereClause.map { .binary(.and, $0, node) } ?? node
         return q
     }
 
@@ -109,6 +106,17 @@ public struct Query<E: EventKind>: Sendable {
 }
 
 extension Query where E == DynamicEvent {
+    /// Starts a query over the matches of an event pattern (`select ... from pattern [...]`); read the
+    /// tags through their handles (`Fields<Metric>(alias: "m1")`).
+    public static func from(pattern: Pattern) -> Query<DynamicEvent> {
+        Query(plan: StatementPlan(streams: [StreamSpec(.pattern(pattern.node))]))
+    }
+
+    /// Starts a join of streams through their windows; read each through its alias's handle.
+    public static func join(_ streams: JoinStream...) -> Query<DynamicEvent> {
+        Query(plan: StatementPlan(streams: streams.map(\.spec)))
+    }
+
     /// Starts a query over a declared or `insert into` stream, read by column name.
     public static func from(stream name: String, as alias: String? = nil) -> Query<DynamicEvent> {
         Query(plan: StatementPlan(from: .init(name, alias: alias)))
@@ -120,5 +128,36 @@ extension Runtime {
     @discardableResult
     public func add<E>(_ query: Query<E>, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
         try self.add(query.plan, name: name, listener: listener)
+    }
+}
+
+extension Query where E == Span {
+    /// `Batch[select <carried> , * from spans as alias]`: one row per span of each batch, carrying values
+    /// of the batch under names (read them with `Fields<DynamicEvent>(alias: name)`).
+    public static func spans(
+        as alias: String? = nil, carrying carried: (Fields<Batch>) -> KeyValuePairs<String, any ExprConvertible> = { _ in [:] }
+    ) -> Query<Span> {
+        let items = carried(Fields<Batch>(alias: nil)).map { StatementPlan.SelectItem.expression($0.value.exprNode, name: $0.key) }
+        let selection = ContainedSelection(property: "spans", alias: alias, items: items + [.wildcard])
+        return Query(plan: StatementPlan(streams: [StreamSpec(.contained("Batch", filter: nil, selection))]))
+    }
+}
+
+/// One stream of a builder join: a type or named stream, its alias, filter and windows.
+public struct JoinStream: Sendable {
+    public let spec: StreamSpec
+
+    /// A typed stream.
+    public static func of<T: EventKind>(
+        _ type: T.Type, as alias: String, where filter: ((Fields<T>) -> Expr<Bool>)? = nil, window: WindowSpec...
+    ) -> JoinStream {
+        JoinStream(spec: .type(T.eventTypeName, filter: filter?(Fields(alias: alias)).node, alias: alias, windows: window))
+    }
+
+    /// A declared or `insert into` stream.
+    public static func named(
+        _ name: String, as alias: String, where filter: ((Fields<DynamicEvent>) -> Expr<Bool>)? = nil, window: WindowSpec...
+    ) -> JoinStream {
+        JoinStream(spec: .type(name, filter: filter?(Fields(alias: alias)).node, alias: alias, windows: window))
     }
 }

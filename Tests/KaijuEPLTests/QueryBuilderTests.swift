@@ -30,7 +30,7 @@ struct QueryBuilderTests {
 
     @Test func whereAfterAWindowIsTheWhereClause() {
         let q = Query.from(Metric.self, as: "m").window(.length(5)).where { $0.timestamp > 10 }
-        #expect(q.plan.source.filter == nil)
+        #expect(q.plan.streams[0].input == .type("Metric", filter: nil))
         #expect(q.plan.whereClause == .binary(.greater, .property(stream: "m", path: ["timestamp"]), .literal(10)))
     }
 

@@ -79,6 +79,12 @@ enum BuiltinFunction: Sendable {
             }
         },
         "sqrt": math { $0.squareRoot() },
+        // Jaeger ids: `traceIdToHex(high, low)` and Java's `Long.toHexString(n)` (two's complement bits).
+        "traceidtohex": .binary { high, low in
+            guard let h = high.intValue, let l = low.intValue else { return .null }
+            return .string(JaegerIDs.traceIDHex(high: h, low: l))
+        },
+        "tohexstring": .unary { v in v.intValue.map { .string(JaegerIDs.hex(UInt64(bitPattern: $0))) } ?? .null },
         "floor": math { $0.rounded(.down) },
         "ceil": math { $0.rounded(.up) },
         "round": .unary { v in

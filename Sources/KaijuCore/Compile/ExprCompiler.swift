@@ -1,17 +1,46 @@
-/// Compiles ``ExprNode`` trees to closures against one statement's stream.
+/// A stream an expression can read: its alias, its type, and where its event sits in a tuple.
+struct StreamBinding {
+    let alias: String?
+    let type: EventType
+    /// Position in the tuple event (ignored when the compiler is not tupled).
+    let slot: Int
+    /// Whether unqualified names skip this stream (`initial` of an on-merge).
+    var qualifiedOnly = false
+}
+
+/// Compiles ``ExprNode`` trees to closures against one statement's streams.
 ///
 /// Resolves property names to column readers up front (unknown ones are a ``PlanError``), folds
 /// constant map keys into direct lookups, and numbers the aggregates it meets so the aggregation
 /// layer can keep one incremental state per aggregate per group.
+///
+/// Name resolution, first match wins: a lambda parameter; a stream alias (`m1.tags`); a derived
+/// name (`p` of `process as p`); a column of the default stream; the one stream having that column
+/// (two is an ambiguity error).
 struct ExprCompiler {
-    let streamType: EventType
-    let alias: String?
+    let streams: [StreamBinding]
+    /// Whether the evaluated event is a tuple holding each stream's event, or the single stream's event.
+    let tupled: Bool
+    /// The stream unqualified names look at first.
+    let defaultStream: Int?
+    /// Names computed from a stream's event: `p` in `Batch[select process as p, * from spans]`.
+    var derived: [String: (stream: Int, node: ExprNode)] = [:]
+    /// Tables `T[key].col` can read.
+    var tables: [String: Table] = [:]
     /// Aggregates met so far, deduplicated; their index is their slot in ``GroupState/aggregators``.
     private(set) var aggregates: [(kind: AggregateKind, argument: ExprNode?)] = []
+    /// Lambda parameters in scope, innermost last; the index is the slot in ``EvalContext/locals``.
+    private var locals: [String] = []
 
+    init(streams: [StreamBinding], tupled: Bool, defaultStream: Int? = nil) {
+        self.streams = streams
+        self.tupled = tupled
+        self.defaultStream = defaultStream ?? (streams.count == 1 ? 0 : nil)
+    }
+
+    /// A compiler for one stream evaluated directly (not in a tuple).
     init(streamType: EventType, alias: String?) {
-        self.streamType = streamType
-        self.alias = alias
+        self.init(streams: [StreamBinding(alias: alias, type: streamType, slot: 0)], tupled: false, defaultStream: 0)
     }
 
     /// Compiles an expression where aggregates are not allowed (filters, `where`, `group by`, window keys).
@@ -19,6 +48,74 @@ struct ExprCompiler {
         if node.containsAggregate { throw PlanError("aggregate functions are not allowed in \(clause): \(node)") }
         return try self.compile(node)
     }
+
+    // MARK: - Resolution
+
+    /// What a property path names.
+    enum Target {
+        case stream(Int, rest: [String])
+        case derived(String, rest: [String])
+        case local(Int, rest: [String])
+    }
+
+    func resolve(stream: String?, path: [String], _ node: ExprNode) throws(PlanError) -> Target {
+        if let stream {
+            if let i = self.streams.firstIndex(where: { $0.alias == stream }) { return .stream(i, rest: path) }
+            if self.derived[stream] != nil { return .derived(stream, rest: path) }
+            throw PlanError("unknown stream '\(stream)' in \(node)")
+        }
+        guard let first = path.first else { throw PlanError("empty property in \(node)") }
+        let rest = Array(path.dropFirst())
+        if let l = self.locals.lastIndex(of: first) { return .local(l, rest: rest) }
+        let defaultHas = self.defaultStream.map { self.streams[$0].type.column(first) != nil } ?? false
+        if !defaultHas, let i = self.streams.firstIndex(where: { $0.alias == first }) { return .stream(i, rest: rest) }
+        if !defaultHas, self.derived[first] != nil { return .derived(first, rest: rest) }
+        if defaultHas, let d = self.defaultStream { return .stream(d, rest: path) }
+        let having = self.streams.indices.filter { !self.streams[$0].qualifiedOnly && self.streams[$0].type.column(first) != nil }
+        if having.count == 1 { return .stream(having[0], rest: path) }
+        if having.count > 1 {
+            let names = having.map { self.streams[$0].alias ?? self.streams[$0].type.name }
+            throw PlanError("property '\(first)' is ambiguous in \(node): qualify it with one of \(names.joined(separator: ", "))")
+        }
+        if self.streams.count == 1 {
+            let t = self.streams[0].type
+            throw PlanError("unknown property '\(first)' of \(t.name) (it has: \(t.columns.map(\.name).joined(separator: ", ")))")
+        }
+        throw PlanError("unknown property '\(first)' in \(node)")
+    }
+
+    /// The streams an expression reads (derived names count as their stream). Unresolvable names are skipped.
+    func streamsRead(by node: ExprNode) -> Set<Int> {
+        var out = Set<Int>()
+        node.visit { n in
+            switch n {
+            case .property(let stream, let path):
+                switch try? self.resolve(stream: stream, path: path, n) {
+                case .stream(let i, _)?: out.insert(i)
+                case .derived(let name, _)?: out.insert(self.derived[name]!.stream)
+                default: break
+                }
+            case .native(let a):
+                if let i = self.streamIndex(alias: a.stream) { out.insert(i) }
+            default: break
+            }
+        }
+        return out
+    }
+
+    private func streamIndex(alias: String?) -> Int? {
+        guard let alias else { return self.defaultStream }
+        return self.streams.firstIndex { $0.alias == alias }
+    }
+
+    /// Reads stream `i`'s event out of the evaluated event.
+    private func eventGetter(_ i: Int) -> (EvalContext) -> EngineEvent? {
+        if !self.tupled { return { $0.event } }
+        let slot = self.streams[i].slot
+        return { ctx in ctx.event.part(slot) }
+    }
+
+    // MARK: - Compilation
 
     /// Compiles an expression that may read aggregates (`select`, `having`).
     mutating func compile(_ node: ExprNode) throws(PlanError) -> CompiledExpr {
@@ -28,28 +125,33 @@ struct ExprCompiler {
         case .currentTimestamp:
             return { ctx in .int(ctx.now) }
         case .native(let accessor):
-            try self.checkStream(accessor.stream, node)
+            guard let i = self.streamIndex(alias: accessor.stream) else {
+                throw PlanError("unknown stream '\(accessor.stream ?? "")' in \(node)")
+            }
+            let get = self.eventGetter(i)
             let read = accessor.read
-            return { ctx in read(ctx.event.body) }
+            return { ctx in get(ctx).map { read($0.body) } ?? .null }
         case .property(let stream, let path):
             return try self.compileProperty(stream: stream, path: path, node)
         case .mapGet(let base, let key):
-            if case .literal(.string(let k)) = key, let column = self.directColumn(base) {
-                guard let read = PropertyAccess.mapReader(self.streamType, column: column, key: k) else {
-                    throw PlanError("unknown property '\(column)' of \(self.streamType.name) in \(node)")
-                }
-                return { ctx in read(ctx.event) }
+            if case .literal(.string(let k)) = key, let (i, column) = try self.directColumn(base, node),
+                let read = PropertyAccess.mapReader(self.streams[i].type, column: column, key: k)
+            {
+                let get = self.eventGetter(i)
+                return { ctx in get(ctx).map(read) ?? .null }
             }
             let b = try self.compile(base)
             let k = try self.compile(key)
             return { ctx in
-                let m = b(ctx)
-                switch (m, k(ctx)) {
+                switch (b(ctx), k(ctx)) {
                 case (.object(let map), .string(let key)): return map[key] ?? .null
                 case (.array(let items), .int(let i)): return i >= 0 && i < items.count ? items[Int(i)] : .null
                 default: return .null
                 }
             }
+        case .member(let base, let name):
+            let b = try self.compile(base)
+            return { ctx in b(ctx)[name] }
         case .unary(.not, let e):
             let c = try self.compile(e)
             return { ctx in
@@ -90,44 +192,121 @@ struct ExprCompiler {
                 self.aggregates.append((kind, argument))
             }
             return { ctx in ctx.group?.aggregators[slot].value ?? .null }
+        case .tableGet(let name, let keys, let column):
+            return try self.compileTableGet(name, keys, column, node)
+        case .enumeration(let method, let list, let parameter, let body):
+            return try self.compileEnumeration(method, list, parameter, body)
         }
     }
 
-    private func checkStream(_ stream: String?, _ node: ExprNode) throws(PlanError) {
-        if let stream, stream != self.alias {
-            throw PlanError("unknown stream '\(stream)' in \(node)")
-        }
-    }
-
-    /// The column a base expression names directly (`tags`, `m.tags`), when it does.
-    private func directColumn(_ base: ExprNode) -> String? {
+    /// The stream and column a base expression names directly (`tags`, `m.tags`), when it does.
+    private func directColumn(_ base: ExprNode, _ node: ExprNode) throws(PlanError) -> (Int, String)? {
         guard case .property(let stream, let path) = base else { return nil }
-        let p = self.stripAlias(stream: stream, path: path)
-        return p?.count == 1 ? p?[0] : nil
+        guard case .stream(let i, let rest) = try self.resolve(stream: stream, path: path, node), rest.count == 1 else {
+            return nil
+        }
+        return (i, rest[0])
     }
 
-    private func stripAlias(stream: String?, path: [String]) -> [String]? {
-        if let stream { return stream == self.alias ? path : nil }
-        if let alias = self.alias, path.count > 1, path[0] == alias, self.streamType.column(alias) == nil {
-            return Array(path.dropFirst())
+    private mutating func compileProperty(stream: String?, path: [String], _ node: ExprNode) throws(PlanError) -> CompiledExpr {
+        let base: CompiledExpr
+        let rest: [String]
+        switch try self.resolve(stream: stream, path: path, node) {
+        case .local(let slot, let r):
+            base = { ctx in slot < ctx.locals.count ? ctx.locals[slot] : .null }
+            rest = r
+        case .derived(let name, let r):
+            let (i, expr) = self.derived[name]!
+            var inner = ExprCompiler(streams: [self.streams[i]], tupled: false, defaultStream: 0)
+            inner.tables = self.tables
+            let read = try inner.compileRow(expr, clause: "a contained selection")
+            let get = self.eventGetter(i)
+            base = { ctx in
+                guard let e = get(ctx) else { return .null }
+                let saved = ctx.event
+                ctx.event = e
+                defer { ctx.event = saved }
+                return read(ctx)
+            }
+            rest = r
+        case .stream(let i, let r):
+            let get = self.eventGetter(i)
+            guard let column = r.first else {
+                base = { ctx in get(ctx)?.value ?? .null }  // the whole event: `select a from pattern [a=A]`
+                rest = []
+                break
+            }
+            let type = self.streams[i].type
+            guard let read = PropertyAccess.reader(type, column: column) else {
+                throw PlanError("unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))")
+            }
+            base = { ctx in get(ctx).map(read) ?? .null }
+            rest = Array(r.dropFirst())
         }
-        return path
-    }
-
-    private func compileProperty(stream: String?, path: [String], _ node: ExprNode) throws(PlanError) -> CompiledExpr {
-        guard let path = self.stripAlias(stream: stream, path: path), let first = path.first else {
-            throw PlanError("unknown stream '\(stream ?? "")' in \(node)")
-        }
-        guard let read = PropertyAccess.reader(self.streamType, column: first) else {
-            let known = self.streamType.columns.map(\.name).joined(separator: ", ")
-            throw PlanError("unknown property '\(first)' of \(self.streamType.name) (it has: \(known))")
-        }
-        let rest = Array(path.dropFirst())
-        if rest.isEmpty { return { ctx in read(ctx.event) } }
+        if rest.isEmpty { return base }
         return { ctx in
-            var v = read(ctx.event)
+            var v = base(ctx)
             for key in rest { v = v[key] }
             return v
+        }
+    }
+
+    private mutating func compileTableGet(_ name: String, _ keys: [ExprNode], _ column: String?, _ node: ExprNode) throws(PlanError) -> CompiledExpr {
+        guard let table = self.tables[name] else { throw PlanError("unknown table '\(name)' in \(node)") }
+        guard keys.count == table.keyIndices.count else {
+            throw PlanError("table '\(name)' has \(table.keyIndices.count) primary key column(s), \(node) gives \(keys.count)")
+        }
+        var compiled: [CompiledExpr] = []
+        for k in keys { compiled.append(try self.compile(k)) }
+        guard let column else {
+            return { ctx in table.row(table.key(compiled.map { $0(ctx) }))?.value ?? .null }
+        }
+        guard let ci = table.type.columnIndex(column) else {
+            throw PlanError("unknown column '\(column)' of table '\(name)' in \(node)")
+        }
+        if compiled.count == 1 {
+            let k = compiled[0]
+            return { ctx in
+                guard case .row(let values)? = table.row(table.key([k(ctx)]))?.body else { return .null }
+                return values[ci]
+            }
+        }
+        return { ctx in
+            guard case .row(let values)? = table.row(table.key(compiled.map { $0(ctx) }))?.body else { return .null }
+            return values[ci]
+        }
+    }
+
+    private mutating func compileEnumeration(
+        _ method: EnumerationMethod, _ list: ExprNode, _ parameter: String?, _ body: ExprNode?
+    ) throws(PlanError) -> CompiledExpr {
+        let items = try self.compile(list)
+        let slot = self.locals.count
+        var lambda: CompiledExpr?
+        if let body {
+            self.locals.append(parameter ?? "_")
+            defer { self.locals.removeLast() }
+            lambda = try self.compile(body)
+        } else if method == .selectFrom {
+            throw PlanError("selectFrom needs a lambda: selectFrom(x => expr)")
+        }
+        return { ctx in
+            guard case .array(let elements) = items(ctx) else { return .null }
+            func apply(_ v: Value) -> Value {
+                guard let lambda else { return .bool(true) }
+                if ctx.locals.count <= slot { ctx.locals.append(contentsOf: repeatElement(.null, count: slot + 1 - ctx.locals.count)) }
+                ctx.locals[slot] = v
+                return lambda(ctx)
+            }
+            switch method {
+            case .firstOf: return elements.first { apply($0).isTrue } ?? .null
+            case .lastOf: return elements.last { apply($0).isTrue } ?? .null
+            case .where: return .array(elements.filter { apply($0).isTrue })
+            case .anyOf: return .bool(elements.contains { apply($0).isTrue })
+            case .allOf: return .bool(elements.allSatisfy { apply($0).isTrue })
+            case .countOf: return .int(Int64(elements.count { apply($0).isTrue }))
+            case .selectFrom: return .array(elements.map(apply))
+            }
         }
     }
 
@@ -203,9 +382,11 @@ extension ExprNode {
         case .literal, .currentTimestamp, .aggregate: return false
         case .mapGet(let a, let b), .binary(_, let a, let b):
             return a.readsEventOutsideAggregate || b.readsEventOutsideAggregate
-        case .unary(_, let a): return a.readsEventOutsideAggregate
-        case .call(_, let args): return args.contains { $0.readsEventOutsideAggregate }
+        case .unary(_, let a), .member(let a, _): return a.readsEventOutsideAggregate
+        case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.readsEventOutsideAggregate }
         case .newMap(let entries): return entries.contains { $0.value.readsEventOutsideAggregate }
+        case .enumeration(_, let list, _, let body):
+            return list.readsEventOutsideAggregate || body?.readsEventOutsideAggregate == true
         }
     }
 }

@@ -25,6 +25,13 @@ enum PropertyAccess {
         }
     }
 
+    private static func span(_ read: @escaping (Span) -> Value) -> Reader {
+        { e in
+            if case .span(let s) = e.body { return read(s) }
+            return .null
+        }
+    }
+
     /// A reader for column `name` of events of `type` (and its subtypes).
     static func reader(_ type: EventType, column name: String) -> Reader? {
         guard type.column(name) != nil else { return nil }
@@ -38,7 +45,14 @@ enum PropertyAccess {
         case (.event, "context"): return event { .object($0.context) }
         case (.log, "timestamp"): return log { .int($0.timestamp) }
         case (.log, "fields"): return log { .object($0.fields) }
-        case (.batch, _), (.span, _):
+        case (.span, "operationName"): return span { .string($0.operationName) }
+        case (.span, "duration"): return span { .int($0.duration) }
+        case (.span, "startTime"): return span { .int($0.startTime) }
+        case (.span, "traceIdLow"): return span { .int($0.traceIdLow) }
+        case (.span, "traceIdHigh"): return span { .int($0.traceIdHigh) }
+        case (.span, "spanId"): return span { .int($0.spanId) }
+        case (.span, "parentSpanId"): return span { .int($0.parentSpanId) }
+        case (.batch, _), (.span, _), (.tuple, _):
             return { e in e.property(name) }
         case (.row, _):
             let cache = ColumnIndexCache(name)

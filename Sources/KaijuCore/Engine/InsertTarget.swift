@@ -25,7 +25,7 @@ struct InsertTarget {
         case .log:
             let l = LogRecord(timestamp: row["timestamp"]?.intValue ?? now, fields: row["fields"]?.objectValue ?? [:])
             return .success(EngineEvent(type: self.type, timestamp: now, body: .log(l)))
-        case .batch, .span:
+        case .batch, .span, .tuple:
             return .failure(PlanError("cannot insert into \(self.type.name)"))
         case .row:
             var values = [Value](repeating: .null, count: self.type.columns.count)

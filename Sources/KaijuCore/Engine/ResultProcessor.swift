@@ -128,10 +128,14 @@ final class ResultProcessor {
 
     private func route(_ e: WindowEntry, entering: Bool) {
         let g: GroupState
-        if !entering {
+        if !entering && !e.findsGroupOnLeave {
             guard let cached = e.group else { return }  // never aggregated: the group table was full
             g = cached
             e.group = nil
+        } else if !entering {
+            self.context.event = e.event
+            guard let existing = self.groups[self.groupKey()] else { return }
+            g = existing
         } else {
             self.context.event = e.event
             let key = self.groupKey()

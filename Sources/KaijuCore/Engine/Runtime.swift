@@ -1,4 +1,5 @@
 import DequeModule
+public import Logging
 
 /// The engine: routes events to statements, runs their windows, aggregates and timers, and hands
 /// output rows to listeners.
@@ -27,6 +28,10 @@ public final class Runtime {
         return s
     }
     var counters = RuntimeStats()
+    /// Where the engine logs warnings (a pattern at its instance limit, ...).
+    public var logger = Logger(label: "kaiju.engine")
+    /// Tables, by name.
+    private(set) var tables: [String: Table] = [:]
 
     var scheduler = Scheduler()
     private var statements: [Statement] = []
@@ -42,10 +47,11 @@ public final class Runtime {
     }
 
     private final class Route {
-        let statements: [Statement]
+        /// Each statement reading the type, with the input it arrives on.
+        let targets: [(statement: Statement, input: Int)]
         let counter: TypeCounter
-        init(statements: [Statement], counter: TypeCounter) {
-            self.statements = statements
+        init(targets: [(statement: Statement, input: Int)], counter: TypeCounter) {
+            self.targets = targets
             self.counter = counter
         }
     }
@@ -84,6 +90,63 @@ public final class Runtime {
     /// - Throws: ``PlanError`` for an unknown type or property, a duplicate name, a bad window or clause.
     @discardableResult
     public func add(_ plan: StatementPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
+        let stmtName = try self.newName(name)
+        var env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits)
+        let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
+        self.types = env.types
+        return self.install(s, listener: listener)
+    }
+
+    /// Starts an `on ... merge` or `on ... delete` statement over a table.
+    /// - Throws: ``PlanError`` for an unknown type, table or column, or a clause that does not fit.
+    @discardableResult
+    public func add(_ plan: OnPlan, name: String? = nil) throws(PlanError) -> String {
+        let stmtName = try self.newName(name)
+        let env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits)
+        return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: nil)
+    }
+
+    /// Creates a table (`create table`).
+    /// - Throws: ``PlanError`` if the name is taken or the declaration is invalid.
+    public func createTable(_ declaration: TableDeclaration) throws(PlanError) {
+        guard self.tables[declaration.name] == nil, self.types[declaration.name] == nil else {
+            throw PlanError("'\(declaration.name)' already exists")
+        }
+        self.tables[declaration.name] = try Table(declaration)
+    }
+
+    /// The rows of a table ordered by primary key, each as a row of its columns.
+    public func rows(ofTable name: String) -> [Row]? {
+        guard let t = self.tables[name] else { return nil }
+        let columns = t.type.columns.map(\.name)
+        return t.sortedRows.map { e in
+            guard case .row(let values) = e.body else { return Row(columns: columns, values: []) }
+            return Row(columns: columns, values: values)
+        }
+    }
+
+    /// Runs a `select` once against a table's current rows (an on-demand, fire-and-forget query): the
+    /// plan's stream names the table; `where`, `group by`, aggregates and `having` apply as usual.
+    /// - Throws: ``PlanError`` if the stream is not a table or the plan does not compile.
+    public func query(_ plan: StatementPlan) throws(PlanError) -> [Row] {
+        guard plan.streams.count == 1, case .type(let name, _) = plan.streams[0].input, let table = self.tables[name] else {
+            throw PlanError("an on-demand query reads one table")
+        }
+        var forTable = plan
+        forTable.streams[0].windows = []
+        forTable.output = nil
+        forTable.insertInto = nil
+        var types = self.types
+        types.register(table.type)
+        var env = CompileEnvironment(types: types, tables: [:], limits: self.limits)
+        let s = try StatementCompiler.compile(forTable, name: "query", env: &env)
+        var rows: [Row] = []
+        s.listeners.append { rows += $0.rows }
+        for row in table.sortedRows { s.receive(row, input: 0, runtime: self) }
+        return rows
+    }
+
+    private func newName(_ name: String?) throws(PlanError) -> String {
         let stmtName: String
         if let name {
             stmtName = name
@@ -96,15 +159,20 @@ public final class Runtime {
         if self.statements.contains(where: { $0.name == stmtName }) {
             throw PlanError("a statement named '\(stmtName)' already exists")
         }
-        var types = self.types
-        let s = try StatementCompiler.compile(plan, name: stmtName, types: &types, limits: self.limits)
-        self.types = types
+        return stmtName
+    }
+
+    private func install(_ s: Statement, listener: StatementListener?) -> String {
         if let listener { s.listeners.append(listener) }
         self.created += 1
         s.ordinal = self.created
         self.statements.append(s)
         self.invalidateRoutes()
-        return stmtName
+        self.routedThisEvent = 0
+        s.context.now = self.now
+        s.front.start(s, runtime: self)
+        self.drain()
+        return s.name
     }
 
     /// Adds a listener to a running statement. Returns false if there is no such statement.
@@ -119,7 +187,7 @@ public final class Runtime {
     @discardableResult
     public func remove(statement name: String) -> Bool {
         guard let i = self.statements.firstIndex(where: { $0.name == name }) else { return false }
-        self.statements[i].active = false
+        self.statements[i].stop()
         self.statements.remove(at: i)
         self.invalidateRoutes()
         return true
@@ -129,16 +197,17 @@ public final class Runtime {
     public var statementInfos: [StatementInfo] {
         self.statements.map {
             StatementInfo(
-                name: $0.name, plan: $0.plan, eventsIn: $0.eventsIn, rowsOut: $0.rowsOut,
-                windowEvictions: $0.windowEvictions, groupOverflows: $0.processor.groupOverflows,
-                groups: $0.processor.groupCount
+                name: $0.name, source: $0.source, eventsIn: $0.eventsIn, rowsOut: $0.rowsOut,
+                windowEvictions: $0.front.evictions, groupOverflows: $0.processor?.groupOverflows ?? 0,
+                groups: $0.processor?.groupCount ?? 0, patternInstances: ($0.front as? PatternFront)?.liveInstances ?? 0,
+                patternInstancesDropped: $0.front.droppedInstances
             )
         }
     }
 
     /// The events in a statement's window, oldest first (empty if it has none).
     public func windowContents(of statement: String) -> [EngineEvent] {
-        self.statements.first { $0.name == statement }?.windowContents ?? []
+        self.statements.first { $0.name == statement }?.front.contents ?? []
     }
 
     // MARK: - Events and time
@@ -221,7 +290,7 @@ public final class Runtime {
     private func dispatch(_ event: EngineEvent) {
         let route = self.route(for: event.type)
         route.counter.count += 1
-        for s in route.statements where s.active { s.receive(event, runtime: self) }
+        for t in route.targets where t.statement.active { t.statement.receive(event, input: t.input, runtime: self) }
     }
 
     private func route(for type: EventType) -> Route {
@@ -229,9 +298,22 @@ public final class Runtime {
         if let cached = self.routes[id] { return cached }
         let counter = self.received[id] ?? TypeCounter(type)
         self.received[id] = counter
-        let route = Route(statements: self.statements.filter { type.isSubtype(of: $0.type) }, counter: counter)
+        var targets: [(statement: Statement, input: Int)] = []
+        for s in self.statements {
+            let once = s.front.deliversOncePerEvent
+            for (i, t) in s.inputs.enumerated() where type.isSubtype(of: t) {
+                targets.append((s, i))
+                if once { break }
+            }
+        }
+        let route = Route(targets: targets, counter: counter)
         self.routes[id] = route
         return route
+    }
+
+    /// Logs a warning the first time and every 10 000th time something is counted.
+    func warn(_ message: @autoclosure () -> String, count: Int) {
+        if count == 1 || count % 10_000 == 0 { self.logger.warning("\(message()) (\(count) so far)") }
     }
 
     /// Drops the routing cache (statements or types changed); counts live on in ``received``.

@@ -6,11 +6,17 @@ public struct RuntimeLimits: Sendable, Hashable {
     public var maxGroups: Int
     /// Most events `insert into` may route while handling one input event (guards against insert loops).
     public var maxRoutedPerEvent: Int
+    /// Most live waits one statement's pattern may hold; further instances are dropped (counted, logged).
+    public var maxPatternInstances: Int
 
-    public init(maxWindowEvents: Int = 1_000_000, maxGroups: Int = 1_000_000, maxRoutedPerEvent: Int = 100_000) {
+    public init(
+        maxWindowEvents: Int = 1_000_000, maxGroups: Int = 1_000_000, maxRoutedPerEvent: Int = 100_000,
+        maxPatternInstances: Int = 1_000_000
+    ) {
         self.maxWindowEvents = maxWindowEvents
         self.maxGroups = maxGroups
         self.maxRoutedPerEvent = maxRoutedPerEvent
+        self.maxPatternInstances = maxPatternInstances
     }
 }
 
@@ -26,11 +32,26 @@ public struct RuntimeStats: Sendable, Hashable {
 
 /// Per-statement figures.
 public struct StatementInfo: Sendable, Hashable {
+    /// What a statement was built from.
+    public enum Source: Sendable, Hashable {
+        case select(StatementPlan)
+        case on(OnPlan)
+    }
+
     public let name: String
-    public let plan: StatementPlan
+    public let source: Source
+    /// The plan of a select statement.
+    public var plan: StatementPlan? {
+        if case .select(let p) = self.source { return p }
+        return nil
+    }
     public let eventsIn: Int
     public let rowsOut: Int
     public let windowEvictions: Int
     public let groupOverflows: Int
     public let groups: Int
+    /// Live pattern waits.
+    public let patternInstances: Int
+    /// Pattern instances dropped by ``RuntimeLimits/maxPatternInstances``.
+    public let patternInstancesDropped: Int
 }

@@ -1,55 +1,21 @@
+/// What a statement compiles against: the runtime's types, tables and limits.
+struct CompileEnvironment {
+    var types: TypeRegistry
+    let tables: [String: Table]
+    let limits: RuntimeLimits
+}
+
 /// Compiles a ``StatementPlan`` against a runtime's types into a running ``Statement``.
 enum StatementCompiler {
-    static func compile(
-        _ plan: StatementPlan, name: String, types: inout TypeRegistry, limits: RuntimeLimits
-    ) throws(PlanError) -> Statement {
-        guard let type = types[plan.source.typeName] else {
-            throw PlanError("unknown event type '\(plan.source.typeName)'")
-        }
-        let placeholder = EngineEvent(type: type, timestamp: 0, body: .row([]))
-        let context = EvalContext(placeholder: placeholder)
-        var compiler = ExprCompiler(streamType: type, alias: plan.source.alias)
+    static func compile(_ plan: StatementPlan, name: String, env: inout CompileEnvironment) throws(PlanError) -> Statement {
+        let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
+        var (front, compiler, wildcard) = try FrontCompiler.compile(plan.streams, where: plan.whereClause, context: context, env: &env)
 
-        let filter = try plan.source.filter.map { (f) throws(PlanError) in try compiler.compileRow(f, clause: "a filter") }
         let whereClause = try plan.whereClause.map { (w) throws(PlanError) in try compiler.compileRow(w, clause: "where") }
         var groupBy: [CompiledExpr] = []
         for g in plan.groupBy { groupBy.append(try compiler.compileRow(g, clause: "group by")) }
 
-        // Windows.
-        var chainWindows: [DataWindow] = []
-        var batch: BatchWindow?
-        for spec in plan.windows {
-            switch spec {
-            case .time(let p), .timeBatch(let p):
-                guard p.milliseconds > 0 else { throw PlanError("window period must be positive") }
-            case .length(let n), .lengthBatch(let n):
-                guard n > 0 else { throw PlanError("window size must be positive") }
-                guard n <= limits.maxWindowEvents else {
-                    throw PlanError("window size \(n) exceeds the limit of \(limits.maxWindowEvents) events")
-                }
-            default: break
-            }
-            if spec.isBatch {
-                guard plan.windows.count == 1 else {
-                    throw PlanError("a batch window cannot be combined with other windows")
-                }
-                switch spec {
-                case .timeBatch(let p): batch = BatchWindow(kind: .time(p.milliseconds), limit: limits.maxWindowEvents)
-                case .lengthBatch(let n): batch = BatchWindow(kind: .length(n), limit: limits.maxWindowEvents)
-                default: break
-                }
-                continue
-            }
-            var keys: [CompiledExpr] = []
-            if case .unique(let exprs) = spec {
-                guard !exprs.isEmpty else { throw PlanError("#unique needs at least one key expression") }
-                for k in exprs { keys.append(try compiler.compileRow(k, clause: "a window key")) }
-            }
-            chainWindows.append(DataWindow.make(spec, keys: keys, context: context))
-        }
-        let chain = chainWindows.isEmpty ? nil : WindowChain(windows: chainWindows, limit: limits.maxWindowEvents)
-
-        // Select list.
+        // Select list; `*` of a multi-stream statement expands to one column per stream (or contained item).
         var items: [Projection.Item] = []
         var names: [String] = []
         var readsEvent = false
@@ -57,8 +23,16 @@ enum StatementCompiler {
         for item in plan.select {
             switch item {
             case .wildcard:
-                items.append(.wildcard)
                 readsEvent = true
+                guard let expansion = wildcard else {
+                    items.append(.wildcard)
+                    continue
+                }
+                wildcardOnly = false
+                for (e, n) in expansion {
+                    items.append(.expression(try compiler.compile(e)))
+                    names.append(n)
+                }
             case .expression(let e, let n):
                 items.append(.expression(try compiler.compile(e)))
                 names.append(n)
@@ -89,7 +63,7 @@ enum StatementCompiler {
             shape: shape, context: context, whereClause: whereClause, groupBy: groupBy, having: having,
             aggregates: aggregates, aggregateArguments: arguments,
             projection: Projection(items: items, names: names, isWildcardOnly: wildcardOnly && !items.isEmpty),
-            retiresEmptyGroups: !plan.windows.isEmpty, maxGroups: limits.maxGroups
+            retiresEmptyGroups: plan.streams.contains { !$0.windows.isEmpty }, maxGroups: env.limits.maxGroups
         )
 
         if case .events(let n)? = plan.output?.trigger, n <= 0 { throw PlanError("output every n events needs n > 0") }
@@ -97,19 +71,56 @@ enum StatementCompiler {
 
         var target: InsertTarget?
         if let into = plan.insertInto {
-            if let t = types[into] {
+            if let t = env.types[into] {
                 target = InsertTarget(type: t)
             } else {
                 // Esper creates the stream's type from the select list.
                 guard !plan.select.contains(.wildcard) else {
                     throw PlanError("insert into '\(into)' with select *: declare '\(into)' first (create schema)")
                 }
-                target = InsertTarget(type: try types.declare(SchemaDeclaration(into, columns: names.map { Column($0, .any) })))
+                target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: names.map { Column($0, .any) })))
             }
         }
         return Statement(
-            name: name, plan: plan, type: type, context: context, filter: filter, chain: chain, batch: batch,
-            processor: processor, limiter: OutputLimiter(plan.output), insertTarget: target
+            name: name, source: .select(plan), context: context, front: front, processor: processor,
+            limiter: OutputLimiter(plan.output), insertTarget: target
         )
+    }
+
+    /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.
+    static func stage(
+        _ index: Int, _ windows: [WindowSpec], compiler: inout ExprCompiler, context: EvalContext, limits: RuntimeLimits
+    ) throws(PlanError) -> WindowStage {
+        var chainWindows: [DataWindow] = []
+        var batch: BatchWindow?
+        for spec in windows {
+            switch spec {
+            case .time(let p), .timeBatch(let p):
+                guard p.milliseconds > 0 else { throw PlanError("window period must be positive") }
+            case .length(let n), .lengthBatch(let n):
+                guard n > 0 else { throw PlanError("window size must be positive") }
+                guard n <= limits.maxWindowEvents else {
+                    throw PlanError("window size \(n) exceeds the limit of \(limits.maxWindowEvents) events")
+                }
+            default: break
+            }
+            if spec.isBatch {
+                guard windows.count == 1 else { throw PlanError("a batch window cannot be combined with other windows") }
+                switch spec {
+                case .timeBatch(let p): batch = BatchWindow(kind: .time(p.milliseconds), limit: limits.maxWindowEvents)
+                case .lengthBatch(let n): batch = BatchWindow(kind: .length(n), limit: limits.maxWindowEvents)
+                default: break
+                }
+                continue
+            }
+            var keys: [CompiledExpr] = []
+            if case .unique(let exprs) = spec {
+                guard !exprs.isEmpty else { throw PlanError("#unique needs at least one key expression") }
+                for k in exprs { keys.append(try compiler.compileRow(k, clause: "a window key")) }
+            }
+            chainWindows.append(DataWindow.make(spec, keys: keys, context: context))
+        }
+        let chain = chainWindows.isEmpty ? nil : WindowChain(windows: chainWindows, limit: limits.maxWindowEvents)
+        return WindowStage(index: index, chain: chain, batch: batch)
     }
 }

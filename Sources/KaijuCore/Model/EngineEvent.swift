@@ -7,6 +7,9 @@ public enum EventBody: Sendable {
     case span(Span)
     /// Values in the order of the event type's ``EventType/columns``.
     case row([Value])
+    /// One event per stream of a multi-stream result (a pattern match, a join row, a contained-event
+    /// row), in the order of the tuple type's columns; `nil` where a stream has no event.
+    case tuple([EngineEvent?])
 }
 
 /// An event inside the engine: its type, its engine timestamp (ms) and its body.
@@ -48,13 +51,27 @@ public final class EngineEvent: Sendable {
             default: return .null
             }
         case .batch(let b):
-            return b.jsonValue[name]
+            return b.column(name)
         case .span(let s):
-            return s.jsonValue[name]
+            return s.column(name)
         case .row(let values):
             guard let i = self.type.columnIndex(name), i < values.count else { return .null }
             return values[i]
+        case .tuple(let parts):
+            guard let i = self.type.columnIndex(name), i < parts.count else { return .null }
+            return parts[i]?.value ?? .null
         }
+    }
+
+    /// The event as one map of its properties (how a pattern tag or join stream appears in `select *`).
+    public var value: Value {
+        .object(ValueMap(self.properties.map { ValueMap.Entry(key: $0.0, value: $0.1) }))
+    }
+
+    /// The event of stream `slot` of a tuple, or `nil`.
+    @inlinable public func part(_ slot: Int) -> EngineEvent? {
+        if case .tuple(let parts) = self.body, slot < parts.count { return parts[slot] }
+        return nil
     }
 
     /// Every column of the event's type with its value, in column order (EPL's `select *`).

@@ -134,3 +134,16 @@ public struct Batch: Sendable, Hashable {
         self.spans = spans
     }
 }
+
+/// Jaeger's id renderings, as the original's `EventToJsonConverter` wrote them.
+public enum JaegerIDs {
+    /// Lower-case hex without padding (Java's `Long.toHexString` of the same bits).
+    public static func hex(_ n: UInt64) -> String { String(n, radix: 16) }
+
+    /// `low` alone when `high` is 0, else `high` followed by `low` padded to 16 digits.
+    public static func traceIDHex(high: Int64, low: Int64) -> String {
+        let lowHex = self.hex(UInt64(bitPattern: low))
+        guard high != 0 else { return lowHex }
+        return self.hex(UInt64(bitPattern: high)) + String(repeating: "0", count: 16 - lowHex.count) + lowHex
+    }
+}

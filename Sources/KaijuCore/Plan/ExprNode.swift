@@ -20,6 +20,13 @@ public indirect enum ExprNode: Sendable, Hashable {
     case aggregate(AggregateKind, ExprNode?)
     /// `current_timestamp()`: engine time in ms.
     case currentTimestamp
+    /// A property of a computed value: `tags.firstOf(t => t.key = 'x').vStr`.
+    case member(ExprNode, String)
+    /// Keyed access to a table row: `Table[key].column`; the whole row as a map when `column` is `nil`.
+    case tableGet(table: String, keys: [ExprNode], column: String?)
+    /// An enumeration method on a list: `tags.firstOf(t => t.key = 'x')`. `parameter` names each element
+    /// inside `body`; both are `nil` for the forms without a lambda (`countOf()`, `firstOf()`).
+    case enumeration(EnumerationMethod, ExprNode, parameter: String?, body: ExprNode?)
 
     /// One `key = expr` of a ``newMap(_:)``.
     public struct MapEntry: Sendable, Hashable {
@@ -37,11 +44,61 @@ public indirect enum ExprNode: Sendable, Hashable {
         case .aggregate: return true
         case .literal, .property, .native, .currentTimestamp: return false
         case .mapGet(let a, let b), .binary(_, let a, let b): return a.containsAggregate || b.containsAggregate
-        case .unary(_, let a): return a.containsAggregate
-        case .call(_, let args): return args.contains { $0.containsAggregate }
+        case .unary(_, let a), .member(let a, _): return a.containsAggregate
+        case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.containsAggregate }
         case .newMap(let entries): return entries.contains { $0.value.containsAggregate }
+        case .enumeration(_, let list, _, let body): return list.containsAggregate || body?.containsAggregate == true
         }
     }
+
+    /// The node and every node below it, depth first.
+    public func visit(_ body: (ExprNode) -> Void) {
+        body(self)
+        switch self {
+        case .literal, .property, .native, .currentTimestamp: break
+        case .mapGet(let a, let b), .binary(_, let a, let b):
+            a.visit(body)
+            b.visit(body)
+        case .unary(_, let a), .member(let a, _): a.visit(body)
+        case .call(_, let args), .tableGet(_, let args, _): for a in args { a.visit(body) }
+        case .newMap(let entries): for e in entries { e.value.visit(body) }
+        case .aggregate(_, let a): a?.visit(body)
+        case .enumeration(_, let list, _, let b):
+            list.visit(body)
+            b?.visit(body)
+        }
+    }
+
+    /// The conjuncts of an `and` chain (the node itself otherwise).
+    public var conjuncts: [ExprNode] {
+        if case .binary(.and, let a, let b) = self { return a.conjuncts + b.conjuncts }
+        return [self]
+    }
+
+    /// The conjunction of `nodes`, or `nil` when there are none.
+    public static func conjunction(_ nodes: [ExprNode]) -> ExprNode? {
+        guard var out = nodes.first else { return nil }
+        for n in nodes.dropFirst() { out = .binary(.and, out, n) }
+        return out
+    }
+}
+
+/// Esper's enumeration methods on lists, with an optional lambda `x => expr`.
+public enum EnumerationMethod: String, Sendable, Hashable, CaseIterable {
+    /// The first element the lambda accepts (or the first element); null when none.
+    case firstOf
+    /// The last element the lambda accepts (or the last element); null when none.
+    case lastOf
+    /// The elements the lambda accepts.
+    case `where`
+    /// Whether any element satisfies the lambda.
+    case anyOf
+    /// Whether every element satisfies the lambda.
+    case allOf
+    /// How many elements satisfy the lambda (or how many there are).
+    case countOf
+    /// The lambda's value for each element.
+    case selectFrom
 }
 
 /// Unary operators.
@@ -111,6 +168,12 @@ extension ExprNode: CustomStringConvertible {
         case .newMap(let entries): return "new{\(entries.map { "\($0.key)=\($0.value)" }.joined(separator: ","))}"
         case .aggregate(let k, let arg): return "\(k.rawValue)(\(arg?.description ?? "*"))"
         case .currentTimestamp: return "current_timestamp()"
+        case .member(let e, let name): return "\(e).\(name)"
+        case .tableGet(let t, let keys, let c):
+            return "\(t)[\(keys.map(\.description).joined(separator: ","))]" + (c.map { ".\($0)" } ?? "")
+        case .enumeration(let m, let list, let p, let body):
+            let lambda = body.map { b in (p.map { "\($0) => " } ?? "") + b.description } ?? ""
+            return "\(list).\(m.rawValue)(\(lambda))"
         }
     }
 }

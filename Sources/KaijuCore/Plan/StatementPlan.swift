@@ -25,8 +25,8 @@ public struct StatementPlan: Sendable, Hashable {
         }
     }
 
-    public var source: Source
-    public var windows: [WindowSpec]
+    /// The `from` clause: one stream, or several joined through their windows.
+    public var streams: [StreamSpec]
     public var whereClause: ExprNode?
     public var select: [SelectItem]
     public var groupBy: [ExprNode]
@@ -40,13 +40,41 @@ public struct StatementPlan: Sendable, Hashable {
         select: [SelectItem] = [.wildcard], groupBy: [ExprNode] = [], having: ExprNode? = nil,
         output: OutputSpec? = nil, insertInto: String? = nil
     ) {
-        self.source = source
-        self.windows = windows
+        self.init(
+            streams: [], where: whereClause, select: select, groupBy: groupBy, having: having, output: output,
+            insertInto: insertInto
+        )
+        self.streams = [StreamSpec(.type(source.typeName, filter: source.filter), alias: source.alias, windows: windows)]
+    }
+
+    public init(
+        streams: [StreamSpec], where whereClause: ExprNode? = nil, select: [SelectItem] = [.wildcard],
+        groupBy: [ExprNode] = [], having: ExprNode? = nil, output: OutputSpec? = nil, insertInto: String? = nil
+    ) {
+        self.streams = streams
         self.whereClause = whereClause
         self.select = select
         self.groupBy = groupBy
         self.having = having
         self.output = output
         self.insertInto = insertInto
+    }
+
+    /// The windows of the first stream.
+    public var windows: [WindowSpec] {
+        get { self.streams.first?.windows ?? [] }
+        set { self.streams[0].windows = newValue }
+    }
+
+    /// Adds a filter to the first stream (ANDed with any it has). Returns false when that stream
+    /// takes no filter (a pattern), so the caller can use the `where` clause instead.
+    public mutating func addStreamFilter(_ f: ExprNode) -> Bool {
+        func and(_ a: ExprNode?) -> ExprNode { a.map { .binary(.and, $0, f) } ?? f }
+        switch self.streams[0].input {
+        case .type(let name, let filter): self.streams[0].input = .type(name, filter: and(filter))
+        case .contained(let name, let filter, let sel): self.streams[0].input = .contained(name, filter: and(filter), sel)
+        case .pattern: return false
+        }
+        return true
     }
 }

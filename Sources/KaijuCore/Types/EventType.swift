@@ -7,6 +7,8 @@ public final class EventType: Sendable, Hashable, CustomStringConvertible {
     /// How events of this type are stored.
     public enum Representation: Sendable, Hashable {
         case metric, log, event, batch, span, row
+        /// A multi-stream result: one column per stream, each holding that stream's event.
+        case tuple
     }
 
     public let name: String
@@ -48,6 +50,11 @@ public final class EventType: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension EventType {
+    /// The type of a multi-stream result whose streams are named `aliases`.
+    static func tuple(_ name: String, aliases: [String]) -> EventType {
+        EventType(name: name, representation: .tuple, ownColumns: aliases.map { Column($0, .any) }, parents: [])
+    }
+
     static let metric = EventType(
         name: "Metric", representation: .metric,
         ownColumns: [.init("name", .string), .init("timestamp", .long), .init("fields", .map), .init("tags", .map)],

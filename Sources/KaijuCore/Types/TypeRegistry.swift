@@ -30,4 +30,7 @@ public struct TypeRegistry: Sendable {
         self.types[d.name] = t
         return t
     }
+
+    /// Adds an existing type under its name (a table's row type, for an on-demand query).
+    mutating func register(_ t: EventType) { self.types[t.name] = t }
 }

@@ -1,0 +1,138 @@
+/// A join of two or more streams through their windows: an event arriving on one stream enters its
+/// window and joins the other windows' current contents (Esper's default); events leaving a window
+/// join as old rows. Equality correlations in `where` become hash lookups into the other windows.
+final class JoinFront: StatementFront {
+    /// One joined stream.
+    struct Stream {
+        let type: EventType
+        let filter: CompiledExpr?
+        let stage: WindowStage
+        /// Hash indexes over the stream's window, by key expressions read from its events.
+        let indexes: [JoinIndex]
+    }
+
+    /// One step of joining from an arriving stream: visit `stream`, through an index when `index` is set,
+    /// probing it with `probe` evaluated on the tuple built so far.
+    struct Step {
+        let stream: Int
+        let index: Int?
+        let probe: [CompiledExpr]
+    }
+
+    let streams: [Stream]
+    /// For each arriving stream, the order and lookups of the others.
+    let plans: [[Step]]
+    let tupleType: EventType
+    let context: EvalContext
+    private var seq: Int64 = 0
+
+    init(streams: [Stream], plans: [[Step]], tupleType: EventType, context: EvalContext) {
+        self.streams = streams
+        self.plans = plans
+        self.tupleType = tupleType
+        self.context = context
+    }
+
+    var inputs: [EventType] { self.streams.map(\.type) }
+    var deliversOncePerEvent: Bool { false }
+
+    func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
+        let stream = self.streams[input]
+        if let f = stream.filter {
+            self.context.event = event
+            guard f(self.context).isTrue else { return }
+        }
+        statement.eventsIn += 1
+        self.seq += 1
+        let entry = WindowEntry(event: event, seq: self.seq, enteredAt: runtime.now)
+        stream.stage.insert(entry, statement: statement, runtime: runtime) { new, old in
+            self.changed(input, new: new, old: old, statement: statement, runtime: runtime)
+        }
+    }
+
+    func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
+        let i: Int
+        switch kind {
+        case .window(let n), .batch(let n): i = n
+        case .output, .pattern: return
+        }
+        self.streams[i].stage.fire(kind, at: at, statement: statement, runtime: runtime) { new, old in
+            self.changed(i, new: new, old: old, statement: statement, runtime: runtime)
+        }
+    }
+
+    private func changed(_ i: Int, new: [WindowEntry], old: [WindowEntry], statement: Statement, runtime: Runtime) {
+        for index in self.streams[i].indexes {
+            for e in old { index.remove(e, context: self.context) }
+            for e in new { index.add(e, context: self.context) }
+        }
+        var newRows: [WindowEntry] = []
+        var oldRows: [WindowEntry] = []
+        for e in new { self.join(e.event, from: i, now: runtime.now, into: &newRows) }
+        for e in old { self.join(e.event, from: i, now: runtime.now, into: &oldRows) }
+        for e in oldRows { e.findsGroupOnLeave = true }
+        if !newRows.isEmpty || !oldRows.isEmpty { statement.update(new: newRows, old: oldRows, runtime: runtime) }
+    }
+
+    private func join(_ event: EngineEvent, from i: Int, now: Int64, into out: inout [WindowEntry]) {
+        var parts = [EngineEvent?](repeating: nil, count: self.streams.count)
+        parts[i] = event
+        self.extend(&parts, steps: self.plans[i][...], now: now, into: &out)
+    }
+
+    private func extend(_ parts: inout [EngineEvent?], steps: ArraySlice<Step>, now: Int64, into out: inout [WindowEntry]) {
+        guard let step = steps.first else {
+            self.seq += 1
+            out.append(WindowEntry(event: EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts)), seq: self.seq, enteredAt: now))
+            return
+        }
+        let candidates: [WindowEntry]
+        if let ix = step.index {
+            self.context.event = EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts))
+            let key = PatternEngine.key(step.probe.map { $0(self.context) })
+            candidates = key.containsNull ? [] : self.streams[step.stream].indexes[ix].entries(key)
+        } else {
+            candidates = self.streams[step.stream].stage.contents
+        }
+        for c in candidates {
+            parts[step.stream] = c.event
+            self.extend(&parts, steps: steps.dropFirst(), now: now, into: &out)
+        }
+        parts[step.stream] = nil
+    }
+
+    var contents: [EngineEvent] { self.streams.flatMap { $0.stage.contents.map(\.event) } }
+    var evictions: Int { self.streams.reduce(0) { $0 + $1.stage.evictions } }
+}
+
+/// A hash index over one join stream's window.
+final class JoinIndex {
+    let keys: [CompiledExpr]
+    /// Identifies the key expressions, so two lookups on the same keys share one index.
+    let signature: String
+    private var map: [Value: [WindowEntry]] = [:]
+
+    init(keys: [CompiledExpr], signature: String) {
+        self.keys = keys
+        self.signature = signature
+    }
+
+    private func key(_ e: WindowEntry, _ ctx: EvalContext) -> Value {
+        ctx.event = e.event
+        return PatternEngine.key(self.keys.map { $0(ctx) })
+    }
+
+    func add(_ e: WindowEntry, context: EvalContext) {
+        let k = self.key(e, context)
+        if !k.containsNull { self.map[k, default: []].append(e) }
+    }
+
+    func remove(_ e: WindowEntry, context: EvalContext) {
+        let k = self.key(e, context)
+        guard var bucket = self.map[k] else { return }
+        bucket.removeAll { $0 === e }
+        self.map[k] = bucket.isEmpty ? nil : bucket
+    }
+
+    func entries(_ key: Value) -> [WindowEntry] { self.map[key] ?? [] }
+}

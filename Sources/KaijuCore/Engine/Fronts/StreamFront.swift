@@ -1,0 +1,113 @@
+/// One typed stream: filter → (contained-event expansion) → windows → the statement's view.
+final class StreamFront: StatementFront {
+    let inputs: [EventType]
+    let filter: CompiledExpr?
+    let stage: WindowStage
+    /// For `Type[select ... from list]`: turns one event into its rows.
+    let expand: ContainedExpansion?
+    private var seq: Int64 = 0
+    private var expanded: [WindowEntry] = []
+
+    init(type: EventType, filter: CompiledExpr?, stage: WindowStage, expand: ContainedExpansion?) {
+        self.inputs = [type]
+        self.filter = filter
+        self.stage = stage
+        self.expand = expand
+    }
+
+    func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
+        if let f = self.filter {
+            statement.context.event = event
+            guard f(statement.context).isTrue else { return }
+        }
+        statement.eventsIn += 1
+        let now = runtime.now
+        if let expand = self.expand {
+            self.expanded.removeAll(keepingCapacity: true)
+            for row in expand.rows(of: event, now: now) {
+                self.seq += 1
+                self.expanded.append(WindowEntry(event: row, seq: self.seq, enteredAt: now))
+            }
+            if self.expanded.isEmpty { return }
+            self.stage.insert(self.expanded, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+            return
+        }
+        self.seq += 1
+        let entry = WindowEntry(event: event, seq: self.seq, enteredAt: now)
+        self.stage.insert(entry, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+    }
+
+    func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
+        self.stage.fire(kind, at: at, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+    }
+
+    var contents: [EngineEvent] { self.stage.contents.map(\.event) }
+    var evictions: Int { self.stage.evictions }
+}
+
+/// Esper's contained-event selection over a Jaeger `Batch`'s spans: one tuple `(span, batch)` per span,
+/// so expressions read the span as the element alias and the batch through derived names (`p`).
+struct ContainedExpansion {
+    let tupleType: EventType
+    let elementType: EventType
+
+    func rows(of event: EngineEvent, now: Int64) -> [EngineEvent] {
+        guard case .batch(let b) = event.body else { return [] }
+        return b.spans.map { span in
+            let element = EngineEvent(type: self.elementType, timestamp: now, body: .span(span))
+            return EngineEvent(type: self.tupleType, timestamp: now, body: .tuple([element, event]))
+        }
+    }
+}
+
+/// A pattern's matches → windows → the statement's view.
+final class PatternFront: StatementFront {
+    let engine: PatternEngine
+    let stage: WindowStage
+    private var seq: Int64 = 0
+    private var entries: [WindowEntry] = []
+
+    init(engine: PatternEngine, stage: WindowStage) {
+        self.engine = engine
+        self.stage = stage
+    }
+
+    var inputs: [EventType] { self.engine.inputTypes }
+
+    func start(_ statement: Statement, runtime: Runtime) {
+        self.engine.runtime = runtime
+        self.engine.statement = statement
+        self.deliver(self.engine.start(), statement: statement, runtime: runtime)
+    }
+
+    func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
+        self.deliver(self.engine.receive(event), statement: statement, runtime: runtime)
+    }
+
+    func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
+        if case .pattern(let timer) = kind {
+            self.deliver(self.engine.fire(timer), statement: statement, runtime: runtime)
+        } else {
+            self.stage.fire(kind, at: at, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+        }
+    }
+
+    private func deliver(_ matches: [EngineEvent], statement: Statement, runtime: Runtime) {
+        guard !matches.isEmpty else { return }
+        statement.eventsIn += matches.count
+        self.entries.removeAll(keepingCapacity: true)
+        for m in matches {
+            self.seq += 1
+            self.entries.append(WindowEntry(event: m, seq: self.seq, enteredAt: runtime.now))
+        }
+        self.stage.insert(self.entries, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+    }
+
+    func stop() { self.engine.stop() }
+
+    var contents: [EngineEvent] { self.stage.contents.map(\.event) }
+    var evictions: Int { self.stage.evictions }
+    var droppedInstances: Int { self.engine.droppedInstances }
+    /// Waits currently live.
+    var liveInstances: Int { self.engine.liveInstances }
+}

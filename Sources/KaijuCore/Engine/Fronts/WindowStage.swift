@@ -1,0 +1,86 @@
+/// One stream's data windows (an intersection chain, or a batch window) with their timers.
+/// What enters and leaves is handed to a sink: the statement, or a join.
+final class WindowStage {
+    /// The stream's number, which tells its timers apart.
+    let index: Int
+    let chain: WindowChain?
+    let batch: BatchWindow?
+    private var windowTimerAt: Int64?
+    private var batchTimerAt: Int64?
+    private var newBuffer: [WindowEntry] = []
+    private var oldBuffer: [WindowEntry] = []
+
+    init(index: Int, chain: WindowChain?, batch: BatchWindow?) {
+        self.index = index
+        self.chain = chain
+        self.batch = batch
+    }
+
+    /// Whether the stage retains anything.
+    var retains: Bool { self.chain != nil || self.batch != nil }
+
+    /// Adds entries; `sink` gets what entered and what left (a batch window reports when a batch closes).
+    func insert(
+        _ entries: [WindowEntry], statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void
+    ) {
+        if let batch = self.batch {
+            for e in entries {
+                if let closed = batch.insert(e, now: runtime.now) { sink(closed.new, closed.old) }
+            }
+            self.scheduleBatch(statement, runtime)
+            return
+        }
+        self.oldBuffer.removeAll(keepingCapacity: true)
+        if let chain = self.chain {
+            for e in entries { chain.insert(e, removed: &self.oldBuffer) }
+            self.scheduleWindow(statement, runtime)
+        }
+        sink(entries, self.oldBuffer)
+    }
+
+    /// Adds one entry (the common case, without an array per event).
+    func insert(_ entry: WindowEntry, statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void) {
+        self.newBuffer.removeAll(keepingCapacity: true)
+        self.newBuffer.append(entry)
+        self.insert(self.newBuffer, statement: statement, runtime: runtime, sink)
+    }
+
+    /// A window or batch timer of this stage fired.
+    func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void) {
+        switch kind {
+        case .window:
+            guard self.windowTimerAt == at, let chain = self.chain else { return }
+            self.windowTimerAt = nil
+            self.oldBuffer.removeAll(keepingCapacity: true)
+            chain.expire(now: at, removed: &self.oldBuffer)
+            self.scheduleWindow(statement, runtime)
+            if !self.oldBuffer.isEmpty { sink([], self.oldBuffer) }
+        case .batch:
+            guard self.batchTimerAt == at, let batch = self.batch else { return }
+            self.batchTimerAt = nil
+            if let closed = batch.closeDue(now: at) { sink(closed.new, closed.old) }
+            self.scheduleBatch(statement, runtime)
+        case .output, .pattern:
+            break
+        }
+    }
+
+    private func scheduleWindow(_ statement: Statement, _ runtime: Runtime) {
+        guard let next = self.chain?.nextExpiry else { return }
+        if let pending = self.windowTimerAt, pending <= next { return }
+        self.windowTimerAt = next
+        runtime.scheduler.schedule(at: next, statement, .window(self.index))
+    }
+
+    private func scheduleBatch(_ statement: Statement, _ runtime: Runtime) {
+        guard let due = self.batch?.closesAt, self.batchTimerAt != due else { return }
+        self.batchTimerAt = due
+        runtime.scheduler.schedule(at: due, statement, .batch(self.index))
+    }
+
+    /// The live entries, oldest first.
+    var contents: [WindowEntry] { self.chain?.contents ?? self.batch?.contents ?? [] }
+
+    /// Entries pushed out by the size limit.
+    var evictions: Int { (self.chain?.evictions ?? 0) + (self.batch?.dropped ?? 0) }
+}

@@ -1,0 +1,222 @@
+/// Runs one statement's pattern: keeps the live state tree, matches arriving events against the waiting
+/// atoms (through a hash index where the filter correlates by equality), fires guard and interval
+/// timers, and hands each complete match, a tuple of the tagged events, to the statement.
+///
+/// Matching follows Esper: an event is tested against the waits that existed when it arrived (a wait
+/// started because of the event does not see it), in the order the waits started.
+final class PatternEngine: PatternParent {
+    let program: PatternProgram
+    let atoms: [PatternAtom]
+    let tupleType: EventType
+    let slotCount: Int
+    let context: EvalContext
+    /// Most live waits; beyond it a followed-by drops new instances (counted).
+    let maxInstances: Int
+
+    /// Where matches and timers go; set while the statement runs.
+    unowned(unsafe) var runtime: Runtime!
+    unowned(unsafe) var statement: Statement!
+
+    private var registries: [AtomRegistry]
+    private var seq: Int64 = 0
+    private var root: PatternState?
+    private var matches: [EngineEvent] = []
+    /// Waits currently registered.
+    private(set) var liveInstances = 0
+    /// Instances refused by ``maxInstances``.
+    private(set) var droppedInstances = 0
+
+    init(program: PatternProgram, atoms: [PatternAtom], tupleType: EventType, slotCount: Int, context: EvalContext, maxInstances: Int) {
+        self.program = program
+        self.atoms = atoms
+        self.tupleType = tupleType
+        self.slotCount = slotCount
+        self.context = context
+        self.maxInstances = maxInstances
+        self.registries = atoms.map { AtomRegistry(indexed: !$0.ownKey.isEmpty) }
+    }
+
+    /// The distinct types the atoms wait for.
+    var inputTypes: [EventType] {
+        var out: [EventType] = []
+        for a in self.atoms where !out.contains(where: { $0 === a.type }) { out.append(a.type) }
+        return out
+    }
+
+    // MARK: - Life cycle
+
+    /// Starts the pattern (at statement creation); returns matches produced right away.
+    func start() -> [EngineEvent] {
+        let empty = EngineEvent(type: self.tupleType, timestamp: self.runtime.now, body: .tuple(Array(repeating: nil, count: self.slotCount)))
+        let r = self.make(self.program, begin: empty, parent: self, siblings: nil)
+        self.root = r
+        r.start()
+        return self.takeMatches()
+    }
+
+    /// Ends every instance (statement removed).
+    func stop() {
+        self.root?.quit()
+        self.root = nil
+    }
+
+    func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
+        self.matches.append(match)
+        if quitted { self.root = nil }
+    }
+
+    func childFalse(_ child: PatternState, restartable: Bool) {
+        self.root = nil
+    }
+
+    private func takeMatches() -> [EngineEvent] {
+        defer { self.matches.removeAll(keepingCapacity: true) }
+        return self.matches
+    }
+
+    func make(_ p: PatternProgram, begin: EngineEvent, parent: any PatternParent, siblings: SiblingBindings?) -> PatternState {
+        switch p {
+        case .atom(let i): return AtomState(atom: i, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .followedBy(let a, let b): return FollowedByState(a, b, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .and(let xs): return AndState(xs, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .or(let xs): return OrState(xs, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .not(let x): return NotState(x, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .every(let x): return EveryState(x, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .repeatCount(let n, let x): return RepeatState(n, x, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .within(let d, let x): return WithinState(d, x, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .interval(let d): return IntervalState(d, engine: self, parent: parent, begin: begin, siblings: siblings)
+        }
+    }
+
+    // MARK: - Bounds
+
+    /// Whether one more instance may start; counts the refusal when not.
+    func admitInstance() -> Bool {
+        guard self.liveInstances >= self.maxInstances else { return true }
+        self.countDrop()
+        return false
+    }
+
+    func countDrop() {
+        self.droppedInstances += 1
+        self.runtime.warn(
+            "pattern of statement '\(self.statement.name)' is at its limit of \(self.maxInstances) live instances; dropping new ones",
+            count: self.droppedInstances
+        )
+    }
+
+    // MARK: - Waits
+
+    /// The tuple a wait's filter sees: its start state plus what `and` siblings bound since.
+    private func scope(of s: AtomState) -> EngineEvent {
+        guard let siblings = s.siblings else { return s.begin }
+        var parts = Self.parts(of: s.begin)
+        var changed = false
+        for (k, p) in siblings.parts.enumerated() where p != nil && parts[k] == nil {
+            parts[k] = p
+            changed = true
+        }
+        return changed ? EngineEvent(type: self.tupleType, timestamp: s.begin.timestamp, body: .tuple(parts)) : s.begin
+    }
+
+    func register(_ s: AtomState) {
+        let atom = self.atoms[s.atom]
+        self.seq += 1
+        s.seq = self.seq
+        var key: Value?
+        if !atom.boundKey.isEmpty {
+            self.context.event = s.begin
+            let k = Self.key(atom.boundKey.map { $0(self.context) })
+            if !k.containsNull { key = k }
+        }
+        s.key = key
+        s.registered = true
+        self.liveInstances += 1
+        self.registries[s.atom].add(s)
+    }
+
+    func unregister(_ s: AtomState) {
+        s.registered = false
+        self.liveInstances -= 1
+        self.registries[s.atom].remove(s)
+    }
+
+    /// Tests an arriving event against every wait; returns the matches it completed.
+    func receive(_ event: EngineEvent) -> [EngineEvent] {
+        var candidates: [AtomState] = []
+        for (i, atom) in self.atoms.enumerated() where self.registries[i].count > 0 && event.type.isSubtype(of: atom.type) {
+            self.context.event = event
+            if let f = atom.ownFilter, !f(self.context).isTrue { continue }
+            if atom.ownKey.isEmpty {
+                self.registries[i].collectAll(into: &candidates)
+            } else {
+                let key = Self.key(atom.ownKey.map { $0(self.context) })
+                self.registries[i].collect(key: key.containsNull ? nil : key, into: &candidates)
+            }
+        }
+        if candidates.isEmpty { return [] }
+        if candidates.count > 1 { candidates.sort { $0.seq < $1.seq } }
+        for s in candidates where s.active {
+            let atom = self.atoms[s.atom]
+            var parts = Self.parts(of: self.scope(of: s))
+            parts[atom.slot] = event
+            let tuple = EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
+            let check = s.key == nil ? atom.tupleFilter : atom.residual
+            if let check {
+                self.context.event = tuple
+                guard check(self.context).isTrue else { continue }
+            }
+            let result: EngineEvent
+            if s.siblings == nil {
+                result = tuple
+            } else {
+                var own = Self.parts(of: s.begin)
+                own[atom.slot] = event
+                result = EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(own))
+            }
+            s.endTrue(result)
+        }
+        return self.takeMatches()
+    }
+
+    // MARK: - Timers
+
+    func schedule(_ s: PatternState, after period: Int64) {
+        self.runtime.scheduler.schedule(at: self.runtime.now + period, self.statement, .pattern(PatternTimer(s)))
+    }
+
+    /// A guard or interval timer fired; returns the matches that caused.
+    func fire(_ timer: PatternTimer) -> [EngineEvent] {
+        timer.state?.timerFired()
+        return self.takeMatches()
+    }
+
+    // MARK: - Tuples
+
+    static func parts(of tuple: EngineEvent) -> [EngineEvent?] {
+        if case .tuple(let parts) = tuple.body { return parts }
+        return []
+    }
+
+    /// `a` with the slots `b` has and `a` lacks filled in.
+    static func merge(_ a: EngineEvent, _ b: EngineEvent, engine: PatternEngine) -> EngineEvent {
+        var parts = self.parts(of: a)
+        for (k, p) in self.parts(of: b).enumerated() where p != nil && parts[k] == nil { parts[k] = p }
+        return EngineEvent(type: engine.tupleType, timestamp: max(a.timestamp, b.timestamp), body: .tuple(parts))
+    }
+
+    static func key(_ values: [Value]) -> Value {
+        values.count == 1 ? values[0] : .array(values)
+    }
+}
+
+extension Value {
+    /// Whether the value is null or an array holding a null (a key that can never be equal).
+    var containsNull: Bool {
+        switch self {
+        case .null: return true
+        case .array(let items): return items.contains { $0.isNull }
+        default: return false
+        }
+    }
+}

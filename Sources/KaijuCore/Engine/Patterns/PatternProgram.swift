@@ -1,0 +1,174 @@
+/// A pattern compiled for one statement: the operator tree with atoms resolved to compiled filters.
+indirect enum PatternProgram {
+    case atom(Int)
+    case followedBy(PatternProgram, PatternProgram)
+    case and([PatternProgram])
+    case or([PatternProgram])
+    case not(PatternProgram)
+    case every(PatternProgram)
+    case repeatCount(Int, PatternProgram)
+    case within(Int64, PatternProgram)
+    case interval(Int64)
+}
+
+/// One `tag=Type(filter)` of a pattern, its filter split for fast matching:
+/// - `ownFilter`: conjuncts reading only the candidate event (`name='cpu'`), checked once per event;
+/// - `ownKey` / `boundKey`: equalities between the candidate and earlier tags (`m2.tags = m1.tags`),
+///   so waiting instances sit in a hash index keyed by the earlier tags' values;
+/// - `residual`: the rest, evaluated against the tuple of tags with the candidate in place.
+struct PatternAtom {
+    let type: EventType
+    /// The atom's position in the match tuple.
+    let slot: Int
+    let ownFilter: CompiledExpr?
+    let ownKey: [CompiledExpr]
+    let boundKey: [CompiledExpr]
+    let residual: CompiledExpr?
+    /// The whole filter over the tuple, for instances whose key could not be computed at start
+    /// (a tag bound later by an `and` sibling).
+    let tupleFilter: CompiledExpr?
+}
+
+/// Compiles a ``PatternNode`` into atoms and a program.
+struct PatternCompiler {
+    let types: TypeRegistry
+    let tables: [String: Table]
+    private(set) var atoms: [PatternAtom] = []
+    /// One binding per tuple slot: every tag, then a hidden slot per untagged atom.
+    private(set) var bindings: [StreamBinding] = []
+
+    init(types: TypeRegistry, tables: [String: Table]) {
+        self.types = types
+        self.tables = tables
+    }
+
+    /// Compiles `node`; afterwards ``bindings`` lists the tuple's slots.
+    mutating func compile(_ node: PatternNode) throws(PlanError) -> PatternProgram {
+        try self.declareSlots(node)
+        return try self.program(node, insideRepeat: false)
+    }
+
+    private mutating func declareSlots(_ node: PatternNode) throws(PlanError) {
+        var tagTypes: [(String, EventType)] = []
+        var hidden = 0
+        var failure: PlanError?
+        func walk(_ n: PatternNode) {
+            switch n {
+            case .atom(let tag, let typeName, _):
+                guard let t = self.types[typeName] else {
+                    failure = failure ?? PlanError("unknown event type '\(typeName)' in pattern atom \(n)")
+                    return
+                }
+                if let tag {
+                    if let existing = tagTypes.first(where: { $0.0 == tag }) {
+                        if existing.1 !== t { failure = failure ?? PlanError("tag '\(tag)' is bound to both \(existing.1.name) and \(t.name)") }
+                    } else {
+                        tagTypes.append((tag, t))
+                    }
+                } else {
+                    hidden += 1
+                }
+            case .followedBy(let a, let b):
+                walk(a)
+                walk(b)
+            case .and(let xs), .or(let xs):
+                for x in xs { walk(x) }
+            case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x):
+                walk(x)
+            case .interval:
+                break
+            }
+        }
+        walk(node)
+        if let failure { throw failure }
+        self.bindings = tagTypes.enumerated().map { StreamBinding(alias: $1.0, type: $1.1, slot: $0) }
+    }
+
+    private mutating func program(_ node: PatternNode, insideRepeat: Bool) throws(PlanError) -> PatternProgram {
+        switch node {
+        case .atom(let tag, let typeName, let filter):
+            if insideRepeat, let tag {
+                throw PlanError("tag '\(tag)' inside a repeat ([n]) is not supported; tag the events outside the repeat")
+            }
+            let type = self.types[typeName]!
+            let slot: Int
+            if let tag {
+                slot = self.bindings.firstIndex { $0.alias == tag }!
+            } else {
+                slot = self.bindings.count
+                self.bindings.append(StreamBinding(alias: "#\(slot)", type: type, slot: slot))
+            }
+            self.atoms.append(try self.atom(type: type, slot: slot, filter: filter))
+            return .atom(self.atoms.count - 1)
+        case .followedBy(let a, let b):
+            return .followedBy(try self.program(a, insideRepeat: insideRepeat), try self.program(b, insideRepeat: insideRepeat))
+        case .and(let xs):
+            guard xs.count >= 2 else { throw PlanError("'and' needs two or more operands") }
+            var out: [PatternProgram] = []
+            for x in xs { out.append(try self.program(x, insideRepeat: insideRepeat)) }
+            return .and(out)
+        case .or(let xs):
+            guard xs.count >= 2 else { throw PlanError("'or' needs two or more operands") }
+            var out: [PatternProgram] = []
+            for x in xs { out.append(try self.program(x, insideRepeat: insideRepeat)) }
+            return .or(out)
+        case .not(let x):
+            return .not(try self.program(x, insideRepeat: insideRepeat))
+        case .every(let x):
+            return .every(try self.program(x, insideRepeat: insideRepeat))
+        case .repeatCount(let n, let x):
+            guard n >= 1 else { throw PlanError("a repeat count must be at least 1, got [\(n)]") }
+            return .repeatCount(n, try self.program(x, insideRepeat: true))
+        case .within(let d, let x):
+            guard d.milliseconds > 0 else { throw PlanError("timer:within needs a positive period") }
+            return .within(d.milliseconds, try self.program(x, insideRepeat: insideRepeat))
+        case .interval(let d):
+            guard d.milliseconds >= 0 else { throw PlanError("timer:interval needs a period of 0 or more") }
+            return .interval(d.milliseconds)
+        }
+    }
+
+    private func atom(type: EventType, slot: Int, filter: ExprNode?) throws(PlanError) -> PatternAtom {
+        var tupled = ExprCompiler(streams: self.bindings, tupled: true, defaultStream: slot)
+        tupled.tables = self.tables
+        var own = ExprCompiler(
+            streams: [StreamBinding(alias: self.bindings[slot].alias, type: type, slot: 0)], tupled: false, defaultStream: 0
+        )
+        own.tables = self.tables
+        var ownParts: [ExprNode] = []
+        var keyOwn: [ExprNode] = []
+        var keyBound: [ExprNode] = []
+        var rest: [ExprNode] = []
+        for c in filter?.conjuncts ?? [] {
+            let reads = tupled.streamsRead(by: c)
+            if reads.isSubset(of: [slot]) {
+                ownParts.append(c)
+            } else if case .binary(.equal, let l, let r) = c, let (o, b) = Self.split(l, r, own: slot, tupled) {
+                keyOwn.append(o)
+                keyBound.append(b)
+            } else {
+                rest.append(c)
+            }
+        }
+        var ownKey: [CompiledExpr] = []
+        for k in keyOwn { ownKey.append(try own.compileRow(k, clause: "a pattern filter")) }
+        var boundKey: [CompiledExpr] = []
+        for k in keyBound { boundKey.append(try tupled.compileRow(k, clause: "a pattern filter")) }
+        return PatternAtom(
+            type: type, slot: slot,
+            ownFilter: try ExprNode.conjunction(ownParts).map { (f) throws(PlanError) in try own.compileRow(f, clause: "a pattern filter") },
+            ownKey: ownKey, boundKey: boundKey,
+            residual: try ExprNode.conjunction(rest).map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") },
+            tupleFilter: try ExprNode.conjunction(keyOwn.indices.map { ExprNode.binary(.equal, keyOwn[$0], keyBound[$0]) } + rest)
+                .map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") }
+        )
+    }
+
+    /// `(own side, bound side)` of an equality between the candidate and other tags, if it is one.
+    private static func split(_ l: ExprNode, _ r: ExprNode, own: Int, _ c: ExprCompiler) -> (ExprNode, ExprNode)? {
+        let (lr, rr) = (c.streamsRead(by: l), c.streamsRead(by: r))
+        if lr == [own], !rr.isEmpty, !rr.contains(own) { return (l, r) }
+        if rr == [own], !lr.isEmpty, !lr.contains(own) { return (r, l) }
+        return nil
+    }
+}

@@ -1,0 +1,66 @@
+/// An event pattern (`pattern [ ... ]`), as Esper's EPL writes it.
+///
+/// Precedence when written as text, tightest first: guard (`where timer:within`), unary (`every`,
+/// `not`), repeat (`[n]`), `and`, `or`, `->`. The tree here is already parenthesised.
+public indirect enum PatternNode: Sendable, Hashable {
+    /// `tag=Type(filter)`: waits for one event of `type` (or a subtype) passing `filter`. The filter may
+    /// read earlier tags (`m2.tags = m1.tags`); unqualified names are the atom's own properties.
+    case atom(tag: String?, type: String, filter: ExprNode?)
+    /// `a -> b`: for each match of `a`, a new wait for `b`.
+    case followedBy(PatternNode, PatternNode)
+    /// `a and b`: both, in any order.
+    case and([PatternNode])
+    /// `a or b`: either.
+    case or([PatternNode])
+    /// `not a`: true until `a` occurs.
+    case not(PatternNode)
+    /// `every a`: restarts `a` whenever it ends, true or false.
+    case every(PatternNode)
+    /// `[n] a`: `a`, n times in sequence.
+    case repeatCount(Int, PatternNode)
+    /// `a where timer:within(d)`: `a` must end true within `d` of its start, else it ends false.
+    case within(TimePeriod, PatternNode)
+    /// `timer:interval(d)`: true once `d` has passed since its start.
+    case interval(TimePeriod)
+
+    /// The tags bound anywhere in the pattern, in order of first appearance.
+    public var tags: [String] {
+        var out: [String] = []
+        self.collectTags(into: &out)
+        return out
+    }
+
+    private func collectTags(into out: inout [String]) {
+        switch self {
+        case .atom(let tag, _, _):
+            if let tag, !out.contains(tag) { out.append(tag) }
+        case .followedBy(let a, let b):
+            a.collectTags(into: &out)
+            b.collectTags(into: &out)
+        case .and(let xs), .or(let xs):
+            for x in xs { x.collectTags(into: &out) }
+        case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x):
+            x.collectTags(into: &out)
+        case .interval:
+            break
+        }
+    }
+}
+
+extension PatternNode: CustomStringConvertible {
+    /// EPL text, fully parenthesised.
+    public var description: String {
+        switch self {
+        case .atom(let tag, let type, let filter):
+            return (tag.map { "\($0)=" } ?? "") + type + (filter.map { "(\($0))" } ?? "")
+        case .followedBy(let a, let b): return "(\(a) -> \(b))"
+        case .and(let xs): return "(" + xs.map(\.description).joined(separator: " and ") + ")"
+        case .or(let xs): return "(" + xs.map(\.description).joined(separator: " or ") + ")"
+        case .not(let x): return "not \(x)"
+        case .every(let x): return "every \(x)"
+        case .repeatCount(let n, let x): return "[\(n)] \(x)"
+        case .within(let d, let x): return "(\(x) where timer:within(\(d)))"
+        case .interval(let d): return "timer:interval(\(d))"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// One stream of a statement's `from` clause: where events come from, the name they go by, and the
+/// data windows that retain them.
+public struct StreamSpec: Sendable, Hashable {
+    /// What feeds the stream.
+    public enum Input: Sendable, Hashable {
+        /// Events of a type (and its subtypes) passing `filter`: `Metric(name='cpu')`.
+        case type(String, filter: ExprNode?)
+        /// The matches of an event pattern: `pattern [every a=A -> b=B]`.
+        case pattern(PatternNode)
+        /// One row per element of a contained list: `Batch[select process as p, * from spans as s]`.
+        case contained(String, filter: ExprNode?, ContainedSelection)
+    }
+
+    public var input: Input
+    /// `as name`: how expressions refer to the stream.
+    public var alias: String?
+    public var windows: [WindowSpec]
+
+    public init(_ input: Input, alias: String? = nil, windows: [WindowSpec] = []) {
+        self.input = input
+        self.alias = alias
+        self.windows = windows
+    }
+
+    /// A stream of a type.
+    public static func type(_ name: String, filter: ExprNode? = nil, alias: String? = nil, windows: [WindowSpec] = []) -> StreamSpec {
+        StreamSpec(.type(name, filter: filter), alias: alias, windows: windows)
+    }
+}
+
+/// Esper's contained-event selection `Type[select items from property as alias]`: each element of a
+/// list property becomes one row, carrying values of the containing event.
+public struct ContainedSelection: Sendable, Hashable {
+    /// The list property whose elements become rows (`spans`).
+    public var property: String
+    /// The elements' alias (`s`).
+    public var alias: String?
+    /// `*` (the element's properties) and `expr as name` read from the containing event (`process as p`).
+    public var items: [StatementPlan.SelectItem]
+
+    public init(property: String, alias: String? = nil, items: [StatementPlan.SelectItem] = [.wildcard]) {
+        self.property = property
+        self.alias = alias
+        self.items = items
+    }
+}

@@ -1,0 +1,76 @@
+/// `create table Name (col type primary key, col type, ...)`: rows keyed by their primary key columns,
+/// updated by `on ... merge` and `on ... delete`, read by `Name[key].col` and on-demand queries.
+public struct TableDeclaration: Sendable, Hashable {
+    public var name: String
+    public var columns: [Column]
+    /// The primary key columns, in key order.
+    public var primaryKey: [String]
+
+    public init(_ name: String, columns: [Column], primaryKey: [String]) {
+        self.name = name
+        self.columns = columns
+        self.primaryKey = primaryKey
+    }
+}
+
+/// `on Stream as s merge|delete Table as t where ...`: what each triggering event does to a table.
+public struct OnPlan: Sendable, Hashable {
+    /// What a triggering event does.
+    public enum Action: Sendable, Hashable {
+        /// `merge`: `when matched` / `when not matched` clauses, tried in order; the first that applies wins.
+        case merge([MergeClause])
+        /// `delete from`: removes every row the `where` correlation matches.
+        case delete
+    }
+
+    /// The triggering stream (a type with a filter, and its alias).
+    public var trigger: StreamSpec
+    public var table: String
+    public var tableAlias: String?
+    /// Which rows the event concerns; `nil` is every row.
+    public var whereClause: ExprNode?
+    public var action: Action
+
+    public init(on trigger: StreamSpec, table: String, as tableAlias: String? = nil, where whereClause: ExprNode? = nil, action: Action) {
+        self.trigger = trigger
+        self.table = table
+        self.tableAlias = tableAlias
+        self.whereClause = whereClause
+        self.action = action
+    }
+}
+
+/// One `when [not] matched [and condition] then ...` clause of an on-merge.
+public struct MergeClause: Sendable, Hashable {
+    /// The action of a clause.
+    public enum Action: Sendable, Hashable {
+        /// `update set col = expr, ...`: assignments in order; a bare column reads the value already
+        /// assigned, `initial.col` the value before the update.
+        case update([Assignment])
+        /// `insert select expr as col, ...` (not-matched clauses).
+        case insert([StatementPlan.SelectItem])
+        /// `delete` (matched clauses).
+        case delete
+    }
+
+    /// `col = expr`.
+    public struct Assignment: Sendable, Hashable {
+        public var column: String
+        public var value: ExprNode
+        public init(_ column: String, _ value: ExprNode) {
+            self.column = column
+            self.value = value
+        }
+    }
+
+    /// Whether the clause applies to a matched row (else: when no row matched).
+    public var matched: Bool
+    public var condition: ExprNode?
+    public var action: Action
+
+    public init(matched: Bool, condition: ExprNode? = nil, _ action: Action) {
+        self.matched = matched
+        self.condition = condition
+        self.action = action
+    }
+}
