@@ -66,14 +66,13 @@ public struct StatementPlan: Sendable, Hashable {
         set { self.streams[0].windows = newValue }
     }
 
-    /// Adds a filter to the first stream (ANDed with any it has). Returns false when that stream
-    /// takes no filter (a pattern), so the caller can use the `where` clause instead.
+    /// Adds a filter to the first stream (ANDed with any it has). Returns false when that stream is not
+    /// a plain typed stream (a pattern or contained selection), so the caller can use `where` instead.
     public mutating func addStreamFilter(_ f: ExprNode) -> Bool {
         func and(_ a: ExprNode?) -> ExprNode { a.map { .binary(.and, $0, f) } ?? f }
         switch self.streams[0].input {
         case .type(let name, let filter): self.streams[0].input = .type(name, filter: and(filter))
-        case .contained(let name, let filter, let sel): self.streams[0].input = .contained(name, filter: and(filter), sel)
-        case .pattern: return false
+        case .contained, .pattern: return false
         }
         return true
     }
