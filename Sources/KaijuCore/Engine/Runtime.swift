@@ -142,7 +142,16 @@ public final class Runtime {
         let s = try StatementCompiler.compile(forTable, name: "query", env: &env)
         var rows: [Row] = []
         s.listeners.append { rows += $0.rows }
-        for row in table.sortedRows { s.receive(row, input: 0, runtime: self) }
+        // One update holding every row (passing the stream filter), so aggregates give one answer.
+        let filter = (s.front as? StreamFront)?.filter
+        s.context.now = self.now
+        var entries: [WindowEntry] = []
+        for (i, row) in table.sortedRows.enumerated() {
+            s.context.event = row
+            if let filter, !filter(s.context).isTrue { continue }
+            entries.append(WindowEntry(event: row, seq: Int64(i), enteredAt: self.now))
+        }
+        s.update(new: entries, old: [], runtime: self)
         return rows
     }
 
