@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "KaijuCore", targets: ["KaijuCore"]),
         .library(name: "KaijuEPL", targets: ["KaijuEPL"]),
         .library(name: "KaijuIngest", targets: ["KaijuIngest"]),
+        .library(name: "KaijuExampleRules", targets: ["KaijuExampleRules"]),
         .executable(name: "kaiju-metrics", targets: ["kaiju-metrics"]),
         .executable(name: "kaiju-logs", targets: ["kaiju-logs"]),
         .executable(name: "kaiju-traces", targets: ["kaiju-traces"]),
         .executable(name: "kaiju-hl", targets: ["kaiju-hl"]),
         .executable(name: "kaiju-demo", targets: ["kaiju-demo"]),
+        .executable(name: "kaiju-paper", targets: ["kaiju-paper"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
@@ -49,6 +51,12 @@ let package = Package(
             dependencies: ["KaijuExampleRules"] + executableDependencies,
             path: "Examples/demo",
             exclude: ["sample.ndjson", "README.md", "make-sample.py"]
+        ),
+        .executableTarget(
+            name: "kaiju-paper",
+            dependencies: ["KaijuExampleRules", "KaijuCore"],
+            path: "Examples/paper",
+            exclude: ["metrics.ndjson", "logs.ndjson", "traces.ndjson", "hl.ndjson", "make-recordings.py"]
         ),
 
         // MARK: - Tests

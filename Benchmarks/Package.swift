@@ -12,6 +12,7 @@ let package = Package(
             dependencies: [
                 .product(name: "KaijuCore", package: "main"),
                 .product(name: "KaijuEPL", package: "main"),
+                .product(name: "KaijuExampleRules", package: "main"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         )

@@ -57,3 +57,6 @@ let windowed = Query.from(Metric.self)
     .select { m in ["host": m.tags["host"], "idle": avg(m.fields["usage_idle"])] }
 measure("#time(1 min) group by host (10 000 groups) avg", windowed.plan)
 measure("... output last every 1 min", windowed.output(.last, every: .minutes(1)).plan)
+benchQ1a(containers: 100_000)
+benchQ3(operations: 1_000)
+benchJoin()

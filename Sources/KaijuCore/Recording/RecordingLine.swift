@@ -101,7 +101,10 @@ extension Runtime {
         switch line.event {
         case .metric(let m): self.send(m, at: line.at)
         case .log(let l): self.send(l, at: line.at)
-        case .batch(let b): self.send(b, at: line.at)
+        case .batch(let b):
+            // As the original: the Batch event, then one Span event per span.
+            self.send(b, at: line.at)
+            for span in b.spans { self.send(span, at: line.at) }
         case .event(let e): self.send(e, at: line.at)
         }
     }
