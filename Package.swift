@@ -56,7 +56,7 @@ let package = Package(
             name: "kaiju-paper",
             dependencies: ["KaijuExampleRules", "KaijuCore"],
             path: "Examples/paper",
-            exclude: ["metrics.ndjson", "logs.ndjson", "traces.ndjson", "hl.ndjson", "make-recordings.py"]
+            exclude: ["metrics.ndjson", "logs.ndjson", "traces.ndjson", "hl.ndjson", "expected.ndjson", "make-recordings.py"]
         ),
 
         // MARK: - Tests
