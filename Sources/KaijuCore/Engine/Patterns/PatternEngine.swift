@@ -107,16 +107,11 @@ final class PatternEngine: PatternParent {
 
     // MARK: - Waits
 
-    /// The tuple a wait's filter sees: its start state plus what `and` siblings bound since.
-    private func scope(of s: AtomState) -> EngineEvent {
-        guard let siblings = s.siblings else { return s.begin }
+    /// The slots a wait's filter sees: its start state plus what `and` siblings bound since.
+    private func scopeParts(of s: AtomState) -> [EngineEvent?] {
         var parts = Self.parts(of: s.begin)
-        var changed = false
-        for (k, p) in siblings.parts.enumerated() where p != nil && parts[k] == nil {
-            parts[k] = p
-            changed = true
-        }
-        return changed ? EngineEvent(type: self.tupleType, timestamp: s.begin.timestamp, body: .tuple(parts)) : s.begin
+        if let siblings = s.siblings { Self.fill(&parts, from: siblings.parts) }
+        return parts
     }
 
     func register(_ s: AtomState) {
@@ -158,7 +153,7 @@ final class PatternEngine: PatternParent {
         if candidates.count > 1 { candidates.sort { $0.seq < $1.seq } }
         for s in candidates where s.active {
             let atom = self.atoms[s.atom]
-            var parts = Self.parts(of: self.scope(of: s))
+            var parts = self.scopeParts(of: s)
             parts[atom.slot] = event
             let tuple = EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
             let check = s.key == nil ? atom.tupleFilter : atom.residual
@@ -198,10 +193,15 @@ final class PatternEngine: PatternParent {
         return []
     }
 
+    /// Fills the slots of `parts` that are empty and bound in `other`.
+    static func fill(_ parts: inout [EngineEvent?], from other: [EngineEvent?]) {
+        for (k, p) in other.enumerated() where p != nil && parts[k] == nil { parts[k] = p }
+    }
+
     /// `a` with the slots `b` has and `a` lacks filled in.
     static func merge(_ a: EngineEvent, _ b: EngineEvent, engine: PatternEngine) -> EngineEvent {
         var parts = self.parts(of: a)
-        for (k, p) in self.parts(of: b).enumerated() where p != nil && parts[k] == nil { parts[k] = p }
+        self.fill(&parts, from: self.parts(of: b))
         return EngineEvent(type: engine.tupleType, timestamp: max(a.timestamp, b.timestamp), body: .tuple(parts))
     }
 

@@ -76,28 +76,49 @@ final class FollowedByState: PatternState, PatternParent {
     }
 }
 
-/// `every a`: restarts `a` whenever it ends, true or false (unless it can never succeed).
-final class EveryState: PatternState, PatternParent {
+/// An operator over one sub-expression, running at most one instance of it at a time.
+class SingleChildState: PatternState, PatternParent {
     let child: PatternProgram
-    private var current: PatternState?
-    private var spawning = false
+    /// The running instance of ``child``, if any.
+    var current: PatternState?
 
     init(_ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.child = child
         super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
 
-    override func start() { self.spawn() }
-
-    private func spawn() {
+    /// Starts a new instance of the sub-expression from the operator's start state.
+    func spawn() {
         let c = self.engine.make(self.child, begin: self.begin, parent: self, siblings: self.siblings)
         self.current = c
-        self.spawning = true
         c.start()
+    }
+
+    /// Subclasses say what their sub-expression's ending means.
+    func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {}
+    func childFalse(_ child: PatternState, restartable: Bool) {}
+
+    override func quit() {
+        let c = self.current
+        self.current = nil
+        super.quit()
+        c?.quit()
+    }
+}
+
+/// `every a`: restarts `a` whenever it ends, true or false (unless it can never succeed).
+final class EveryState: SingleChildState {
+    private var spawning = false
+
+    override func start() { self.spawn() }
+
+    override func spawn() {
+        self.spawning = true
+        super.spawn()
         self.spawning = false
     }
 
-    func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
+    override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
         guard self.active else { return }
         if quitted && child === self.current {
             self.current = nil
@@ -107,18 +128,12 @@ final class EveryState: PatternState, PatternParent {
         self.parent?.childTrue(self, match, quitted: false)
     }
 
-    func childFalse(_ child: PatternState, restartable: Bool) {
+    override func childFalse(_ child: PatternState, restartable: Bool) {
         guard self.active, child === self.current else { return }
         self.current = nil
         if restartable && !self.spawning { self.spawn() } else { self.endFalse(restartable: false) }
     }
 
-    override func quit() {
-        let c = self.current
-        self.current = nil
-        super.quit()
-        c?.quit()
-    }
 }
 
 /// `a and b and ...`: true for each combination once every operand has matched.
@@ -148,9 +163,7 @@ final class AndState: PatternState, PatternParent {
             self.matches[i].removeFirst()
             self.engine.countDrop()
         }
-        for (k, part) in PatternEngine.parts(of: match).enumerated() where part != nil && self.shared.parts[k] == nil {
-            self.shared.parts[k] = part
-        }
+        PatternEngine.fill(&self.shared.parts, from: PatternEngine.parts(of: match))
         guard self.matches.indices.allSatisfy({ $0 == i || !self.matches[$0].isEmpty }) else { return }
         var combos = [match]
         for j in self.matches.indices where j != i {
@@ -211,62 +224,37 @@ final class OrState: PatternState, PatternParent {
 }
 
 /// `not a`: true from its start until `a` matches, then false.
-final class NotState: PatternState, PatternParent {
-    let child: PatternProgram
-    private var current: PatternState?
-
-    init(_ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
-        self.child = child
-        super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
-    }
-
+final class NotState: SingleChildState {
     override func start() {
-        let c = self.engine.make(self.child, begin: self.begin, parent: self, siblings: self.siblings)
-        self.current = c
-        c.start()
+        self.spawn()
         if self.active { self.parent?.childTrue(self, self.begin, quitted: false) }
     }
 
-    func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
+    override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
         guard self.active, quitted else { return }
         self.current = nil
         self.endFalse(restartable: true)
     }
 
-    func childFalse(_ child: PatternState, restartable: Bool) {
+    override func childFalse(_ child: PatternState, restartable: Bool) {
         self.current = nil  // `a` can no longer happen: the not stays true
     }
 
-    override func quit() {
-        let c = self.current
-        self.current = nil
-        super.quit()
-        c?.quit()
-    }
 }
 
 /// `[n] a`: `a` n times in a row, each repetition started when the previous one matched.
-final class RepeatState: PatternState, PatternParent {
+final class RepeatState: SingleChildState {
     let count: Int
-    let child: PatternProgram
-    private var current: PatternState?
     private var matched = 0
 
     init(_ count: Int, _ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.count = count
-        self.child = child
-        super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
+        super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
 
     override func start() { self.spawn() }
 
-    private func spawn() {
-        let c = self.engine.make(self.child, begin: self.begin, parent: self, siblings: self.siblings)
-        self.current = c
-        c.start()
-    }
-
-    func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
+    override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
         guard self.active else { return }
         self.matched += 1
         if quitted { self.current = nil }
@@ -277,40 +265,29 @@ final class RepeatState: PatternState, PatternParent {
         }
     }
 
-    func childFalse(_ child: PatternState, restartable: Bool) {
+    override func childFalse(_ child: PatternState, restartable: Bool) {
         guard self.active else { return }
         self.current = nil
         self.endFalse(restartable: restartable)
     }
 
-    override func quit() {
-        let c = self.current
-        self.current = nil
-        super.quit()
-        c?.quit()
-    }
 }
 
 /// `a where timer:within(d)`: `a` must match within `d` of the guard's start, else the guard ends false.
-final class WithinState: PatternState, PatternParent {
+final class WithinState: SingleChildState {
     let period: Int64
-    let child: PatternProgram
-    private var current: PatternState?
 
     init(_ period: Int64, _ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.period = period
-        self.child = child
-        super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
+        super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
 
     override func start() {
         self.engine.schedule(self, after: self.period)
-        let c = self.engine.make(self.child, begin: self.begin, parent: self, siblings: self.siblings)
-        self.current = c
-        c.start()
+        self.spawn()
     }
 
-    func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
+    override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
         guard self.active else { return }
         if quitted {
             self.current = nil
@@ -320,7 +297,7 @@ final class WithinState: PatternState, PatternParent {
         }
     }
 
-    func childFalse(_ child: PatternState, restartable: Bool) {
+    override func childFalse(_ child: PatternState, restartable: Bool) {
         guard self.active else { return }
         self.current = nil
         self.endFalse(restartable: restartable)
@@ -331,12 +308,6 @@ final class WithinState: PatternState, PatternParent {
         self.endFalse(restartable: true)
     }
 
-    override func quit() {
-        let c = self.current
-        self.current = nil
-        super.quit()
-        c?.quit()
-    }
 }
 
 /// `timer:interval(d)`: true once `d` has passed.
