@@ -138,7 +138,7 @@ public final class Runtime {
         forTable.insertInto = nil
         var types = self.types
         types.register(table.type)
-        var env = CompileEnvironment(types: types, tables: [:], limits: self.limits)
+        var env = CompileEnvironment(types: types, tables: self.tables, limits: self.limits)
         let s = try StatementCompiler.compile(forTable, name: "query", env: &env)
         var rows: [Row] = []
         s.listeners.append { rows += $0.rows }

@@ -121,7 +121,7 @@ final class PatternEngine: PatternParent {
         var key: Value?
         if !atom.boundKey.isEmpty {
             self.context.event = s.begin
-            let k = Self.key(atom.boundKey.map { $0(self.context) })
+            let k = Value.key(atom.boundKey.map { $0(self.context) })
             if !k.containsNull { key = k }
         }
         s.key = key
@@ -145,7 +145,7 @@ final class PatternEngine: PatternParent {
             if atom.ownKey.isEmpty {
                 self.registries[i].collectAll(into: &candidates)
             } else {
-                let key = Self.key(atom.ownKey.map { $0(self.context) })
+                let key = Value.key(atom.ownKey.map { $0(self.context) })
                 self.registries[i].collect(key: key.containsNull ? nil : key, into: &candidates)
             }
         }
@@ -204,13 +204,14 @@ final class PatternEngine: PatternParent {
         self.fill(&parts, from: self.parts(of: b))
         return EngineEvent(type: engine.tupleType, timestamp: max(a.timestamp, b.timestamp), body: .tuple(parts))
     }
-
-    static func key(_ values: [Value]) -> Value {
-        values.count == 1 ? values[0] : .array(values)
-    }
 }
 
 extension Value {
+    /// The hash key of one or more key values: the value itself, or an array of them.
+    static func key(_ values: [Value]) -> Value {
+        values.count == 1 ? values[0] : .array(values)
+    }
+
     /// Whether the value is null or an array holding a null (a key that can never be equal).
     var containsNull: Bool {
         switch self {

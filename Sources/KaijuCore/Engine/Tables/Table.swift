@@ -24,8 +24,7 @@ final class Table {
 
     /// The lookup key of given key values, coerced to the key columns' types.
     func key(_ values: [Value]) -> Value {
-        if values.count == 1 { return self.type.columns[self.keyIndices[0]].type.coerce(values[0]) }
-        return .array(zip(self.keyIndices, values).map { self.type.columns[$0].type.coerce($1) })
+        Value.key(zip(self.keyIndices, values).map { self.type.columns[$0].type.coerce($1) })
     }
 
     /// The key of a row.
