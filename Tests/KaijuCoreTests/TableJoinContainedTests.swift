@@ -28,6 +28,22 @@ struct TableJoinContainedTests {
         #expect(r.rows(ofTable: "T")?.map(\.jsonString) == [#"{"k":"a","n":2,"total":9}"#])
     }
 
+    @Test func anUpdateOfTheKeyColumnMovesTheRowAndKeyedReadsFollowIt() throws {
+        let r = try makeRuntime()
+        try r.createTable(TableDeclaration("T", columns: [Column("k", .string), Column("n", .long)], primaryKey: ["k"]))
+        try r.add(OnPlan(on: .type("S", alias: "s"), table: "T", as: "t", where: .binary(.equal, prop("s", "k"), prop("t", "k")), action: .merge([
+            MergeClause(matched: true, .update([.init("k", .binary(.concat, prop("initial", "k"), lit("!"))), .init("n", .binary(.add, prop("n"), prop("s", "v")))])),
+            MergeClause(matched: false, .insert([col(prop("s", "k"), "k"), col(prop("s", "v"), "n")])),
+        ])))
+        let c = Collector()
+        let read = { (k: String) in col(.tableGet(table: "T", keys: [lit(.string(k))], column: "n"), k) }
+        try r.add(StatementPlan(from: .init("S"), select: [read("a"), read("a!")]), name: "R", listener: c.listener)
+        try r.s("a", 1, at: 1)  // inserts a
+        try r.s("a", 2, at: 2)  // moves a to a! with n = 3
+        #expect(r.rows(ofTable: "T")?.map(\.jsonString) == [#"{"k":"a!","n":3}"#])
+        #expect(c.take() == [#"1 R {"a":1,"a!":null}"#, #"2 R {"a":null,"a!":3}"#])
+    }
+
     @Test func keyedReadsOnDemandQueriesAndOnDelete() throws {
         let r = try self.tableRuntime()
         let c = Collector()

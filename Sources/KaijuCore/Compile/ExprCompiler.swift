@@ -259,21 +259,14 @@ struct ExprCompiler {
         var compiled: [CompiledExpr] = []
         for k in keys { compiled.append(try self.compile(k)) }
         guard let column else {
-            return { ctx in table.row(table.key(compiled.map { $0(ctx) }))?.value ?? .null }
+            return { ctx in table.row(table.key(of: compiled, in: ctx))?.value ?? .null }
         }
         guard let ci = table.type.columnIndex(column) else {
             throw PlanError("unknown column '\(column)' of table '\(name)' in \(node)")
         }
-        if compiled.count == 1 {
-            let k = compiled[0]
-            return { ctx in
-                guard case .row(let values)? = table.row(table.key([k(ctx)]))?.body else { return .null }
-                return values[ci]
-            }
-        }
         return { ctx in
-            guard case .row(let values)? = table.row(table.key(compiled.map { $0(ctx) }))?.body else { return .null }
-            return values[ci]
+            guard case .tableRow(let r)? = table.row(table.key(of: compiled, in: ctx))?.body else { return .null }
+            return r.values[ci]
         }
     }
 

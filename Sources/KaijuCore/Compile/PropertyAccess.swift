@@ -57,8 +57,12 @@ enum PropertyAccess {
         case (.row, _):
             let cache = ColumnIndexCache(name)
             return { e in
-                guard case .row(let values) = e.body, let i = cache.index(in: e.type), i < values.count else { return .null }
-                return values[i]
+                guard let i = cache.index(in: e.type) else { return .null }
+                switch e.body {
+                case .row(let values): return i < values.count ? values[i] : .null
+                case .tableRow(let r): return i < r.values.count ? r.values[i] : .null
+                default: return .null
+                }
             }
         default:
             return nil

@@ -24,10 +24,18 @@ enum FrontCompiler {
             let program = try pc.compile(node)
             let tags = pc.bindings.compactMap { b in b.alias?.hasPrefix("#") == false ? b.alias : nil }
             let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
-            let engine = PatternEngine(
-                program: program, atoms: pc.atoms, tupleType: tupleType, slotCount: pc.bindings.count, context: context,
-                maxInstances: env.limits.maxPatternInstances
-            )
+            let specialised =
+                !env.optimises ? nil
+                : EveryFollowedByMatcher.make(
+                    program, compiler: pc, tupleType: tupleType, slotCount: pc.bindings.count, context: context,
+                    maxInstances: env.limits.maxPatternInstances
+                )
+            let engine: any PatternMatcher =
+                specialised
+                ?? PatternEngine(
+                    program: program, atoms: pc.atoms, tupleType: tupleType, slotCount: pc.bindings.count, context: context,
+                    maxInstances: env.limits.maxPatternInstances
+                )
             var compiler = ExprCompiler(streams: pc.bindings, tupled: true)
             compiler.tables = env.tables
             let stage = try StatementCompiler.stage(0, first.windows, compiler: &compiler, context: context, limits: env.limits)

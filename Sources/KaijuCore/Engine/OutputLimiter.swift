@@ -2,9 +2,11 @@
 /// `last` keeps the last row of each group, `first` lets the first row of each group through at once.
 final class OutputLimiter {
     let spec: OutputSpec?
-    private var held: [Value: Int] = [:]
-    private var heldRows: [Row] = []
-    private var suppressed: Set<Value> = []
+    private var held: [HashedValue: Int] = [:]
+    private var heldRows: [ResultProcessor.KeyedRow] = []
+    /// Counts periods, so a group can remember where its row is held in the current one.
+    private var periodNumber = 0
+    private var suppressed: Set<HashedValue> = []
     private var newCount = 0
     private var oldCount = 0
     /// When the period timer was started (at the statement's first result).
@@ -18,28 +20,23 @@ final class OutputLimiter {
         return nil
     }
 
-    /// Offers the rows of one update; returns the rows to emit now.
-    /// `newEvents`/`oldEvents` count what entered/left the window, for `every n events`.
-    func offer(_ rows: [ResultProcessor.KeyedRow], newEvents: Int, oldEvents: Int) -> [Row] {
+    /// Offers the rows of one update; returns the rows to emit now. `build` turns a deferred row into
+    /// its row. `newEvents`/`oldEvents` count what entered/left the window, for `every n events`.
+    func offer(_ rows: [ResultProcessor.KeyedRow], newEvents: Int, oldEvents: Int, build: (ResultProcessor.KeyedRow) -> Row?) -> [Row] {
         guard let spec = self.spec else {
             if rows.isEmpty { return [] }
-            return rows.map(\.row)
+            return rows.compactMap(build)
         }
         self.started = true
         var now: [Row] = []
         for r in rows {
             switch spec.selection {
             case .all:
-                self.heldRows.append(r.row)
+                self.heldRows.append(r)
             case .last:
-                if let i = self.held[r.key] {
-                    self.heldRows[i] = r.row
-                } else {
-                    self.held[r.key] = self.heldRows.count
-                    self.heldRows.append(r.row)
-                }
+                self.holdLast(r)
             case .first:
-                if self.suppressed.insert(r.key).inserted { now.append(r.row) }
+                if self.suppressed.insert(r.key).inserted, let row = build(r) { now.append(row) }
             }
         }
         if case .events(let n) = spec.trigger {
@@ -48,18 +45,39 @@ final class OutputLimiter {
             if self.newCount >= n || self.oldCount >= n {
                 self.newCount = 0
                 self.oldCount = 0
-                now.append(contentsOf: self.periodEnded())
+                now.append(contentsOf: self.periodEnded(build: build))
             }
         }
         return now
     }
 
-    /// Ends a period: returns the held rows and starts afresh.
-    func periodEnded() -> [Row] {
-        let out = self.heldRows
+    /// Keeps `r` as its group's last row of the period; the group remembers where, which spares a
+    /// key lookup for each further row of the group.
+    private func holdLast(_ r: ResultProcessor.KeyedRow) {
+        if let g = r.group, g.heldInPeriod == self.periodNumber, g.heldIndex < self.heldRows.count, self.heldRows[g.heldIndex].group === g {
+            self.heldRows[g.heldIndex] = r
+            return
+        }
+        let index: Int
+        if let i = self.held[r.key] {
+            index = i
+            self.heldRows[i] = r
+        } else {
+            index = self.heldRows.count
+            self.held[r.key] = index
+            self.heldRows.append(r)
+        }
+        r.group?.heldInPeriod = self.periodNumber
+        r.group?.heldIndex = index
+    }
+
+    /// Ends a period: returns the held rows (built by `build`) and starts afresh.
+    func periodEnded(build: (ResultProcessor.KeyedRow) -> Row?) -> [Row] {
+        let out = self.heldRows.compactMap(build)
         self.heldRows.removeAll(keepingCapacity: true)
         self.held.removeAll(keepingCapacity: true)
         self.suppressed.removeAll(keepingCapacity: true)
+        self.periodNumber += 1
         return out
     }
 }

@@ -9,9 +9,11 @@ final class ResultProcessor {
     }
 
     /// A row with the key of the group it belongs to (`.null` when ungrouped), for output rate limiting.
+    /// `row` is nil while its projection is deferred (``defersProjection``): ``row(of:)`` builds it.
     struct KeyedRow {
-        let key: Value
-        let row: Row
+        let key: HashedValue
+        let row: Row?
+        var group: GroupState? = nil
     }
 
     let shape: Shape
@@ -24,9 +26,13 @@ final class ResultProcessor {
     let projection: Projection
     /// Whether groups are dropped when their last event leaves (statements with windows).
     let retiresEmptyGroups: Bool
+    /// Whether a group's row is built only when output releases it (`output last` keeps one row per
+    /// group per period, so the rest need never be built). The row is the same as if built at once:
+    /// a group changes only when touched, and a touch replaces the held row; `now` is the touch time.
+    let defersProjection: Bool
     let maxGroups: Int
 
-    private var groups: [Value: GroupState] = [:]
+    private var groups: [HashedValue: GroupState] = [:]
     private var single: GroupState?
     private var update: Int64 = 0
     private var touched: [GroupState] = []
@@ -36,7 +42,7 @@ final class ResultProcessor {
     init(
         shape: Shape, context: EvalContext, whereClause: CompiledExpr?, groupBy: [CompiledExpr], having: CompiledExpr?,
         aggregates: [(kind: AggregateKind, argument: ExprNode?)], aggregateArguments: [CompiledExpr?],
-        projection: Projection, retiresEmptyGroups: Bool, maxGroups: Int
+        projection: Projection, retiresEmptyGroups: Bool, defersProjection: Bool, maxGroups: Int
     ) {
         self.shape = shape
         self.context = context
@@ -47,6 +53,7 @@ final class ResultProcessor {
         self.aggregateArguments = aggregateArguments
         self.projection = projection
         self.retiresEmptyGroups = retiresEmptyGroups
+        self.defersProjection = defersProjection && shape == .rowPerGroup && having == nil
         self.maxGroups = maxGroups
         if shape == .rowForAll || shape == .rowPerEvent { self.single = GroupState(key: .null, aggregates: aggregates) }
     }
@@ -69,10 +76,7 @@ final class ResultProcessor {
         g.eventCount += entering ? 1 : -1
     }
 
-    private func groupKey() -> Value {
-        if self.groupBy.count == 1 { return self.groupBy[0](self.context) }
-        return .array(self.groupBy.map { $0(self.context) })
-    }
+    private func groupKey() -> HashedValue { HashedValue(Value.key(of: self.groupBy, in: self.context)) }
 
     private func row(for event: EngineEvent, group: GroupState?) -> Row? {
         self.context.event = event
@@ -117,13 +121,31 @@ final class ResultProcessor {
             for e in new where self.passes(e) { self.route(e, entering: true) }
             for e in old where self.passes(e) { self.route(e, entering: false) }
             for g in self.touched {
-                if let rep = g.representative, let r = self.row(for: rep, group: g) {
-                    out.append(KeyedRow(key: g.key, row: r))
+                if self.defersProjection {
+                    if g.representative != nil {
+                        g.touchedAt = self.context.now
+                        out.append(KeyedRow(key: g.key, row: nil, group: g))
+                    }
+                } else if let rep = g.representative, let r = self.row(for: rep, group: g) {
+                    out.append(KeyedRow(key: g.key, row: r, group: g))
                 }
                 if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups[g.key] = nil }
             }
             self.context.group = nil
         }
+    }
+
+    /// The row of `r`, building a deferred one as of its group's last touch.
+    func row(of r: KeyedRow) -> Row? {
+        if let row = r.row { return row }
+        guard let g = r.group, let rep = g.representative else { return nil }
+        let now = self.context.now
+        self.context.now = g.touchedAt
+        defer {
+            self.context.now = now
+            self.context.group = nil
+        }
+        return self.row(for: rep, group: g)
     }
 
     private func route(_ e: WindowEntry, entering: Bool) {

@@ -30,6 +30,9 @@ public final class Runtime {
     var counters = RuntimeStats()
     /// Where the engine logs warnings (a pattern at its instance limit, ...).
     public var logger = Logger(label: "kaiju.engine")
+    /// Whether statements added from now on use the optimisations that must not change output —
+    /// specialised pattern matchers, deferred `output last` rows (tests turn it off to compare).
+    var optimises = true
     /// Tables, by name.
     private(set) var tables: [String: Table] = [:]
 
@@ -91,7 +94,7 @@ public final class Runtime {
     @discardableResult
     public func add(_ plan: StatementPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
         let stmtName = try self.newName(name)
-        var env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits)
+        var env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits, optimises: self.optimises)
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
         self.types = env.types
         return self.install(s, listener: listener)
@@ -102,7 +105,7 @@ public final class Runtime {
     @discardableResult
     public func add(_ plan: OnPlan, name: String? = nil) throws(PlanError) -> String {
         let stmtName = try self.newName(name)
-        let env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits)
+        let env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits, optimises: self.optimises)
         return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: nil)
     }
 
@@ -119,10 +122,7 @@ public final class Runtime {
     public func rows(ofTable name: String) -> [Row]? {
         guard let t = self.tables[name] else { return nil }
         let columns = t.type.columns.map(\.name)
-        return t.sortedRows.map { e in
-            guard case .row(let values) = e.body else { return Row(columns: columns, values: []) }
-            return Row(columns: columns, values: values)
-        }
+        return t.sortedRows.map { Row(columns: columns, values: $0.rowValues) }
     }
 
     /// Runs a `select` once against a table's current rows (an on-demand, fire-and-forget query): the
@@ -138,7 +138,7 @@ public final class Runtime {
         forTable.insertInto = nil
         var types = self.types
         types.register(table.type)
-        var env = CompileEnvironment(types: types, tables: self.tables, limits: self.limits)
+        var env = CompileEnvironment(types: types, tables: self.tables, limits: self.limits, optimises: self.optimises)
         let s = try StatementCompiler.compile(forTable, name: "query", env: &env)
         var rows: [Row] = []
         s.listeners.append { rows += $0.rows }
@@ -212,6 +212,11 @@ public final class Runtime {
                 patternInstancesDropped: $0.front.droppedInstances
             )
         }
+    }
+
+    /// The pattern matcher a statement runs, if it is a pattern statement (for tests).
+    func patternMatcher(of statement: String) -> (any PatternMatcher)? {
+        (self.statements.first { $0.name == statement }?.front as? PatternFront)?.engine
     }
 
     /// The events in a statement's window, oldest first (empty if it has none).

@@ -68,7 +68,7 @@ final class Statement {
         guard self.active else { return }
         self.context.now = at
         if case .output = kind {
-            self.emit(self.limiter.periodEnded(), runtime: runtime)
+            self.emit(self.limiter.periodEnded(build: self.buildRow), runtime: runtime)
             if let p = self.limiter.period { runtime.scheduler.schedule(at: at + p, self, .output) }
             return
         }
@@ -85,8 +85,13 @@ final class Statement {
             self.outputTimerStarted = true
             runtime.scheduler.schedule(at: runtime.now + p, self, .output)
         }
-        let rows = self.limiter.offer(self.rowBuffer, newEvents: new.count, oldEvents: old.count)
+        let rows = self.limiter.offer(self.rowBuffer, newEvents: new.count, oldEvents: old.count, build: self.buildRow)
         self.emit(rows, runtime: runtime)
+    }
+
+    /// The row of a result, building it if its projection was deferred.
+    private func buildRow(_ r: ResultProcessor.KeyedRow) -> Row? {
+        r.row ?? self.processor?.row(of: r)
     }
 
     private func emit(_ rows: [Row], runtime: Runtime) {

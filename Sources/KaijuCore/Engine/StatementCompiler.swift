@@ -3,6 +3,8 @@ struct CompileEnvironment {
     var types: TypeRegistry
     let tables: [String: Table]
     let limits: RuntimeLimits
+    /// Whether output-neutral optimisations apply (off only to compare against the plain engine).
+    var optimises = true
 }
 
 /// Compiles a ``StatementPlan`` against a runtime's types into a running ``Statement``.
@@ -63,7 +65,9 @@ enum StatementCompiler {
             shape: shape, context: context, whereClause: whereClause, groupBy: groupBy, having: having,
             aggregates: aggregates, aggregateArguments: arguments,
             projection: Projection(items: items, names: names, isWildcardOnly: wildcardOnly && !items.isEmpty),
-            retiresEmptyGroups: plan.streams.contains { !$0.windows.isEmpty }, maxGroups: env.limits.maxGroups
+            retiresEmptyGroups: plan.streams.contains { !$0.windows.isEmpty },
+            defersProjection: env.optimises && plan.output?.selection == .last && !plan.select.contains { $0.readsTables },
+            maxGroups: env.limits.maxGroups
         )
 
         if case .events(let n)? = plan.output?.trigger, n <= 0 { throw PlanError("output every n events needs n > 0") }
@@ -122,5 +126,17 @@ enum StatementCompiler {
         }
         let chain = chainWindows.isEmpty ? nil : WindowChain(windows: chainWindows, limit: limits.maxWindowEvents)
         return WindowStage(index: index, chain: chain, batch: batch)
+    }
+}
+
+extension StatementPlan.SelectItem {
+    /// Whether the item reads a table (whose contents change between a row's cause and its output).
+    var readsTables: Bool {
+        guard case .expression(let e, _) = self else { return false }
+        var found = false
+        e.visit { n in
+            if case .tableGet = n { found = true }
+        }
+        return found
     }
 }

@@ -7,6 +7,8 @@ public enum EventBody: Sendable {
     case span(Span)
     /// Values in the order of the event type's ``EventType/columns``.
     case row([Value])
+    /// A table's row, in column order, updated in place by on-merge statements.
+    case tableRow(TableRow)
     /// One event per stream of a multi-stream result (a pattern match, a join row, a contained-event
     /// row), in the order of the tuple type's columns; `nil` where a stream has no event.
     case tuple([EngineEvent?])
@@ -14,6 +16,16 @@ public enum EventBody: Sendable {
 
 /// An event inside the engine: its type, its engine timestamp (ms) and its body.
 ///
+/// The values of one table row. A class, so on-merge updates change the row in place (one event per
+/// row for its whole life) instead of building a new event per assignment.
+///
+/// `@unchecked Sendable`: only the engine's thread updates it, between evaluations; table rows
+/// leave the engine only as ``Row`` copies.
+public final class TableRow: @unchecked Sendable {
+    @exclusivity(unchecked) public internal(set) var values: [Value]
+    init(_ values: [Value]) { self.values = values }
+}
+
 /// A class, so windows, groups and evaluation contexts share one event for the price of a retain.
 public final class EngineEvent: Sendable {
     public let type: EventType
@@ -24,6 +36,15 @@ public final class EngineEvent: Sendable {
         self.type = type
         self.timestamp = timestamp
         self.body = body
+    }
+
+    /// The values of a `.row` or `.tableRow` body (empty for other bodies).
+    var rowValues: [Value] {
+        switch self.body {
+        case .row(let values): return values
+        case .tableRow(let r): return r.values
+        default: return []
+        }
     }
 
     /// A property by name, as EPL's `select *` and dynamic access see it; `.null` when absent.
@@ -57,6 +78,9 @@ public final class EngineEvent: Sendable {
         case .row(let values):
             guard let i = self.type.columnIndex(name), i < values.count else { return .null }
             return values[i]
+        case .tableRow(let r):
+            guard let i = self.type.columnIndex(name), i < r.values.count else { return .null }
+            return r.values[i]
         case .tuple(let parts):
             guard let i = self.type.columnIndex(name), i < parts.count else { return .null }
             return parts[i]?.value ?? .null
@@ -76,8 +100,9 @@ public final class EngineEvent: Sendable {
 
     /// Every column of the event's type with its value, in column order (EPL's `select *`).
     public var properties: [(String, Value)] {
-        if case .row(let values) = self.body {
-            return zip(self.type.columns, values).map { ($0.name, $1) }
+        switch self.body {
+        case .row, .tableRow: return zip(self.type.columns, self.rowValues).map { ($0.name, $1) }
+        default: break
         }
         return self.type.columns.map { ($0.name, self.property($0.name)) }
     }

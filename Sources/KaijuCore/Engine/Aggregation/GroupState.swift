@@ -1,6 +1,6 @@
 /// One group's aggregates (or the single group of an ungrouped statement).
 final class GroupState {
-    let key: Value
+    let key: HashedValue
     let aggregators: [Aggregator]
     /// Events of this group currently in the window.
     var eventCount = 0
@@ -8,8 +8,13 @@ final class GroupState {
     var touchedIn: Int64 = -1
     /// The event that last touched the group, which non-aggregated select items read.
     var representative: EngineEvent?
+    /// Engine time of the last touch (a deferred row is projected as of then).
+    var touchedAt: Int64 = 0
+    /// The output period in which the group's row is held, and where (see ``OutputLimiter``).
+    var heldInPeriod = -1
+    var heldIndex = 0
 
-    init(key: Value, aggregates: [(kind: AggregateKind, argument: ExprNode?)]) {
+    init(key: HashedValue, aggregates: [(kind: AggregateKind, argument: ExprNode?)]) {
         self.key = key
         self.aggregators = aggregates.map { Aggregator.make($0.kind, countsRows: $0.argument == nil) }
     }

@@ -89,7 +89,7 @@ final class JoinFront: StatementFront {
         let candidates: [WindowEntry]
         if let ix = step.index {
             self.context.event = EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts))
-            let key = Value.key(step.probe.map { $0(self.context) })
+            let key = Value.key(of: step.probe, in: self.context)
             candidates = key.containsNull ? [] : self.streams[step.stream].indexes[ix].entries(key)
         } else {
             candidates = self.streams[step.stream].stage.contents
@@ -119,7 +119,7 @@ final class JoinIndex {
 
     private func key(_ e: WindowEntry, _ ctx: EvalContext) -> Value {
         ctx.event = e.event
-        return Value.key(self.keys.map { $0(ctx) })
+        return Value.key(of: self.keys, in: ctx)
     }
 
     func add(_ e: WindowEntry, context: EvalContext) {

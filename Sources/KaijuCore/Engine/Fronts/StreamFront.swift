@@ -62,12 +62,13 @@ struct ContainedExpansion {
 
 /// A pattern's matches → windows → the statement's view.
 final class PatternFront: StatementFront {
-    let engine: PatternEngine
+    let engine: any PatternMatcher
     let stage: WindowStage
     private var seq: Int64 = 0
     private var entries: [WindowEntry] = []
+    private var matches: [EngineEvent] = []
 
-    init(engine: PatternEngine, stage: WindowStage) {
+    init(engine: any PatternMatcher, stage: WindowStage) {
         self.engine = engine
         self.stage = stage
     }
@@ -75,28 +76,34 @@ final class PatternFront: StatementFront {
     var inputs: [EventType] { self.engine.inputTypes }
 
     func start(_ statement: Statement, runtime: Runtime) {
-        self.engine.runtime = runtime
-        self.engine.statement = statement
-        self.deliver(self.engine.start(), statement: statement, runtime: runtime)
+        self.engine.attach(runtime: runtime, statement: statement)
+        self.matches.removeAll(keepingCapacity: true)
+        self.engine.start(into: &self.matches)
+        self.deliver(statement: statement, runtime: runtime)
     }
 
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
-        self.deliver(self.engine.receive(event), statement: statement, runtime: runtime)
+        self.matches.removeAll(keepingCapacity: true)
+        self.engine.receive(event, into: &self.matches)
+        self.deliver(statement: statement, runtime: runtime)
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
         if case .pattern(let timer) = kind {
-            self.deliver(self.engine.fire(timer), statement: statement, runtime: runtime)
+            self.matches.removeAll(keepingCapacity: true)
+            self.engine.fire(timer, into: &self.matches)
+            self.deliver(statement: statement, runtime: runtime)
         } else {
             self.stage.fire(kind, at: at, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
         }
     }
 
-    private func deliver(_ matches: [EngineEvent], statement: Statement, runtime: Runtime) {
-        guard !matches.isEmpty else { return }
-        statement.eventsIn += matches.count
+    /// Hands ``matches`` to the windows.
+    private func deliver(statement: Statement, runtime: Runtime) {
+        guard !self.matches.isEmpty else { return }
+        statement.eventsIn += self.matches.count
         self.entries.removeAll(keepingCapacity: true)
-        for m in matches {
+        for m in self.matches {
             self.seq += 1
             self.entries.append(WindowEntry(event: m, seq: self.seq, enteredAt: runtime.now))
         }

@@ -21,18 +21,22 @@ final class TableTriggerFront: StatementFront {
     let table: Table
     let tupleType: EventType
     let context: EvalContext
-    /// Computes the primary key from the triggering event, when the correlation allows.
+    /// Computes the primary key from the triggering event alone, when the correlation allows.
     let keyLookup: [CompiledExpr]?
+    /// The correlation (without the conjuncts a key lookup covers).
     let whereClause: CompiledExpr?
     /// Merge clauses; a delete statement has one unconditional delete.
     let clauses: [Clause]
+    /// Whether an update may change a primary key column (the row then moves).
+    let updatesKey: Bool
     /// Rows changed (inserted, updated or deleted).
     private(set) var rowsChanged = 0
 
     init(
         type: EventType, filter: CompiledExpr?, table: Table, tupleType: EventType, context: EvalContext,
-        keyLookup: [CompiledExpr]?, whereClause: CompiledExpr?, clauses: [Clause]
+        keyLookup: [CompiledExpr]?, whereClause: CompiledExpr?, clauses: [Clause], updatesKey: Bool
     ) {
+        self.updatesKey = updatesKey
         self.inputs = [type]
         self.filter = filter
         self.table = table
@@ -59,53 +63,54 @@ final class TableTriggerFront: StatementFront {
             guard f(self.context).isTrue else { return }
         }
         statement.eventsIn += 1
-        let matched: [EngineEvent]
         if let keyLookup {
-            self.context.event = self.tuple(event, nil, nil)
-            let row = self.table.row(self.table.key(keyLookup.map { $0(self.context) }))
-            matched = row.map { [$0] }?.filter { self.passes(self.whereClause, self.tuple(event, $0, $0)) } ?? []
+            self.context.event = event
+            if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)), self.merge(event, into: row, now: runtime.now) {
+                return
+            }
         } else {
-            matched = self.table.sortedRows.filter { self.passes(self.whereClause, self.tuple(event, $0, $0)) }
+            var any = false
+            for row in self.table.sortedRows where self.merge(event, into: row, now: runtime.now) { any = true }
+            if any { return }
         }
-        if matched.isEmpty {
-            let bare = self.tuple(event, nil, nil)
-            guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }) else { return }
-            if case .insert(let values) = clause.action {
-                var row = [Value](repeating: .null, count: self.table.type.columns.count)
-                self.context.event = bare
-                for (i, f) in values { row[i] = f(self.context) }
-                self.table.put(row, now: runtime.now)
-                self.rowsChanged += 1
-            }
-            return
-        }
-        for row in matched {
-            let start = self.tuple(event, row, row)
-            guard let clause = self.clauses.first(where: { $0.matched && self.passes($0.condition, start) }) else { continue }
-            let oldKey = self.table.key(ofRow: Self.values(row))
-            switch clause.action {
-            case .update(let assignments):
-                var values = Self.values(row)
-                var current = row
-                for (i, f) in assignments {
-                    self.context.event = self.tuple(event, current, row)
-                    values[i] = self.table.type.columns[i].type.coerce(f(self.context))
-                    current = EngineEvent(type: self.table.type, timestamp: runtime.now, body: .row(values))
-                }
-                if self.table.key(ofRow: values) != oldKey { self.table.remove(oldKey) }
-                self.table.put(values, now: runtime.now)
-            case .delete:
-                self.table.remove(oldKey)
-            case .insert:
-                continue
-            }
-            self.rowsChanged += 1
-        }
+        self.insertIfNotMatched(event, now: runtime.now)
     }
 
-    private static func values(_ row: EngineEvent) -> [Value] {
-        if case .row(let v) = row.body { return v }
-        return []
+    /// Applies the first matching `when matched` clause to `row` if the correlation holds; returns
+    /// whether it held. Updates run in place on the row; `initial` reads a snapshot of it.
+    private func merge(_ event: EngineEvent, into row: EngineEvent, now: Int64) -> Bool {
+        guard case .tableRow(let storage) = row.body else { return false }
+        let initial = EngineEvent(type: row.type, timestamp: row.timestamp, body: .row(storage.values))
+        let t = self.tuple(event, row, initial)
+        guard self.passes(self.whereClause, t) else { return false }
+        guard let clause = self.clauses.first(where: { $0.matched && self.passes($0.condition, t) }) else { return true }
+        switch clause.action {
+        case .update(let assignments):
+            self.context.event = t
+            for (i, f) in assignments { storage.values[i] = self.table.type.columns[i].type.coerce(f(self.context)) }
+            if self.updatesKey {
+                let old = self.table.key(ofRow: initial.rowValues)
+                if self.table.key(ofRow: row.rowValues) != old { self.table.rekey(row, from: old) }
+            }
+        case .delete:
+            self.table.remove(self.table.key(ofRow: row.rowValues))
+        case .insert:
+            return true
+        }
+        self.rowsChanged += 1
+        return true
+    }
+
+    /// Runs the first `when not matched` clause that fits (an insert).
+    private func insertIfNotMatched(_ event: EngineEvent, now: Int64) {
+        let bare = self.tuple(event, nil, nil)
+        guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }) else { return }
+        guard case .insert(let values) = clause.action else { return }
+        var row = [Value](repeating: .null, count: self.table.type.columns.count)
+        self.context.event = bare
+        for (i, f) in values { row[i] = f(self.context) }
+        self.table.put(row, now: now)
+        self.rowsChanged += 1
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {}

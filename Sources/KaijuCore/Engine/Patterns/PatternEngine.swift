@@ -4,7 +4,7 @@
 ///
 /// Matching follows Esper: an event is tested against the waits that existed when it arrived (a wait
 /// started because of the event does not see it), in the order the waits started.
-final class PatternEngine: PatternParent {
+final class PatternEngine: PatternParent, PatternMatcher {
     let program: PatternProgram
     let atoms: [PatternAtom]
     let tupleType: EventType
@@ -21,6 +21,8 @@ final class PatternEngine: PatternParent {
     private var seq: Int64 = 0
     private var root: PatternState?
     private var matches: [EngineEvent] = []
+    /// Scratch list of the waits an event may match, kept for its capacity.
+    private var candidates: [AtomState] = []
     /// Waits currently registered.
     private(set) var liveInstances = 0
     /// Instances refused by ``maxInstances``.
@@ -36,22 +38,21 @@ final class PatternEngine: PatternParent {
         self.registries = atoms.map { AtomRegistry(indexed: !$0.ownKey.isEmpty) }
     }
 
-    /// The distinct types the atoms wait for.
-    var inputTypes: [EventType] {
-        var out: [EventType] = []
-        for a in self.atoms where !out.contains(where: { $0 === a.type }) { out.append(a.type) }
-        return out
+    var inputTypes: [EventType] { self.atoms.distinctTypes }
+
+    func attach(runtime: Runtime, statement: Statement) {
+        self.runtime = runtime
+        self.statement = statement
     }
 
     // MARK: - Life cycle
 
-    /// Starts the pattern (at statement creation); returns matches produced right away.
-    func start() -> [EngineEvent] {
+    /// Starts the pattern (at statement creation); appends matches produced right away to `out`.
+    func start(into out: inout [EngineEvent]) {
         let empty = EngineEvent(type: self.tupleType, timestamp: self.runtime.now, body: .tuple(Array(repeating: nil, count: self.slotCount)))
         let r = self.make(self.program, begin: empty, parent: self, siblings: nil)
         self.root = r
-        r.start()
-        return self.takeMatches()
+        self.collectingMatches(into: &out) { r.start() }
     }
 
     /// Ends every instance (statement removed).
@@ -69,9 +70,11 @@ final class PatternEngine: PatternParent {
         self.root = nil
     }
 
-    private func takeMatches() -> [EngineEvent] {
-        defer { self.matches.removeAll(keepingCapacity: true) }
-        return self.matches
+    /// Runs `body` with matches appended to `out` (the caller's buffer, so no array per event).
+    private func collectingMatches(into out: inout [EngineEvent], _ body: () -> Void) {
+        swap(&self.matches, &out)
+        body()
+        swap(&self.matches, &out)
     }
 
     func make(_ p: PatternProgram, begin: EngineEvent, parent: any PatternParent, siblings: SiblingBindings?) -> PatternState {
@@ -99,10 +102,7 @@ final class PatternEngine: PatternParent {
 
     func countDrop() {
         self.droppedInstances += 1
-        self.runtime.warn(
-            "pattern of statement '\(self.statement.name)' is at its limit of \(self.maxInstances) live instances; dropping new ones",
-            count: self.droppedInstances
-        )
+        self.runtime.warnPatternLimit(statement: self.statement.name, limit: self.maxInstances, dropped: self.droppedInstances)
     }
 
     // MARK: - Waits
@@ -118,11 +118,11 @@ final class PatternEngine: PatternParent {
         let atom = self.atoms[s.atom]
         self.seq += 1
         s.seq = self.seq
-        var key: Value?
+        var key: HashedValue?
         if !atom.boundKey.isEmpty {
             self.context.event = s.begin
-            let k = Value.key(atom.boundKey.map { $0(self.context) })
-            if !k.containsNull { key = k }
+            let k = Value.key(of: atom.boundKey, in: self.context)
+            if !k.containsNull { key = HashedValue(k) }
         }
         s.key = key
         s.registered = true
@@ -136,20 +136,30 @@ final class PatternEngine: PatternParent {
         self.registries[s.atom].remove(s)
     }
 
-    /// Tests an arriving event against every wait; returns the matches it completed.
-    func receive(_ event: EngineEvent) -> [EngineEvent] {
-        var candidates: [AtomState] = []
-        for (i, atom) in self.atoms.enumerated() where self.registries[i].count > 0 && event.type.isSubtype(of: atom.type) {
+    /// Tests an arriving event against every wait; appends the matches it completed to `out`.
+    func receive(_ event: EngineEvent, into out: inout [EngineEvent]) {
+        self.collectingMatches(into: &out) { self.match(event) }
+    }
+
+    private func match(_ event: EngineEvent) {
+        var candidates = self.candidates
+        self.candidates = []
+        defer {
+            candidates.removeAll(keepingCapacity: true)
+            self.candidates = candidates
+        }
+        for i in self.atoms.indices where self.registries[i].count > 0 && event.type.isSubtype(of: self.atoms[i].type) {
+            let atom = self.atoms[i]
             self.context.event = event
             if let f = atom.ownFilter, !f(self.context).isTrue { continue }
             if atom.ownKey.isEmpty {
                 self.registries[i].collectAll(into: &candidates)
             } else {
-                let key = Value.key(atom.ownKey.map { $0(self.context) })
-                self.registries[i].collect(key: key.containsNull ? nil : key, into: &candidates)
+                let key = Value.key(of: atom.ownKey, in: self.context)
+                self.registries[i].collect(key: key.containsNull ? nil : HashedValue(key), into: &candidates)
             }
         }
-        if candidates.isEmpty { return [] }
+        if candidates.isEmpty { return }
         if candidates.count > 1 { candidates.sort { $0.seq < $1.seq } }
         for s in candidates where s.active {
             let atom = self.atoms[s.atom]
@@ -171,7 +181,6 @@ final class PatternEngine: PatternParent {
             }
             s.endTrue(result)
         }
-        return self.takeMatches()
     }
 
     // MARK: - Timers
@@ -180,10 +189,9 @@ final class PatternEngine: PatternParent {
         self.runtime.scheduler.schedule(at: self.runtime.now + period, self.statement, .pattern(PatternTimer(s)))
     }
 
-    /// A guard or interval timer fired; returns the matches that caused.
-    func fire(_ timer: PatternTimer) -> [EngineEvent] {
-        timer.state?.timerFired()
-        return self.takeMatches()
+    /// A guard or interval timer fired; appends the matches that caused to `out`.
+    func fire(_ timer: PatternTimer, into out: inout [EngineEvent]) {
+        self.collectingMatches(into: &out) { timer.state?.timerFired() }
     }
 
     // MARK: - Tuples
@@ -203,21 +211,5 @@ final class PatternEngine: PatternParent {
         var parts = self.parts(of: a)
         self.fill(&parts, from: self.parts(of: b))
         return EngineEvent(type: engine.tupleType, timestamp: max(a.timestamp, b.timestamp), body: .tuple(parts))
-    }
-}
-
-extension Value {
-    /// The hash key of one or more key values: the value itself, or an array of them.
-    static func key(_ values: [Value]) -> Value {
-        values.count == 1 ? values[0] : .array(values)
-    }
-
-    /// Whether the value is null or an array holding a null (a key that can never be equal).
-    var containsNull: Bool {
-        switch self {
-        case .null: return true
-        case .array(let items): return items.contains { $0.isNull }
-        default: return false
-        }
     }
 }

@@ -4,9 +4,12 @@ final class AtomState: PatternState {
     /// Registration order, which orders matches caused by one event.
     var seq: Int64 = 0
     /// The index key this wait is registered under, if indexed.
-    var key: Value?
+    var key: HashedValue?
     /// Whether the wait is in the engine's registry.
     var registered = false
+    /// Neighbours among the registered waits with the same key (see ``AtomRegistry``).
+    unowned(unsafe) var newer: AtomState?
+    var older: AtomState?
 
     init(atom: Int, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.atom = atom
@@ -26,7 +29,8 @@ final class FollowedByState: PatternState, PatternParent {
     let left: PatternProgram
     let right: PatternProgram
     private var leftState: PatternState?
-    private var rights: [ObjectIdentifier: PatternState] = [:]
+    /// The running right-hand instances; each knows its position (``PatternState/position``).
+    private var rights: [PatternState] = []
 
     init(_ left: PatternProgram, _ right: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.left = left
@@ -46,13 +50,14 @@ final class FollowedByState: PatternState, PatternParent {
             if quitted { self.leftState = nil }
             if self.engine.admitInstance() {
                 let r = self.engine.make(self.right, begin: match, parent: self, siblings: self.siblings)
-                self.rights[ObjectIdentifier(r)] = r
+                r.position = self.rights.count
+                self.rights.append(r)
                 r.start()
             }
             if self.active, self.leftState == nil, self.rights.isEmpty { self.endFalse(restartable: true) }
             return
         }
-        if quitted { self.rights[ObjectIdentifier(child)] = nil }
+        if quitted { self.removeRight(child) }
         if self.leftState == nil && self.rights.isEmpty {
             self.endTrue(match)
         } else {
@@ -62,14 +67,25 @@ final class FollowedByState: PatternState, PatternParent {
 
     func childFalse(_ child: PatternState, restartable: Bool) {
         guard self.active else { return }
-        if child === self.leftState { self.leftState = nil } else { self.rights[ObjectIdentifier(child)] = nil }
+        if child === self.leftState { self.leftState = nil } else { self.removeRight(child) }
         if self.leftState == nil && self.rights.isEmpty { self.endFalse(restartable: restartable) }
     }
 
+    /// Drops a right-hand instance by moving the last one into its place.
+    private func removeRight(_ child: PatternState) {
+        let i = child.position
+        guard i < self.rights.count, self.rights[i] === child else { return }
+        let last = self.rights.removeLast()
+        if i < self.rights.count {
+            self.rights[i] = last
+            last.position = i
+        }
+    }
+
     override func quit() {
-        let (l, rs) = (self.leftState, self.rights.values)
+        let (l, rs) = (self.leftState, self.rights)
         self.leftState = nil
-        self.rights = [:]
+        self.rights = []
         super.quit()
         l?.quit()
         for r in rs { r.quit() }

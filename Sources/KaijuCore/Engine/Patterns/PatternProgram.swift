@@ -16,7 +16,8 @@ indirect enum PatternProgram {
 /// - `ownKey` / `boundKey`: equalities between the candidate and earlier tags (`m2.tags = m1.tags`),
 ///   so waiting instances sit in a hash index keyed by the earlier tags' values;
 /// - `residual`: the rest, evaluated against the tuple of tags with the candidate in place.
-struct PatternAtom {
+/// A class, so the hot path reads its filters without copying (and retaining) each of them.
+final class PatternAtom {
     let type: EventType
     /// The atom's position in the match tuple.
     let slot: Int
@@ -27,6 +28,24 @@ struct PatternAtom {
     /// The whole filter over the tuple, for instances whose key could not be computed at start
     /// (a tag bound later by an `and` sibling).
     let tupleFilter: CompiledExpr?
+    /// The expressions behind ``ownKey`` and ``boundKey``, for matchers that compile them differently.
+    let ownKeyNodes: [ExprNode]
+    let boundKeyNodes: [ExprNode]
+
+    init(
+        type: EventType, slot: Int, ownFilter: CompiledExpr?, ownKey: [CompiledExpr], boundKey: [CompiledExpr],
+        residual: CompiledExpr?, tupleFilter: CompiledExpr?, ownKeyNodes: [ExprNode], boundKeyNodes: [ExprNode]
+    ) {
+        self.ownKeyNodes = ownKeyNodes
+        self.boundKeyNodes = boundKeyNodes
+        self.type = type
+        self.slot = slot
+        self.ownFilter = ownFilter
+        self.ownKey = ownKey
+        self.boundKey = boundKey
+        self.residual = residual
+        self.tupleFilter = tupleFilter
+    }
 }
 
 /// Compiles a ``PatternNode`` into atoms and a program.
@@ -128,13 +147,19 @@ struct PatternCompiler {
         }
     }
 
+    /// A compiler for expressions over the lone event of tuple slot `slot`.
+    func singleEventCompiler(slot: Int) -> ExprCompiler {
+        var c = ExprCompiler(
+            streams: [StreamBinding(alias: self.bindings[slot].alias, type: self.bindings[slot].type, slot: 0)], tupled: false, defaultStream: 0
+        )
+        c.tables = self.tables
+        return c
+    }
+
     private func atom(type: EventType, slot: Int, filter: ExprNode?) throws(PlanError) -> PatternAtom {
         var tupled = ExprCompiler(streams: self.bindings, tupled: true, defaultStream: slot)
         tupled.tables = self.tables
-        var own = ExprCompiler(
-            streams: [StreamBinding(alias: self.bindings[slot].alias, type: type, slot: 0)], tupled: false, defaultStream: 0
-        )
-        own.tables = self.tables
+        var own = self.singleEventCompiler(slot: slot)
         var ownParts: [ExprNode] = []
         var keyOwn: [ExprNode] = []
         var keyBound: [ExprNode] = []
@@ -160,7 +185,8 @@ struct PatternCompiler {
             ownKey: ownKey, boundKey: boundKey,
             residual: try ExprNode.conjunction(rest).map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") },
             tupleFilter: try ExprNode.conjunction(keyOwn.indices.map { ExprNode.binary(.equal, keyOwn[$0], keyBound[$0]) } + rest)
-                .map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") }
+                .map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") },
+            ownKeyNodes: keyOwn, boundKeyNodes: keyBound
         )
     }
 

@@ -23,6 +23,8 @@ class PatternState {
     /// Bindings made by `and` siblings after the state started.
     let siblings: SiblingBindings?
     var active = true
+    /// Where the parent keeps this state, for parents holding many children.
+    var position = 0
 
     init(engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.engine = engine

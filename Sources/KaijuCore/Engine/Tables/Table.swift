@@ -1,11 +1,14 @@
-/// A table's rows, keyed by primary key. Each row is an event of the table's row type, replaced
-/// (never mutated) on update, so a row read by an expression stays consistent.
+/// A table's rows, keyed by primary key. Each row is an event of the table's row type, updated in
+/// place by on-merge statements (which snapshot the values before as `initial`).
 final class Table {
     let name: String
     let type: EventType
     /// Positions of the primary key columns.
     let keyIndices: [Int]
     private(set) var rows: [Value: EngineEvent] = [:]
+    /// The last lookup, as one event often reads several columns of one row (`T[k].a`, `T[k].b`).
+    private var lastKey: Value?
+    private var lastRow: EngineEvent?
 
     init(_ d: TableDeclaration) throws(PlanError) {
         guard !d.columns.isEmpty else { throw PlanError("table '\(d.name)' needs at least one column") }
@@ -27,25 +30,54 @@ final class Table {
         Value.key(zip(self.keyIndices, values).map { self.type.columns[$0].type.coerce($1) })
     }
 
+    /// The lookup key of key expressions evaluated in `context` (no arrays for a one-column key).
+    func key(of exprs: [CompiledExpr], in context: EvalContext) -> Value {
+        if exprs.count == 1 { return self.type.columns[self.keyIndices[0]].type.coerce(exprs[0](context)) }
+        return self.key(exprs.map { $0(context) })
+    }
+
     /// The key of a row.
     func key(ofRow values: [Value]) -> Value {
-        self.key(self.keyIndices.map { values[$0] })
+        if self.keyIndices.count == 1 { return values[self.keyIndices[0]] }
+        return self.key(self.keyIndices.map { values[$0] })
     }
 
     /// The row under `key`, or `nil`.
-    func row(_ key: Value) -> EngineEvent? { self.rows[key] }
+    func row(_ key: Value) -> EngineEvent? {
+        if let lastKey, lastKey == key { return self.lastRow }
+        let row = self.rows[key]
+        self.lastKey = key
+        self.lastRow = row
+        return row
+    }
+
+    /// Moves a row whose key columns were updated in place from `old` to its new key.
+    func rekey(_ row: EngineEvent, from old: Value) {
+        self.forgetLastLookup()
+        self.rows[old] = nil
+        self.rows[self.key(ofRow: row.rowValues)] = row
+    }
+
+    private func forgetLastLookup() {
+        self.lastKey = nil
+        self.lastRow = nil
+    }
 
     /// Stores a row (values in column order, coerced to the column types) under its key.
     @discardableResult
     func put(_ values: [Value], now: Int64) -> EngineEvent {
         let coerced = zip(self.type.columns, values).map { $0.type.coerce($1) }
-        let row = EngineEvent(type: self.type, timestamp: now, body: .row(coerced))
+        let row = EngineEvent(type: self.type, timestamp: now, body: .tableRow(TableRow(coerced)))
+        self.forgetLastLookup()
         self.rows[self.key(ofRow: coerced)] = row
         return row
     }
 
     /// Removes the row under `key`.
-    func remove(_ key: Value) { self.rows[key] = nil }
+    func remove(_ key: Value) {
+        self.forgetLastLookup()
+        self.rows[key] = nil
+    }
 
     /// Every row, ordered by primary key.
     var sortedRows: [EngineEvent] {

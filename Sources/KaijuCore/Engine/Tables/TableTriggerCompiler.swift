@@ -19,8 +19,11 @@ enum TableTriggerCompiler {
         ]
         var compiler = ExprCompiler(streams: bindings, tupled: true)
         compiler.tables = env.tables
-        let whereClause = try plan.whereClause.map { (w) throws(PlanError) in try compiler.compileRow(w, clause: "where") }
-        let keyLookup = try self.keyLookup(plan.whereClause, table: table, compiler: &compiler)
+        let lookup = try self.keyLookup(plan.whereClause, table: table, compiler: &compiler, own: &own)
+        // With a key lookup, only the conjuncts it does not cover remain to be tested.
+        let rest = lookup.map { ExprNode.conjunction($0.rest) } ?? plan.whereClause
+        let whereClause = try rest.map { (w) throws(PlanError) in try compiler.compileRow(w, clause: "where") }
+        var updatesKey = false
 
         var clauses: [TableTriggerFront.Clause] = []
         switch plan.action {
@@ -43,6 +46,7 @@ enum TableTriggerCompiler {
                             throw PlanError("unknown column '\(a.column)' of table '\(table.name)' in update set")
                         }
                         out.append((i, try compiler.compileRow(a.value, clause: "update set")))
+                        updatesKey = updatesKey || table.keyIndices.contains(i)
                     }
                     action = .update(out)
                 case .insert(let items):
@@ -64,29 +68,37 @@ enum TableTriggerCompiler {
         }
         let front = TableTriggerFront(
             type: type, filter: f, table: table, tupleType: EventType.tuple("on", aliases: bindings.map { $0.alias! }),
-            context: context, keyLookup: keyLookup, whereClause: whereClause, clauses: clauses
+            context: context, keyLookup: lookup?.keys, whereClause: whereClause, clauses: clauses, updatesKey: updatesKey
         )
         return Statement(name: name, source: .on(plan), context: context, front: front, processor: nil, limiter: OutputLimiter(nil), insertTarget: nil)
     }
 
-    /// Key expressions over the triggering event when `where` equates every primary key column with it.
-    private static func keyLookup(_ whereClause: ExprNode?, table: Table, compiler: inout ExprCompiler) throws(PlanError) -> [CompiledExpr]? {
+    /// Key expressions over the triggering event alone (compiled with `own`) when `where` equates every
+    /// primary key column with it, and the conjuncts that lookup does not cover.
+    private static func keyLookup(
+        _ whereClause: ExprNode?, table: Table, compiler: inout ExprCompiler, own: inout ExprCompiler
+    ) throws(PlanError) -> (keys: [CompiledExpr], rest: [ExprNode])? {
         var byColumn: [Int: ExprNode] = [:]
+        var rest: [ExprNode] = []
         for c in whereClause?.conjuncts ?? [] {
-            guard case .binary(.equal, let l, let r) = c else { continue }
-            for (col, other) in [(l, r), (r, l)] {
-                guard case .property(let s, let path) = col,
-                    case .stream(1, let rest)? = try? compiler.resolve(stream: s, path: path, col), rest.count == 1,
-                    let ci = table.type.columnIndex(rest[0]), table.keyIndices.contains(ci),
-                    compiler.streamsRead(by: other).isSubset(of: [0])
-                else { continue }
-                byColumn[ci] = other
+            var used = false
+            if case .binary(.equal, let l, let r) = c {
+                for (col, other) in [(l, r), (r, l)] where !used {
+                    guard case .property(let s, let path) = col,
+                        case .stream(1, let tail)? = try? compiler.resolve(stream: s, path: path, col), tail.count == 1,
+                        let ci = table.type.columnIndex(tail[0]), table.keyIndices.contains(ci), byColumn[ci] == nil,
+                        compiler.streamsRead(by: other).isSubset(of: [0])
+                    else { continue }
+                    byColumn[ci] = other
+                    used = true
+                }
             }
+            if !used { rest.append(c) }
         }
         guard table.keyIndices.allSatisfy({ byColumn[$0] != nil }) else { return nil }
-        var out: [CompiledExpr] = []
-        for ci in table.keyIndices { out.append(try compiler.compileRow(byColumn[ci]!, clause: "where")) }
-        return out
+        var keys: [CompiledExpr] = []
+        for ci in table.keyIndices { keys.append(try own.compileRow(byColumn[ci]!, clause: "where")) }
+        return (keys, rest)
     }
 }
 

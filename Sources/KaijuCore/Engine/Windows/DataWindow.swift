@@ -104,8 +104,7 @@ final class UniqueWindow: DataWindow {
         let saved = self.context.event
         self.context.event = e.event
         defer { self.context.event = saved }
-        if self.keys.count == 1 { return self.keys[0](self.context) }
-        return .array(self.keys.map { $0(self.context) })
+        return Value.key(of: self.keys, in: self.context)
     }
 
     override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {

@@ -1,0 +1,32 @@
+/// What a pattern front drives: the general state-tree engine, or a specialised matcher for a common
+/// shape. Each appends the complete matches (tuples of the tagged events) to the caller's buffer.
+protocol PatternMatcher: AnyObject {
+    /// The distinct types the pattern's atoms wait for.
+    var inputTypes: [EventType] { get }
+    /// Waits currently live.
+    var liveInstances: Int { get }
+    /// Instances refused by the instance limit.
+    var droppedInstances: Int { get }
+    /// Connects the matcher to its statement before ``start(into:)``.
+    func attach(runtime: Runtime, statement: Statement)
+    func start(into out: inout [EngineEvent])
+    func receive(_ event: EngineEvent, into out: inout [EngineEvent])
+    func fire(_ timer: PatternTimer, into out: inout [EngineEvent])
+    func stop()
+}
+
+extension Runtime {
+    /// Logs (rate-limited by ``warn(_:count:)``) that a pattern refused an instance at its limit.
+    func warnPatternLimit(statement: String, limit: Int, dropped: Int) {
+        self.warn("pattern of statement '\(statement)' is at its limit of \(limit) live instances; dropping new ones", count: dropped)
+    }
+}
+
+extension [PatternAtom] {
+    /// The distinct types the atoms wait for, in first-use order.
+    var distinctTypes: [EventType] {
+        var out: [EventType] = []
+        for a in self where !out.contains(where: { $0 === a.type }) { out.append(a.type) }
+        return out
+    }
+}
