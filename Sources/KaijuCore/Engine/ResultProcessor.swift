@@ -32,7 +32,9 @@ final class ResultProcessor {
     let defersProjection: Bool
     let maxGroups: Int
 
-    private var groups: [HashedValue: GroupState] = [:]
+    private var groups = GroupIndex()
+    /// Component values of a several-expression group key being looked up.
+    private var keyParts: [Value] = []
     private var single: GroupState?
     private var update: Int64 = 0
     private var touched: [GroupState] = []
@@ -76,7 +78,18 @@ final class ResultProcessor {
         g.eventCount += entering ? 1 : -1
     }
 
-    private func groupKey() -> HashedValue { HashedValue(Value.key(of: self.groupBy, in: self.context)) }
+    /// The group of the event in ``context``, if it exists; else its key, to create it under.
+    private func findGroup() -> (GroupState?, HashedValue?) {
+        if self.groupBy.count == 1 {
+            let key = HashedValue(self.groupBy[0](self.context))
+            return self.groups.find(key).map { ($0, nil) } ?? (nil, key)
+        }
+        self.keyParts.removeAll(keepingCapacity: true)
+        for g in self.groupBy { self.keyParts.append(g(self.context)) }
+        let hash = GroupIndex.hash(of: self.keyParts)
+        if let g = self.groups.find(components: self.keyParts, hash: hash) { return (g, nil) }
+        return (nil, HashedValue(.array(self.keyParts)))
+    }
 
     private func row(for event: EngineEvent, group: GroupState?) -> Row? {
         self.context.event = event
@@ -129,7 +142,7 @@ final class ResultProcessor {
                 } else if let rep = g.representative, let r = self.row(for: rep, group: g) {
                     out.append(KeyedRow(key: g.key, row: r, group: g))
                 }
-                if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups[g.key] = nil }
+                if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups.remove(g) }
             }
             self.context.group = nil
         }
@@ -156,20 +169,20 @@ final class ResultProcessor {
             e.group = nil
         } else if !entering {
             self.context.event = e.event
-            guard let existing = self.groups[self.groupKey()] else { return }
+            guard let existing = self.findGroup().0 else { return }
             g = existing
         } else {
             self.context.event = e.event
-            let key = self.groupKey()
-            if let existing = self.groups[key] {
+            let (found, key) = self.findGroup()
+            if let existing = found {
                 g = existing
             } else {
-                guard self.groups.count < self.maxGroups else {
+                guard self.groups.count < self.maxGroups, let key else {
                     self.groupOverflows += 1
                     return
                 }
                 g = GroupState(key: key, aggregates: self.aggregates)
-                self.groups[key] = g
+                self.groups.insert(g)
             }
             if self.retiresEmptyGroups { e.group = g }
         }

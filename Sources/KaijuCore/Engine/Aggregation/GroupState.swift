@@ -13,6 +13,8 @@ final class GroupState {
     /// The output period in which the group's row is held, and where (see ``OutputLimiter``).
     var heldInPeriod = -1
     var heldIndex = 0
+    /// The next group whose key has the same hash (see ``GroupIndex``).
+    var nextWithSameHash: GroupState?
 
     init(key: HashedValue, aggregates: [(kind: AggregateKind, argument: ExprNode?)]) {
         self.key = key

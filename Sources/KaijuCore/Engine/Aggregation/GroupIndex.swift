@@ -1,0 +1,54 @@
+/// A statement's groups by key. Keys of several expressions are looked up from their component
+/// values in a reusable buffer — hashed the way `Value.array` hashes, compared element by element —
+/// so finding an existing group builds no array; only a new group's key is built.
+struct GroupIndex {
+    /// The newest group of each hash; others with the same hash follow ``GroupState/nextWithSameHash``.
+    private var byHash: [Int: GroupState] = [:]
+    private(set) var count = 0
+
+    /// The hash `HashedValue(.array(values))` would have.
+    static func hash(of values: [Value]) -> Int {
+        var h = Hasher()
+        Value.array(values).hash(into: &h)
+        return h.finalize()
+    }
+
+    /// The group whose key is `key` (hashing to `hash`), if any.
+    func find(_ key: HashedValue) -> GroupState? {
+        var g = self.byHash[key.hash]
+        while let candidate = g {
+            if candidate.key == key { return candidate }
+            g = candidate.nextWithSameHash
+        }
+        return nil
+    }
+
+    /// The group whose key is the array `components` (with `hash` from ``hash(of:)``), if any.
+    func find(components: [Value], hash: Int) -> GroupState? {
+        var g = self.byHash[hash]
+        while let candidate = g {
+            if case .array(let items) = candidate.key.value, items == components { return candidate }
+            g = candidate.nextWithSameHash
+        }
+        return nil
+    }
+
+    mutating func insert(_ g: GroupState) {
+        g.nextWithSameHash = self.byHash.updateValue(g, forKey: g.key.hash)
+        self.count += 1
+    }
+
+    mutating func remove(_ g: GroupState) {
+        guard let head = self.byHash[g.key.hash] else { return }
+        if head === g {
+            self.byHash[g.key.hash] = g.nextWithSameHash
+        } else {
+            var previous = head
+            while let next = previous.nextWithSameHash, next !== g { previous = next }
+            guard previous.nextWithSameHash === g else { return }
+            previous.nextWithSameHash = g.nextWithSameHash
+        }
+        g.nextWithSameHash = nil
+        self.count -= 1
+    }
+}
