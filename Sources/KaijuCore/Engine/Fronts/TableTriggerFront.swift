@@ -65,12 +65,12 @@ final class TableTriggerFront: StatementFront {
         statement.eventsIn += 1
         if let keyLookup {
             self.context.event = event
-            if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)), self.merge(event, into: row, now: runtime.now) {
+            if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)), self.merge(event, into: row) {
                 return
             }
         } else {
             var any = false
-            for row in self.table.sortedRows where self.merge(event, into: row, now: runtime.now) { any = true }
+            for row in self.table.sortedRows where self.merge(event, into: row) { any = true }
             if any { return }
         }
         self.insertIfNotMatched(event, now: runtime.now)
@@ -78,7 +78,7 @@ final class TableTriggerFront: StatementFront {
 
     /// Applies the first matching `when matched` clause to `row` if the correlation holds; returns
     /// whether it held. Updates run in place on the row; `initial` reads a snapshot of it.
-    private func merge(_ event: EngineEvent, into row: EngineEvent, now: Int64) -> Bool {
+    private func merge(_ event: EngineEvent, into row: EngineEvent) -> Bool {
         guard case .tableRow(let storage) = row.body else { return false }
         let initial = EngineEvent(type: row.type, timestamp: row.timestamp, body: .row(storage.values))
         let t = self.tuple(event, row, initial)

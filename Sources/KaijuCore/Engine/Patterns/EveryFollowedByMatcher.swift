@@ -1,6 +1,6 @@
 /// `every a=A(...) -> b=B(...)` without guards — Q1a's shape and the most common pattern — matched
-/// without the general state tree: each `a` leaves one pending wait (its start tuple), kept in a hash
-/// index by `b`'s equality correlation; each `b` completes and removes the waits it matches.
+/// without the general state tree: each `a` leaves one pending wait (just the `a` event), kept in a
+/// hash index by `b`'s equality correlation; each `b` completes and removes the waits it matches.
 ///
 /// Produces exactly what ``PatternEngine`` produces for this shape (a differential test checks it):
 /// an event is tested only against waits that existed before it, matches come out in wait order, and
