@@ -53,6 +53,12 @@ struct OptimisationEquivalenceTests {
         try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a", .binary(.less, self.p("a", "v"), lit(50)))), self.atom("b", filter)))
     }
 
+    /// `b`'s key of an event differs from its key as an `a`, so a completed chain's slot is freed, not reused.
+    @Test func keyedCorrelationOnDifferentKeysMatchesTheGeneralEngine() throws {
+        let filter = ExprNode.binary(.equal, .binary(.modulo, self.p("b", "v"), lit(7)), .binary(.modulo, self.p("a", "v"), lit(5)))
+        try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a")), self.atom("b", filter)))
+    }
+
     @Test func unindexedCorrelationMatchesTheGeneralEngine() throws {
         let filter = ExprNode.binary(.greater, self.p("b", "v"), .binary(.add, self.p("a", "v"), lit(60)))
         try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a")), self.atom("b", filter)), count: 800)

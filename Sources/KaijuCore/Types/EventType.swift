@@ -42,7 +42,7 @@ public final class EventType: Sendable, Hashable, CustomStringConvertible {
     public func column(_ name: String) -> Column? { self.index[name].map { self.columns[$0] } }
 
     /// Whether this type is `other` or inherits from it.
-    public func isSubtype(of other: EventType) -> Bool { self.lineage.contains(other.name) }
+    public func isSubtype(of other: EventType) -> Bool { self === other || self.lineage.contains(other.name) }
 
     public static func == (a: EventType, b: EventType) -> Bool { a === b }
     public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }

@@ -23,6 +23,8 @@ final class EveryFollowedByMatcher: PatternMatcher {
     let second: PatternAtom
     let tupleType: EventType
     let slotCount: Int
+    /// A tuple's parts before any is set (copied per match; no array metadata looked up per match).
+    private let noParts: [EngineEvent?]
     let context: EvalContext
     let maxInstances: Int
     /// `b`'s correlation key read from the `a` event alone (no start tuple needed).
@@ -34,6 +36,10 @@ final class EveryFollowedByMatcher: PatternMatcher {
     private unowned(unsafe) var statement: Statement!
 
     private var keyed: [HashedValue: Chain] = [:]
+    /// A chain whose waits the event being received all took, left in place until the end of
+    /// ``receive(_:into:)`` so that a wait the same event starts under the same key takes its slot:
+    /// one hash operation instead of a removal and an insertion.
+    private var vacated: Dictionary<HashedValue, Chain>.Index?
     /// Waits whose key could not be computed (or all waits when `b` is not indexed), oldest first.
     private var unkeyed: [Wait] = []
     private var seq: Int64 = 0
@@ -76,6 +82,7 @@ final class EveryFollowedByMatcher: PatternMatcher {
         self.second = second
         self.tupleType = tupleType
         self.slotCount = slotCount
+        self.noParts = [EngineEvent?](repeating: nil, count: slotCount)
         self.context = context
         self.maxInstances = maxInstances
         self.keyOfFirst = keyOfFirst
@@ -99,6 +106,7 @@ final class EveryFollowedByMatcher: PatternMatcher {
     func stop() {
         self.running = false
         self.keyed = [:]
+        self.vacated = nil
         self.unkeyed = []
         self.pending = 0
     }
@@ -121,6 +129,10 @@ final class EveryFollowedByMatcher: PatternMatcher {
         while older < matched.count && matched[older].seq < self.firstSeq { older += 1 }
         self.pending -= older
         if startsWait { self.startWait(event, key: self.keysCoincide ? ownKey : nil) }
+        if let index = self.vacated {
+            self.keyed.remove(at: index)
+            self.vacated = nil
+        }
         self.pending -= matched.count - older
         for w in matched { out.append(self.tuple(w.first, event)) }
     }
@@ -166,9 +178,10 @@ final class EveryFollowedByMatcher: PatternMatcher {
         guard let index = self.keyed.index(forKey: key) else { return }
         let residual = self.second.residual
         if residual == nil {
-            let chain = self.keyed.remove(at: index).value
+            let chain = self.keyed.values[index]
             out.append(chain.first)
             out.append(contentsOf: chain.rest)
+            self.vacated = index
             return
         }
         let chain = self.keyed.values[index]
@@ -212,6 +225,15 @@ final class EveryFollowedByMatcher: PatternMatcher {
             self.unkeyed.append(wait)
             return
         }
+        if let index = self.vacated {
+            // Reuse the slot, or free it before an insertion can move the table's contents.
+            self.vacated = nil
+            if self.keyed.keys[index] == hashed {
+                self.keyed.values[index] = Chain(first: wait)
+                return
+            }
+            self.keyed.remove(at: index)
+        }
         if let index = self.keyed.index(forKey: hashed) {
             self.keyed.values[index].rest.append(wait)
         } else {
@@ -221,7 +243,7 @@ final class EveryFollowedByMatcher: PatternMatcher {
 
     /// The match tuple of `first` (as `a`) and `event` (as `b`).
     private func tuple(_ first: EngineEvent, _ event: EngineEvent) -> EngineEvent {
-        var parts = [EngineEvent?](repeating: nil, count: self.slotCount)
+        var parts = self.noParts
         parts[self.first.slot] = first
         parts[self.second.slot] = event
         return EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
