@@ -65,5 +65,6 @@ let windowed = Query.from(Metric.self)
 if wanted("windowed") { measure("#time(1 min) group by host (10 000 groups) avg", windowed.plan) }
 if wanted("output") { measure("... output last every 1 min", windowed.output(.last, every: .minutes(1)).plan) }
 if wanted("q1a") { benchQ1a(containers: 100_000) }
+if wanted("q1a-small") { benchQ1a(containers: 1_000) }
 if wanted("q3") { benchQ3(operations: 1_000) }
 if wanted("join") { benchJoin() }

@@ -19,15 +19,15 @@ extension Value {
     }
 }
 
-/// A key value with its hash computed once: keys are often tag maps or arrays of strings, costly to
-/// hash, and are looked up in several tables (pattern waits, groups, output rows).
+/// A key value with its hash computed once (by ``KeyHasher``): keys are often tag maps or arrays of
+/// strings, costly to hash, and are looked up in several tables (pattern waits, groups, output rows).
 struct HashedValue: Hashable {
     let value: Value
     let hash: Int
 
     init(_ value: Value) {
         self.value = value
-        self.hash = value.hashValue
+        self.hash = KeyHasher.hash(value)
     }
 
     static let null = HashedValue(.null)

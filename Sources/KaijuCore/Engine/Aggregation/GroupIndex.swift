@@ -7,11 +7,7 @@ struct GroupIndex {
     private(set) var count = 0
 
     /// The hash `HashedValue(.array(values))` would have.
-    static func hash(of values: [Value]) -> Int {
-        var h = Hasher()
-        Value.array(values).hash(into: &h)
-        return h.finalize()
-    }
+    static func hash(of values: [Value]) -> Int { KeyHasher.hash(ofArray: values) }
 
     /// The group whose key is `key` (hashing to `hash`), if any.
     func find(_ key: HashedValue) -> GroupState? {

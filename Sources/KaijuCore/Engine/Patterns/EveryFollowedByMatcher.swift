@@ -228,7 +228,8 @@ final class EveryFollowedByMatcher: PatternMatcher {
         if let index = self.vacated {
             // Reuse the slot, or free it before an insertion can move the table's contents.
             self.vacated = nil
-            if self.keyed.keys[index] == hashed {
+            // A known key is the one the event's waits were taken under: the slot is its own.
+            if known != nil || self.keyed.keys[index] == hashed {
                 self.keyed.values[index] = Chain(first: wait)
                 return
             }
