@@ -32,14 +32,14 @@ final class ResultProcessor {
     let defersProjection: Bool
     let maxGroups: Int
 
-    private var groups = GroupIndex()
+    @exclusivity(unchecked) private var groups = GroupIndex()
     /// Component values of a several-expression group key being looked up.
-    private var keyParts: [Value] = []
-    private var single: GroupState?
-    private var update: Int64 = 0
-    private var touched: [GroupState] = []
+    @exclusivity(unchecked) private var keyParts: [Value] = []
+    @exclusivity(unchecked) private var single: GroupState?
+    @exclusivity(unchecked) private var update: Int64 = 0
+    @exclusivity(unchecked) private var touched: [GroupState] = []
     /// Events not aggregated because ``maxGroups`` was reached.
-    private(set) var groupOverflows = 0
+    @exclusivity(unchecked) private(set) var groupOverflows = 0
 
     init(
         shape: Shape, context: EvalContext, whereClause: CompiledExpr?, groupBy: [CompiledExpr], having: CompiledExpr?,

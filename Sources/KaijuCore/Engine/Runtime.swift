@@ -18,34 +18,34 @@ public final class Runtime {
     public let clock: EngineClock
     public let limits: RuntimeLimits
     /// Engine time in ms.
-    public private(set) var now: Int64
+    @exclusivity(unchecked) public private(set) var now: Int64
     /// The types this runtime knows.
-    public private(set) var types = TypeRegistry()
+    @exclusivity(unchecked) public private(set) var types = TypeRegistry()
     /// Counters.
     public var stats: RuntimeStats {
         var s = self.counters
         for c in self.received.values where c.count > 0 { s.eventsIn[c.type.name, default: 0] += c.count }
         return s
     }
-    var counters = RuntimeStats()
+    @exclusivity(unchecked) var counters = RuntimeStats()
     /// Where the engine logs warnings (a pattern at its instance limit, ...).
-    public var logger = Logger(label: "kaiju.engine")
+    @exclusivity(unchecked) public var logger = Logger(label: "kaiju.engine")
     /// Whether statements added from now on use the optimisations that must not change output —
     /// specialised pattern matchers, deferred `output last` rows (tests turn it off to compare).
-    var optimises = true
+    @exclusivity(unchecked) var optimises = true
     /// Tables, by name.
-    private(set) var tables: [String: Table] = [:]
+    @exclusivity(unchecked) private(set) var tables: [String: Table] = [:]
 
-    var scheduler = Scheduler()
-    private var statements: [Statement] = []
+    @exclusivity(unchecked) var scheduler = Scheduler()
+    @exclusivity(unchecked) private var statements: [Statement] = []
     /// The statements each type's events go to; rebuilt when statements or types change.
-    private var routes: [ObjectIdentifier: Route] = [:]
+    @exclusivity(unchecked) private var routes: [ObjectIdentifier: Route] = [:]
     /// Events received per type, by type identity (no string hashing per event); outlives ``routes``.
-    private var received: [ObjectIdentifier: TypeCounter] = [:]
+    @exclusivity(unchecked) private var received: [ObjectIdentifier: TypeCounter] = [:]
 
     private final class TypeCounter {
         let type: EventType
-        var count = 0
+        @exclusivity(unchecked) var count = 0
         init(_ type: EventType) { self.type = type }
     }
 
@@ -58,11 +58,11 @@ public final class Runtime {
             self.counter = counter
         }
     }
-    private var queue: Deque<EngineEvent> = []
-    private var routedThisEvent = 0
-    private var dispatching = false
-    private var unnamed = 0
-    private var created = 0
+    @exclusivity(unchecked) private var queue: Deque<EngineEvent> = []
+    @exclusivity(unchecked) private var routedThisEvent = 0
+    @exclusivity(unchecked) private var dispatching = false
+    @exclusivity(unchecked) private var unnamed = 0
+    @exclusivity(unchecked) private var created = 0
 
     public init(clock: EngineClock = .virtual(startingAt: 0), limits: RuntimeLimits = RuntimeLimits()) {
         self.clock = clock

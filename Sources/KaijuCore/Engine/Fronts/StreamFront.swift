@@ -5,8 +5,8 @@ final class StreamFront: StatementFront {
     let stage: WindowStage
     /// For `Type[select ... from list]`: turns one event into its rows.
     let expand: ContainedExpansion?
-    private var seq: Int64 = 0
-    private var expanded: [WindowEntry] = []
+    @exclusivity(unchecked) private var seq: Int64 = 0
+    @exclusivity(unchecked) private var expanded: [WindowEntry] = []
 
     init(type: EventType, filter: CompiledExpr?, stage: WindowStage, expand: ContainedExpansion?) {
         self.inputs = [type]
@@ -64,9 +64,9 @@ struct ContainedExpansion {
 final class PatternFront: StatementFront {
     let engine: any PatternMatcher
     let stage: WindowStage
-    private var seq: Int64 = 0
-    private var entries: [WindowEntry] = []
-    private var matches: [EngineEvent] = []
+    @exclusivity(unchecked) private var seq: Int64 = 0
+    @exclusivity(unchecked) private var entries: [WindowEntry] = []
+    @exclusivity(unchecked) private var matches: [EngineEvent] = []
 
     init(engine: any PatternMatcher, stage: WindowStage) {
         self.engine = engine

@@ -30,7 +30,7 @@ final class TableTriggerFront: StatementFront {
     /// Whether an update may change a primary key column (the row then moves).
     let updatesKey: Bool
     /// Rows changed (inserted, updated or deleted).
-    private(set) var rowsChanged = 0
+    @exclusivity(unchecked) private(set) var rowsChanged = 0
 
     init(
         type: EventType, filter: CompiledExpr?, table: Table, tupleType: EventType, context: EvalContext,

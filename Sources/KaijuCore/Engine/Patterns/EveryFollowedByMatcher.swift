@@ -35,20 +35,20 @@ final class EveryFollowedByMatcher: PatternMatcher {
     private unowned(unsafe) var runtime: Runtime!
     private unowned(unsafe) var statement: Statement!
 
-    private var keyed: [HashedValue: Chain] = [:]
+    @exclusivity(unchecked) private var keyed: [HashedValue: Chain] = [:]
     /// A chain whose waits the event being received all took, left in place until the end of
     /// ``receive(_:into:)`` so that a wait the same event starts under the same key takes its slot:
     /// one hash operation instead of a removal and an insertion.
-    private var vacated: Dictionary<HashedValue, Chain>.Index?
+    @exclusivity(unchecked) private var vacated: Dictionary<HashedValue, Chain>.Index?
     /// Waits whose key could not be computed (or all waits when `b` is not indexed), oldest first.
-    private var unkeyed: [Wait] = []
-    private var seq: Int64 = 0
+    @exclusivity(unchecked) private var unkeyed: [Wait] = []
+    @exclusivity(unchecked) private var seq: Int64 = 0
     /// The sequence number of `every`'s current wait for `a`.
-    private var firstSeq: Int64 = 0
-    private var pending = 0
-    private var scratch: [Wait] = []
-    private var running = false
-    private(set) var droppedInstances = 0
+    @exclusivity(unchecked) private var firstSeq: Int64 = 0
+    @exclusivity(unchecked) private var pending = 0
+    @exclusivity(unchecked) private var scratch: [Wait] = []
+    @exclusivity(unchecked) private var running = false
+    @exclusivity(unchecked) private(set) var droppedInstances = 0
 
     /// The matcher for `program` if it has this shape.
     static func make(

@@ -5,10 +5,10 @@ final class Table {
     let type: EventType
     /// Positions of the primary key columns.
     let keyIndices: [Int]
-    private(set) var rows: [Value: EngineEvent] = [:]
+    @exclusivity(unchecked) private(set) var rows: [Value: EngineEvent] = [:]
     /// The last lookup, as one event often reads several columns of one row (`T[k].a`, `T[k].b`).
-    private var lastKey: Value?
-    private var lastRow: EngineEvent?
+    @exclusivity(unchecked) private var lastKey: Value?
+    @exclusivity(unchecked) private var lastRow: EngineEvent?
 
     init(_ d: TableDeclaration) throws(PlanError) {
         guard !d.columns.isEmpty else { throw PlanError("table '\(d.name)' needs at least one column") }
