@@ -115,6 +115,16 @@ struct ExprCompiler {
         return { ctx in ctx.event.part(slot) }
     }
 
+    /// `read` applied to stream `i`'s event (`.null` when a tuple has none), without a getter closure in between.
+    private func reading(_ i: Int, _ read: @escaping PropertyAccess.Reader) -> CompiledExpr {
+        if !self.tupled { return { ctx in read(ctx.event) } }
+        let slot = self.streams[i].slot
+        return { ctx in
+            guard let e = ctx.event.part(slot) else { return .null }
+            return read(e)
+        }
+    }
+
     // MARK: - Compilation
 
     /// Compiles an expression that may read aggregates (`select`, `having`).
@@ -137,8 +147,7 @@ struct ExprCompiler {
             if case .literal(.string(let k)) = key, let (i, column) = try self.directColumn(base, node),
                 let read = PropertyAccess.mapReader(self.streams[i].type, column: column, key: k)
             {
-                let get = self.eventGetter(i)
-                return { ctx in get(ctx).map(read) ?? .null }
+                return self.reading(i, read)
             }
             let b = try self.compile(base)
             let k = try self.compile(key)
@@ -240,7 +249,7 @@ struct ExprCompiler {
             guard let read = PropertyAccess.reader(type, column: column) else {
                 throw PlanError("unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))")
             }
-            base = { ctx in get(ctx).map(read) ?? .null }
+            base = self.reading(i, read)
             rest = Array(r.dropFirst())
         }
         if rest.isEmpty { return base }

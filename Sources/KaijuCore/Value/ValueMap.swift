@@ -83,9 +83,21 @@ public struct ValueMap: Sendable, Hashable, Sequence {
 
     /// The position of `key` in ``entries``, or `nil`.
     public func index(of key: String) -> Int? {
+        if self.entries.count <= Self.linearSearchLimit {
+            // Small maps (most tags and fields): equality tests beat ordered string comparisons.
+            var i = 0
+            while i < self.entries.count {
+                if self.entries[i].key == key { return i }
+                i += 1
+            }
+            return nil
+        }
         let (found, at) = self.search(key)
         return found ? at : nil
     }
+
+    /// Up to this many entries, ``index(of:)`` scans instead of bisecting.
+    private static var linearSearchLimit: Int { 8 }
 
     private func search(_ key: String) -> (Bool, Int) {
         var lo = 0
