@@ -84,8 +84,8 @@ final class ResultProcessor {
             let key = HashedValue(self.groupBy[0](self.context))
             return self.groups.find(key).map { ($0, nil) } ?? (nil, key)
         }
-        self.keyParts.removeAll(keepingCapacity: true)
-        for g in self.groupBy { self.keyParts.append(g(self.context)) }
+        if self.keyParts.count != self.groupBy.count { self.keyParts = Array(repeating: .null, count: self.groupBy.count) }
+        for i in self.groupBy.indices { self.keyParts[i] = self.groupBy[i](self.context) }
         let hash = GroupIndex.hash(of: self.keyParts)
         if let g = self.groups.find(components: self.keyParts, hash: hash) { return (g, nil) }
         return (nil, HashedValue(.array(self.keyParts)))
@@ -130,7 +130,7 @@ final class ResultProcessor {
             }
         case .rowPerGroup:
             self.update += 1
-            self.touched.removeAll(keepingCapacity: true)
+            self.touched.clear()
             for e in new where self.passes(e) { self.route(e, entering: true) }
             for e in old where self.passes(e) { self.route(e, entering: false) }
             for g in self.touched {

@@ -78,7 +78,7 @@ final class Statement {
     /// Turns what entered and left the statement's view into output.
     func update(new: [WindowEntry], old: [WindowEntry], runtime: Runtime) {
         guard let processor = self.processor else { return }
-        self.rowBuffer.removeAll(keepingCapacity: true)
+        self.rowBuffer.clear()
         processor.process(new: new, old: old, into: &self.rowBuffer)
         if let p = self.limiter.period, !self.outputTimerStarted {
             // Esper: the output period starts with the statement's first result.

@@ -6,7 +6,9 @@
 /// multiply–rotate mix instead of `Hasher`'s SipHash. A non-ASCII string whose only non-ASCII
 /// characters canonically decompose to ASCII (KELVIN SIGN, GREEK QUESTION MARK, GREEK VARIA) is
 /// hashed as that ASCII text; any other non-ASCII string cannot equal an ASCII one, so it is hashed
-/// through `String`'s own (normalising) hash. The seed is random per process, as `Hasher`'s is.
+/// through `String`'s own (normalising) hash. A map is hashed by its values only (equal maps have
+/// equal values; the keys of one stream's maps are nearly always the same, so hashing them adds cost,
+/// not spread). The seed is random per process, as `Hasher`'s is.
 struct KeyHasher {
     private static let seed = UInt64.random(in: .min ... .max)
     private var state: UInt64
@@ -57,11 +59,9 @@ struct KeyHasher {
         case .string(let s): self.combine(s)
         case .array(let items): self.combineArray(items)
         case .object(let map):
+            // Values only: equal maps have equal values, and maps of one stream share their keys.
             self.mix(0x0B1E_C700 | UInt64(truncatingIfNeeded: map.count))
-            for e in map.entries {
-                self.combine(e.key)
-                self.combine(e.value)
-            }
+            for e in map.entries { self.combine(e.value) }
         }
     }
 

@@ -23,7 +23,7 @@ final class StreamFront: StatementFront {
         statement.eventsIn += 1
         let now = runtime.now
         if let expand = self.expand {
-            self.expanded.removeAll(keepingCapacity: true)
+            self.expanded.clear()
             for row in expand.rows(of: event, now: now) {
                 self.seq += 1
                 self.expanded.append(WindowEntry(event: row, seq: self.seq, enteredAt: now))
@@ -77,20 +77,20 @@ final class PatternFront: StatementFront {
 
     func start(_ statement: Statement, runtime: Runtime) {
         self.engine.attach(runtime: runtime, statement: statement)
-        self.matches.removeAll(keepingCapacity: true)
+        self.matches.clear()
         self.engine.start(into: &self.matches)
         self.deliver(statement: statement, runtime: runtime)
     }
 
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
-        self.matches.removeAll(keepingCapacity: true)
+        self.matches.clear()
         self.engine.receive(event, into: &self.matches)
         self.deliver(statement: statement, runtime: runtime)
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
         if case .pattern(let timer) = kind {
-            self.matches.removeAll(keepingCapacity: true)
+            self.matches.clear()
             self.engine.fire(timer, into: &self.matches)
             self.deliver(statement: statement, runtime: runtime)
         } else {
@@ -102,7 +102,7 @@ final class PatternFront: StatementFront {
     private func deliver(statement: Statement, runtime: Runtime) {
         guard !self.matches.isEmpty else { return }
         statement.eventsIn += self.matches.count
-        self.entries.removeAll(keepingCapacity: true)
+        self.entries.clear()
         for m in self.matches {
             self.seq += 1
             self.entries.append(WindowEntry(event: m, seq: self.seq, enteredAt: runtime.now))

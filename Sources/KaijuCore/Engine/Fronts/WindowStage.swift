@@ -30,7 +30,7 @@ final class WindowStage {
             self.scheduleBatch(statement, runtime)
             return
         }
-        self.oldBuffer.removeAll(keepingCapacity: true)
+        self.oldBuffer.clear()
         if let chain = self.chain {
             for e in entries { chain.insert(e, removed: &self.oldBuffer) }
             self.scheduleWindow(statement, runtime)
@@ -40,7 +40,7 @@ final class WindowStage {
 
     /// Adds one entry (the common case, without an array per event).
     func insert(_ entry: WindowEntry, statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void) {
-        self.newBuffer.removeAll(keepingCapacity: true)
+        self.newBuffer.clear()
         self.newBuffer.append(entry)
         self.insert(self.newBuffer, statement: statement, runtime: runtime, sink)
     }
@@ -51,7 +51,7 @@ final class WindowStage {
         case .window:
             guard self.windowTimerAt == at, let chain = self.chain else { return }
             self.windowTimerAt = nil
-            self.oldBuffer.removeAll(keepingCapacity: true)
+            self.oldBuffer.clear()
             chain.expire(now: at, removed: &self.oldBuffer)
             self.scheduleWindow(statement, runtime)
             if !self.oldBuffer.isEmpty { sink([], self.oldBuffer) }

@@ -23,8 +23,6 @@ final class EveryFollowedByMatcher: PatternMatcher {
     let second: PatternAtom
     let tupleType: EventType
     let slotCount: Int
-    /// A tuple's parts before any is set (copied per match; no array metadata looked up per match).
-    private let noParts: [EngineEvent?]
     let context: EvalContext
     let maxInstances: Int
     /// `b`'s correlation key read from the `a` event alone (no start tuple needed).
@@ -82,7 +80,6 @@ final class EveryFollowedByMatcher: PatternMatcher {
         self.second = second
         self.tupleType = tupleType
         self.slotCount = slotCount
-        self.noParts = [EngineEvent?](repeating: nil, count: slotCount)
         self.context = context
         self.maxInstances = maxInstances
         self.keyOfFirst = keyOfFirst
@@ -119,7 +116,7 @@ final class EveryFollowedByMatcher: PatternMatcher {
         var matched = self.scratch
         self.scratch = []
         defer {
-            matched.removeAll(keepingCapacity: true)
+            matched.clear()
             self.scratch = matched
         }
         var ownKey: HashedValue??
@@ -244,9 +241,11 @@ final class EveryFollowedByMatcher: PatternMatcher {
 
     /// The match tuple of `first` (as `a`) and `event` (as `b`).
     private func tuple(_ first: EngineEvent, _ event: EngineEvent) -> EngineEvent {
-        var parts = self.noParts
-        parts[self.first.slot] = first
-        parts[self.second.slot] = event
+        let (a, b) = (self.first.slot, self.second.slot)
+        let parts = [EngineEvent?](unsafeUninitializedCapacity: self.slotCount) { buffer, count in
+            for i in 0..<buffer.count { (buffer.baseAddress! + i).initialize(to: i == a ? first : i == b ? event : nil) }
+            count = buffer.count
+        }
         return EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
     }
 }

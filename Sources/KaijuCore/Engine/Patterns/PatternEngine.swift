@@ -145,7 +145,7 @@ final class PatternEngine: PatternParent, PatternMatcher {
         var candidates = self.candidates
         self.candidates = []
         defer {
-            candidates.removeAll(keepingCapacity: true)
+            candidates.clear()
             self.candidates = candidates
         }
         for i in self.atoms.indices where self.registries[i].count > 0 && event.type.isSubtype(of: self.atoms[i].type) {

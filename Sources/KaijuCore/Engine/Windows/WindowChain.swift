@@ -54,6 +54,6 @@ final class WindowChain {
             for (j, other) in self.windows.enumerated() where j != source { other.forget(e) }
             removed.append(e)
         }
-        scratch.removeAll(keepingCapacity: true)
+        scratch.clear()
     }
 }
