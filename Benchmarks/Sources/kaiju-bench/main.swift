@@ -2,7 +2,8 @@
 // Events are built before timing starts; each figure is the best of `runs` passes.
 //
 //   cd Benchmarks && swift run -c release kaiju-bench [events] [runs] [only]
-// `only` is a comma-separated subset of: filter, windowed, output, q1a, q3, join (default: all).
+// `only` is a comma-separated subset of: filter, windowed, output, q1a, q1a-small (1 000 containers), q3, join
+// (default: all).
 import KaijuCore
 import KaijuEPL
 

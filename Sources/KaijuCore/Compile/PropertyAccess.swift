@@ -25,14 +25,10 @@ enum PropertyAccess {
         }
     }
 
-    private static func span(_ read: @escaping (Span) -> Value) -> Reader {
-        { e in
-            if case .span(let s) = e.body { return read(s) }
-            return .null
-        }
-    }
-
     /// A reader for column `name` of events of `type` (and its subtypes).
+    ///
+    /// The hottest columns switch on the body themselves, so only the column read is copied — a
+    /// helper taking the whole model value would copy it, retaining each of its strings and arrays.
     static func reader(_ type: EventType, column name: String) -> Reader? {
         guard type.column(name) != nil else { return nil }
         switch (type.representation, name) {
@@ -53,13 +49,41 @@ enum PropertyAccess {
         case (.event, "context"): return event { .object($0.context) }
         case (.log, "timestamp"): return log { .int($0.timestamp) }
         case (.log, "fields"): return log { .object($0.fields) }
-        case (.span, "operationName"): return span { .string($0.operationName) }
-        case (.span, "duration"): return span { .int($0.duration) }
-        case (.span, "startTime"): return span { .int($0.startTime) }
-        case (.span, "traceIdLow"): return span { .int($0.traceIdLow) }
-        case (.span, "traceIdHigh"): return span { .int($0.traceIdHigh) }
-        case (.span, "spanId"): return span { .int($0.spanId) }
-        case (.span, "parentSpanId"): return span { .int($0.parentSpanId) }
+        case (.span, "operationName"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .string(s.operationName)
+            }
+        case (.span, "duration"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .int(s.duration)
+            }
+        case (.span, "startTime"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .int(s.startTime)
+            }
+        case (.span, "traceIdLow"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .int(s.traceIdLow)
+            }
+        case (.span, "traceIdHigh"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .int(s.traceIdHigh)
+            }
+        case (.span, "spanId"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .int(s.spanId)
+            }
+        case (.span, "parentSpanId"):
+            return { e in
+                guard case .span(let s) = e.body else { return .null }
+                return .int(s.parentSpanId)
+            }
         case (.batch, _), (.span, _), (.tuple, _):
             return { e in e.property(name) }
         case (.row, _):
@@ -80,7 +104,6 @@ enum PropertyAccess {
     /// A reader for `column(key)` when the column is a map and the key a constant (`tags('host')`).
     static func mapReader(_ type: EventType, column name: String, key: String) -> Reader? {
         switch (type.representation, name) {
-        // The hottest reads (group keys, aggregate arguments) switch on the body themselves: one closure call, not two.
         case (.metric, "tags"):
             return { e in
                 guard case .metric(let m) = e.body else { return .null }

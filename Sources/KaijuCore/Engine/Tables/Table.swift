@@ -5,7 +5,7 @@ final class Table {
     let type: EventType
     /// Positions of the primary key columns.
     let keyIndices: [Int]
-    @exclusivity(unchecked) private(set) var rows: [Value: EngineEvent] = [:]
+    @exclusivity(unchecked) private(set) var rows: [HashedValue: EngineEvent] = [:]
     /// The last lookup, as one event often reads several columns of one row (`T[k].a`, `T[k].b`).
     @exclusivity(unchecked) private var lastKey: Value?
     @exclusivity(unchecked) private var lastRow: EngineEvent?
@@ -45,7 +45,7 @@ final class Table {
     /// The row under `key`, or `nil`.
     func row(_ key: Value) -> EngineEvent? {
         if let lastKey, lastKey == key { return self.lastRow }
-        let row = self.rows[key]
+        let row = self.rows[HashedValue(key)]
         self.lastKey = key
         self.lastRow = row
         return row
@@ -54,8 +54,8 @@ final class Table {
     /// Moves a row whose key columns were updated in place from `old` to its new key.
     func rekey(_ row: EngineEvent, from old: Value) {
         self.forgetLastLookup()
-        self.rows[old] = nil
-        self.rows[self.key(ofRow: row.rowValues)] = row
+        self.rows[HashedValue(old)] = nil
+        self.rows[HashedValue(self.key(ofRow: row.rowValues))] = row
     }
 
     private func forgetLastLookup() {
@@ -69,21 +69,21 @@ final class Table {
         let coerced = zip(self.type.columns, values).map { $0.type.coerce($1) }
         let row = EngineEvent(type: self.type, timestamp: now, body: .tableRow(TableRow(coerced)))
         self.forgetLastLookup()
-        self.rows[self.key(ofRow: coerced)] = row
+        self.rows[HashedValue(self.key(ofRow: coerced))] = row
         return row
     }
 
     /// Removes the row under `key`.
     func remove(_ key: Value) {
         self.forgetLastLookup()
-        self.rows[key] = nil
+        self.rows[HashedValue(key)] = nil
     }
 
     /// Every row, ordered by primary key.
     var sortedRows: [EngineEvent] {
         self.rows.sorted { a, b in
-            if let order = Value.eplCompare(a.key, b.key) { return order == .orderedAscending }
-            return a.key.jsonString < b.key.jsonString
+            if let order = Value.eplCompare(a.key.value, b.key.value) { return order == .orderedAscending }
+            return a.key.value.jsonString < b.key.value.jsonString
         }.map(\.value)
     }
 }
