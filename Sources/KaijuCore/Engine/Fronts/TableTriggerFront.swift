@@ -31,6 +31,11 @@ final class TableTriggerFront: StatementFront {
     let updatesKey: Bool
     /// Rows changed (inserted, updated or deleted).
     @exclusivity(unchecked) private(set) var rowsChanged = 0
+    /// What `initial.col` reads: a copy of the row's values before the merge, one row reused for
+    /// every merge (taking a snapshot allocates nothing, and the row's own values are not shared, so
+    /// updating them in place copies nothing either).
+    private let initialValues = TableRow([])
+    private let initial: EngineEvent
 
     init(
         type: EventType, filter: CompiledExpr?, table: Table, tupleType: EventType, context: EvalContext,
@@ -45,6 +50,15 @@ final class TableTriggerFront: StatementFront {
         self.keyLookup = keyLookup
         self.whereClause = whereClause
         self.clauses = clauses
+        self.initial = EngineEvent(type: table.type, timestamp: 0, body: .tableRow(self.initialValues))
+    }
+
+    /// Copies `values` into ``initialValues`` element by element.
+    private func snapshot(_ values: [Value]) {
+        if self.initialValues.values.count != values.count {
+            self.initialValues.values = Array(repeating: .null, count: values.count)
+        }
+        for i in values.indices { self.initialValues.values[i] = values[i] }
     }
 
     private func tuple(_ event: EngineEvent, _ row: EngineEvent?, _ initial: EngineEvent?) -> EngineEvent {
@@ -80,8 +94,8 @@ final class TableTriggerFront: StatementFront {
     /// whether it held. Updates run in place on the row; `initial` reads a snapshot of it.
     private func merge(_ event: EngineEvent, into row: EngineEvent) -> Bool {
         guard case .tableRow(let storage) = row.body else { return false }
-        let initial = EngineEvent(type: row.type, timestamp: row.timestamp, body: .row(storage.values))
-        let t = self.tuple(event, row, initial)
+        self.snapshot(storage.values)
+        let t = self.tuple(event, row, self.initial)
         guard self.passes(self.whereClause, t) else { return false }
         guard let clause = self.clauses.first(where: { $0.matched && self.passes($0.condition, t) }) else { return true }
         switch clause.action {
@@ -89,7 +103,7 @@ final class TableTriggerFront: StatementFront {
             self.context.event = t
             for (i, f) in assignments { storage.values[i] = self.table.type.columns[i].type.coerce(f(self.context)) }
             if self.updatesKey {
-                let old = self.table.key(ofRow: initial.rowValues)
+                let old = self.table.key(ofRow: self.initialValues.values)
                 if self.table.key(ofRow: row.rowValues) != old { self.table.rekey(row, from: old) }
             }
         case .delete:
