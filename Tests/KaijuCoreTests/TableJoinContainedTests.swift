@@ -44,6 +44,20 @@ struct TableJoinContainedTests {
         #expect(c.take() == [#"1 R {"a":1,"a!":null}"#, #"2 R {"a":null,"a!":3}"#])
     }
 
+    /// Several columns of one row read for one event share a lookup; they still follow updates in
+    /// place, deletions and insertions between events.
+    @Test func readsOfSeveralColumnsOfOneRowFollowUpdatesDeletesAndInserts() throws {
+        let r = try self.tableRuntime()
+        let c = Collector()
+        let get = { (column: String) in col(.tableGet(table: "T", keys: [prop("s", "k")], column: column), column) }
+        try r.add(StatementPlan(from: .init("S", alias: "s"), select: [get("n"), get("total")]), name: "R", listener: c.listener)
+        try r.s("a", 10, at: 1)  // inserted
+        try r.s("a", 5, at: 2)  // updated in place
+        try r.s("a", -1, at: 3)  // deleted
+        try r.s("a", 4, at: 4)  // inserted again
+        #expect(c.take() == [#"1 R {"n":1,"total":10}"#, #"2 R {"n":2,"total":7}"#, #"3 R {"n":null,"total":null}"#, #"4 R {"n":1,"total":4}"#])
+    }
+
     @Test func keyedReadsOnDemandQueriesAndOnDelete() throws {
         let r = try self.tableRuntime()
         let c = Collector()

@@ -31,6 +31,8 @@ struct ExprCompiler {
     private(set) var aggregates: [(kind: AggregateKind, argument: ExprNode?)] = []
     /// Lambda parameters in scope, innermost last; the index is the slot in ``EvalContext/locals``.
     private var locals: [String] = []
+    /// Row finders of `T[keys]` reads, shared by reads of the same table and keys.
+    private var rowCaches: [(table: Table, keys: [ExprNode], find: (EvalContext) -> EngineEvent?)] = []
 
     init(streams: [StreamBinding], tupled: Bool, defaultStream: Int? = nil) {
         self.streams = streams
@@ -267,16 +269,48 @@ struct ExprCompiler {
         }
         var compiled: [CompiledExpr] = []
         for k in keys { compiled.append(try self.compile(k)) }
+        let find = self.rowFinder(table, keys: keys, compiled: compiled)
         guard let column else {
-            return { ctx in table.row(table.key(of: compiled, in: ctx))?.value ?? .null }
+            return { ctx in find(ctx)?.value ?? .null }
         }
         guard let ci = table.type.columnIndex(column) else {
             throw PlanError("unknown column '\(column)' of table '\(name)' in \(node)")
         }
         return { ctx in
-            guard case .tableRow(let r)? = table.row(table.key(of: compiled, in: ctx))?.body else { return .null }
+            guard case .tableRow(let r)? = find(ctx)?.body else { return .null }
             return r.values[ci]
         }
+    }
+
+    /// Finds `T[keys]`'s row. Reads of one table by the same keys (`T[k].a`, `T[k].b`) share one
+    /// finder, which remembers its last row per evaluated event and table version: the row is looked
+    /// up once per event, not once per column. Keys that may change within one event (lambda
+    /// parameters, engine time, aggregates, other tables) are looked up every time.
+    private mutating func rowFinder(_ table: Table, keys: [ExprNode], compiled: [CompiledExpr]) -> (EvalContext) -> EngineEvent? {
+        var stable = self.locals.isEmpty
+        for k in keys {
+            k.visit { n in
+                switch n {
+                case .currentTimestamp, .aggregate, .tableGet: stable = false
+                default: break
+                }
+            }
+        }
+        guard stable else { return { ctx in table.row(table.key(of: compiled, in: ctx)) } }
+        if let shared = self.rowCaches.first(where: { $0.table === table && $0.keys == keys }) {
+            return shared.find
+        }
+        let cache = TableRowCache()
+        let find: (EvalContext) -> EngineEvent? = { ctx in
+            if cache.event === ctx.event && cache.version == table.version { return cache.row }
+            let row = table.row(table.key(of: compiled, in: ctx))
+            cache.event = ctx.event
+            cache.version = table.version
+            cache.row = row
+            return row
+        }
+        self.rowCaches.append((table, keys, find))
+        return find
     }
 
     private mutating func compileEnumeration(
@@ -391,4 +425,12 @@ extension ExprNode {
             return list.readsEventOutsideAggregate || body?.readsEventOutsideAggregate == true
         }
     }
+}
+
+/// The last row a table read found, for which evaluated event and table version.
+/// Holds the event strongly, so a new event can never be mistaken for it.
+final class TableRowCache {
+    @exclusivity(unchecked) var event: EngineEvent?
+    @exclusivity(unchecked) var version = -1
+    @exclusivity(unchecked) var row: EngineEvent?
 }

@@ -5,7 +5,11 @@ final class Table {
     let type: EventType
     /// Positions of the primary key columns.
     let keyIndices: [Int]
-    @exclusivity(unchecked) private(set) var rows: [HashedValue: EngineEvent] = [:]
+    @exclusivity(unchecked) private(set) var rows: [HashedValue: EngineEvent] = [:] {
+        didSet { self.version &+= 1 }
+    }
+    /// Changes whenever a row is added, removed or moved (not when a row's values are updated in place).
+    @exclusivity(unchecked) private(set) var version = 0
     /// The last lookup, as one event often reads several columns of one row (`T[k].a`, `T[k].b`).
     @exclusivity(unchecked) private var lastKey: Value?
     @exclusivity(unchecked) private var lastRow: EngineEvent?
