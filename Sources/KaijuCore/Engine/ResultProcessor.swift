@@ -86,7 +86,7 @@ final class ResultProcessor {
         }
         if self.keyParts.count != self.groupBy.count { self.keyParts = Array(repeating: .null, count: self.groupBy.count) }
         for i in self.groupBy.indices { self.keyParts[i] = self.groupBy[i](self.context) }
-        let hash = GroupIndex.hash(of: self.keyParts)
+        let hash = KeyHasher.hash(ofArray: self.keyParts)
         if let g = self.groups.find(components: self.keyParts, hash: hash) { return (g, nil) }
         return (nil, HashedValue(.array(self.keyParts)))
     }

@@ -6,9 +6,6 @@ struct GroupIndex {
     private var byHash: [Int: GroupState] = [:]
     private(set) var count = 0
 
-    /// The hash `HashedValue(.array(values))` would have.
-    static func hash(of values: [Value]) -> Int { KeyHasher.hash(ofArray: values) }
-
     /// The group whose key is `key` (hashing to `hash`), if any.
     func find(_ key: HashedValue) -> GroupState? {
         var g = self.byHash[key.hash]
@@ -19,7 +16,7 @@ struct GroupIndex {
         return nil
     }
 
-    /// The group whose key is the array `components` (with `hash` from ``hash(of:)``), if any.
+    /// The group whose key is the array `components` (with `hash` from ``KeyHasher/hash(ofArray:)``), if any.
     func find(components: [Value], hash: Int) -> GroupState? {
         var g = self.byHash[hash]
         while let candidate = g {
