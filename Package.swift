@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: - Targets
@@ -38,7 +40,18 @@ let package = Package(
             ]
         ),
         .target(name: "KaijuEPL", dependencies: ["KaijuCore"]),
-        .target(name: "KaijuIngest", dependencies: ["KaijuCore", "CZlib"]),
+        .target(
+            name: "KaijuIngest",
+            dependencies: [
+                "KaijuCore", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(name: "kaiju-metrics", dependencies: executableDependencies),
         .executableTarget(name: "kaiju-logs", dependencies: executableDependencies),
         .executableTarget(name: "kaiju-traces", dependencies: executableDependencies),

@@ -3,6 +3,9 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
     private enum Base: Hashable {
         case inflatedTooLarge(limit: Int)
         case corruptCompressedData(String)
+        case frameTooLarge(limit: Int)
+        case malformed(String)
+        case unsupported(String)
     }
 
     private let base: Base
@@ -12,11 +15,34 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
     public static func inflatedTooLarge(limit: Int) -> IngestError { IngestError(.inflatedTooLarge(limit: limit)) }
     /// The compressed bytes are not valid gzip/zlib.
     public static func corruptCompressedData(_ detail: String) -> IngestError { IngestError(.corruptCompressedData(detail)) }
+    /// One frame (message, line, datagram, body) is larger than the configured limit.
+    public static func frameTooLarge(limit: Int) -> IngestError { IngestError(.frameTooLarge(limit: limit)) }
+    /// The bytes do not follow the protocol; the text says what and where.
+    public static func malformed(_ detail: String) -> IngestError { IngestError(.malformed(detail)) }
+    /// Valid input that Kaiju does not handle (a compression, a signal, a content type).
+    public static func unsupported(_ detail: String) -> IngestError { IngestError(.unsupported(detail)) }
+
+    /// Whether the input was too big (HTTP 413) rather than wrong (HTTP 400).
+    public var isTooLarge: Bool {
+        switch self.base {
+        case .inflatedTooLarge, .frameTooLarge: return true
+        default: return false
+        }
+    }
+
+    /// Whether the input is valid but not handled (HTTP 415).
+    public var isUnsupported: Bool {
+        if case .unsupported = self.base { return true }
+        return false
+    }
 
     public var description: String {
         switch self.base {
         case .inflatedTooLarge(let limit): return "inflated size exceeds the limit of \(limit) bytes"
         case .corruptCompressedData(let d): return "corrupt compressed data: \(d)"
+        case .frameTooLarge(let limit): return "frame exceeds the limit of \(limit) bytes"
+        case .malformed(let d): return d
+        case .unsupported(let d): return "unsupported: \(d)"
         }
     }
 }

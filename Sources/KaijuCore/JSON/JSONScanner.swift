@@ -26,6 +26,25 @@ public struct JSONScanner {
         return try copy.withUnsafeBufferPointer { buffer in Self.run(buffer, body) }.get()
     }
 
+    /// Runs `body` once per top-level value of a sequence of JSON values separated by white space (or none),
+    /// as in ndjson or Fluent Bit's `json_stream`. Stops at the first error.
+    public static func parseSequence<C: Collection<UInt8>>(
+        _ bytes: C,
+        _ body: (inout JSONScanner) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        try Self.parse(bytes) { (s) throws(JSONError) in
+            while s.peek() != nil { try body(&s) }
+        }
+    }
+
+    /// The bytes of the value at the scanner's position, which is skipped.
+    public mutating func rawValue() throws(JSONError) -> UnsafeBufferPointer<UInt8> {
+        _ = self.peek()
+        let start = self.offset
+        try self.skipValue()
+        return UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset])
+    }
+
     private static func run<T>(
         _ buffer: UnsafeBufferPointer<UInt8>,
         _ body: (inout JSONScanner) throws(JSONError) -> T
@@ -40,7 +59,8 @@ public struct JSONScanner {
         }
     }
 
-    func error(_ message: String) -> JSONError { JSONError(offset: self.offset, message: message) }
+    /// An error at the current offset.
+    public func error(_ message: String) -> JSONError { JSONError(offset: self.offset, message: message) }
 
     mutating func skipWhitespace() {
         while self.offset < self.bytes.count {

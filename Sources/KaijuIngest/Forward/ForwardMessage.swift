@@ -1,0 +1,202 @@
+public import KaijuCore
+
+/// One decoded Fluentd Forward message: its tag, the log records it carried, and what to acknowledge.
+public struct ForwardMessage: Sendable {
+    /// The Fluentd tag.
+    public var tag: String
+    /// The records, flattened as FLog; `timestamp` is the entry's time in ms (receive time when 0).
+    public var records: [LogRecord]
+    /// The `chunk` option's bytes, to be echoed as `{"ack": chunk}` once the records are accepted.
+    public var chunk: [UInt8]?
+    /// Entries that were skipped (Fluent Bit metrics/traces signals, invalid entries).
+    public var skipped: Int
+    /// Why entries were skipped, if they were.
+    public var skipReason: String?
+
+    public init(tag: String, records: [LogRecord], chunk: [UInt8]?, skipped: Int = 0, skipReason: String? = nil) {
+        self.tag = tag
+        self.records = records
+        self.chunk = chunk
+        self.skipped = skipped
+        self.skipReason = skipReason
+    }
+}
+
+/// Decodes Forward protocol v1 messages (Message, Forward, PackedForward, CompressedPackedForward).
+///
+/// # Usage
+/// ```swift
+/// var framer = MsgPackFramer(maxFrameSize: 16 << 20)
+/// if let n = try framer.nextFrame(in: buffer) {
+///     let message = try ForwardDecoder().decode(UnsafeRawBufferPointer(rebasing: buffer[..<n]), receivedAt: now)
+/// }
+/// ```
+public struct ForwardDecoder: Sendable {
+    /// Caps the inflated size of a CompressedPackedForward payload.
+    public var inflater: Inflater
+
+    public init(inflater: Inflater = Inflater()) { self.inflater = inflater }
+
+    /// Decodes one complete top-level value. Returns `nil` for a heartbeat (`nil`).
+    /// - Throws: ``IngestError`` for a value that is not a Forward message. If the message carried a
+    ///   `chunk` but its entries were bad, the entries are counted as skipped and the chunk is still
+    ///   returned, so the sender gets its ack and stops retrying (as Fluentd does).
+    public func decode(_ frame: UnsafeRawBufferPointer, receivedAt: Int64) throws(IngestError) -> ForwardMessage? {
+        var r = MsgPackReader(frame)
+        let first = try r.readItem()
+        if first == .null { return nil }
+        guard case .array(let n) = first, (2...4).contains(n) else {
+            throw .malformed("forward: expected [tag, entries, option] but found \(Self.describe(first))")
+        }
+        let tag = try r.readString()
+        let modeStart = r.offset
+        let mode = try r.readItem()
+        r.offset = modeStart
+        switch mode {
+        case .int, .uint, .double, .ext:
+            // Message mode: [tag, time, record, option?]
+            guard n >= 3 else { throw .malformed("forward: message mode needs a record") }
+            let option = try Self.readOptions(&r, skipping: 2, present: n == 4)
+            r.offset = modeStart
+            var message = ForwardMessage(tag: tag, records: [], chunk: option.chunk)
+            do throws(IngestError) {
+                let time = try Self.readTime(&r, receivedAt: receivedAt)
+                var entries: [ValueMap.Entry] = []
+                try r.readFlattenedMap(into: &entries)
+                message.records = [LogRecord(timestamp: time, fields: ValueMap(entries))]
+            } catch {
+                guard option.chunk != nil else { throw error }
+                message.skipped = 1
+                message.skipReason = error.description
+            }
+            return message
+        case .array:
+            let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
+            r.offset = modeStart
+            return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
+                let count = try r.readArrayCount()
+                for _ in 0..<count { try Self.readEntry(&r, receivedAt: receivedAt, into: &records) }
+            }
+        case .str(let range), .bin(let range):
+            let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
+            return try self.packed(tag: tag, option: option, frame: frame, range: range, receivedAt: receivedAt)
+        default:
+            throw .malformed("forward: element 2 is \(Self.describe(mode)), not time, entries or packed entries")
+        }
+    }
+
+    private func packed(
+        tag: String, option: Options, frame: UnsafeRawBufferPointer, range: Range<Int>, receivedAt: Int64
+    ) throws(IngestError) -> ForwardMessage {
+        switch option.compressed {
+        case nil, "text":
+            return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
+                try Self.readPackedEntries(UnsafeRawBufferPointer(rebasing: frame[range]), receivedAt: receivedAt, into: &records)
+            }
+        case "gzip":
+            return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
+                let inflated = try self.inflater.inflate(Array(frame[range]))
+                try inflated.withRawBytes { (raw) throws(IngestError) in
+                    try Self.readPackedEntries(raw, receivedAt: receivedAt, into: &records)
+                }
+            }
+        case let other?:
+            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
+                                  skipReason: "forward: compression '\(other)' is not supported")
+        }
+    }
+
+    /// Runs `read`; a failure drops the message's entries (counted) but keeps its chunk for the ack.
+    private func entries(tag: String, option: Options, _ read: (inout [LogRecord]) throws(IngestError) -> Void) -> ForwardMessage {
+        var records: [LogRecord] = []
+        if let signal = option.signal, signal != 0 {
+            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
+                                  skipReason: "forward: fluent_signal \(signal) (not logs) is not decoded")
+        }
+        do throws(IngestError) {
+            try read(&records)
+            return ForwardMessage(tag: tag, records: records, chunk: option.chunk)
+        } catch {
+            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: max(1, records.count),
+                                  skipReason: error.description)
+        }
+    }
+
+    static func readPackedEntries(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, into records: inout [LogRecord]) throws(IngestError) {
+        var r = MsgPackReader(bytes)
+        while !r.isAtEnd { try readEntry(&r, receivedAt: receivedAt, into: &records) }
+    }
+
+    /// One `[time, record]` entry.
+    static func readEntry(_ r: inout MsgPackReader, receivedAt: Int64, into records: inout [LogRecord]) throws(IngestError) {
+        guard try r.readArrayCount() == 2 else { throw r.error("an entry must be [time, record]") }
+        let time = try readTime(&r, receivedAt: receivedAt)
+        var entries: [ValueMap.Entry] = []
+        try r.readFlattenedMap(into: &entries)
+        records.append(LogRecord(timestamp: time, fields: ValueMap(entries)))
+    }
+
+    /// An entry time in ms: EventTime, integer or float seconds, or Fluent Bit's `[time, metadata]`; 0 is receive time.
+    static func readTime(_ r: inout MsgPackReader, receivedAt: Int64) throws(IngestError) -> Int64 {
+        let ms: Int64
+        switch try r.readItem() {
+        case .ext(0, let range):
+            guard let t = EventTime(r.bytes, range) else { throw r.error("EventTime must be 8 bytes") }
+            ms = t.milliseconds
+        case .int(let s): ms = s.multipliedReportingOverflow(by: 1000).overflow ? 0 : s * 1000
+        case .double(let d) where d.isFinite && abs(d) < 9e15: ms = Int64(d * 1000)
+        case .array(2):
+            let t = try readTime(&r, receivedAt: receivedAt)
+            try r.skip()
+            return t
+        default: throw r.error("entry time is not EventTime or a number")
+        }
+        return ms == 0 ? receivedAt : ms
+    }
+
+    struct Options {
+        var chunk: [UInt8]?
+        var compressed: String?
+        var size: Int?
+        var signal: Int64?
+    }
+
+    /// Reads the option map after skipping `count` elements (absent, `nil` or empty is fine).
+    static func readOptions(_ r: inout MsgPackReader, skipping count: Int, present: Bool) throws(IngestError) -> Options {
+        var options = Options()
+        for _ in 0..<count { try r.skip() }
+        guard present else { return options }
+        let item = try r.readItem()
+        if item == .null { return options }
+        guard case .map(let n) = item else { throw r.error("option must be a map") }
+        for _ in 0..<n {
+            let key = try r.readKey()
+            let valueStart = r.offset
+            let value = try r.readItem()
+            switch (key, value) {
+            case ("chunk", .str(let range)), ("chunk", .bin(let range)): options.chunk = r.data(range)
+            case ("compressed", .str(let range)): options.compressed = r.text(range)
+            case ("size", .int(let s)): options.size = Int(clamping: s)
+            case ("fluent_signal", .int(let s)): options.signal = s
+            default:
+                r.offset = valueStart
+                try r.skip()
+            }
+        }
+        return options
+    }
+
+    static func describe(_ item: MsgPackReader.Item) -> String {
+        switch item {
+        case .null: return "nil"
+        case .bool: return "a bool"
+        case .int, .uint: return "an integer"
+        case .double: return "a float"
+        case .str: return "a string"
+        case .bin: return "binary"
+        case .array(let n): return "an array of \(n)"
+        case .map: return "a map"
+        case .ext: return "an ext value"
+        }
+    }
+}

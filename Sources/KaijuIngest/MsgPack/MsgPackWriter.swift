@@ -1,0 +1,40 @@
+/// Writes the few msgpack values Kaiju sends (Forward acks and handshake replies).
+public struct MsgPackWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func writeArrayHeader(_ n: Int) {
+        if n < 16 { self.bytes.append(0x90 | UInt8(n)) } else { self.bytes.append(0xdc); self.appendBE(UInt16(n)) }
+    }
+
+    public mutating func writeMapHeader(_ n: Int) {
+        if n < 16 { self.bytes.append(0x80 | UInt8(n)) } else { self.bytes.append(0xde); self.appendBE(UInt16(n)) }
+    }
+
+    /// Writes a str with exactly these bytes (no UTF-8 check: an ack echoes the chunk byte for byte).
+    public mutating func writeString<C: Collection<UInt8>>(bytes s: C) {
+        let n = s.count
+        switch n {
+        case ..<32: self.bytes.append(0xa0 | UInt8(n))
+        case ..<256: self.bytes.append(0xd9); self.bytes.append(UInt8(n))
+        case ..<65536: self.bytes.append(0xda); self.appendBE(UInt16(n))
+        default: self.bytes.append(0xdb); self.appendBE(UInt32(n))
+        }
+        self.bytes.append(contentsOf: s)
+    }
+
+    public mutating func writeString(_ s: String) { self.writeString(bytes: Array(s.utf8)) }
+
+    public mutating func writeBinary(_ b: [UInt8]) {
+        self.bytes.append(0xc4)
+        self.bytes.append(UInt8(b.count))
+        self.bytes.append(contentsOf: b)
+    }
+
+    public mutating func writeBool(_ b: Bool) { self.bytes.append(b ? 0xc3 : 0xc2) }
+
+    private mutating func appendBE<T: FixedWidthInteger>(_ v: T) {
+        for i in stride(from: MemoryLayout<T>.size - 1, through: 0, by: -1) { self.bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+    }
+}
