@@ -3,7 +3,7 @@ import PackageDescription
 
 /// What every thin executable links: the engine, the rule front ends, ingest, and flag parsing.
 let executableDependencies: [Target.Dependency] = [
-    "KaijuCore", "KaijuEPL", "KaijuIngest",
+    "KaijuCore", "KaijuEPL", "KaijuIngest", "KaijuExampleRules",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ]
 
@@ -48,6 +48,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -61,7 +62,7 @@ let package = Package(
         .target(name: "KaijuExampleRules", dependencies: ["KaijuCore", "KaijuEPL"], path: "Examples/rules"),
         .executableTarget(
             name: "kaiju-demo",
-            dependencies: ["KaijuExampleRules"] + executableDependencies,
+            dependencies: executableDependencies,
             path: "Examples/demo",
             exclude: ["sample.ndjson", "README.md", "make-sample.py"]
         ),

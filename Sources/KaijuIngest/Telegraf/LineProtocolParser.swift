@@ -24,20 +24,26 @@ public struct LineProtocolParser {
     let receivedAt: Int64
     /// Whether the bytes end at a line end even without a final newline (a complete HTTP body).
     let complete: Bool
+    /// The unit of timestamps (`precision` of the InfluxDB write API; ns by default).
+    let precision: TimestampUnits
 
-    public init(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, complete: Bool, offset: Int = 0) {
+    public init(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, complete: Bool, offset: Int = 0, precision: TimestampUnits = .ns) {
         self.bytes = bytes
         self.receivedAt = receivedAt
         self.complete = complete
         self.offset = offset
+        self.precision = precision
     }
 
     /// Whether every line was consumed.
     public var isAtEnd: Bool { self.offset >= self.bytes.count }
 
     /// Parses every line of a complete body; bad lines are reported and skipped.
-    public static func parseAll(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, into metrics: inout [Metric], errors: inout [IngestError]) {
-        var p = LineProtocolParser(bytes, receivedAt: receivedAt, complete: true)
+    public static func parseAll(
+        _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, precision: TimestampUnits = .ns,
+        into metrics: inout [Metric], errors: inout [IngestError]
+    ) {
+        var p = LineProtocolParser(bytes, receivedAt: receivedAt, complete: true, precision: precision)
         while !p.isAtEnd {
             switch p.next() {
             case .metric(let m): metrics.append(m)
@@ -107,7 +113,7 @@ public struct LineProtocolParser {
         var timestamp = self.receivedAt
         if c.peek == UInt8(ascii: " ") {
             c.skipSpaces()
-            if let ns = try c.integer() { timestamp = Self.milliseconds(fromNanoseconds: ns) }
+            if let raw = try c.integer() { timestamp = self.precision == .ns ? Self.milliseconds(fromNanoseconds: raw) : self.precision.milliseconds(raw) }
         }
         c.skipSpaces()
         if c.peek == UInt8(ascii: "\r") { c.at += 1 }

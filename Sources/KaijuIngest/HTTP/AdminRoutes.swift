@@ -1,0 +1,51 @@
+import NIOCore
+import NIOHTTP1
+import KaijuCore
+
+/// The admin address: `GET /metrics` in the Prometheus text format.
+enum AdminRoutes {
+    static func route(pump: EnginePump, forwarder: HLForwarder?) -> HTTPIngestRoute {
+        { request in
+            guard request.head.method == .GET, request.path == "/metrics" else {
+                return pump.loop.makeSucceededFuture(.text(.notFound, "GET /metrics"))
+            }
+            let statements = pump.withRuntime { runtime in
+                runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) }
+            }
+            let backlog = forwarder?.backlog() ?? pump.loop.makeSucceededFuture(0)
+            return statements.and(backlog).map { statements, backlog in
+                let text = PrometheusText.render(
+                    counters: pump.stats.snapshot,
+                    gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)],
+                    statements: statements
+                )
+                return HTTPIngestReply(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
+            }
+        }
+    }
+}
+
+/// Renders counters and gauges in the Prometheus text exposition format.
+enum PrometheusText {
+    static func render(counters: [(IngestStats.Key, Int)], gauges: [(String, Int)], statements: [(String, Int, Int)]) -> String {
+        var out = ""
+        var lastName = ""
+        for (key, value) in counters {
+            if key.name != lastName {
+                out += "# TYPE \(key.name) counter\n"
+                lastName = key.name
+            }
+            out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
+        }
+        for (name, value) in gauges { out += "# TYPE \(name) gauge\n\(name) \(value)\n" }
+        out += "# TYPE kaiju_statement_events_in_total counter\n"
+        for (name, eventsIn, _) in statements {
+            out += "kaiju_statement_events_in_total{statement=\"\(IngestStats.escape(name))\"} \(eventsIn)\n"
+        }
+        out += "# TYPE kaiju_statement_rows_out_total counter\n"
+        for (name, _, rowsOut) in statements {
+            out += "kaiju_statement_rows_out_total{statement=\"\(IngestStats.escape(name))\"} \(rowsOut)\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,148 @@
+import NIOCore
+import NIOHTTP1
+import KaijuCore
+
+/// The HTTP endpoints of the three source modules, each decoding straight from the body bytes.
+public enum IngestRoutes {
+    /// Telegraf `outputs.http` (any path, JSON or line protocol sniffed from the first byte, since Telegraf
+    /// labels both `text/plain`) and the InfluxDB write endpoints `/write` and `/api/v2/write`
+    /// (line protocol, `precision` honoured). Answers 204; 400 names the first bad line (good lines are kept).
+    public static func telegraf(pump: EnginePump, timestampUnits: TimestampUnits) -> HTTPIngestRoute {
+        let decoder = JSONLineDecoder(timestampUnits: timestampUnits)
+        return { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) { return pump.loop.makeSucceededFuture(busy) }
+            let now = EngineClock.wallMilliseconds()
+            var items: [Ingested] = []
+            var errors: [IngestError] = []
+            let path = request.path
+            let isInfluxWrite = path == "/write" || path == "/api/v2/write"
+            let firstByte = request.body.first { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d && $0 != 0x09 }
+            if !isInfluxWrite && firstByte == UInt8(ascii: "{") {
+                do throws(JSONError) {
+                    try JSONScanner.parseSequence(request.body) { (s) throws(JSONError) in try decoder.decode(&s, receivedAt: now, into: &items) }
+                } catch {
+                    errors.append(.malformed("telegraf json: \(error)"))
+                }
+            } else {
+                let precision = Self.precision(request.query("precision"))
+                var metrics: [Metric] = []
+                request.body.withUnsafeBytes { raw in
+                    LineProtocolParser.parseAll(raw, receivedAt: now, precision: precision, into: &metrics, errors: &errors)
+                }
+                items = metrics.map { .metric($0) }
+            }
+            return Self.accept(items, errors: errors, pump: pump, ok: HTTPIngestReply(.noContent))
+        }
+    }
+
+    /// Fluentd and Fluent Bit `http` outputs (any path): a JSON array, ndjson or back-to-back objects, or
+    /// concatenated msgpack (maps, `[time, record]` or `[[time, metadata], record]`). Answers 200.
+    public static func fluentHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return pump.loop.makeSucceededFuture(busy) }
+            let now = EngineClock.wallMilliseconds()
+            var items: [Ingested] = []
+            var errors: [IngestError] = []
+            let media = request.mediaType
+            let firstByte = request.body.first { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d && $0 != 0x09 }
+            if media.contains("msgpack") || (firstByte.map { $0 >= 0x80 } ?? false) {
+                request.body.withUnsafeBytes { raw in
+                    do throws(IngestError) {
+                        var r = MsgPackReader(raw)
+                        while !r.isAtEnd { items.append(.log(try FluentHTTPRecords.msgpackRecord(&r, receivedAt: now))) }
+                    } catch {
+                        errors.append(error)
+                    }
+                }
+            } else if firstByte != nil {
+                do throws(JSONError) {
+                    try JSONScanner.parseSequence(request.body) { (s) throws(JSONError) in
+                        if s.peek() == UInt8(ascii: "[") {
+                            try s.readArray { (s) throws(JSONError) in items.append(.log(try FluentHTTPRecords.jsonRecord(&s, receivedAt: now))) }
+                        } else {
+                            items.append(.log(try FluentHTTPRecords.jsonRecord(&s, receivedAt: now)))
+                        }
+                    }
+                } catch {
+                    errors.append(.malformed("fluent http json: \(error)"))
+                }
+            }
+            return Self.accept(items, errors: errors, pump: pump, ok: HTTPIngestReply(.ok))
+        }
+    }
+
+    /// The Jaeger collector's `POST /api/traces`: a bare binary-Thrift `Batch`. Answers 202.
+    public static func jaegerHTTP(pump: EnginePump) -> HTTPIngestRoute {
+        { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return pump.loop.makeSucceededFuture(busy) }
+            guard request.path == "/api/traces" else { return pump.loop.makeSucceededFuture(.text(.notFound, "POST /api/traces")) }
+            guard request.mediaType == "application/x-thrift" || request.mediaType == "application/vnd.apache.thrift.binary" else {
+                return pump.loop.makeSucceededFuture(.text(.badRequest, "Content-Type must be application/x-thrift"))
+            }
+            do throws(IngestError) {
+                let batch = try request.body.withRawBytes { (raw) throws(IngestError) in try JaegerThriftDecoder.batch(binary: raw) }
+                return Self.accept([.batch(batch)], errors: [], pump: pump, ok: HTTPIngestReply(.accepted))
+            } catch {
+                return Self.accept([], errors: [error], pump: pump, ok: HTTPIngestReply(.accepted))
+            }
+        }
+    }
+
+    /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
+    public static func otlpHTTP(pump: EnginePump) -> HTTPIngestRoute {
+        { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return pump.loop.makeSucceededFuture(busy) }
+            guard request.path == "/v1/traces" else {
+                return pump.loop.makeSucceededFuture(.text(.notFound, "this module serves POST /v1/traces"))
+            }
+            let media = request.mediaType
+            let batches: [Batch]
+            do throws(IngestError) {
+                switch media {
+                case "application/x-protobuf":
+                    batches = try request.body.withRawBytes { (raw) throws(IngestError) in try OTLPTraceProtobuf.decode(raw) }
+                case "application/json":
+                    batches = try OTLPTraceJSON.decode(request.body)
+                default:
+                    return pump.loop.makeSucceededFuture(.text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json"))
+                }
+            } catch {
+                return Self.accept([], errors: [error], pump: pump, ok: HTTPIngestReply(.ok))
+            }
+            let ok = media == "application/json"
+                ? HTTPIngestReply(.ok, contentType: "application/json", body: Array("{}".utf8))
+                : HTTPIngestReply(.ok, contentType: "application/x-protobuf")
+            return Self.accept(batches.map { .batch($0) }, errors: [], pump: pump, ok: ok)
+        }
+    }
+
+    /// 405 for a wrong method, 503 (retry after 1 s) while the engine is behind.
+    static func refuse(_ request: HTTPIngestRequest, pump: EnginePump, methods: Set<String>) -> HTTPIngestReply? {
+        guard methods.contains(request.head.method.rawValue) else {
+            return HTTPIngestReply(.methodNotAllowed, headers: [("Allow", methods.sorted().joined(separator: ", "))])
+        }
+        if pump.isBehind {
+            pump.stats.dropped("http_backpressure")
+            return HTTPIngestReply(.serviceUnavailable, headers: [("Retry-After", "1")])
+        }
+        return nil
+    }
+
+    /// Submits the good items; answers `ok` once they are accepted, or 400 naming the first error.
+    static func accept(_ items: [Ingested], errors: [IngestError], pump: EnginePump, ok: HTTPIngestReply) -> EventLoopFuture<HTTPIngestReply> {
+        let accepted = pump.submit(items)
+        guard let first = errors.first else { return accepted.map { ok } }
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more errors)" : ""
+        let status: HTTPResponseStatus = first.isTooLarge ? .payloadTooLarge : .badRequest
+        return accepted.map { .text(status, "\(first)\(more); \(items.count) accepted") }
+    }
+
+    static func precision(_ text: String?) -> TimestampUnits {
+        switch text {
+        case "s": return .s
+        case "ms": return .ms
+        case "u", "us", "µs": return .us
+        default: return .ns
+        }
+    }
+}

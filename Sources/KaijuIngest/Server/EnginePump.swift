@@ -1,0 +1,89 @@
+public import KaijuCore
+public import NIOCore
+import Synchronization
+
+/// Runs a ``Runtime`` on its own event loop and feeds it what the listeners decode.
+///
+/// Listeners submit whole decoded batches; the pump counts batches in flight, and a TCP listener stops
+/// reading while ``isBehind`` (backpressure) while a UDP listener drops and counts. Timers fire from a
+/// periodic tick on the wall clock.
+public final class EnginePump: Sendable {
+    public let loop: any EventLoop
+    private let runtime: NIOLoopBound<Runtime>
+    private let inFlight = Atomic<Int>(0)
+    /// Batches in flight above which readers pause.
+    public let highWater: Int
+    public let stats: IngestStats
+
+    private init(loop: any EventLoop, runtime: NIOLoopBound<Runtime>, highWater: Int, stats: IngestStats) {
+        self.loop = loop
+        self.runtime = runtime
+        self.highWater = highWater
+        self.stats = stats
+    }
+
+    /// Creates the runtime on `loop` (wall clock), runs `setup` there (declare types, add rules), and starts ticking.
+    public static func start(
+        on loop: any EventLoop, highWater: Int, stats: IngestStats, tick: TimeAmount = .milliseconds(50),
+        setup: @escaping @Sendable (Runtime) throws -> Void
+    ) throws -> EnginePump {
+        let bound = try loop.submit { () throws -> NIOLoopBound<Runtime> in
+            let runtime = Runtime(clock: .wall)
+            try setup(runtime)
+            return NIOLoopBound(runtime, eventLoop: loop)
+        }.wait()
+        let pump = EnginePump(loop: loop, runtime: bound, highWater: highWater, stats: stats)
+        loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in bound.value.tick() }
+        return pump
+    }
+
+    /// Batches submitted and not yet processed.
+    public var queueDepth: Int { self.inFlight.load(ordering: .relaxed) }
+
+    /// Whether readers should pause.
+    public var isBehind: Bool { self.queueDepth >= self.highWater }
+
+    /// Sends `items` into the runtime; the future completes once they have been processed.
+    @discardableResult
+    public func submit(_ items: [Ingested]) -> EventLoopFuture<Void> {
+        guard !items.isEmpty else { return self.loop.makeSucceededVoidFuture() }
+        self.inFlight.add(1, ordering: .relaxed)
+        return self.loop.submit {
+            defer { self.inFlight.subtract(1, ordering: .relaxed) }
+            let runtime = self.runtime.value
+            var metrics = 0, logs = 0, spans = 0, batches = 0, events = 0
+            for item in items {
+                item.send(to: runtime)
+                switch item {
+                case .metric: metrics += 1
+                case .log: logs += 1
+                case .batch(let b):
+                    batches += 1
+                    spans += b.spans.count
+                case .event: events += 1
+                }
+            }
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Metric"]), metrics)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "LogRecord"]), logs)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Batch"]), batches)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Span"]), spans)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Event"]), events)
+        }
+    }
+
+    /// Runs `body` with the runtime on its loop.
+    public func withRuntime<T: Sendable>(_ body: @escaping @Sendable (Runtime) throws -> T) -> EventLoopFuture<T> {
+        self.loop.submit { try body(self.runtime.value) }
+    }
+}
+
+extension Event {
+    /// The Event a `select * from Event` row describes.
+    public init(row: Row) {
+        self.init(
+            timestamp: row["timestamp"]?.intValue ?? 0,
+            payload: row["payload"]?.objectValue ?? [:],
+            context: row["context"]?.objectValue ?? [:]
+        )
+    }
+}

@@ -1,0 +1,42 @@
+import NIOCore
+import Logging
+import KaijuCore
+
+/// Jaeger agent `emitBatch` datagrams (compact on 6831, binary on 6832). Never replies; drops and counts
+/// datagrams while the engine is behind.
+final class JaegerUDPHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    enum Encoding: String { case compact, binary }
+
+    let encoding: Encoding
+    let pump: EnginePump
+    let logger: Logger
+
+    init(encoding: Encoding, pump: EnginePump, logger: Logger) {
+        self.encoding = encoding
+        self.pump = pump
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = self.unwrapInboundIn(data)
+        let proto = "jaeger-\(self.encoding.rawValue)"
+        if self.pump.isBehind {
+            self.pump.stats.dropped("udp_backpressure")
+            return
+        }
+        do {
+            let batch = try envelope.data.withUnsafeReadableBytes { raw throws(IngestError) -> Batch? in
+                switch self.encoding {
+                case .compact: return try JaegerThriftDecoder.emitBatch(compact: raw)
+                case .binary: return try JaegerThriftDecoder.emitBatch(binary: raw)
+                }
+            }
+            if let batch { self.pump.submit([.batch(batch)]) } else { self.pump.stats.dropped("zipkin_batch") }
+        } catch {
+            self.pump.stats.decodeError(proto)
+            self.logger.warning("bad datagram from \(envelope.remoteAddress) (\(proto)): \(error)")
+        }
+    }
+}

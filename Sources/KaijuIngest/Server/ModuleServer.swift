@@ -1,0 +1,189 @@
+public import KaijuCore
+public import NIOCore
+import NIOPosix
+import NIOHTTP1
+public import Logging
+import Foundation
+
+/// A running Kaiju server: the engine on its own loop, every configured listener, the admin endpoint,
+/// and forwarding of produced Events to kaiju-hl.
+///
+/// # Usage
+/// ```swift
+/// let server = try ModuleServer.start(configuration, logger: logger) { runtime in
+///     try PaperRules.installLogs(in: runtime, listener: StdoutRows.write)
+/// }
+/// server.waitForSignal()   // SIGINT / SIGTERM
+/// try server.shutdown()
+/// ```
+public final class ModuleServer: Sendable {
+    public let configuration: ModuleConfiguration
+    public let pump: EnginePump
+    public let forwarder: HLForwarder?
+    let io: MultiThreadedEventLoopGroup
+    let engine: MultiThreadedEventLoopGroup
+    let channels: [(String, any Channel)]
+    let logger: Logger
+
+    private init(
+        configuration: ModuleConfiguration, pump: EnginePump, forwarder: HLForwarder?, io: MultiThreadedEventLoopGroup,
+        engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)], logger: Logger
+    ) {
+        self.configuration = configuration
+        self.pump = pump
+        self.forwarder = forwarder
+        self.io = io
+        self.engine = engine
+        self.channels = channels
+        self.logger = logger
+    }
+
+    /// The address each listener is bound to, by name (useful with port 0).
+    public var boundAddresses: [String: SocketAddress] {
+        var out: [String: SocketAddress] = [:]
+        for (name, channel) in self.channels { out[name] = channel.localAddress }
+        return out
+    }
+
+    /// Starts the engine with `rules`, adds `select * from Event` forwarding to kaiju-hl if configured,
+    /// and binds every listener. Fails if any address cannot be bound.
+    public static func start(
+        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(),
+        rules: @escaping @Sendable (Runtime) throws -> Void
+    ) throws -> ModuleServer {
+        let io = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        let engine = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            var forwarder: HLForwarder?
+            if let hl = configuration.hl {
+                guard let (host, port) = try ModuleConfiguration.parse(address: hl) else { throw IngestError.malformed("--hl cannot be none") }
+                forwarder = HLForwarder(host: host, port: port, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger)
+            }
+            let forwarding = forwarder
+            let engineLogger = logger
+            let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats) { runtime in
+                runtime.logger = engineLogger
+                try rules(runtime)
+                if let forwarding {
+                    try runtime.add(StatementPlan(streams: [.type("Event")]), name: "ForwardEventsToHL") { output in
+                        forwarding.send(output.rows.map { Event(row: $0).jsonString })
+                        stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
+                    }
+                }
+            }
+            var channels: [(String, any Channel)] = []
+            for listener in configuration.listeners {
+                if let channel = try Self.bind(listener, configuration: configuration, pump: pump, io: io, logger: logger) {
+                    channels.append(channel)
+                }
+            }
+            if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
+                let route = AdminRoutes.route(pump: pump, forwarder: forwarder)
+                channels.append(("admin", try Self.bindHTTP(name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats, io: io, logger: logger)))
+            }
+            for (name, channel) in channels {
+                logger.info("\(configuration.name): \(name) listening on \(channel.localAddress?.description ?? "?")")
+            }
+            return ModuleServer(configuration: configuration, pump: pump, forwarder: forwarder, io: io, engine: engine, channels: channels, logger: logger)
+        } catch {
+            try? io.syncShutdownGracefully()
+            try? engine.syncShutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func bind(
+        _ listener: ModuleConfiguration.Listener, configuration: ModuleConfiguration, pump: EnginePump,
+        io: MultiThreadedEventLoopGroup, logger: Logger
+    ) throws -> (String, any Channel)? {
+        switch listener {
+        case .stream(let name, let address, let sharedKey):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let limits = configuration.limits
+            let units = configuration.timestampUnits
+            let hostname = ProcessInfo.processInfo.hostName
+            let channel = try ServerBootstrap(group: io)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.autoRead, value: false)
+                .childChannelInitializer { channel in
+                    let handshake = sharedKey.map { ForwardHandshake(sharedKey: $0, hostname: hostname) }
+                    let decoder = StreamDecoder(limits: limits, timestampUnits: units, handshake: handshake)
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            StreamIngestHandler(decoder: decoder, pump: pump, logger: logger, greeting: handshake?.helo))
+                    }
+                }
+                .bind(host: host, port: port).wait()
+            return (name, channel)
+        case .http(let name, let address, let kind):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let route: HTTPIngestRoute
+            switch kind {
+            case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits)
+            case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
+            case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump)
+            case .otlp: route = IngestRoutes.otlpHTTP(pump: pump)
+            }
+            return (name, try Self.bindHTTP(name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats, io: io, logger: logger))
+        case .jaegerUDP(let name, let address, let binary):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let channel = try DatagramBootstrap(group: io)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            JaegerUDPHandler(encoding: binary ? .binary : .compact, pump: pump, logger: logger))
+                    }
+                }
+                .bind(host: host, port: port).wait()
+            return (name, channel)
+        }
+    }
+
+    private static func bindHTTP(
+        name: String, host: String, port: Int, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
+        stats: IngestStats, io: MultiThreadedEventLoopGroup, logger: Logger
+    ) throws -> any Channel {
+        let limits = configuration.limits
+        return try ServerBootstrap(group: io)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPIngestHandler(name: name, limits: limits, stats: stats, logger: logger, route: route))
+                }
+            }
+            .bind(host: host, port: port).wait()
+    }
+
+    /// Blocks until SIGINT or SIGTERM.
+    public func waitForSignal() {
+        let semaphore = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { semaphore.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        semaphore.wait()
+        self.logger.info("\(self.configuration.name): shutting down")
+        for s in sources { s.cancel() }
+    }
+
+    /// Stops listening, lets the engine finish what it was given, flushes Events to kaiju-hl
+    /// (waiting up to `flushTimeout`), and stops every thread.
+    public func shutdown(flushTimeout: TimeAmount = .seconds(2)) throws {
+        for (_, channel) in self.channels { try? channel.close().wait() }
+        try self.pump.withRuntime { runtime in runtime.tick() }.wait()
+        if let forwarder = self.forwarder { try? forwarder.close(timeout: flushTimeout).wait() }
+        try self.io.syncShutdownGracefully()
+        try self.engine.syncShutdownGracefully()
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import KaijuCore
+import KaijuExampleRules
+import KaijuIngest
+
+/// kaiju-hl: Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.
+///
+/// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
+@main
+struct KaijuCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kaiju-hl",
+        abstract: "Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.",
+        discussion: "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(help: "Event type file (default stmts/events.txt; a missing file given explicitly is an error).")
+    var events: String?
+
+    func validate() throws {
+        if let path = self.events, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--events \(path): no such file")
+        }
+    }
+
+    func run() throws {
+        try ServerMain.run(
+            name: "kaiju-hl", options: self.options,
+            listeners: []
+        ) { runtime in
+            try PaperRules.installHighLevel(in: runtime, listener: StdoutRows.write)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import KaijuCore
+import KaijuExampleRules
+import KaijuIngest
+
+/// kaiju-logs: Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.
+///
+/// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
+@main
+struct KaijuCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kaiju-logs",
+        abstract: "Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.",
+        discussion: "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(help: "TCP address for the Fluentd Forward protocol.")
+    var forward = "0.0.0.0:24224"
+
+    @Option(help: "HTTP address for the Fluentd / Fluent Bit http output (any path).")
+    var http = "0.0.0.0:9880"
+
+    @Option(help: "Require the Forward handshake with this shared key on the forward address.")
+    var sharedKey: String?
+
+    func run() throws {
+        try ServerMain.run(
+            name: "kaiju-logs", options: self.options,
+            listeners: [.stream(name: "forward", address: self.forward, sharedKey: self.sharedKey), .http(name: "http", address: self.http, kind: .fluent)]
+        ) { runtime in
+            try PaperRules.installLogs(in: runtime, listener: StdoutRows.write)
+        }
+    }
+}
