@@ -76,7 +76,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
         .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuExampleRules"]),
-        .testTarget(name: "KaijuIngestTests", dependencies: ["KaijuCore", "KaijuIngest"]),
+        .testTarget(name: "KaijuIngestTests", dependencies: ["KaijuCore", "KaijuIngest"], exclude: ["Fixtures"]),
     ]
 )
 

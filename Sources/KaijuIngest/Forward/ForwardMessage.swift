@@ -11,14 +11,14 @@ public struct ForwardMessage: Sendable {
     /// Entries that were skipped (Fluent Bit metrics/traces signals, invalid entries).
     public var skipped: Int
     /// Why entries were skipped, if they were.
-    public var skipReason: String?
+    public var skipError: IngestError?
 
-    public init(tag: String, records: [LogRecord], chunk: [UInt8]?, skipped: Int = 0, skipReason: String? = nil) {
+    public init(tag: String, records: [LogRecord], chunk: [UInt8]?, skipped: Int = 0, skipError: IngestError? = nil) {
         self.tag = tag
         self.records = records
         self.chunk = chunk
         self.skipped = skipped
-        self.skipReason = skipReason
+        self.skipError = skipError
     }
 }
 
@@ -67,7 +67,7 @@ public struct ForwardDecoder: Sendable {
             } catch {
                 guard option.chunk != nil else { throw error }
                 message.skipped = 1
-                message.skipReason = error.description
+                message.skipError = error
             }
             return message
         case .array:
@@ -102,7 +102,7 @@ public struct ForwardDecoder: Sendable {
             }
         case let other?:
             return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
-                                  skipReason: "forward: compression '\(other)' is not supported")
+                                  skipError: .unsupported("forward: compression '\(other)' is not supported"))
         }
     }
 
@@ -111,14 +111,14 @@ public struct ForwardDecoder: Sendable {
         var records: [LogRecord] = []
         if let signal = option.signal, signal != 0 {
             return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
-                                  skipReason: "forward: fluent_signal \(signal) (not logs) is not decoded")
+                                  skipError: .unsupported("forward: fluent_signal \(signal) (not logs) is not decoded"))
         }
         do throws(IngestError) {
             try read(&records)
             return ForwardMessage(tag: tag, records: records, chunk: option.chunk)
         } catch {
             return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: max(1, records.count),
-                                  skipReason: error.description)
+                                  skipError: error)
         }
     }
 

@@ -27,9 +27,22 @@ public struct MsgPackWriter: Sendable {
     public mutating func writeString(_ s: String) { self.writeString(bytes: Array(s.utf8)) }
 
     public mutating func writeBinary(_ b: [UInt8]) {
-        self.bytes.append(0xc4)
-        self.bytes.append(UInt8(b.count))
+        switch b.count {
+        case ..<256: self.bytes.append(0xc4); self.bytes.append(UInt8(b.count))
+        case ..<65536: self.bytes.append(0xc5); self.appendBE(UInt16(b.count))
+        default: self.bytes.append(0xc6); self.appendBE(UInt32(b.count))
+        }
         self.bytes.append(contentsOf: b)
+    }
+
+    /// Writes a non-negative integer in the shortest form.
+    public mutating func writeInt(_ n: UInt32) {
+        switch n {
+        case ..<128: self.bytes.append(UInt8(n))
+        case ..<256: self.bytes.append(0xcc); self.bytes.append(UInt8(n))
+        case ..<65536: self.bytes.append(0xcd); self.appendBE(UInt16(n))
+        default: self.bytes.append(0xce); self.appendBE(n)
+        }
     }
 
     public mutating func writeBool(_ b: Bool) { self.bytes.append(b ? 0xc3 : 0xc2) }

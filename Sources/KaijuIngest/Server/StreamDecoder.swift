@@ -161,7 +161,7 @@ public final class StreamDecoder {
                     for r in message.records { out.items.append(.log(r)) }
                     if message.skipped > 0 {
                         out.skipped += message.skipped
-                        if let reason = message.skipReason { out.errors.append(.unsupported(reason)) }
+                        if let error = message.skipError { out.errors.append(error) }
                     }
                     if let chunk = message.chunk { out.acks.append(chunk) }
                 } catch {
