@@ -78,7 +78,8 @@ public struct LineProtocolParser {
             self.offset = cursor.at
             return .metric(metric)
         } catch {
-            if error.incomplete && !self.complete { return .incomplete }
+            // Without the rest of the line an error at the end of the bytes may just be a cut.
+            if !self.complete && (error.incomplete || cursor.atEnd) { return .incomplete }
             // Resynchronise at the next newline.
             var skip = Cursor(bytes: self.bytes, at: start)
             self.offset = skip.lineEnd() ?? self.bytes.count
@@ -100,7 +101,9 @@ public struct LineProtocolParser {
             guard !key.isEmpty, !value.isEmpty else { throw c.fail("empty tag key or value") }
             tags.append(.init(key: key, value: .string(value)))
         }
-        guard c.peek == UInt8(ascii: " ") else { throw c.fail(c.atEnd ? "missing fields" : "expected a space before the fields") }
+        guard c.peek == UInt8(ascii: " ") else {
+            throw c.fail(c.atEnd || c.peek == UInt8(ascii: "\n") || c.peek == UInt8(ascii: "\r") ? "missing fields" : "expected a space before the fields")
+        }
         c.skipSpaces()
         var fields: [ValueMap.Entry] = []
         repeat {
