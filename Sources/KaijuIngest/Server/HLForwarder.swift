@@ -13,7 +13,7 @@ public final class HLForwarder: Sendable {
     let loop: any EventLoop
     let stats: IngestStats
     let logger: Logger
-    private let state: NIOLoopBound<State>
+    private let state: NIOLoopBoundBox<State>
 
     final class State {
         var buffer = Deque<String>()
@@ -30,7 +30,7 @@ public final class HLForwarder: Sendable {
         self.loop = loop
         self.stats = stats
         self.logger = logger
-        self.state = NIOLoopBound(State(), eventLoop: loop)
+        self.state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: loop)
         loop.execute { self.connect() }
     }
 
