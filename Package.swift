@@ -76,7 +76,15 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
         .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuExampleRules"]),
-        .testTarget(name: "KaijuIngestTests", dependencies: ["KaijuCore", "KaijuIngest"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KaijuIngestTests",
+            dependencies: [
+                "KaijuCore", "KaijuIngest",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]
+        ),
     ]
 )
 

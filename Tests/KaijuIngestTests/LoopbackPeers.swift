@@ -1,0 +1,94 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Small loopback clients and a line collector for end-to-end tests.
+enum Loopback {
+    static let group = MultiThreadedEventLoopGroup.singleton
+
+    /// Connects, writes `bytes`, waits for `replyBytes` bytes of reply (if any), closes; returns the reply.
+    static func tcp(port: Int, _ bytes: [UInt8], replyBytes: Int = 0) throws -> [UInt8] {
+        let reply = ByteSink()
+        let channel = try ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collect(sink: reply)) }
+            }
+            .connect(host: "127.0.0.1", port: port).wait()
+        try channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).wait()
+        _ = ServerProcess.wait(seconds: 10) { reply.bytes.withLock { $0.count } >= replyBytes }
+        try? channel.close().wait()
+        return reply.bytes.withLock { $0 }
+    }
+
+    /// Sends one UDP datagram.
+    static func udp(port: Int, _ bytes: [UInt8]) throws {
+        let channel = try DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
+        let remote = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        try channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: bytes))).wait()
+        try channel.close().wait()
+    }
+
+    /// A minimal HTTP/1.1 request; returns the status code.
+    static func http(port: Int, method: String = "POST", path: String, headers: [String: String] = [:], body: [UInt8]) throws -> Int {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        let reply = try tcp(port: port, Array((head + "\r\n").utf8) + body, replyBytes: 12)
+        let text = String(decoding: reply, as: UTF8.self)
+        return Int(text.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
+
+    /// `GET path` on the admin address; returns the body.
+    static func get(port: Int, path: String) throws -> String {
+        let reply = try tcp(port: port, Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), replyBytes: 20)
+        let text = String(decoding: reply, as: UTF8.self)
+        return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+    }
+
+    /// A TCP server collecting newline-terminated lines from every connection (a stand-in parent kaiju-hl).
+    final class Collector: Sendable {
+        let lines = LineBuffer()
+        let channel: any Channel
+
+        init() throws {
+            let sink = self.lines
+            self.channel = try ServerBootstrap(group: Loopback.group)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SplitLines(sink: sink)) }
+                }
+                .bind(host: "127.0.0.1", port: 0).wait()
+        }
+
+        var port: Int { self.channel.localAddress?.port ?? 0 }
+        var received: [String] { self.lines.lines.withLock { $0 } }
+    }
+
+    final class ByteSink: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
+
+    final class Collect: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let sink: ByteSink
+        init(sink: ByteSink) { self.sink = sink }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = self.unwrapInboundIn(data)
+            self.sink.bytes.withLock { $0 += buffer.readableBytesView }
+        }
+    }
+
+    final class SplitLines: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let sink: LineBuffer
+        var pending: [UInt8] = []
+        init(sink: LineBuffer) { self.sink = sink }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            self.pending += self.unwrapInboundIn(data).readableBytesView
+            while let nl = self.pending.firstIndex(of: 0x0a) {
+                let line = String(decoding: self.pending[..<nl], as: UTF8.self)
+                self.pending.removeSubrange(...nl)
+                self.sink.lines.withLock { $0.append(line) }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+
+/// One of the built executables running as a child process, its stdout and stderr collected line by line.
+final class ServerProcess: Sendable {
+    let name: String
+    private let process: Process
+    private let stdoutLines = LineBuffer()
+    private let stderrLines = LineBuffer()
+
+    /// The directory holding the built executables (next to the test bundle).
+    static var binDirectory: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if FileManager.default.fileExists(atPath: beside.appendingPathComponent("kaiju-hl").path) { return beside }
+        var dir = URL(fileURLWithPath: #filePath)
+        while dir.pathComponents.count > 1, !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent(".build/debug")
+    }
+
+    init(_ name: String, _ arguments: [String]) throws {
+        self.name = name
+        let process = Process()
+        process.executableURL = Self.binDirectory.appendingPathComponent(name)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HL_ADDRESS"] = nil
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        self.process = process
+        try process.run()
+        Self.collect(out.fileHandleForReading, into: self.stdoutLines)
+        Self.collect(err.fileHandleForReading, into: self.stderrLines)
+    }
+
+    private static func collect(_ handle: FileHandle, into target: LineBuffer) {
+        let thread = Thread {
+            var pending = Data()
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                pending.append(data)
+                while let nl = pending.firstIndex(of: 0x0a) {
+                    let line = String(decoding: pending[pending.startIndex..<nl], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...nl)
+                    target.lines.withLock { $0.append(line) }
+                }
+            }
+        }
+        thread.start()
+    }
+
+    var stdout: [String] { self.stdoutLines.lines.withLock { $0 } }
+    var stderr: [String] { self.stderrLines.lines.withLock { $0 } }
+
+    /// Waits until `condition` holds or `seconds` pass.
+    static func wait(seconds: Double = 15, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+
+    /// The port a listener reported on stderr (`NAME listening on [IPv4]127.0.0.1/127.0.0.1:PORT`).
+    func port(of listener: String) -> Int? {
+        var found: Int?
+        _ = Self.wait {
+            for line in self.stderr where line.contains(": \(listener) listening on ") {
+                found = line.split(separator: ":").last.flatMap { Int($0) }
+            }
+            return found != nil || !self.process.isRunning
+        }
+        return found
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    func terminate() -> Int32 {
+        if self.process.isRunning { self.process.terminate() }
+        _ = Self.wait(seconds: 10) { !self.process.isRunning }
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
+        return self.process.terminationStatus
+    }
+}
+
+/// Lines read so far from one pipe, or one socket.
+final class LineBuffer: Sendable {
+    let lines = Mutex<[String]>([])
+}
