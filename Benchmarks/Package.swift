@@ -15,6 +15,13 @@ let package = Package(
                 .product(name: "KaijuExampleRules", package: "main"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-        )
+        ),
+        .executableTarget(
+            name: "kaiju-ingest-bench",
+            dependencies: [
+                .product(name: "KaijuCore", package: "main"),
+                .product(name: "KaijuIngest", package: "main"),
+            ]
+        ),
     ]
 )

@@ -76,3 +76,35 @@ struct ModelJSONTests {
         }
     }
 }
+
+/// The scanner's own number parsing (fast path and strtod fallback) agrees with Swift's Double parser.
+struct JSONNumberTests {
+    @Test(arguments: [
+        "0.25", "99.5", "-1.5", "1e3", "1E-3", "1e+21", "0.1", "0.3", "123456.789", "-0.0", "3.14159265358979",
+        "1234567890.12345", "0.000001234567890123", "9007199254740993.0", "1.7976931348623157e308", "5e-324",
+        "2.2250738585072014e-308", "123456789012345678901234567890", "1e22", "1e23", "0.1e-22", "4.35", "-77.125e2",
+    ])
+    func parsesLikeSwift(text: String) throws {
+        let v = try JSONScanner.parse(Array(text.utf8)) { (s) throws(JSONError) in try s.readNumber() }
+        let expected = Double(text)!
+        #expect(v.doubleValue.map { $0.bitPattern } == expected.bitPattern, "\(text)")
+    }
+
+    @Test func keepsIntegersExact() throws {
+        for text in ["0", "-0", "42", "9223372036854775807", "-9223372036854775808"] {
+            let v = try JSONScanner.parse(Array(text.utf8)) { (s) throws(JSONError) in try s.readNumber() }
+            #expect(v == .int(Int64(text)!))
+        }
+        let big = try JSONScanner.parse(Array("18446744073709551615".utf8)) { (s) throws(JSONError) in try s.readNumber() }
+        #expect(big == .double(Double(UInt64.max)))
+    }
+
+    @Test func internsRepeatedShortStrings() throws {
+        let interner = StringInterner(capacity: 16)
+        let line = Array(#"{"a":"web-1","b":"web-1","c":"a much longer string than sixteen bytes","d":"caf\#u{e9}","e":"web-1234567890ab"}"#.utf8)
+        let map = try JSONScanner.parse(line, interner: interner) { (s) throws(JSONError) in try s.readValueMap() }
+        #expect(map == ["a": "web-1", "b": "web-1", "c": "a much longer string than sixteen bytes", "d": "caf\u{e9}", "e": "web-1234567890ab"])
+        let again = try JSONScanner.parse(Array(#"{"e":"web-1234567890ac","f":"web-1234567890ab"}"#.utf8), interner: interner) { (s) throws(JSONError) in try s.readValueMap() }
+        #expect(again == ["e": "web-1234567890ac", "f": "web-1234567890ab"])
+    }
+}

@@ -1,38 +1,46 @@
+import Foundation
 /// A pull parser over UTF-8 bytes, valid only inside ``parse(_:_:)``: the project's own JSON reader, used on every hot path.
 ///
 /// It never builds an intermediate tree unless asked (``readValue()``); typed decoders walk objects with
 /// ``readObject(_:)`` and pull exactly the values they need.
 public struct JSONScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     /// The current byte offset.
     public internal(set) var offset: Int
+    /// Builds short strings once for repeated bytes, if set.
+    @usableFromInline var interner: StringInterner?
 
     /// A scanner over `bytes`; it must not outlive them (use ``parse(_:_:)``).
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @usableFromInline init(_ bytes: UnsafeBufferPointer<UInt8>, interner: StringInterner? = nil) {
         self.bytes = bytes
         self.offset = 0
+        self.interner = interner
     }
 
     /// Runs `body` with a scanner over `bytes`, then checks that nothing but white space follows.
+    /// An `interner` builds repeated short strings once.
+    @inlinable
     public static func parse<T, C: Collection<UInt8>>(
         _ bytes: C,
+        interner: StringInterner? = nil,
         _ body: (inout JSONScanner) throws(JSONError) -> T
     ) throws(JSONError) -> T {
         let result: Result<T, JSONError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Self.run(buffer, body)
+            Self.run(buffer, interner, body)
         }
         if let result { return try result.get() }
         let copy = Array(bytes)
-        return try copy.withUnsafeBufferPointer { buffer in Self.run(buffer, body) }.get()
+        return try copy.withUnsafeBufferPointer { buffer in Self.run(buffer, interner, body) }.get()
     }
 
     /// Runs `body` once per top-level value of a sequence of JSON values separated by white space (or none),
     /// as in ndjson or Fluent Bit's `json_stream`. Stops at the first error.
     public static func parseSequence<C: Collection<UInt8>>(
         _ bytes: C,
+        interner: StringInterner? = nil,
         _ body: (inout JSONScanner) throws(JSONError) -> Void
     ) throws(JSONError) {
-        try Self.parse(bytes) { (s) throws(JSONError) in
+        try Self.parse(bytes, interner: interner) { (s) throws(JSONError) in
             while s.peek() != nil { try body(&s) }
         }
     }
@@ -45,11 +53,13 @@ public struct JSONScanner {
         return UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset])
     }
 
-    private static func run<T>(
+    @usableFromInline
+    static func run<T>(
         _ buffer: UnsafeBufferPointer<UInt8>,
+        _ interner: StringInterner?,
         _ body: (inout JSONScanner) throws(JSONError) -> T
     ) -> Result<T, JSONError> {
-        var scanner = JSONScanner(buffer)
+        var scanner = JSONScanner(buffer, interner: interner)
         do throws(JSONError) {
             let value = try body(&scanner)
             try scanner.expectEnd()
@@ -62,6 +72,7 @@ public struct JSONScanner {
     /// An error at the current offset.
     public func error(_ message: String) -> JSONError { JSONError(offset: self.offset, message: message) }
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while self.offset < self.bytes.count {
             switch self.bytes[self.offset] {
@@ -72,6 +83,7 @@ public struct JSONScanner {
     }
 
     /// The next non-space byte without consuming it, or `nil` at the end.
+    @inline(__always)
     public mutating func peek() -> UInt8? {
         self.skipWhitespace()
         return self.offset < self.bytes.count ? self.bytes[self.offset] : nil
@@ -82,7 +94,8 @@ public struct JSONScanner {
         if self.peek() != nil { throw self.error("unexpected data after the JSON value") }
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONError) {
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(JSONError) {
         guard self.peek() == byte else {
             throw self.error(self.offset < self.bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)")
         }
@@ -159,7 +172,31 @@ public struct JSONScanner {
 
     /// Consumes one value of any kind without building it.
     public mutating func skipValue() throws(JSONError) {
-        _ = try self.readValue()
+        switch self.peek() {
+        case UInt8(ascii: "{"): try self.readObjectRawKeys { (s, _) throws(JSONError) in try s.skipValue() }
+        case UInt8(ascii: "["): try self.readArray { (s) throws(JSONError) in try s.skipValue() }
+        case UInt8(ascii: "\""): try self.skipString()
+        default: _ = try self.readValue()
+        }
+    }
+
+    /// Steps over a string without decoding it.
+    mutating func skipString() throws(JSONError) {
+        try self.expect(UInt8(ascii: "\""), "a string")
+        let end = self.bytes.count
+        while self.offset < end {
+            let b = self.bytes[self.offset]
+            self.offset += 1
+            if Self.isPlainStringByte(b) { continue }
+            if b == UInt8(ascii: "\"") { return }
+            if b == UInt8(ascii: "\\") {
+                self.offset += 1
+                continue
+            }
+            self.offset -= 1
+            throw self.error("control character in string")
+        }
+        throw self.error("unterminated string")
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONError) {
@@ -176,73 +213,171 @@ public struct JSONScanner {
     public mutating func readNumber() throws(JSONError) -> Value {
         self.skipWhitespace()
         let start = self.offset
-        var negative = false
-        if self.offset < self.bytes.count, self.bytes[self.offset] == UInt8(ascii: "-") {
-            negative = true
-            self.offset += 1
-        }
-        var magnitude: UInt64 = 0
-        var digits = 0
+        let end = self.bytes.count
+        var i = start
+        let negative = i < end && self.bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        // Digits accumulate into one mantissa (integer and fraction) while they fit exactly.
+        var mantissa: UInt64 = 0
+        var significant = 0
         var overflow = false
-        while self.offset < self.bytes.count {
-            let d = self.bytes[self.offset] &- 0x30
-            guard d < 10 else { break }
-            let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (m2, o2) = m1.addingReportingOverflow(UInt64(d))
+        let intStart = i
+        while i < end, self.bytes[i] &- 0x30 < 10 {
+            let (m1, o1) = mantissa.multipliedReportingOverflow(by: 10)
+            let (m2, o2) = m1.addingReportingOverflow(UInt64(self.bytes[i] &- 0x30))
             overflow = overflow || o1 || o2
-            magnitude = m2
-            digits += 1
-            self.offset += 1
+            mantissa = m2
+            significant += 1
+            i += 1
         }
-        guard digits > 0 else {
+        guard i > intStart else {
             self.offset = start
             throw self.error("expected a value")
         }
         var isInteger = true
-        if self.offset < self.bytes.count, self.bytes[self.offset] == UInt8(ascii: ".") {
+        var scale = 0
+        if i < end, self.bytes[i] == UInt8(ascii: ".") {
             isInteger = false
-            self.offset += 1
-            let fracStart = self.offset
-            while self.offset < self.bytes.count, self.bytes[self.offset] &- 0x30 < 10 { self.offset += 1 }
-            if self.offset == fracStart { throw self.error("expected digits after '.'") }
-        }
-        if self.offset < self.bytes.count, self.bytes[self.offset] | 0x20 == UInt8(ascii: "e") {
-            isInteger = false
-            self.offset += 1
-            if self.offset < self.bytes.count, self.bytes[self.offset] == UInt8(ascii: "+") || self.bytes[self.offset] == UInt8(ascii: "-") {
-                self.offset += 1
+            i += 1
+            let fracStart = i
+            while i < end, self.bytes[i] &- 0x30 < 10 {
+                if significant < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(self.bytes[i] &- 0x30)
+                    scale -= 1
+                }
+                significant += 1
+                i += 1
             }
-            let expStart = self.offset
-            while self.offset < self.bytes.count, self.bytes[self.offset] &- 0x30 < 10 { self.offset += 1 }
-            if self.offset == expStart { throw self.error("expected digits in exponent") }
+            if i == fracStart {
+                self.offset = i
+                throw self.error("expected digits after '.'")
+            }
         }
+        if i < end, self.bytes[i] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            i += 1
+            var expNegative = false
+            if i < end, self.bytes[i] == UInt8(ascii: "+") || self.bytes[i] == UInt8(ascii: "-") {
+                expNegative = self.bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            let expStart = i
+            var exponent = 0
+            while i < end, self.bytes[i] &- 0x30 < 10 {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(self.bytes[i] &- 0x30) }
+                i += 1
+            }
+            if i == expStart {
+                self.offset = i
+                throw self.error("expected digits in exponent")
+            }
+            scale += expNegative ? -exponent : exponent
+        }
+        self.offset = i
         if isInteger && !overflow {
             if negative {
-                if magnitude <= UInt64(Int64.max) + 1 { return .int(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)) }
-            } else if magnitude <= UInt64(Int64.max) {
-                return .int(Int64(magnitude))
+                if mantissa <= UInt64(Int64.max) + 1 { return .int(mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mantissa)) }
+            } else if mantissa <= UInt64(Int64.max) {
+                return .int(Int64(mantissa))
             }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset]), as: UTF8.self)
+        // Clinger's fast path: at most 15 significant digits and a power of ten up to 22 are exactly rounded
+        // with one multiplication or division; anything else goes through strtod.
+        if !overflow, significant <= 15, scale >= -22, scale <= 22 {
+            var d = Double(mantissa)
+            d = scale < 0 ? d / Self.powerOfTen(-scale) : d * Self.powerOfTen(scale)
+            return .double(negative ? -d : d)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: self.bytes[start..<i]), as: UTF8.self)
         guard let d = Double(text) else { throw JSONError(offset: start, message: "invalid number") }
         return .double(d)
+    }
+
+    /// 10^n for 0 ≤ n ≤ 22, all exact doubles.
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> Double {
+        switch n {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
+
+    /// Whether a byte may appear in a string without ending the fast path (not `"`, `\\` or a control character).
+    @inline(__always)
+    static func isPlainStringByte(_ b: UInt8) -> Bool { b >= 0x20 && b != 0x22 && b != 0x5C }
+
+    /// Reads an object like ``readObject(_:)`` but hands each key as its raw bytes (escapes not decoded),
+    /// so known keys can be matched without building a String.
+    public mutating func readObjectRawKeys(
+        _ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        try self.expect(UInt8(ascii: "{"), "'{'")
+        if self.peek() == UInt8(ascii: "}") {
+            self.offset += 1
+            return
+        }
+        while true {
+            guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
+            let keyStart = self.offset + 1
+            try self.skipString()
+            let key = UnsafeBufferPointer(rebasing: self.bytes[keyStart..<(self.offset - 1)])
+            try self.expect(UInt8(ascii: ":"), "':'")
+            try body(&self, key)
+            switch self.peek() {
+            case UInt8(ascii: ","): self.offset += 1
+            case UInt8(ascii: "}"): self.offset += 1; return
+            case nil: throw self.error("unexpected end of input in object")
+            default: throw self.error("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Whether raw key bytes spell `name`.
+    @inline(__always)
+    public static func key(_ raw: UnsafeBufferPointer<UInt8>, is name: StaticString) -> Bool {
+        raw.count == name.utf8CodeUnitCount && memcmp(raw.baseAddress!, name.utf8Start, raw.count) == 0
     }
 
     /// Reads a string, decoding escapes.
     public mutating func readString() throws(JSONError) -> String {
         try self.expect(UInt8(ascii: "\""), "a string")
         let start = self.offset
-        // Fast path: no escapes.
-        while self.offset < self.bytes.count {
-            let b = self.bytes[self.offset]
+        // Fast path: no escapes. One table load per byte finds the quote, a backslash or a control character.
+        let end = self.bytes.count
+        var i = start
+        while i < end, Self.isPlainStringByte(self.bytes[i]) { i += 1 }
+        self.offset = i
+        if i < end {
+            let b = self.bytes[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset]), as: UTF8.self)
-                self.offset += 1
+                let raw = UnsafeBufferPointer(rebasing: self.bytes[start..<i])
+                let s: String
+                if let interner = self.interner { s = interner.string(raw) } else { s = String(decoding: raw, as: UTF8.self) }
+                self.offset = i + 1
                 return s
             }
-            if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw self.error("control character in string") }
-            self.offset += 1
         }
         var out = Array(UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset]))
         while self.offset < self.bytes.count {
@@ -309,9 +444,27 @@ public struct JSONScanner {
 
     /// Reads a map of values (a JSON object) into a ``ValueMap``.
     public mutating func readValueMap() throws(JSONError) -> ValueMap {
+        try self.expect(UInt8(ascii: "{"), "'{'")
         var entries: [ValueMap.Entry] = []
-        try self.readObject { (s, key) throws(JSONError) in entries.append(.init(key: key, value: try s.readValue())) }
-        return ValueMap(entries)
+        if self.peek() == UInt8(ascii: "}") {
+            self.offset += 1
+            return ValueMap(entries)
+        }
+        entries.reserveCapacity(4)
+        while true {
+            guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
+            let key = try self.readString()
+            try self.expect(UInt8(ascii: ":"), "':'")
+            entries.append(ValueMap.Entry(key: key, value: try self.readValue()))
+            switch self.peek() {
+            case UInt8(ascii: ","): self.offset += 1
+            case UInt8(ascii: "}"):
+                self.offset += 1
+                return ValueMap(entries)
+            case nil: throw self.error("unexpected end of input in object")
+            default: throw self.error("expected ',' or '}'")
+            }
+        }
     }
 
     /// Reads an integer (a JSON number with an exact 64-bit integer value).

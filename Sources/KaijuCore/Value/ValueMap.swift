@@ -25,7 +25,9 @@ public struct ValueMap: Sendable, Hashable, Sequence {
     /// A map of these entries; for a repeated key the last one wins.
     public init(_ entries: [Entry]) {
         var sorted = entries
-        if !Self.isStrictlySorted(sorted) {
+        if sorted.count <= 16 {
+            if !Self.isStrictlySorted(sorted) { Self.insertionSortKeepingLast(&sorted) }
+        } else if !Self.isStrictlySorted(sorted) {
             // Stable sort keeps the later duplicate after the earlier one, so the dedupe below keeps the last.
             sorted = entries.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
             var unique: [Entry] = []
@@ -46,6 +48,28 @@ public struct ValueMap: Sendable, Hashable, Sequence {
     /// A map from a dictionary.
     public init(_ dictionary: [String: Value]) {
         self.init(dictionary.map { Entry(key: $0.key, value: $0.value) })
+    }
+
+    /// Sorts a few entries by key in place; of repeated keys the last one stays.
+    private static func insertionSortKeepingLast(_ entries: inout [Entry]) {
+        var count = 0
+        for i in 0..<entries.count {
+            let e = entries[i]
+            var j = count
+            while j > 0, e.key < entries[j - 1].key { j -= 1 }
+            if j > 0, entries[j - 1].key == e.key {
+                entries[j - 1] = e
+                continue
+            }
+            var k = count
+            while k > j {
+                entries[k] = entries[k - 1]
+                k -= 1
+            }
+            entries[j] = e
+            count += 1
+        }
+        entries.removeLast(entries.count - count)
     }
 
     private static func isStrictlySorted(_ entries: [Entry]) -> Bool {

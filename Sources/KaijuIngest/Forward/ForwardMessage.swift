@@ -41,8 +41,10 @@ public struct ForwardDecoder: Sendable {
     /// - Throws: ``IngestError`` for a value that is not a Forward message. If the message carried a
     ///   `chunk` but its entries were bad, the entries are counted as skipped and the chunk is still
     ///   returned, so the sender gets its ack and stops retrying (as Fluentd does).
-    public func decode(_ frame: UnsafeRawBufferPointer, receivedAt: Int64) throws(IngestError) -> ForwardMessage? {
-        var r = MsgPackReader(frame)
+    public func decode(
+        _ frame: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner? = nil
+    ) throws(IngestError) -> ForwardMessage? {
+        var r = MsgPackReader(frame, interner: interner)
         let first = try r.readItem()
         if first == .null { return nil }
         guard case .array(let n) = first, (2...4).contains(n) else {
@@ -79,25 +81,26 @@ public struct ForwardDecoder: Sendable {
             }
         case .str(let range), .bin(let range):
             let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
-            return try self.packed(tag: tag, option: option, frame: frame, range: range, receivedAt: receivedAt)
+            return try self.packed(tag: tag, option: option, frame: frame, range: range, receivedAt: receivedAt, interner: interner)
         default:
             throw .malformed("forward: element 2 is \(Self.describe(mode)), not time, entries or packed entries")
         }
     }
 
     private func packed(
-        tag: String, option: Options, frame: UnsafeRawBufferPointer, range: Range<Int>, receivedAt: Int64
+        tag: String, option: Options, frame: UnsafeRawBufferPointer, range: Range<Int>, receivedAt: Int64,
+        interner: StringInterner?
     ) throws(IngestError) -> ForwardMessage {
         switch option.compressed {
         case nil, "text":
             return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
-                try Self.readPackedEntries(UnsafeRawBufferPointer(rebasing: frame[range]), receivedAt: receivedAt, into: &records)
+                try Self.readPackedEntries(UnsafeRawBufferPointer(rebasing: frame[range]), receivedAt: receivedAt, interner: interner, into: &records)
             }
         case "gzip":
             return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
                 let inflated = try self.inflater.inflate(Array(frame[range]))
                 try inflated.withRawBytes { (raw) throws(IngestError) in
-                    try Self.readPackedEntries(raw, receivedAt: receivedAt, into: &records)
+                    try Self.readPackedEntries(raw, receivedAt: receivedAt, interner: interner, into: &records)
                 }
             }
         case let other?:
@@ -122,8 +125,10 @@ public struct ForwardDecoder: Sendable {
         }
     }
 
-    static func readPackedEntries(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, into records: inout [LogRecord]) throws(IngestError) {
-        var r = MsgPackReader(bytes)
+    static func readPackedEntries(
+        _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner?, into records: inout [LogRecord]
+    ) throws(IngestError) {
+        var r = MsgPackReader(bytes, interner: interner)
         while !r.isAtEnd { try readEntry(&r, receivedAt: receivedAt, into: &records) }
     }
 

@@ -18,8 +18,11 @@ public enum IngestRoutes {
             let isInfluxWrite = path == "/write" || path == "/api/v2/write"
             let firstByte = request.body.first { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d && $0 != 0x09 }
             if !isInfluxWrite && firstByte == UInt8(ascii: "{") {
+                let interner = StringInterner(capacity: 1024)
                 do throws(JSONError) {
-                    try JSONScanner.parseSequence(request.body) { (s) throws(JSONError) in try decoder.decode(&s, receivedAt: now, into: &items) }
+                    try JSONScanner.parseSequence(request.body) { (s) throws(JSONError) in
+                        try decoder.decode(&s, receivedAt: now, interner: interner, into: &items)
+                    }
                 } catch {
                     errors.append(.malformed("telegraf json: \(error)"))
                 }

@@ -24,10 +24,15 @@ public struct MsgPackReader {
     public var offset: Int
     /// The deepest nesting ``readValue()`` and ``skip()`` accept.
     public var maxDepth = 64
+    /// Builds repeated short strings (keys, values) once, if set.
+    public var interner: StringInterner?
+    /// The flattened key being built.
+    private var path: [UInt8] = []
 
-    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, interner: StringInterner? = nil) {
         self.bytes = bytes
         self.offset = offset
+        self.interner = interner
     }
 
     /// Whether every byte was read.
@@ -110,7 +115,9 @@ public struct MsgPackReader {
 
     /// The text of a str or bin payload (invalid UTF-8 becomes U+FFFD).
     public func text(_ range: Range<Int>) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[range]), as: UTF8.self)
+        let raw = UnsafeRawBufferPointer(rebasing: self.bytes[range])
+        if let interner = self.interner { return interner.string(raw) }
+        return String(decoding: raw, as: UTF8.self)
     }
 
     /// The raw bytes of a payload.
@@ -186,27 +193,50 @@ public struct MsgPackReader {
         try self.checkCount(2 * n)
         entries.reserveCapacity(entries.count + n)
         for _ in 0..<n {
-            let key = try self.readKey()
-            try self.readFlattened(prefix: key, depth: 1, into: &entries)
+            self.path.removeAll(keepingCapacity: true)
+            try self.appendKey()
+            try self.readFlattened(depth: 1, into: &entries)
         }
     }
 
-    private mutating func readFlattened(prefix: String, depth: Int, into entries: inout [ValueMap.Entry]) throws(IngestError) {
+    /// Reads the value at the reader's position under the key in `path`, flattening maps and arrays.
+    private mutating func readFlattened(depth: Int, into entries: inout [ValueMap.Entry]) throws(IngestError) {
         guard depth < self.maxDepth else { throw self.error("nested deeper than \(self.maxDepth)") }
         let start = self.offset
         switch try self.readItem() {
         case .map(let n):
             try self.checkCount(2 * n)
+            let length = self.path.count
             for _ in 0..<n {
-                let key = try self.readKey()
-                try self.readFlattened(prefix: prefix + "." + key, depth: depth + 1, into: &entries)
+                self.path.append(UInt8(ascii: "."))
+                try self.appendKey()
+                try self.readFlattened(depth: depth + 1, into: &entries)
+                self.path.removeLast(self.path.count - length)
             }
         case .array(let n):
             try self.checkCount(n)
-            for i in 0..<n { try self.readFlattened(prefix: prefix + "[\(i)]", depth: depth + 1, into: &entries) }
+            let length = self.path.count
+            for i in 0..<n {
+                self.path.append(UInt8(ascii: "["))
+                self.path.append(contentsOf: String(i).utf8)
+                self.path.append(UInt8(ascii: "]"))
+                try self.readFlattened(depth: depth + 1, into: &entries)
+                self.path.removeLast(self.path.count - length)
+            }
         default:
             self.offset = start
-            entries.append(.init(key: prefix, value: try self.readValue(depth: depth)))
+            let key = self.path.withUnsafeBufferPointer { self.interner?.string($0) ?? String(decoding: $0, as: UTF8.self) }
+            entries.append(.init(key: key, value: try self.readValue(depth: depth)))
+        }
+    }
+
+    /// Appends a map key's bytes to `path` (a number as its decimal text).
+    private mutating func appendKey() throws(IngestError) {
+        switch try self.readItem() {
+        case .str(let r), .bin(let r): self.path.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[r]))
+        case .int(let i): self.path.append(contentsOf: String(i).utf8)
+        case .uint(let u): self.path.append(contentsOf: String(u).utf8)
+        default: throw self.error("map key is not a string")
         }
     }
 

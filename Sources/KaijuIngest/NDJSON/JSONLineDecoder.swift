@@ -11,28 +11,28 @@ public struct JSONLineDecoder: Sendable {
     public init(timestampUnits: TimestampUnits = .auto) { self.timestampUnits = timestampUnits }
 
     /// Decodes one JSON object at the scanner's position and appends what it holds.
-    public func decode(_ s: inout JSONScanner, receivedAt: Int64, into out: inout [Ingested]) throws(JSONError) {
+    public func decode(
+        _ s: inout JSONScanner, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [Ingested]
+    ) throws(JSONError) {
         let start = s.offset
         let raw = try s.rawValue()
         do throws(JSONError) {
-            try self.decodeClassified(raw, receivedAt: receivedAt, into: &out)
+            try self.decodeClassified(raw, receivedAt: receivedAt, interner: interner, into: &out)
         } catch {
             throw JSONError(offset: start + error.offset, message: error.message)
         }
     }
 
-    /// Decodes one complete JSON object (a line).
-    public func decode<C: Collection<UInt8>>(line: C, receivedAt: Int64, into out: inout [Ingested]) throws(JSONError) {
-        let result: Result<Void, JSONError>? = line.withContiguousStorageIfAvailable { buffer in
-            do throws(JSONError) { return .success(try self.decodeClassified(buffer, receivedAt: receivedAt, into: &out)) } catch {
-                return .failure(error)
-            }
-        }
-        if let result { return try result.get() }
-        try self.decodeClassified(Array(line), receivedAt: receivedAt, into: &out)
+    /// Decodes one complete JSON object (a line); an `interner` builds repeated tag and field names once.
+    public func decode<C: Collection<UInt8>>(
+        line: C, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [Ingested]
+    ) throws(JSONError) {
+        try self.decodeClassified(line, receivedAt: receivedAt, interner: interner, into: &out)
     }
 
-    private func decodeClassified<C: Collection<UInt8>>(_ bytes: C, receivedAt: Int64, into out: inout [Ingested]) throws(JSONError) {
+    private func decodeClassified<C: Collection<UInt8>>(
+        _ bytes: C, receivedAt: Int64, interner: StringInterner?, into out: inout [Ingested]
+    ) throws(JSONError) {
         var name: String?
         var fields = ValueMap()
         var tags = ValueMap()
@@ -44,29 +44,31 @@ public struct JSONLineDecoder: Sendable {
         var shapeMismatch = false
         let units = self.timestampUnits
         do throws(JSONError) {
-            try JSONScanner.parse(bytes) { (s) throws(JSONError) in
+            try JSONScanner.parse(bytes, interner: interner) { (s) throws(JSONError) in
                 guard s.peek() == UInt8(ascii: "{") else { throw s.error("expected a JSON object") }
-                try s.readObject { (s, key) throws(JSONError) in
-                    switch key {
-                    case "name":
+                try s.readObjectRawKeys { (s, key) throws(JSONError) in
+                    if JSONScanner.key(key, is: "name") {
                         guard s.peek() == UInt8(ascii: "\"") else { shapeMismatch = true; return try s.skipValue() }
                         name = try s.readString()
-                    case "fields":
+                    } else if JSONScanner.key(key, is: "fields") {
                         guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
                         fields = try s.readValueMap()
-                    case "tags", "context":
+                    } else if JSONScanner.key(key, is: "tags") {
                         guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
-                        if key == "tags" { tags = try s.readValueMap() } else { context = try s.readValueMap() }
-                    case "payload":
-                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
-                        payload = try s.readValueMap()
-                    case "timestamp":
+                        tags = try s.readValueMap()
+                    } else if JSONScanner.key(key, is: "timestamp") {
                         switch try s.readValue() {
                         case .int(let i): timestamp = i
                         case .double(let d) where d.isFinite && abs(d) < 9e18: timestamp = Int64(d)
                         default: shapeMismatch = true
                         }
-                    case "metrics":
+                    } else if JSONScanner.key(key, is: "context") {
+                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
+                        context = try s.readValueMap()
+                    } else if JSONScanner.key(key, is: "payload") {
+                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
+                        payload = try s.readValueMap()
+                    } else if JSONScanner.key(key, is: "metrics") {
                         var list: [Metric] = []
                         try s.readArray { (s) throws(JSONError) in
                             var m = try Metric.decode(from: &s)
@@ -74,11 +76,11 @@ public struct JSONLineDecoder: Sendable {
                             list.append(m)
                         }
                         metrics = list
-                    case "events":
+                    } else if JSONScanner.key(key, is: "events") {
                         var list: [Event] = []
                         try s.readArray { (s) throws(JSONError) in list.append(try Event.decode(from: &s)) }
                         events = list
-                    default:
+                    } else {
                         try s.skipValue()
                     }
                 }

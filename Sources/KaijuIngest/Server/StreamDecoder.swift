@@ -1,4 +1,5 @@
 public import KaijuCore
+import Foundation
 
 /// Decodes one TCP connection's byte stream, whatever it turns out to be: ndjson and line protocol
 /// (auto-detected per line), the same gzip-compressed (back-to-back members), or the Forward protocol
@@ -34,6 +35,7 @@ public final class StreamDecoder {
     var inflater: StreamingInflater?
     var buffer: [UInt8] = []
     var consumed = 0
+    let interner = StringInterner()
 
     /// - Parameters:
     ///   - handshake: when set, the connection must start with the Forward shared-key handshake
@@ -108,10 +110,11 @@ public final class StreamDecoder {
                     break
                 }
                 if raw[start] == UInt8(ascii: "{") || raw[start] == UInt8(ascii: "[") {
-                    let newline = raw[start...].firstIndex(of: 0x0a)
+                    let newline = memchr(raw.baseAddress! + start, 0x0a, raw.count - start).map { UnsafeRawPointer($0) - raw.baseAddress! }
                     guard let end = newline ?? (atEnd ? raw.count : nil) else { break }
                     do throws(JSONError) {
-                        try self.lineDecoder.decode(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), receivedAt: receivedAt, into: &out.items)
+                        try self.lineDecoder.decode(
+                            line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), receivedAt: receivedAt, interner: self.interner, into: &out.items)
                     } catch {
                         out.errors.append(.malformed("ndjson: \(error)"))
                     }
@@ -157,7 +160,7 @@ public final class StreamDecoder {
                     continue
                 }
                 do throws(IngestError) {
-                    guard let message = try self.forwardDecoder.decode(frame, receivedAt: receivedAt) else { continue }
+                    guard let message = try self.forwardDecoder.decode(frame, receivedAt: receivedAt, interner: self.interner) else { continue }
                     for r in message.records { out.items.append(.log(r)) }
                     if message.skipped > 0 {
                         out.skipped += message.skipped

@@ -1,0 +1,70 @@
+/// Hands out the same `String` for the same short byte sequence, so the tag keys, tag values, field names
+/// and flattened record keys that repeat in every event are validated and built once. A direct-mapped cache
+/// of strings up to 32 bytes; a collision just replaces the slot. Not thread-safe: one per connection or request.
+public final class StringInterner {
+    struct Slot {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var w2: UInt64 = 0
+        var w3: UInt64 = 0
+        var count = -1
+        var string = ""
+    }
+
+    private let slots: UnsafeMutablePointer<Slot>
+    private let size: Int
+
+    /// - Parameter capacity: slots, rounded up to a power of two.
+    public init(capacity: Int = 4096) {
+        var size = 1
+        while size < capacity { size <<= 1 }
+        self.size = size
+        self.slots = .allocate(capacity: size)
+        self.slots.initialize(repeating: Slot(), count: size)
+    }
+
+    deinit {
+        self.slots.deinitialize(count: self.size)
+        self.slots.deallocate()
+    }
+
+    /// The string for these UTF-8 bytes (invalid sequences repaired, as `String(decoding:as:)` does).
+    @inline(__always)
+    public func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let n = bytes.count
+        guard n <= 32, n > 0, let base = bytes.baseAddress else { return String(decoding: bytes, as: UTF8.self) }
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var w2: UInt64 = 0
+        var w3: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        // Overlapping loads cover every byte; together with the length they identify the bytes.
+        if n >= 16 {
+            w0 = raw.loadUnaligned(as: UInt64.self)
+            w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            w2 = raw.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+            w3 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 8 {
+            w0 = raw.loadUnaligned(as: UInt64.self)
+            w1 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            for i in 0..<n { w0 |= UInt64(base[i]) << (8 * UInt64(i)) }
+        }
+        var h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9)
+            ^ (w3 &* 0x27D4_EB2F_1656_67C5) ^ UInt64(n)
+        h ^= h >> 29
+        let slot = self.slots + (Int(truncatingIfNeeded: h) & (self.size - 1))
+        if slot.pointee.count == n, slot.pointee.w0 == w0, slot.pointee.w1 == w1, slot.pointee.w2 == w2, slot.pointee.w3 == w3 {
+            return slot.pointee.string
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        slot.pointee = Slot(w0: w0, w1: w1, w2: w2, w3: w3, count: n, string: s)
+        return s
+    }
+
+    /// The string for raw bytes.
+    @inline(__always)
+    public func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        self.string(bytes.assumingMemoryBound(to: UInt8.self))
+    }
+}
