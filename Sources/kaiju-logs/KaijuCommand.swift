@@ -17,7 +17,7 @@ struct KaijuCommand: ParsableCommand {
 
     @OptionGroup var options: ServerOptions
 
-    @Option(help: "TCP address for the Fluentd Forward protocol.")
+    @Option(help: "Address for the Fluentd Forward protocol (TCP, and UDP heartbeats on the same port).")
     var forward = "0.0.0.0:24224"
 
     @Option(help: "HTTP address for the Fluentd / Fluent Bit http output (any path).")
@@ -29,7 +29,11 @@ struct KaijuCommand: ParsableCommand {
     func run() throws {
         try ServerMain.run(
             name: "kaiju-logs", options: self.options,
-            listeners: [.stream(name: "forward", address: self.forward, sharedKey: self.sharedKey), .http(name: "http", address: self.http, kind: .fluent)]
+            listeners: [
+                .stream(name: "forward", address: self.forward, sharedKey: self.sharedKey),
+                .forwardHeartbeat(name: "forward-heartbeat", address: self.forward),
+                .http(name: "http", address: self.http, kind: .fluent),
+            ]
         ) { runtime in
             try PaperRules.installLogs(in: runtime, listener: StdoutRows.write)
         }

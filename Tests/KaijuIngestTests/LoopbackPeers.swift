@@ -29,6 +29,31 @@ enum Loopback {
         try channel.close().wait()
     }
 
+    /// Sends one datagram and waits (up to 5 s) for one reply.
+    static func udpRoundTrip(port: Int, _ bytes: [UInt8]) throws -> [UInt8] {
+        let reply = ByteSink()
+        let channel = try DatagramBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(CollectDatagrams(sink: reply)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).wait()
+        let remote = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        try channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: bytes))).wait()
+        _ = ServerProcess.wait(seconds: 5) { !reply.bytes.withLock { $0.isEmpty } }
+        try? channel.close().wait()
+        return reply.bytes.withLock { $0 }
+    }
+
+    final class CollectDatagrams: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let sink: ByteSink
+        init(sink: ByteSink) { self.sink = sink }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let envelope = self.unwrapInboundIn(data)
+            self.sink.bytes.withLock { $0 += envelope.data.readableBytesView }
+        }
+    }
+
     /// A minimal HTTP/1.1 request; returns the status code.
     static func http(port: Int, method: String = "POST", path: String, headers: [String: String] = [:], body: [UInt8]) throws -> Int {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
@@ -50,13 +75,14 @@ enum Loopback {
         let lines = LineBuffer()
         let channel: any Channel
 
-        init() throws {
+        init(port: Int = 0) throws {
             let sink = self.lines
             self.channel = try ServerBootstrap(group: Loopback.group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SplitLines(sink: sink)) }
                 }
-                .bind(host: "127.0.0.1", port: 0).wait()
+                .bind(host: "127.0.0.1", port: port).wait()
         }
 
         var port: Int { self.channel.localAddress?.port ?? 0 }

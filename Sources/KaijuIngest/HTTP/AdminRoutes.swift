@@ -7,12 +7,12 @@ enum AdminRoutes {
     static func route(pump: EnginePump, forwarder: HLForwarder?) -> HTTPIngestRoute {
         { request in
             guard request.head.method == .GET, request.path == "/metrics" else {
-                return pump.loop.makeSucceededFuture(.text(.notFound, "GET /metrics"))
+                return request.eventLoop.makeSucceededFuture(.text(.notFound, "GET /metrics"))
             }
             let statements = pump.withRuntime { runtime in
                 runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) }
             }
-            let backlog = forwarder?.backlog() ?? pump.loop.makeSucceededFuture(0)
+            let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
             return statements.and(backlog).map { statements, backlog in
                 let text = PrometheusText.render(
                     counters: pump.stats.snapshot,

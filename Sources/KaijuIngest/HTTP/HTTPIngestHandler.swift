@@ -8,6 +8,8 @@ public struct HTTPIngestRequest: Sendable {
     public var head: HTTPRequestHead
     public var body: [UInt8]
     public var peer: String
+    /// The connection's loop: immediate replies are made on it, never on the (possibly busy) engine's.
+    public var eventLoop: any EventLoop
 
     /// The path without the query.
     public var path: Substring { self.head.uri.split(separator: "?", maxSplits: 1).first ?? "" }
@@ -108,7 +110,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 self.respond(reply, keepAlive: head.isKeepAlive, context: context)
                 return
             }
-            let request = HTTPIngestRequest(head: head, body: body, peer: peer)
+            let request = HTTPIngestRequest(head: head, body: body, peer: peer, eventLoop: context.eventLoop)
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             self.route(request).hop(to: context.eventLoop).whenComplete { result in
                 let (handler, context) = loopBound.value

@@ -10,7 +10,7 @@ public enum IngestRoutes {
     public static func telegraf(pump: EnginePump, timestampUnits: TimestampUnits) -> HTTPIngestRoute {
         let decoder = JSONLineDecoder(timestampUnits: timestampUnits)
         return { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) { return pump.loop.makeSucceededFuture(busy) }
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) { return request.eventLoop.makeSucceededFuture(busy) }
             let now = EngineClock.wallMilliseconds()
             var items: [Ingested] = []
             var errors: [IngestError] = []
@@ -42,7 +42,7 @@ public enum IngestRoutes {
     /// concatenated msgpack (maps, `[time, record]` or `[[time, metadata], record]`). Answers 200.
     public static func fluentHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
         { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return pump.loop.makeSucceededFuture(busy) }
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return request.eventLoop.makeSucceededFuture(busy) }
             let now = EngineClock.wallMilliseconds()
             var items: [Ingested] = []
             var errors: [IngestError] = []
@@ -77,10 +77,10 @@ public enum IngestRoutes {
     /// The Jaeger collector's `POST /api/traces`: a bare binary-Thrift `Batch`. Answers 202.
     public static func jaegerHTTP(pump: EnginePump) -> HTTPIngestRoute {
         { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return pump.loop.makeSucceededFuture(busy) }
-            guard request.path == "/api/traces" else { return pump.loop.makeSucceededFuture(.text(.notFound, "POST /api/traces")) }
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            guard request.path == "/api/traces" else { return request.eventLoop.makeSucceededFuture(.text(.notFound, "POST /api/traces")) }
             guard request.mediaType == "application/x-thrift" || request.mediaType == "application/vnd.apache.thrift.binary" else {
-                return pump.loop.makeSucceededFuture(.text(.badRequest, "Content-Type must be application/x-thrift"))
+                return request.eventLoop.makeSucceededFuture(.text(.badRequest, "Content-Type must be application/x-thrift"))
             }
             do throws(IngestError) {
                 let batch = try request.body.withRawBytes { (raw) throws(IngestError) in try JaegerThriftDecoder.batch(binary: raw) }
@@ -94,9 +94,9 @@ public enum IngestRoutes {
     /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
     public static func otlpHTTP(pump: EnginePump) -> HTTPIngestRoute {
         { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return pump.loop.makeSucceededFuture(busy) }
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
             guard request.path == "/v1/traces" else {
-                return pump.loop.makeSucceededFuture(.text(.notFound, "this module serves POST /v1/traces"))
+                return request.eventLoop.makeSucceededFuture(.text(.notFound, "this module serves POST /v1/traces"))
             }
             let media = request.mediaType
             let batches: [Batch]
@@ -107,7 +107,7 @@ public enum IngestRoutes {
                 case "application/json":
                     batches = try OTLPTraceJSON.decode(request.body)
                 default:
-                    return pump.loop.makeSucceededFuture(.text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json"))
+                    return request.eventLoop.makeSucceededFuture(.text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json"))
                 }
             } catch {
                 return Self.accept([], errors: [error], pump: pump, ok: HTTPIngestReply(.ok))

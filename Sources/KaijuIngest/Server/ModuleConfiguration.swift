@@ -9,6 +9,8 @@ public struct ModuleConfiguration: Sendable {
         case http(name: String, address: String, kind: HTTPKind)
         /// Jaeger agent UDP.
         case jaegerUDP(name: String, address: String, binary: Bool)
+        /// Fluentd's UDP heartbeat on the Forward port (answered with `00`).
+        case forwardHeartbeat(name: String, address: String)
     }
 
     /// Which HTTP endpoints a listener serves.

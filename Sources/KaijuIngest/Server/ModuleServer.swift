@@ -126,6 +126,15 @@ public final class ModuleServer: Sendable {
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump)
             }
             return (name, try Self.bindHTTP(name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats, io: io, logger: logger))
+        case .forwardHeartbeat(let name, let address):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let channel = try DatagramBootstrap(group: io)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ForwardHeartbeatHandler()) }
+                }
+                .bind(host: host, port: port).wait()
+            return (name, channel)
         case .jaegerUDP(let name, let address, let binary):
             guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
             let channel = try DatagramBootstrap(group: io)
