@@ -363,22 +363,31 @@ public struct JSONScanner {
     public mutating func readString() throws(JSONError) -> String {
         try self.expect(UInt8(ascii: "\""), "a string")
         let start = self.offset
-        // Fast path: no escapes. One table load per byte finds the quote, a backslash or a control character.
-        let end = self.bytes.count
-        var i = start
-        while i < end, Self.isPlainStringByte(self.bytes[i]) { i += 1 }
-        self.offset = i
-        if i < end {
-            let b = self.bytes[i]
-            if b == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: self.bytes[start..<i])
-                let s: String
-                if let interner = self.interner { s = interner.string(raw) } else { s = String(decoding: raw, as: UTF8.self) }
-                self.offset = i + 1
-                return s
+        // Fast path: no escapes; a tight pointer loop finds the closing quote.
+        let count = self.bytes.count
+        if let base = self.bytes.baseAddress {
+            var p = base + start
+            let end = base + count
+            while p < end {
+                let b = p.pointee
+                if b < 0x20 || b == 0x22 || b == 0x5C { break }
+                p += 1
             }
-            if b < 0x20 { throw self.error("control character in string") }
+            if p < end, p.pointee == 0x22 {
+                let raw = UnsafeBufferPointer(start: base + start, count: p - (base + start))
+                self.offset = p - base + 1
+                if let interner = self.interner { return interner.string(raw) }
+                return String(decoding: raw, as: UTF8.self)
+            }
+            self.offset = p - base
         }
+        return try self.readEscapedString(from: start)
+    }
+
+    /// The slow path of ``readString()``: decodes escapes from `start` (just after the opening quote).
+    @inline(never)
+    mutating func readEscapedString(from start: Int) throws(JSONError) -> String {
+        if self.offset < self.bytes.count, self.bytes[self.offset] < 0x20 { throw self.error("control character in string") }
         var out = Array(UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset]))
         while self.offset < self.bytes.count {
             let b = self.bytes[self.offset]

@@ -2,16 +2,17 @@
 /// and flattened record keys that repeat in every event are validated and built once. A direct-mapped cache
 /// of strings up to 32 bytes; a collision just replaces the slot. Not thread-safe: one per connection or request.
 public final class StringInterner {
-    struct Slot {
+    /// A slot's bytes, kept apart from its string so a lookup compares plain words only.
+    struct Key {
         var w0: UInt64 = 0
         var w1: UInt64 = 0
         var w2: UInt64 = 0
         var w3: UInt64 = 0
         var count = -1
-        var string = ""
     }
 
-    private let slots: UnsafeMutablePointer<Slot>
+    private let keys: UnsafeMutablePointer<Key>
+    private let strings: UnsafeMutablePointer<String>
     private let size: Int
 
     /// - Parameter capacity: slots, rounded up to a power of two.
@@ -19,13 +20,17 @@ public final class StringInterner {
         var size = 1
         while size < capacity { size <<= 1 }
         self.size = size
-        self.slots = .allocate(capacity: size)
-        self.slots.initialize(repeating: Slot(), count: size)
+        self.keys = .allocate(capacity: size)
+        self.keys.initialize(repeating: Key(), count: size)
+        self.strings = .allocate(capacity: size)
+        self.strings.initialize(repeating: "", count: size)
     }
 
     deinit {
-        self.slots.deinitialize(count: self.size)
-        self.slots.deallocate()
+        self.keys.deinitialize(count: self.size)
+        self.keys.deallocate()
+        self.strings.deinitialize(count: self.size)
+        self.strings.deallocate()
     }
 
     /// The string for these UTF-8 bytes (invalid sequences repaired, as `String(decoding:as:)` does).
@@ -53,12 +58,12 @@ public final class StringInterner {
         var h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9)
             ^ (w3 &* 0x27D4_EB2F_1656_67C5) ^ UInt64(n)
         h ^= h >> 29
-        let slot = self.slots + (Int(truncatingIfNeeded: h) & (self.size - 1))
-        if slot.pointee.count == n, slot.pointee.w0 == w0, slot.pointee.w1 == w1, slot.pointee.w2 == w2, slot.pointee.w3 == w3 {
-            return slot.pointee.string
-        }
+        let index = Int(truncatingIfNeeded: h) & (self.size - 1)
+        let key = self.keys[index]
+        if key.count == n, key.w0 == w0, key.w1 == w1, key.w2 == w2, key.w3 == w3 { return self.strings[index] }
         let s = String(decoding: bytes, as: UTF8.self)
-        slot.pointee = Slot(w0: w0, w1: w1, w2: w2, w3: w3, count: n, string: s)
+        self.keys[index] = Key(w0: w0, w1: w1, w2: w2, w3: w3, count: n)
+        self.strings[index] = s
         return s
     }
 
