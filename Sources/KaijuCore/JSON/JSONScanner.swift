@@ -105,23 +105,40 @@ public struct JSONScanner {
     /// Reads an object, calling `body` for each key with the scanner positioned at its value,
     /// which `body` must consume (``skipValue()`` if it is not wanted).
     public mutating func readObject(_ body: (inout JSONScanner, String) throws(JSONError) -> Void) throws(JSONError) {
-        try self.expect(UInt8(ascii: "{"), "'{'")
-        if self.peek() == UInt8(ascii: "}") {
-            self.offset += 1
-            return
-        }
-        while true {
-            guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
-            let key = try self.readString()
-            try self.expect(UInt8(ascii: ":"), "':'")
+        guard try self.beginObject() else { return }
+        repeat {
+            let key = try self.memberKey()
             try body(&self, key)
-            switch self.peek() {
-            case UInt8(ascii: ","): self.offset += 1
-            case UInt8(ascii: "}"): self.offset += 1; return
-            case nil: throw self.error("unexpected end of input in object")
-            default: throw self.error("expected ',' or '}'")
-            }
-        }
+        } while try self.endOfMember()
+    }
+
+    /// Past an object's `{`: `false` (and past the `}`) when it is empty.
+    @inline(__always)
+    mutating func beginObject() throws(JSONError) -> Bool {
+        try self.expect(UInt8(ascii: "{"), "'{'")
+        guard self.peek() == UInt8(ascii: "}") else { return true }
+        self.offset += 1
+        return false
+    }
+
+    /// A member's key and its `:`.
+    @inline(__always)
+    mutating func memberKey() throws(JSONError) -> String {
+        guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
+        let key = try self.readString()
+        try self.expect(UInt8(ascii: ":"), "':'")
+        return key
+    }
+
+    /// A member's key as raw bytes (escapes not decoded) and its `:`.
+    @inline(__always)
+    mutating func memberRawKey() throws(JSONError) -> UnsafeBufferPointer<UInt8> {
+        guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
+        let keyStart = self.offset + 1
+        try self.skipString()
+        let key = UnsafeBufferPointer(rebasing: self.bytes[keyStart..<(self.offset - 1)])
+        try self.expect(UInt8(ascii: ":"), "':'")
+        return key
     }
 
     /// Reads an array, calling `body` once per element with the scanner positioned at it.
@@ -332,25 +349,11 @@ public struct JSONScanner {
     public mutating func readObjectRawKeys(
         _ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(JSONError) -> Void
     ) throws(JSONError) {
-        try self.expect(UInt8(ascii: "{"), "'{'")
-        if self.peek() == UInt8(ascii: "}") {
-            self.offset += 1
-            return
-        }
-        while true {
-            guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
-            let keyStart = self.offset + 1
-            try self.skipString()
-            let key = UnsafeBufferPointer(rebasing: self.bytes[keyStart..<(self.offset - 1)])
-            try self.expect(UInt8(ascii: ":"), "':'")
+        guard try self.beginObject() else { return }
+        repeat {
+            let key = try self.memberRawKey()
             try body(&self, key)
-            switch self.peek() {
-            case UInt8(ascii: ","): self.offset += 1
-            case UInt8(ascii: "}"): self.offset += 1; return
-            case nil: throw self.error("unexpected end of input in object")
-            default: throw self.error("expected ',' or '}'")
-            }
-        }
+        } while try self.endOfMember()
     }
 
     /// Whether raw key bytes spell `name`.
@@ -453,26 +456,28 @@ public struct JSONScanner {
 
     /// Reads a map of values (a JSON object) into a ``ValueMap``.
     public mutating func readValueMap() throws(JSONError) -> ValueMap {
-        try self.expect(UInt8(ascii: "{"), "'{'")
         var entries: [ValueMap.Entry] = []
-        if self.peek() == UInt8(ascii: "}") {
-            self.offset += 1
-            return ValueMap(entries)
-        }
+        guard try self.beginObject() else { return ValueMap(entries) }
         entries.reserveCapacity(4)
-        while true {
-            guard self.peek() == UInt8(ascii: "\"") else { throw self.error("expected a string key") }
-            let key = try self.readString()
-            try self.expect(UInt8(ascii: ":"), "':'")
+        repeat {
+            let key = try self.memberKey()
             entries.append(ValueMap.Entry(key: key, value: try self.readValue()))
-            switch self.peek() {
-            case UInt8(ascii: ","): self.offset += 1
-            case UInt8(ascii: "}"):
-                self.offset += 1
-                return ValueMap(entries)
-            case nil: throw self.error("unexpected end of input in object")
-            default: throw self.error("expected ',' or '}'")
-            }
+        } while try self.endOfMember()
+        return ValueMap(entries)
+    }
+
+    /// After an object member: `true` past a `,`, `false` past the closing `}`.
+    @inline(__always)
+    mutating func endOfMember() throws(JSONError) -> Bool {
+        switch self.peek() {
+        case UInt8(ascii: ","):
+            self.offset += 1
+            return true
+        case UInt8(ascii: "}"):
+            self.offset += 1
+            return false
+        case nil: throw self.error("unexpected end of input in object")
+        default: throw self.error("expected ',' or '}'")
         }
     }
 

@@ -51,11 +51,9 @@ public struct JSONLineDecoder: Sendable {
                         guard s.peek() == UInt8(ascii: "\"") else { shapeMismatch = true; return try s.skipValue() }
                         name = try s.readString()
                     } else if JSONScanner.key(key, is: "fields") {
-                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
-                        fields = try s.readValueMap()
+                        if let map = try Self.map(&s) { fields = map } else { shapeMismatch = true }
                     } else if JSONScanner.key(key, is: "tags") {
-                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
-                        tags = try s.readValueMap()
+                        if let map = try Self.map(&s) { tags = map } else { shapeMismatch = true }
                     } else if JSONScanner.key(key, is: "timestamp") {
                         switch try s.readValue() {
                         case .int(let i): timestamp = i
@@ -63,11 +61,9 @@ public struct JSONLineDecoder: Sendable {
                         default: shapeMismatch = true
                         }
                     } else if JSONScanner.key(key, is: "context") {
-                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
-                        context = try s.readValueMap()
+                        if let map = try Self.map(&s) { context = map } else { shapeMismatch = true }
                     } else if JSONScanner.key(key, is: "payload") {
-                        guard s.peek() == UInt8(ascii: "{") else { shapeMismatch = true; return try s.skipValue() }
-                        payload = try s.readValueMap()
+                        if let map = try Self.map(&s) { payload = map } else { shapeMismatch = true }
                     } else if JSONScanner.key(key, is: "metrics") {
                         var list: [Metric] = []
                         try s.readArray { (s) throws(JSONError) in
@@ -102,5 +98,14 @@ public struct JSONLineDecoder: Sendable {
         } else {
             out.append(.log(try LogRecord(json: bytes, timestamp: receivedAt)))
         }
+    }
+
+    /// An object member's map, or `nil` (the value skipped) when it is not an object.
+    static func map(_ s: inout JSONScanner) throws(JSONError) -> ValueMap? {
+        guard s.peek() == UInt8(ascii: "{") else {
+            try s.skipValue()
+            return nil
+        }
+        return try s.readValueMap()
     }
 }
