@@ -21,6 +21,8 @@ public final class HLForwarder: Sendable {
         var connecting = false
         var backoff: TimeAmount = .milliseconds(100)
         var closed = false
+        /// A write is on its way: lines stay in the bounded buffer until it completes.
+        var writing = false
     }
 
     public init(host: String, port: Int, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger) {
@@ -114,13 +116,15 @@ public final class HLForwarder: Sendable {
         self.loop.scheduleTask(in: delay) { self.connect() }
     }
 
-    /// Writes buffered lines while the connection is writable.
+    /// Writes buffered lines, one write (up to 1 MiB) at a time, so a slow kaiju-hl keeps lines in the
+    /// bounded buffer rather than in the channel's unbounded outbound queue.
     private func flush() {
         let s = self.state.value
-        guard let channel = s.channel, !s.buffer.isEmpty else {
-            if s.channel == nil { self.connect() }
+        guard let channel = s.channel else {
+            self.connect()
             return
         }
+        guard !s.writing, !s.buffer.isEmpty else { return }
         var out = channel.allocator.buffer(capacity: 4096)
         var sent = 0
         while let line = s.buffer.first, out.readableBytes < 1 << 20 {
@@ -129,15 +133,18 @@ public final class HLForwarder: Sendable {
             s.buffer.removeFirst()
             sent += 1
         }
-        self.stats.add(.init("kaiju_forwarded_total"), sent)
+        s.writing = true
         let written = sent
-        channel.writeAndFlush(out).whenComplete { result in
-            if case .failure = result {
+        channel.writeAndFlush(out).hop(to: self.loop).whenComplete { result in
+            let s = self.state.value
+            s.writing = false
+            switch result {
+            case .success:
+                self.stats.add(.init("kaiju_forwarded_total"), written)
+                self.flush()
+            case .failure:
                 // Lost with the connection: counted; the reconnect picks up what is still buffered.
                 self.stats.add(.init("kaiju_forward_dropped_total"), written)
-                self.stats.add(.init("kaiju_forwarded_total"), -written)
-            } else if !self.state.value.buffer.isEmpty {
-                self.flush()
             }
         }
     }

@@ -66,6 +66,8 @@ final class StreamIngestHandler: ChannelInboundHandler {
         }
         if output.skipped > 0 { stats.dropped("unsupported", output.skipped) }
         if let fatal = output.fatal {
+            // What was decoded before the stream went bad still goes in.
+            self.pump.submit(output.items)
             stats.decodeError(self.protocolName)
             self.logger.warning("closing connection from \(self.peer) (\(self.protocolName)): \(fatal)")
             context.close(promise: nil)
