@@ -53,7 +53,7 @@ public struct JSONScanner {
         return UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset])
     }
 
-    @usableFromInline
+    @inlinable
     static func run<T>(
         _ buffer: UnsafeBufferPointer<UInt8>,
         _ interner: StringInterner?,
