@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KaijuCore
 
@@ -56,5 +57,23 @@ struct ValueTests {
 
     @Test func nonFiniteDoublesAreWrittenAsNull() {
         #expect(Value.array([.double(.infinity), .double(.nan), .double(2.5)]).jsonString == "[null,null,2.5]")
+    }
+}
+
+struct ValueMapOrderTests {
+    static func entries(_ pairs: [(String, Int64)]) -> [ValueMap.Entry] { pairs.map { .init(key: $0.0, value: .int($0.1)) } }
+
+    @Test func sortsByKeyAndKeepsTheLastOfRepeatedKeys() {
+        let small = ValueMap(Self.entries([("b", 1), ("a", 2), ("b", 3), ("a", 4), ("c", 5), ("a", 6)]))
+        #expect(small.entries == Self.entries([("a", 6), ("b", 3), ("c", 5)]))
+        // More than 16 entries take the other path; the result must be the same rule.
+        var many: [(String, Int64)] = (0..<20).reversed().map { ("k\(String(format: "%02d", $0))", Int64($0)) }
+        many.append(("k05", 99))
+        many.insert(("k07", -1), at: 0)
+        let big = ValueMap(Self.entries(many))
+        #expect(big.count == 20)
+        #expect(big["k05"] == .int(99))
+        #expect(big["k07"] == .int(7))
+        #expect(big.keys == (0..<20).map { "k\(String(format: "%02d", $0))" })
     }
 }

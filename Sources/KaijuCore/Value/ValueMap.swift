@@ -23,19 +23,16 @@ public struct ValueMap: Sendable, Hashable, Sequence {
     public init() { self.entries = [] }
 
     /// A map of these entries; for a repeated key the last one wins.
-    public init(_ entries: [Entry]) {
+    public init(_ entries: consuming [Entry]) {
         var sorted = entries
-        if sorted.count <= 16 {
-            if !Self.isStrictlySorted(sorted) { Self.insertionSortKeepingLast(&sorted) }
-        } else if !Self.isStrictlySorted(sorted) {
-            // Stable sort keeps the later duplicate after the earlier one, so the dedupe below keeps the last.
-            sorted = entries.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
-            var unique: [Entry] = []
-            unique.reserveCapacity(sorted.count)
-            for e in sorted {
-                if let last = unique.last, last.key == e.key { unique[unique.count - 1] = e } else { unique.append(e) }
+        if !Self.isStrictlySorted(sorted) {
+            if sorted.count <= 16 {
+                Self.insertionSortKeepingLast(&sorted)
+            } else {
+                // Stable sort keeps the later duplicate after the earlier one, so the dedupe below keeps the last.
+                sorted = sorted.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+                Self.dropRepeatedKeysKeepingLast(&sorted)
             }
-            sorted = unique
         }
         self.entries = sorted
     }
@@ -50,26 +47,32 @@ public struct ValueMap: Sendable, Hashable, Sequence {
         self.init(dictionary.map { Entry(key: $0.key, value: $0.value) })
     }
 
-    /// Sorts a few entries by key in place; of repeated keys the last one stays.
+    /// Sorts a few entries by key in place (stable, by swaps: no copies), then keeps the last of repeated keys.
     private static func insertionSortKeepingLast(_ entries: inout [Entry]) {
-        var count = 0
-        for i in 0..<entries.count {
-            let e = entries[i]
-            var j = count
-            while j > 0, e.key < entries[j - 1].key { j -= 1 }
-            if j > 0, entries[j - 1].key == e.key {
-                entries[j - 1] = e
-                continue
+        var repeated = false
+        for i in 1..<entries.count {
+            var j = i
+            while j > 0, entries[j].key < entries[j - 1].key {
+                entries.swapAt(j, j - 1)
+                j -= 1
             }
-            var k = count
-            while k > j {
-                entries[k] = entries[k - 1]
-                k -= 1
-            }
-            entries[j] = e
-            count += 1
+            if j > 0, entries[j].key == entries[j - 1].key { repeated = true }
         }
-        entries.removeLast(entries.count - count)
+        if repeated { Self.dropRepeatedKeysKeepingLast(&entries) }
+    }
+
+    /// In sorted entries, keeps the last of each run of equal keys.
+    private static func dropRepeatedKeysKeepingLast(_ entries: inout [Entry]) {
+        var kept = 0
+        for i in 0..<entries.count {
+            if kept > 0, entries[kept - 1].key == entries[i].key {
+                entries.swapAt(kept - 1, i)
+            } else {
+                if kept != i { entries.swapAt(kept, i) }
+                kept += 1
+            }
+        }
+        entries.removeLast(entries.count - kept)
     }
 
     private static func isStrictlySorted(_ entries: [Entry]) -> Bool {
