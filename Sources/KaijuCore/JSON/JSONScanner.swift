@@ -240,10 +240,16 @@ public struct JSONScanner {
         var overflow = false
         let intStart = i
         while i < end, self.bytes[i] &- 0x30 < 10 {
-            let (m1, o1) = mantissa.multipliedReportingOverflow(by: 10)
-            let (m2, o2) = m1.addingReportingOverflow(UInt64(self.bytes[i] &- 0x30))
-            overflow = overflow || o1 || o2
-            mantissa = m2
+            let digit = UInt64(self.bytes[i] &- 0x30)
+            if significant < 19 {
+                // Nineteen digits always fit 64 bits.
+                mantissa = mantissa &* 10 &+ digit
+            } else {
+                let (m1, o1) = mantissa.multipliedReportingOverflow(by: 10)
+                let (m2, o2) = m1.addingReportingOverflow(digit)
+                overflow = overflow || o1 || o2
+                mantissa = m2
+            }
             significant += 1
             i += 1
         }
@@ -379,7 +385,7 @@ public struct JSONScanner {
             if p < end, p.pointee == 0x22 {
                 let raw = UnsafeBufferPointer(start: base + start, count: p - (base + start))
                 self.offset = p - base + 1
-                if let interner = self.interner { return interner.string(raw) }
+                if let interner = self.interner { return interner.string(raw, readableEnd: end) }
                 return String(decoding: raw, as: UTF8.self)
             }
             self.offset = p - base

@@ -34,8 +34,9 @@ public final class StringInterner {
     }
 
     /// The string for these UTF-8 bytes (invalid sequences repaired, as `String(decoding:as:)` does).
+    /// `readableEnd` is how far memory may be read past the bytes (a short string is then loaded in one go).
     @inline(__always)
-    public func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    public func string(_ bytes: UnsafeBufferPointer<UInt8>, readableEnd: UnsafePointer<UInt8>? = nil) -> String {
         let n = bytes.count
         guard n <= 32, n > 0, let base = bytes.baseAddress else { return String(decoding: bytes, as: UTF8.self) }
         var w0: UInt64 = 0
@@ -52,6 +53,8 @@ public final class StringInterner {
         } else if n >= 8 {
             w0 = raw.loadUnaligned(as: UInt64.self)
             w1 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if let readableEnd, readableEnd - base >= 8 {
+            w0 = raw.loadUnaligned(as: UInt64.self) & ((1 &<< UInt64(8 * n)) &- 1)
         } else {
             for i in 0..<n { w0 |= UInt64(base[i]) << (8 * UInt64(i)) }
         }
