@@ -108,3 +108,31 @@ struct JSONNumberTests {
         #expect(again == ["e": "web-1234567890ac", "f": "web-1234567890ab"])
     }
 }
+
+/// The word-at-a-time string scan finds quotes, escapes and control characters at every position.
+struct JSONStringScanTests {
+    @Test func findsTheEndEscapesAndControlCharactersAtEveryOffset() throws {
+        for k in 0..<20 {
+            let prefix = String(repeating: "é", count: k / 2) + String(repeating: "a", count: k % 2)
+            let plain = try JSONScanner.parse(Array("\"\(prefix)\"".utf8)) { (s) throws(JSONError) in try s.readString() }
+            #expect(plain == prefix)
+            let escaped = try JSONScanner.parse(Array("\"\(prefix)\\n\\\"x\"".utf8)) { (s) throws(JSONError) in try s.readString() }
+            #expect(escaped == prefix + "\n\"x")
+            let skipped = try JSONScanner.parse(Array("[\"\(prefix)\\n\\\"x\",1]".utf8)) { (s) throws(JSONError) -> Int in
+                var n = 0
+                try s.readArray { (s) throws(JSONError) in
+                    try s.skipValue()
+                    n += 1
+                }
+                return n
+            }
+            #expect(skipped == 2)
+            #expect(throws: JSONError.self) {
+                try JSONScanner.parse(Array("\"\(prefix)\u{1}\"".utf8)) { (s) throws(JSONError) in try s.readString() }
+            }
+            #expect(throws: JSONError.self) {
+                try JSONScanner.parse(Array("\"\(prefix)".utf8)) { (s) throws(JSONError) in try s.readString() }
+            }
+        }
+    }
+}

@@ -200,20 +200,26 @@ public struct JSONScanner {
     /// Steps over a string without decoding it.
     mutating func skipString() throws(JSONError) {
         try self.expect(UInt8(ascii: "\""), "a string")
-        let end = self.bytes.count
-        while self.offset < end {
-            let b = self.bytes[self.offset]
-            self.offset += 1
-            if Self.isPlainStringByte(b) { continue }
-            if b == UInt8(ascii: "\"") { return }
-            if b == UInt8(ascii: "\\") {
-                self.offset += 1
-                continue
+        guard let base = self.bytes.baseAddress else { throw self.error("unterminated string") }
+        let end = base + self.bytes.count
+        var p = base + self.offset
+        while true {
+            p = Self.firstSpecialByte(from: p, to: end)
+            guard p < end else {
+                self.offset = self.bytes.count
+                throw self.error("unterminated string")
             }
-            self.offset -= 1
-            throw self.error("control character in string")
+            switch p.pointee {
+            case UInt8(ascii: "\""):
+                self.offset = p - base + 1
+                return
+            case UInt8(ascii: "\\"):
+                p += min(2, end - p)
+            default:
+                self.offset = p - base
+                throw self.error("control character in string")
+            }
         }
-        throw self.error("unterminated string")
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONError) {
@@ -346,10 +352,6 @@ public struct JSONScanner {
         }
     }
 
-    /// Whether a byte may appear in a string without ending the fast path (not `"`, `\\` or a control character).
-    @inline(__always)
-    static func isPlainStringByte(_ b: UInt8) -> Bool { b >= 0x20 && b != 0x22 && b != 0x5C }
-
     /// Reads an object like ``readObject(_:)`` but hands each key as its raw bytes (escapes not decoded),
     /// so known keys can be matched without building a String.
     public mutating func readObjectRawKeys(
@@ -375,13 +377,8 @@ public struct JSONScanner {
         // Fast path: no escapes; a tight pointer loop finds the closing quote.
         let count = self.bytes.count
         if let base = self.bytes.baseAddress {
-            var p = base + start
             let end = base + count
-            while p < end {
-                let b = p.pointee
-                if b < 0x20 || b == 0x22 || b == 0x5C { break }
-                p += 1
-            }
+            let p = Self.firstSpecialByte(from: base + start, to: end)
             if p < end, p.pointee == 0x22 {
                 let raw = UnsafeBufferPointer(start: base + start, count: p - (base + start))
                 self.offset = p - base + 1
@@ -391,6 +388,31 @@ public struct JSONScanner {
             self.offset = p - base
         }
         return try self.readEscapedString(from: start)
+    }
+
+    /// The first `"`, `\\` or control character in `p..<end` (or `end`), eight bytes at a time:
+    /// a word's special bytes are found with the classic has-zero-byte bit trick, whose lowest set
+    /// bit is exact.
+    @inline(__always)
+    static func firstSpecialByte(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var p = start
+        while end - p >= 8 {
+            let v = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            let quote = v ^ (ones &* 0x22)
+            let backslash = v ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((v &- ones &* 0x20) & ~v)
+            let hits = special & highs
+            if hits != 0 { return p + hits.trailingZeroBitCount / 8 }
+            p += 8
+        }
+        while p < end {
+            let b = p.pointee
+            if b < 0x20 || b == 0x22 || b == 0x5C { return p }
+            p += 1
+        }
+        return end
     }
 
     /// The slow path of ``readString()``: decodes escapes from `start` (just after the opening quote).
