@@ -489,7 +489,14 @@ public struct JSONScanner {
         entries.reserveCapacity(4)
         repeat {
             let key = try self.memberKey()
-            entries.append(ValueMap.Entry(key: key, value: try self.readValue()))
+            // Strings and numbers, nearly every tag and field, without the general dispatch.
+            let value: Value
+            switch self.peek() ?? 0 {
+            case UInt8(ascii: "\""): value = .string(try self.readString())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = try self.readNumber()
+            default: value = try self.readValue()
+            }
+            entries.append(ValueMap.Entry(key: key, value: value))
         } while try self.endOfMember()
         return ValueMap(entries)
     }
