@@ -30,12 +30,6 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether the input is valid but not handled (HTTP 415).
-    public var isUnsupported: Bool {
-        if case .unsupported = self.base { return true }
-        return false
-    }
-
     public var description: String {
         switch self.base {
         case .inflatedTooLarge(let limit): return "inflated size exceeds the limit of \(limit) bytes"

@@ -98,14 +98,22 @@ public struct RecordingLine: Sendable, Hashable {
 extension Runtime {
     /// Feeds one recorded event at its recorded engine time (virtual clock) or now (wall clock).
     public func send(_ line: RecordingLine) {
-        switch line.event {
-        case .metric(let m): self.send(m, at: line.at)
-        case .log(let l): self.send(l, at: line.at)
+        self.send(line.event, at: line.at)
+    }
+
+    /// Feeds one typed input: at engine time `time` if given, else at the event's own timestamp (on the wall
+    /// clock, now). A Batch goes in as the original sent it: the Batch event, then one Span event per span.
+    public func send(_ event: RecordingLine.Recorded, at time: Int64? = nil) {
+        func put<E: EventKind>(_ e: E) {
+            if let time { self.send(e, at: time) } else { self.send(e) }
+        }
+        switch event {
+        case .metric(let m): put(m)
+        case .log(let l): put(l)
         case .batch(let b):
-            // As the original: the Batch event, then one Span event per span.
-            self.send(b, at: line.at)
-            for span in b.spans { self.send(span, at: line.at) }
-        case .event(let e): self.send(e, at: line.at)
+            put(b)
+            for span in b.spans { put(span) }
+        case .event(let e): put(e)
         }
     }
 }

@@ -53,7 +53,7 @@ public final class EnginePump: Sendable {
             let runtime = self.runtime.value
             var metrics = 0, logs = 0, spans = 0, batches = 0, events = 0
             for item in items {
-                item.send(to: runtime)
+                runtime.send(item)
                 switch item {
                 case .metric: metrics += 1
                 case .log: logs += 1

@@ -36,14 +36,6 @@ public final class HLForwarder: Sendable {
         loop.execute { self.connect() }
     }
 
-    /// Parses `HOST:PORT`.
-    public static func parse(address: String) -> (host: String, port: Int)? {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port) else { return nil }
-        let host = String(address[..<colon])
-        return (host.isEmpty ? "127.0.0.1" : host, port)
-    }
-
     /// Queues Event lines (without newlines) for sending.
     public func send(_ lines: [String]) {
         guard !lines.isEmpty else { return }
