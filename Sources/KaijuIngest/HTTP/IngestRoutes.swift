@@ -40,7 +40,7 @@ public enum IngestRoutes {
 
     /// Fluentd and Fluent Bit `http` outputs (any path): a JSON array, ndjson or back-to-back objects, or
     /// concatenated msgpack (maps, `[time, record]` or `[[time, metadata], record]`). Answers 200.
-    public static func fluentHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+    public static func fluentHTTP(pump: EnginePump) -> HTTPIngestRoute {
         { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return request.eventLoop.makeSucceededFuture(busy) }
             let now = EngineClock.wallMilliseconds()

@@ -121,7 +121,7 @@ public final class ModuleServer: Sendable {
             let route: HTTPIngestRoute
             switch kind {
             case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits)
-            case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
+            case .fluent: route = IngestRoutes.fluentHTTP(pump: pump)
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump)
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump)
             }
