@@ -157,6 +157,16 @@ struct ForwardTests {
         #expect(bad.result.items.isEmpty)
     }
 
+    @Test func digestsAndExtValuesAreLowerCaseHex() throws {
+        #expect(ForwardHandshake.hexSHA512(Array("abc".utf8)) == "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
+        // fixext2 of type 5 holding 0x0a 0xff reads as its hex text.
+        let value = try [UInt8]([0xd5, 0x05, 0x0a, 0xff]).raw { raw -> Value in
+            var r = MsgPackReader(raw)
+            return try r.readValue()
+        }
+        #expect(value == "0aff")
+    }
+
     @Test func heloCarriesTheNonce() throws {
         let helo = ForwardHandshake(sharedKey: "k", hostname: "h", nonce: [UInt8](repeating: 1, count: 16)).helo
         let value = try helo.raw { raw -> Value in

@@ -85,13 +85,7 @@ public struct ForwardHandshake: Sendable {
 
     /// Lower-case hex of SHA-512.
     public static func hexSHA512(_ bytes: [UInt8]) -> String {
-        let table = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in SHA512.hash(data: bytes) {
-            out.append(table[Int(b >> 4)])
-            out.append(table[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        SHA512.hash(data: bytes).lowercaseHex
     }
 }
 

@@ -256,9 +256,7 @@ public struct MsgPackReader {
 
     private func extValue(type: Int8, _ r: Range<Int>) -> Value {
         if type == 0, let t = EventTime(self.bytes, r) { return .double(Double(t.seconds) + Double(t.nanoseconds) / 1e9) }
-        var hex = ""
-        for b in self.bytes[r] { hex += (b < 16 ? "0" : "") + String(b, radix: 16) }
-        return .string(hex)
+        return .string(self.bytes[r].lowercaseHex)
     }
 }
 

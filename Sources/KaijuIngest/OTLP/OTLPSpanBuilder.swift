@@ -83,7 +83,7 @@ enum AnyValue {
     var plain: Value {
         switch self {
         case .value(let v): return v
-        case .bytes(let b): return .string(b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+        case .bytes(let b): return .string(b.lowercaseHex)
         }
     }
 }
