@@ -113,7 +113,8 @@ struct TelegrafTests {
 
     @Test(arguments: [(TimestampUnits.auto, Int64(1_700_000_000), Int64(1_700_000_000_000)), (.auto, 1_700_000_000_000, 1_700_000_000_000),
                       (.auto, 1_700_000_000_000_000, 1_700_000_000_000), (.auto, 1_700_000_000_000_000_000, 1_700_000_000_000),
-                      (.s, 5, 5000), (.ms, 5, 5), (.us, 5000, 5), (.ns, 5_000_000, 5)])
+                      (.s, 5, 5000), (.ms, 5, 5), (.us, 5000, 5), (.ns, 5_000_000, 5),
+                      (.ns, -1, -1), (.ns, -1_000_000, -1), (.ns, -1_000_001, -2), (.us, -1500, -2)])
     func convertsTelegrafTimestampUnits(units: TimestampUnits, raw: Int64, ms: Int64) {
         #expect(units.milliseconds(raw) == ms)
     }

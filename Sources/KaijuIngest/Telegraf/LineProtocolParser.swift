@@ -116,7 +116,7 @@ public struct LineProtocolParser {
         var timestamp = self.receivedAt
         if c.peek == UInt8(ascii: " ") {
             c.skipSpaces()
-            if let raw = try c.integer() { timestamp = self.precision == .ns ? Self.milliseconds(fromNanoseconds: raw) : self.precision.milliseconds(raw) }
+            if let raw = try c.integer() { timestamp = self.precision.milliseconds(raw) }
         }
         c.skipSpaces()
         if c.peek == UInt8(ascii: "\r") { c.at += 1 }
@@ -128,10 +128,6 @@ public struct LineProtocolParser {
             throw c.fail("unexpected '\(Character(Unicode.Scalar(c.peek!)))' after the fields")
         }
         return Metric(name: name, timestamp: timestamp, fields: ValueMap(fields), tags: ValueMap(tags))
-    }
-
-    static func milliseconds(fromNanoseconds ns: Int64) -> Int64 {
-        ns >= 0 ? ns / 1_000_000 : -((-(ns + 1)) / 1_000_000) - 1
     }
 }
 
