@@ -107,6 +107,18 @@ struct JSONNumberTests {
         let again = try JSONScanner.parse(Array(#"{"e":"web-1234567890ac","f":"web-1234567890ab"}"#.utf8), interner: interner) { (s) throws(JSONError) in try s.readValueMap() }
         #expect(again == ["e": "web-1234567890ac", "f": "web-1234567890ab"])
     }
+
+    /// Names that differ in one byte (hosts, cpus) spread over the slots like random ones: a second pass
+    /// rebuilds only the few that share a slot by chance (about 8 expected for 264 names in 4 096 slots).
+    @Test func nearIdenticalNamesSpreadOverSlots() throws {
+        let interner = StringInterner()
+        let names = (0..<100).map { "web-\($0)" } + (0..<64).map { "cpu\($0)" } + (0..<100).map { "host-0000\($0)" }
+        for name in names { #expect(Array(name.utf8).withUnsafeBufferPointer { interner.string($0) } == name) }
+        let built = interner.misses
+        #expect(built == names.count)
+        for name in names { #expect(Array(name.utf8).withUnsafeBufferPointer { interner.string($0) } == name) }
+        #expect(interner.misses - built < names.count / 10, "\(interner.misses - built) rebuilt")
+    }
 }
 
 /// The word-at-a-time string scan finds quotes, escapes and control characters at every position.

@@ -14,12 +14,17 @@ public final class StringInterner {
     private let keys: UnsafeMutablePointer<Key>
     private let strings: UnsafeMutablePointer<String>
     private let size: Int
+    /// `64 - log2(size)`: a hash's top bits select the slot.
+    private let shift: UInt64
+    /// Lookups that had to build their string (first sightings and collisions).
+    public private(set) var misses = 0
 
     /// - Parameter capacity: slots, rounded up to a power of two.
     public init(capacity: Int = 4096) {
         var size = 1
         while size < capacity { size <<= 1 }
         self.size = size
+        self.shift = UInt64(64 - size.trailingZeroBitCount)
         self.keys = .allocate(capacity: size)
         self.keys.initialize(repeating: Key(), count: size)
         self.strings = .allocate(capacity: size)
@@ -58,12 +63,15 @@ public final class StringInterner {
         } else {
             for i in 0..<n { w0 |= UInt64(base[i]) << (8 * UInt64(i)) }
         }
+        // Multiplying carries low bits upwards only, so the slot comes from the top bits of a final
+        // multiply: every input byte reaches them (`web-12` and `web-13` must not share a slot).
         var h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9)
             ^ (w3 &* 0x27D4_EB2F_1656_67C5) ^ UInt64(n)
-        h ^= h >> 29
-        let index = Int(truncatingIfNeeded: h) & (self.size - 1)
+        h ^= h >> 32
+        let index = Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) >> self.shift)
         let key = self.keys[index]
         if key.count == n, key.w0 == w0, key.w1 == w1, key.w2 == w2, key.w3 == w3 { return self.strings[index] }
+        self.misses &+= 1
         let s = String(decoding: bytes, as: UTF8.self)
         self.keys[index] = Key(w0: w0, w1: w1, w2: w2, w3: w3, count: n)
         self.strings[index] = s
