@@ -9,11 +9,11 @@ import Foundation
 import KaijuCore
 import KaijuExampleRules
 
-let modules: [(name: String, install: (Runtime, @escaping StatementListener) throws(PlanError) -> Void)] = [
-    ("metrics", { r, l throws(PlanError) in try PaperRules.installMetrics(in: r, listener: l) }),
-    ("logs", { r, l throws(PlanError) in try PaperRules.installLogs(in: r, listener: l) }),
-    ("traces", { r, l throws(PlanError) in try PaperRules.installTraces(in: r, listener: l) }),
-    ("hl", { r, l throws(PlanError) in try PaperRules.installHighLevel(in: r, listener: l) }),
+let modules: [(name: String, install: (Runtime, @escaping StatementListener) throws -> Void)] = [
+    ("metrics", { r, l in try PaperRules.installMetrics(in: r, listener: l) }),
+    ("logs", { r, l in try PaperRules.installLogs(in: r, listener: l) }),
+    ("traces", { r, l in try PaperRules.installTraces(in: r, listener: l) }),
+    ("hl", { r, l in try PaperRules.installHighLevel(in: r, listener: l) }),
 ]
 
 func fail(_ message: String) -> Never {

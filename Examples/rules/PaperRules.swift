@@ -174,7 +174,7 @@ public enum PaperRules {
     .select { _ in ["a.pulledImage": a.pulledImage, "b.namespace": b.namespace] }
 
     /// Installs the `events.txt` hierarchy with its routing from `Event`, then Q4–Q6.
-    public static func installHighLevel(in r: Runtime, listener: StatementListener?) throws(PlanError) {
+    public static func installHighLevel(in r: Runtime, listener: StatementListener?) throws {
         try HighLevelEvents.install(in: r)
         try r.add(self.q4, name: "Q4", listener: listener)
         try r.add(self.q5, name: "Q5", listener: listener)

@@ -8,11 +8,11 @@ import KaijuExampleRules
 struct PaperRecordingTests {
     @Test func bundledRecordingsProduceTheCommittedOutput() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/paper")
-        let installs: [(String, (Runtime, @escaping StatementListener) throws(PlanError) -> Void)] = [
-            ("metrics", { r, l throws(PlanError) in try PaperRules.installMetrics(in: r, listener: l) }),
-            ("logs", { r, l throws(PlanError) in try PaperRules.installLogs(in: r, listener: l) }),
-            ("traces", { r, l throws(PlanError) in try PaperRules.installTraces(in: r, listener: l) }),
-            ("hl", { r, l throws(PlanError) in try PaperRules.installHighLevel(in: r, listener: l) }),
+        let installs: [(String, (Runtime, @escaping StatementListener) throws -> Void)] = [
+            ("metrics", { r, l in try PaperRules.installMetrics(in: r, listener: l) }),
+            ("logs", { r, l in try PaperRules.installLogs(in: r, listener: l) }),
+            ("traces", { r, l in try PaperRules.installTraces(in: r, listener: l) }),
+            ("hl", { r, l in try PaperRules.installHighLevel(in: r, listener: l) }),
         ]
         var lines: [String] = []
         for (name, install) in installs {

@@ -105,3 +105,8 @@ enum BuiltinFunction: Sendable {
         },
     ]
 }
+
+extension ExprNode {
+    /// Whether `name` is a built-in single-row function (`contains`, `sqrt`, `traceIdToHex`...), case-insensitive.
+    public static func isBuiltinFunction(_ name: String) -> Bool { BuiltinFunction.named(name) != nil }
+}

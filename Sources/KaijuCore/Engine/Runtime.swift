@@ -63,6 +63,8 @@ public final class Runtime {
     @exclusivity(unchecked) private var dispatching = false
     @exclusivity(unchecked) private var unnamed = 0
     @exclusivity(unchecked) private var created = 0
+    /// Named windows (`create window`), each kept by the statement of its name.
+    @exclusivity(unchecked) private var namedWindows: Set<String> = []
 
     public init(clock: EngineClock = .virtual(startingAt: 0), limits: RuntimeLimits = RuntimeLimits()) {
         self.clock = clock
@@ -125,19 +127,39 @@ public final class Runtime {
         return t.sortedRows.map { Row(columns: columns, values: $0.rowValues) }
     }
 
-    /// Runs a `select` once against a table's current rows (an on-demand, fire-and-forget query): the
-    /// plan's stream names the table; `where`, `group by`, aggregates and `having` apply as usual.
-    /// - Throws: ``PlanError`` if the stream is not a table or the plan does not compile.
+    /// Creates a named window (`create window`): the type `schema` declares, whose events (those inserted
+    /// into it) a statement of the same name keeps in `windows`, for on-demand queries.
+    /// - Throws: ``PlanError`` if the name is taken or the windows are invalid.
+    public func createWindow(_ schema: SchemaDeclaration, windows: [WindowSpec]) throws(PlanError) {
+        guard self.tables[schema.name] == nil else { throw PlanError("'\(schema.name)' already exists") }
+        try self.declare(schema)
+        try self.add(StatementPlan(from: .init(schema.name), windows: windows), name: schema.name)
+        self.namedWindows.insert(schema.name)
+    }
+
+    /// Runs a `select` once against a table's current rows or a named window's current events (an
+    /// on-demand, fire-and-forget query): the plan's stream names the table or window; `where`,
+    /// `group by`, aggregates and `having` apply as usual.
+    /// - Throws: ``PlanError`` if the stream is neither or the plan does not compile.
     public func query(_ plan: StatementPlan) throws(PlanError) -> [Row] {
-        guard plan.streams.count == 1, case .type(let name, _) = plan.streams[0].input, let table = self.tables[name] else {
-            throw PlanError("an on-demand query reads one table")
+        guard plan.streams.count == 1, case .type(let name, _) = plan.streams[0].input else {
+            throw PlanError("an on-demand query reads one table or named window")
+        }
+        let type: EventType
+        let events: [EngineEvent]
+        if let table = self.tables[name] {
+            (type, events) = (table.type, table.sortedRows)
+        } else if self.namedWindows.contains(name), let t = self.types[name] {
+            (type, events) = (t, self.windowContents(of: name))
+        } else {
+            throw PlanError("'\(name)' is not a table or named window")
         }
         var forTable = plan
         forTable.streams[0].windows = []
         forTable.output = nil
         forTable.insertInto = nil
         var types = self.types
-        types.register(table.type)
+        types.register(type)
         var env = CompileEnvironment(types: types, tables: self.tables, limits: self.limits, optimises: self.optimises)
         let s = try StatementCompiler.compile(forTable, name: "query", env: &env)
         var rows: [Row] = []
@@ -146,7 +168,7 @@ public final class Runtime {
         let filter = (s.front as? StreamFront)?.filter
         s.context.now = self.now
         var entries: [WindowEntry] = []
-        for (i, row) in table.sortedRows.enumerated() {
+        for (i, row) in events.enumerated() {
             s.context.event = row
             if let filter, !filter(s.context).isTrue { continue }
             entries.append(WindowEntry(event: row, seq: Int64(i), enteredAt: self.now))
@@ -198,6 +220,7 @@ public final class Runtime {
         guard let i = self.statements.firstIndex(where: { $0.name == name }) else { return false }
         self.statements[i].stop()
         self.statements.remove(at: i)
+        self.namedWindows.remove(name)
         self.invalidateRoutes()
         return true
     }

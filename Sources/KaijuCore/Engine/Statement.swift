@@ -30,6 +30,8 @@ final class Statement {
     let limiter: OutputLimiter
     let insertTarget: InsertTarget?
     @exclusivity(unchecked) var listeners: [StatementListener] = []
+    /// `order by` / `limit`, applied to each output batch.
+    @exclusivity(unchecked) var ordering: RowOrdering?
     @exclusivity(unchecked) var active = true
 
     @exclusivity(unchecked) private var outputTimerStarted = false
@@ -94,7 +96,8 @@ final class Statement {
         r.row ?? self.processor?.row(of: r)
     }
 
-    private func emit(_ rows: [Row], runtime: Runtime) {
+    private func emit(_ produced: [Row], runtime: Runtime) {
+        let rows = self.ordering?.apply(produced) ?? produced
         guard !rows.isEmpty else { return }
         self.rowsOut += rows.count
         if !self.listeners.isEmpty {
@@ -109,6 +112,12 @@ final class Statement {
                 }
             }
         }
+    }
+
+    /// Sets the statement's `order by` / `limit`.
+    func ordered(by ordering: RowOrdering?) -> Statement {
+        self.ordering = ordering
+        return self
     }
 
     /// Stops the statement; pending timers are ignored.

@@ -78,7 +78,17 @@ enum StatementCompiler {
             if let t = env.types[into] {
                 target = InsertTarget(type: t)
             } else {
-                // Esper creates the stream's type from the select list.
+                // Esper creates the stream's type from the select list, or for `select *` from one
+                // declared stream, with that stream's columns.
+                if plan.select == [.wildcard], plan.streams.count == 1, case .type(let source, _) = plan.streams[0].input,
+                    let t = env.types[source], t.representation == .row
+                {
+                    target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: t.columns)))
+                    return Statement(
+                        name: name, source: .select(plan), context: context, front: front, processor: processor,
+                        limiter: OutputLimiter(plan.output), insertTarget: target
+                    ).ordered(by: try RowOrdering(plan, columns: names, wildcard: true))
+                }
                 guard !plan.select.contains(.wildcard) else {
                     throw PlanError("insert into '\(into)' with select *: declare '\(into)' first (create schema)")
                 }
@@ -88,7 +98,7 @@ enum StatementCompiler {
         return Statement(
             name: name, source: .select(plan), context: context, front: front, processor: processor,
             limiter: OutputLimiter(plan.output), insertTarget: target
-        )
+        ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
     }
 
     /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.

@@ -34,6 +34,30 @@ public struct StatementPlan: Sendable, Hashable {
     public var output: OutputSpec?
     /// The stream output rows are inserted into (`Event`, a declared schema, or a new name).
     public var insertInto: String?
+    /// `order by`: sorts the rows of each output batch.
+    public var orderBy: [OrderItem] = []
+    /// `limit n [offset m]`: keeps at most `n` rows of each output batch, after skipping `m`.
+    public var limit: RowLimit?
+
+    /// One `order by` item.
+    public struct OrderItem: Sendable, Hashable {
+        public var expression: ExprNode
+        public var descending: Bool
+        public init(_ expression: ExprNode, descending: Bool = false) {
+            self.expression = expression
+            self.descending = descending
+        }
+    }
+
+    /// `limit count offset offset`.
+    public struct RowLimit: Sendable, Hashable {
+        public var count: Int
+        public var offset: Int
+        public init(count: Int, offset: Int = 0) {
+            self.count = count
+            self.offset = offset
+        }
+    }
 
     public init(
         from source: Source, windows: [WindowSpec] = [], where whereClause: ExprNode? = nil,

@@ -18,7 +18,8 @@ extension TimePeriod {
         self.init(milliseconds: Int64(total.rounded()))
     }
 
-    static let unitMilliseconds: [String: Double] = {
+    /// Milliseconds per unit name (`msec`, `sec`, `min`, `minutes`, `hour`, `day`...), lower-case.
+    public static let unitMilliseconds: [String: Double] = {
         var table: [String: Double] = [:]
         let units: [([String], Double)] = [
             (["msec", "millisecond", "milliseconds", "ms"], 1),

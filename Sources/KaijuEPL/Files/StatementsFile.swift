@@ -1,0 +1,119 @@
+public import KaijuCore
+import Foundation
+
+/// The original Kaiju's `statements.txt`: one statement a line, `key:value[,key:value]*=STATEMENT`
+/// (the first `=` splits the configuration from the EPL), `#` comments, `:retentionTime:` replaced.
+///
+/// Keys: `name`, `listener` (`simple`, `none`, `hl`, `sample`), `address` (for `hl`), `path` (for `sample`).
+public struct StatementsFile: Sendable {
+    /// Where a statement's output rows go.
+    public enum Listener: Sendable, Hashable {
+        /// `{"statement":NAME,"row":{...}}` lines on stdout.
+        case simple
+        case none
+        /// Rows forwarded as Events to kaiju-hl: `address`, or the server's `--hl` when `nil`.
+        case hl(address: String?)
+        /// Each row appended to `path` as one JSON line.
+        case sample(path: String)
+    }
+
+    /// One statement line.
+    public struct Entry: Sendable, Hashable {
+        /// 1-based line number in the file.
+        public var line: Int
+        public var name: String?
+        public var listener: Listener
+        /// The EPL text (with `:retentionTime:` replaced).
+        public var text: String
+        /// The line's `key:value=` part, for error columns.
+        public var prefix: String
+    }
+
+    public var entries: [Entry]
+
+    /// Parses a file's contents. Returns the entries and an error for every line whose configuration is broken.
+    public static func parse(_ contents: String, retentionTime: String = "2min") -> (file: StatementsFile, errors: [EPLSyntaxError]) {
+        var entries: [Entry] = []
+        var errors: [EPLSyntaxError] = []
+        for (i, raw) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            do throws(EPLSyntaxError) {
+                entries.append(try self.entry(line, number: i + 1, retentionTime: retentionTime))
+            } catch {
+                errors.append(error)
+            }
+        }
+        return (StatementsFile(entries: entries), errors)
+    }
+
+    /// One line: configuration (when the part before the first `=` is `key:value` pairs) and statement.
+    static func entry(_ line: String, number: Int, retentionTime: String) throws(EPLSyntaxError) -> Entry {
+        var name: String?
+        var listener = Listener.simple
+        var listenerName = "simple"
+        var address: String?
+        var path: String?
+        var text = line
+        var prefix = ""
+        if let eq = line.firstIndex(of: "="), Self.isConfiguration(line[..<eq]) {
+            prefix = String(line[...eq])
+            text = String(line[line.index(after: eq)...])
+            var column = 1
+            for pair in line[..<eq].split(separator: ",", omittingEmptySubsequences: false) {
+                let colon = pair.firstIndex(of: ":")!
+                let key = pair[..<colon].trimmingSpaces.lowercased()
+                let value = String(pair[pair.index(after: colon)...].trimmingSpaces)
+                switch key {
+                case "name": name = value
+                case "listener": listenerName = value.lowercased()
+                case "address": address = value
+                case "path": path = value
+                default:
+                    throw EPLSyntaxError("unknown key '\(key)' (expected name, listener, address or path)", line: number, column: column, sourceLine: line)
+                }
+                column += pair.count + 1
+            }
+            switch listenerName {
+            case "simple": listener = .simple
+            case "none": listener = .none
+            case "hl": listener = .hl(address: address)
+            case "sample": listener = .sample(path: path ?? "./sampled.txt")
+            default:
+                let at = (line.range(of: "listener:").map { line.distance(from: line.startIndex, to: $0.upperBound) } ?? 0) + 1
+                throw EPLSyntaxError("unknown listener '\(listenerName)' (expected simple, none, hl or sample)", line: number, column: at, sourceLine: line)
+            }
+        }
+        let replaced = text.replacingOccurrences(of: ":retentionTime:", with: retentionTime)
+        return Entry(line: number, name: name, listener: listener, text: replaced, prefix: prefix)
+    }
+
+    /// Whether `s` is `key:value[,key:value]*` with plain-word keys (not the start of an EPL statement).
+    static func isConfiguration(_ s: Substring) -> Bool {
+        s.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { pair in
+            guard let colon = pair.firstIndex(of: ":") else { return false }
+            let key = pair[..<colon].trimmingSpaces
+            return !key.isEmpty && key.allSatisfy { $0.isLetter || $0 == "_" }
+        }
+    }
+
+    /// Parses and installs every entry into `runtime`, in file order, each with the listener `listener`
+    /// returns for it. Keeps going past a broken statement, so every broken line is reported.
+    /// - Returns: the errors, in line order (empty when every statement was installed).
+    public func install(in runtime: Runtime, listener: (Entry) -> StatementListener?) -> [EPLSyntaxError] {
+        var errors: [EPLSyntaxError] = []
+        for entry in self.entries {
+            do throws(EPLSyntaxError) {
+                try EPL.install(entry.text, in: runtime, name: entry.name, listener: listener(entry), line: entry.line, prefix: entry.prefix)
+            } catch {
+                errors.append(error)
+            }
+        }
+        return errors
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String { self.trimmingCharacters(in: .whitespaces) }
+}

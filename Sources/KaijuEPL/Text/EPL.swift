@@ -1,0 +1,75 @@
+public import KaijuCore
+
+/// The EPL text front end: parses Esper-style statements into the same plans the typed query builder
+/// produces, and installs them into a ``Runtime``.
+///
+/// ```swift
+/// try EPL.install("select count(*) from FLog#time(1 min) output last every 1 min", in: runtime, name: "COUNT LOGS")
+/// ```
+public enum EPL {
+    /// Parses one statement.
+    /// - Parameters:
+    ///   - line: the file line the text starts on, for error positions.
+    ///   - prefix: what precedes the text on that line (its column offset, and shown in the caret line).
+    /// - Throws: ``EPLSyntaxError`` saying what was expected, where.
+    public static func parse(_ text: String, line: Int = 1, prefix: String = "") throws(EPLSyntaxError) -> EPLStatement {
+        var parser = try EPLParser(EPLSource(text: text, line: line, prefix: prefix))
+        return try parser.statement()
+    }
+
+    /// Parses a statement and adds it to `runtime` (declaring its schema, table or window, or starting it).
+    /// A statement the runtime refuses (unknown type, property or function, wrong arity) is reported like
+    /// a syntax error, positioned at the name it complains about.
+    /// - Returns: the running statement's name, or `nil` for a declaration.
+    @discardableResult
+    public static func install(
+        _ text: String, in runtime: Runtime, name: String? = nil, listener: StatementListener? = nil,
+        line: Int = 1, prefix: String = ""
+    ) throws(EPLSyntaxError) -> String? {
+        let statement = try self.parse(text, line: line, prefix: prefix)
+        do throws(PlanError) {
+            switch statement {
+            case .createSchema(let schema):
+                try runtime.declare(schema)
+                return nil
+            case .createTable(let table):
+                try runtime.createTable(table)
+                return nil
+            case .createWindow(_, let windows, let schema):
+                try runtime.createWindow(try self.resolveWindowSchema(schema, in: runtime), windows: windows)
+                return nil
+            case .select(let plan):
+                return try runtime.add(plan, name: name, listener: listener)
+            case .on(let plan):
+                return try runtime.add(plan, name: name)
+            }
+        } catch {
+            throw self.positioned(error, in: text, line: line, prefix: prefix)
+        }
+    }
+
+    /// `create window W as select * from T` copies T's columns (T must be a declared type).
+    static func resolveWindowSchema(_ schema: SchemaDeclaration, in runtime: Runtime) throws(PlanError) -> SchemaDeclaration {
+        guard schema.columns.isEmpty, let source = schema.inherits.first else { return schema }
+        guard let t = runtime.types[source] else { throw PlanError("unknown event type '\(source)'") }
+        guard t.representation == .row else {
+            throw PlanError("create window as select * from '\(source)': declare the window's columns instead (as (col type, ...))")
+        }
+        return SchemaDeclaration(schema.name, columns: t.columns)
+    }
+
+    /// A compile error placed at the first token matching a name it quotes (`unknown property 'x'`), else at the start.
+    static func positioned(_ error: PlanError, in text: String, line: Int, prefix: String) -> EPLSyntaxError {
+        let source = EPLSource(text: text, line: line, prefix: prefix)
+        let tokens = (try? EPLLexer.tokenize(text) { source.locate($0) }) ?? []
+        let quoted = error.message.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        for name in quoted {
+            let last = name.split(separator: ".").last.map(String.init) ?? name
+            if let t = tokens.first(where: { ($0.kind == .identifier || $0.kind == .string) && ($0.text == name || $0.text == last) }) {
+                return source.error(error.message, at: t.offset)
+            }
+        }
+        return source.error(error.message, at: tokens.first?.offset ?? 0)
+    }
+}

@@ -1,0 +1,143 @@
+import KaijuCore
+
+/// `create schema`, `create table`, `create window`, and `on ... merge|update|delete`.
+extension EPLParser {
+    mutating func createStatement() throws(EPLSyntaxError) -> EPLStatement {
+        try self.expect(keyword: "create")
+        if self.accept(keyword: "schema") {
+            let name = try self.typeName("a schema name")
+            _ = self.accept(keyword: "as")
+            let columns = try self.columnDefinitions().map(\.column)
+            var parents: [String] = []
+            if self.accept(keyword: "inherits") {
+                repeat { parents.append(try self.typeName("a parent schema name")) } while self.accept(symbol: ",")
+            }
+            return .createSchema(SchemaDeclaration(name, columns: columns, inherits: parents))
+        }
+        if self.accept(keyword: "table") {
+            let name = try self.typeName("a table name")
+            _ = self.accept(keyword: "as")
+            let definitions = try self.columnDefinitions(allowPrimaryKey: true)
+            let key = definitions.filter(\.primaryKey).map(\.column.name)
+            return .createTable(TableDeclaration(name, columns: definitions.map(\.column), primaryKey: key))
+        }
+        if self.accept(keyword: "window") {
+            let name = try self.typeName("a window name")
+            let windows = try self.windows()
+            guard !windows.isEmpty else { throw self.expected("a window such as #time(1 min) or #keepall") }
+            _ = self.accept(keyword: "as")
+            if self.accept(keyword: "select") {
+                try self.expect(symbol: "*")
+                try self.expect(keyword: "from")
+                let type = try self.typeName("an event type name")
+                return .createWindow(name: name, windows: windows, schema: SchemaDeclaration(name, inherits: [type]))
+            }
+            let columns = try self.columnDefinitions().map(\.column)
+            return .createWindow(name: name, windows: windows, schema: SchemaDeclaration(name, columns: columns))
+        }
+        throw self.expected("'schema', 'table' or 'window' after 'create'")
+    }
+
+    /// `(name type [primary key], ...)`.
+    private mutating func columnDefinitions(allowPrimaryKey: Bool = false) throws(EPLSyntaxError) -> [(column: Column, primaryKey: Bool)] {
+        try self.expect(symbol: "(")
+        var out: [(Column, Bool)] = []
+        if self.accept(symbol: ")") { return out }
+        repeat {
+            let name = try self.columnName()
+            let typeToken = self.token
+            guard typeToken.kind == .identifier else { throw self.expected("a column type (string, int, long, double, float, boolean)") }
+            self.advance()
+            var typeName = typeToken.text
+            while self.token.isSymbol("."), self.peek().kind == .identifier {
+                self.advance()
+                typeName += "." + self.advance().text
+            }
+            guard let type = ColumnType(name: typeName) else {
+                throw self.error("unknown column type '\(typeName)' (expected string, int, long, double, float, boolean, map or array)", at: typeToken)
+            }
+            var primary = false
+            if self.token.isKeyword("primary") {
+                guard allowPrimaryKey else { throw self.error("'primary key' is only allowed in create table", at: self.token) }
+                self.advance()
+                try self.expect(keyword: "key")
+                primary = true
+            }
+            out.append((Column(name, type), primary))
+        } while self.accept(symbol: ",")
+        try self.expect(symbol: ")")
+        return out
+    }
+
+    // MARK: - On
+
+    /// `on Type[(filter)] [as s] merge Table [as t] [where ...] when ...`, `on ... update Table set ... [where ...]`,
+    /// `on ... delete from Table [where ...]`.
+    mutating func onStatement() throws(EPLSyntaxError) -> OnPlan {
+        try self.expect(keyword: "on")
+        let trigger = try self.stream()
+        if self.accept(keyword: "merge") {
+            _ = self.accept(keyword: "into")
+            let (table, alias) = try self.tableReference()
+            let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
+            var clauses: [MergeClause] = []
+            while self.token.isKeyword("when") { clauses.append(try self.mergeClause()) }
+            guard !clauses.isEmpty else { throw self.expected("'when matched' or 'when not matched'") }
+            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .merge(clauses))
+        }
+        if self.accept(keyword: "update") {
+            let (table, alias) = try self.tableReference()
+            try self.expect(keyword: "set")
+            let assignments = try self.assignments()
+            let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
+            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .merge([MergeClause(matched: true, .update(assignments))]))
+        }
+        if self.accept(keyword: "delete") {
+            try self.expect(keyword: "from")
+            let (table, alias) = try self.tableReference()
+            let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
+            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .delete)
+        }
+        if self.token.isKeyword("select") {
+            throw self.error("'on ... select' is not supported: query tables and windows with POST /api/query", at: self.token)
+        }
+        throw self.expected("'merge', 'update' or 'delete'")
+    }
+
+    private mutating func tableReference() throws(EPLSyntaxError) -> (String, String?) {
+        let table = try self.typeName("a table name")
+        if self.accept(keyword: "as") { return (table, try self.name("a table alias")) }
+        if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) { return (table, self.advance().text) }
+        return (table, nil)
+    }
+
+    /// `when [not] matched [and cond] then update set ... | insert [into T] select ... | delete`.
+    private mutating func mergeClause() throws(EPLSyntaxError) -> MergeClause {
+        try self.expect(keyword: "when")
+        let matched = !self.accept(keyword: "not")
+        try self.expect(keyword: "matched")
+        let condition = self.accept(keyword: "and") ? try self.expression() : nil
+        try self.expect(keyword: "then")
+        if self.accept(keyword: "update") {
+            try self.expect(keyword: "set")
+            return MergeClause(matched: matched, condition: condition, .update(try self.assignments()))
+        }
+        if self.accept(keyword: "insert") {
+            try self.expect(keyword: "select")
+            return MergeClause(matched: matched, condition: condition, .insert(try self.selectItems()))
+        }
+        if self.accept(keyword: "delete") { return MergeClause(matched: matched, condition: condition, .delete) }
+        throw self.expected("'update set', 'insert select' or 'delete' after 'then'")
+    }
+
+    /// `col = expr, ...`.
+    private mutating func assignments() throws(EPLSyntaxError) -> [MergeClause.Assignment] {
+        var out: [MergeClause.Assignment] = []
+        repeat {
+            let column = try self.columnName()
+            try self.expect(symbol: "=")
+            out.append(.init(column, try self.expression()))
+        } while self.accept(symbol: ",")
+        return out
+    }
+}

@@ -1,0 +1,307 @@
+import KaijuCore
+
+/// Expressions, loosest first: `or`, `and`, `not`, comparison (`=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`,
+/// `is [not] null`, `[not] in (...)`, `[not] between a and b`), `+ - ||`, `* / %`, unary `-`, then
+/// postfix property, method, mapped-property and table access.
+extension EPLParser {
+    mutating func expression() throws(EPLSyntaxError) -> ExprNode {
+        var left = try self.conjunction()
+        while self.accept(keyword: "or") { left = .binary(.or, left, try self.conjunction()) }
+        return left
+    }
+
+    private mutating func conjunction() throws(EPLSyntaxError) -> ExprNode {
+        var left = try self.negation()
+        while self.accept(keyword: "and") { left = .binary(.and, left, try self.negation()) }
+        return left
+    }
+
+    private mutating func negation() throws(EPLSyntaxError) -> ExprNode {
+        if self.accept(keyword: "not") { return .unary(.not, try self.negation()) }
+        return try self.comparison()
+    }
+
+    private mutating func comparison() throws(EPLSyntaxError) -> ExprNode {
+        let left = try self.additive()
+        let operators: [String: BinaryOperator] = [
+            "=": .equal, "!=": .notEqual, "<>": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
+        ]
+        if self.token.kind == .symbol, let op = operators[self.token.text] {
+            self.advance()
+            return .binary(op, left, try self.additive())
+        }
+        if self.accept(keyword: "is") {
+            let negated = self.accept(keyword: "not")
+            try self.expect(keyword: "null")
+            return .binary(negated ? .notEqual : .equal, left, .literal(.null))
+        }
+        let negated = self.token.isKeyword("not") && (self.peek().isKeyword("in") || self.peek().isKeyword("between"))
+        if negated { self.advance() }
+        var result: ExprNode?
+        if self.accept(keyword: "in") {
+            try self.expect(symbol: "(")
+            var items = [try self.expression()]
+            while self.accept(symbol: ",") { items.append(try self.expression()) }
+            try self.expect(symbol: ")")
+            result = items.map { ExprNode.binary(.equal, left, $0) }.dropFirst().reduce(.binary(.equal, left, items[0])) { .binary(.or, $0, $1) }
+        } else if self.accept(keyword: "between") {
+            let low = try self.additive()
+            try self.expect(keyword: "and")
+            let high = try self.additive()
+            result = .binary(.and, .binary(.greaterOrEqual, left, low), .binary(.lessOrEqual, left, high))
+        }
+        guard let result else { return left }
+        return negated ? .unary(.not, result) : result
+    }
+
+    private mutating func additive() throws(EPLSyntaxError) -> ExprNode {
+        var left = try self.multiplicative()
+        while true {
+            if self.accept(symbol: "+") {
+                left = .binary(.add, left, try self.multiplicative())
+            } else if self.accept(symbol: "-") {
+                left = .binary(.subtract, left, try self.multiplicative())
+            } else if self.accept(symbol: "||") {
+                left = .binary(.concat, left, try self.multiplicative())
+            } else {
+                return left
+            }
+        }
+    }
+
+    private mutating func multiplicative() throws(EPLSyntaxError) -> ExprNode {
+        var left = try self.unary()
+        while true {
+            if self.accept(symbol: "*") {
+                left = .binary(.multiply, left, try self.unary())
+            } else if self.accept(symbol: "/") {
+                left = .binary(.divide, left, try self.unary())
+            } else if self.accept(symbol: "%") {
+                left = .binary(.modulo, left, try self.unary())
+            } else {
+                return left
+            }
+        }
+    }
+
+    private mutating func unary() throws(EPLSyntaxError) -> ExprNode {
+        if self.accept(symbol: "-") {
+            let operand = try self.unary()
+            switch operand {
+            case .literal(.int(let i)): return .literal(.int(-i))
+            case .literal(.double(let d)): return .literal(.double(-d))
+            default: return .unary(.negate, operand)
+            }
+        }
+        if self.accept(symbol: "+") { return try self.unary() }
+        return try self.postfix(try self.primary())
+    }
+
+    // MARK: - Primaries
+
+    private mutating func primary() throws(EPLSyntaxError) -> ExprNode {
+        let t = self.token
+        switch t.kind {
+        case .integer:
+            self.advance()
+            guard let i = Int64(t.text) else { throw self.error("integer \(t.text) is out of range", at: t) }
+            return .literal(.int(i))
+        case .decimal:
+            self.advance()
+            return .literal(.double(Double(t.text) ?? 0))
+        case .string:
+            self.advance()
+            return .literal(.string(t.text))
+        case .symbol where t.text == "(":
+            self.advance()
+            let e = try self.expression()
+            try self.expect(symbol: ")")
+            return e
+        case .identifier:
+            switch t.text.lowercased() {
+            case "true": self.advance(); return .literal(.bool(true))
+            case "false": self.advance(); return .literal(.bool(false))
+            case "null": self.advance(); return .literal(.null)
+            case "new": return try self.newMap()
+            default: return try self.namedPrimary()
+            }
+        default:
+            throw self.expected("an expression")
+        }
+    }
+
+    /// `new { key = expr, ... }`.
+    private mutating func newMap() throws(EPLSyntaxError) -> ExprNode {
+        try self.expect(keyword: "new")
+        try self.expect(symbol: "{")
+        var entries: [ExprNode.MapEntry] = []
+        if !self.token.isSymbol("}") {
+            repeat {
+                let key = try self.name("a key name")
+                try self.expect(symbol: "=")
+                entries.append(.init(key, try self.expression()))
+            } while self.accept(symbol: ",")
+        }
+        try self.expect(symbol: "}")
+        return .newMap(entries)
+    }
+
+    /// A dotted name: a property path, a function or Java static call, a mapped property or a table row.
+    private mutating func namedPrimary() throws(EPLSyntaxError) -> ExprNode {
+        let first = self.token
+        var path = [try self.name("an expression")]
+        while self.token.isSymbol("."), self.peek().kind == .identifier, !self.peek(2).isSymbol("(") {
+            self.advance()
+            path.append(self.advance().text)
+        }
+        if self.token.isSymbol("."), self.peek().kind == .identifier, self.peek(2).isSymbol("(") {
+            // `receiver.method(...)`: a Java static call, or a method on the property path.
+            self.advance()
+            let methodToken = self.advance()
+            let qualified = path.joined(separator: ".")
+            if let mapped = try self.javaStaticCall(qualified, methodToken) { return mapped }
+            return try self.methodCall(on: .property(stream: nil, path: path), methodToken)
+        }
+        if path.count == 1, self.token.isSymbol("(") {
+            return try self.functionCall(first)
+        }
+        if path.count == 1, self.token.isSymbol("[") {
+            // `Table[key, ...]`: a table row, its column read by the `.col` that follows.
+            self.advance()
+            var keys = [try self.expression()]
+            while self.accept(symbol: ",") { keys.append(try self.expression()) }
+            try self.expect(symbol: "]")
+            return .tableGet(table: path[0], keys: keys, column: nil)
+        }
+        return .property(stream: nil, path: path)
+    }
+
+    /// `name(args)` without a receiver: an aggregate, `now()`, a built-in, or a mapped property `tags('k')`.
+    private mutating func functionCall(_ nameToken: EPLToken) throws(EPLSyntaxError) -> ExprNode {
+        let name = nameToken.text
+        let lower = name.lowercased()
+        try self.expect(symbol: "(")
+        if let kind = AggregateKind(rawValue: lower) {
+            if kind == .count, self.accept(symbol: "*") {
+                try self.expect(symbol: ")")
+                return .aggregate(.count, nil)
+            }
+            _ = self.accept(keyword: "distinct")
+            let argument = try self.expression()
+            if self.token.isSymbol(",") { throw self.error("\(name)() takes one argument", at: self.token) }
+            try self.expect(symbol: ")")
+            return .aggregate(kind, argument)
+        }
+        let args = try self.arguments()
+        if lower == "now" || lower == "current_timestamp" {
+            guard args.isEmpty else { throw self.error("\(name)() takes no arguments", at: nameToken) }
+            return .currentTimestamp
+        }
+        if !ExprNode.isBuiltinFunction(name), args.count == 1, case .literal(.string) = args[0] {
+            return .mapGet(.property(stream: nil, path: [name]), args[0])
+        }
+        return .call(name, args)
+    }
+
+    /// Arguments after an opening `(` (consumed), through the closing `)`.
+    private mutating func arguments() throws(EPLSyntaxError) -> [ExprNode] {
+        var args: [ExprNode] = []
+        if !self.token.isSymbol(")") {
+            repeat { args.append(try self.expression()) } while self.accept(symbol: ",")
+        }
+        try self.expect(symbol: ")")
+        return args
+    }
+
+    /// The original rule files' Java calls: `java.time.Instant.now()`, `java.lang.Math.*`,
+    /// `Long.toHexString`, `eps.EventToJsonConverter.traceIdToHex`, `System.currentTimeMillis()`.
+    private mutating func javaStaticCall(_ qualified: String, _ method: EPLToken) throws(EPLSyntaxError) -> ExprNode? {
+        let className = qualified.split(separator: ".").last.map(String.init) ?? qualified
+        let known: [String: Set<String>] = [
+            "Instant": ["java.time.Instant", "Instant"], "Math": ["java.lang.Math", "Math"],
+            "Long": ["java.lang.Long", "Long"], "EventToJsonConverter": ["eps.EventToJsonConverter", "EventToJsonConverter"],
+            "System": ["java.lang.System", "System"],
+        ]
+        guard let spellings = known[className], spellings.contains(qualified) else { return nil }
+        try self.expect(symbol: "(")
+        let args = try self.arguments()
+        switch (className, method.text) {
+        case ("Instant", "now"), ("System", "currentTimeMillis"):
+            guard args.isEmpty else { throw self.error("\(method.text)() takes no arguments", at: method) }
+            return .currentTimestamp
+        case ("Math", _) where ExprNode.isBuiltinFunction(method.text), ("Long", "toHexString"), ("EventToJsonConverter", "traceIdToHex"):
+            return .call(method.text, args)
+        default:
+            throw self.error("unknown method \(qualified).\(method.text)", at: method)
+        }
+    }
+
+    // MARK: - Postfix
+
+    private mutating func postfix(_ base: ExprNode) throws(EPLSyntaxError) -> ExprNode {
+        var e = base
+        while self.token.isSymbol(".") {
+            self.advance()
+            let member = self.token
+            guard member.kind == .identifier else { throw self.expected("a property or method name") }
+            self.advance()
+            if self.token.isSymbol("(") {
+                e = try self.methodCall(on: e, member)
+            } else if case .tableGet(let table, let keys, nil) = e {
+                e = .tableGet(table: table, keys: keys, column: member.text)
+            } else if case .property(let stream, let path) = e {
+                e = .property(stream: stream, path: path + [member.text])
+            } else {
+                e = .member(e, member.text)
+            }
+        }
+        return e
+    }
+
+    /// `receiver.method(args)` (the `(` not yet consumed): JavaBean getters read properties, enumeration
+    /// methods take a lambda, `toEpochMilli()` of a timestamp is the timestamp, others are built-ins with
+    /// the receiver first; a one-string-argument unknown method is a mapped property (`m.tags('k')`).
+    private mutating func methodCall(on receiver: ExprNode, _ method: EPLToken) throws(EPLSyntaxError) -> ExprNode {
+        let name = method.text
+        try self.expect(symbol: "(")
+        if let enumeration = EnumerationMethod(rawValue: name) {
+            return try self.enumeration(enumeration, on: receiver)
+        }
+        let args = try self.arguments()
+        if args.isEmpty, let property = Self.getterProperty(name) {
+            if case .property(let stream, let path) = receiver { return .property(stream: stream, path: path + [property]) }
+            return .member(receiver, property)
+        }
+        if name == "toEpochMilli", args.isEmpty, receiver == .currentTimestamp { return receiver }
+        if ExprNode.isBuiltinFunction(name) { return .call(name, [receiver] + args) }
+        if args.count == 1, case .literal(.string) = args[0] {
+            if case .property(let stream, let path) = receiver { return .mapGet(.property(stream: stream, path: path + [name]), args[0]) }
+            return .mapGet(.member(receiver, name), args[0])
+        }
+        throw self.error("unknown method '\(name)'", at: method)
+    }
+
+    /// `getVStr` → `vStr`, `getTags` → `tags`; nil for other names.
+    static func getterProperty(_ name: String) -> String? {
+        guard name.count > 3, name.hasPrefix("get"), let first = name.dropFirst(3).first, first.isUppercase else { return nil }
+        return first.lowercased() + name.dropFirst(4)
+    }
+
+    /// An enumeration method's arguments (after its `(`): nothing, a lambda `x => expr` / `(x) => expr`, or an expression.
+    private mutating func enumeration(_ method: EnumerationMethod, on list: ExprNode) throws(EPLSyntaxError) -> ExprNode {
+        if self.accept(symbol: ")") { return .enumeration(method, list, parameter: nil, body: nil) }
+        var parameter: String?
+        if self.token.kind == .identifier, self.peek().isSymbol("=>") {
+            parameter = self.advance().text
+            self.advance()
+        } else if self.token.isSymbol("("), self.peek().kind == .identifier, self.peek(2).isSymbol(")"), self.peek(3).isSymbol("=>") {
+            self.advance()
+            parameter = self.advance().text
+            self.advance()
+            self.advance()
+        }
+        let body = try self.expression()
+        try self.expect(symbol: ")")
+        return .enumeration(method, list, parameter: parameter, body: body)
+    }
+}

@@ -1,0 +1,216 @@
+import KaijuCore
+
+/// `[insert into Name] select items from streams [where] [group by] [having] [output] [order by] [limit]`.
+extension EPLParser {
+    mutating func selectStatement() throws(EPLSyntaxError) -> StatementPlan {
+        var insertInto: String?
+        if self.accept(keyword: "insert") {
+            try self.refuseRemoveStream()
+            _ = self.accept(keyword: "istream")
+            try self.expect(keyword: "into")
+            insertInto = try self.typeName("an event type name after 'insert into'")
+        }
+        try self.expect(keyword: "select")
+        try self.refuseRemoveStream()
+        _ = self.accept(keyword: "istream")
+        if self.token.isKeyword("distinct") { throw self.error("'select distinct' is not supported", at: self.token) }
+        let items = try self.selectItems()
+        try self.expect(keyword: "from")
+        var plan = StatementPlan(streams: try self.streams(), select: items, insertInto: insertInto)
+        if self.accept(keyword: "where") { plan.whereClause = try self.expression() }
+        if self.accept(keyword: "group") {
+            try self.expect(keyword: "by")
+            repeat { plan.groupBy.append(try self.expression()) } while self.accept(symbol: ",")
+        }
+        if self.accept(keyword: "having") { plan.having = try self.expression() }
+        if self.token.isKeyword("output") { plan.output = try self.outputClause() }
+        if self.accept(keyword: "order") {
+            try self.expect(keyword: "by")
+            repeat {
+                let e = try self.expression()
+                let descending = self.accept(keyword: "desc")
+                if !descending { _ = self.accept(keyword: "asc") }
+                plan.orderBy.append(.init(e, descending: descending))
+            } while self.accept(symbol: ",")
+        }
+        if self.accept(keyword: "limit") {
+            let first = try self.nonNegativeInteger("a row count after 'limit'")
+            if self.accept(symbol: ",") {
+                plan.limit = .init(count: try self.nonNegativeInteger("a row count"), offset: first)
+            } else if self.accept(keyword: "offset") {
+                plan.limit = .init(count: first, offset: try self.nonNegativeInteger("an offset"))
+            } else {
+                plan.limit = .init(count: first)
+            }
+        }
+        return plan
+    }
+
+    /// `rstream` / `irstream` (remove streams) are refused with their position: the engine emits insert streams only.
+    private func refuseRemoveStream() throws(EPLSyntaxError) {
+        if self.token.isKeyword("rstream") || self.token.isKeyword("irstream") {
+            throw self.error("'\(self.token.text)' is not supported: Kaiju statements produce the insert stream only", at: self.token)
+        }
+    }
+
+    private mutating func nonNegativeInteger(_ what: String) throws(EPLSyntaxError) -> Int {
+        guard self.token.kind == .integer, let n = Int(self.token.text) else { throw self.expected(what) }
+        self.advance()
+        return n
+    }
+
+    /// `*` and `expr [as name]`, comma-separated.
+    mutating func selectItems() throws(EPLSyntaxError) -> [StatementPlan.SelectItem] {
+        var items: [StatementPlan.SelectItem] = []
+        repeat {
+            if self.accept(symbol: "*") {
+                items.append(.wildcard)
+                continue
+            }
+            let e = try self.expression()
+            if self.accept(keyword: "as") {
+                items.append(.expression(e, name: try self.columnName()))
+            } else {
+                items.append(.expression(e))
+            }
+        } while self.accept(symbol: ",")
+        return items
+    }
+
+    /// A column name after `as` (reserved words that are common column names are allowed).
+    mutating func columnName() throws(EPLSyntaxError) -> String {
+        guard self.token.kind == .identifier else { throw self.expected("a column name") }
+        return self.advance().text
+    }
+
+    // MARK: - From
+
+    /// The `from` clause: streams separated by commas (a join when there are several).
+    private mutating func streams() throws(EPLSyntaxError) -> [StreamSpec] {
+        var out = [try self.stream()]
+        while self.accept(symbol: ",") { out.append(try self.stream()) }
+        return out
+    }
+
+    /// `pattern [...]`, `Type(filter)`, or `Type[select ... from list as x]`, then windows and an alias.
+    mutating func stream() throws(EPLSyntaxError) -> StreamSpec {
+        var spec: StreamSpec
+        if self.token.isKeyword("pattern") {
+            self.advance()
+            try self.expect(symbol: "[")
+            let pattern = try self.pattern()
+            try self.expect(symbol: "]")
+            spec = StreamSpec(.pattern(pattern))
+        } else {
+            let typeName = try self.typeName("an event type name")
+            var filter: ExprNode?
+            if self.accept(symbol: "(") {
+                if !self.token.isSymbol(")") { filter = try self.expression() }
+                try self.expect(symbol: ")")
+            }
+            if self.accept(symbol: "[") {
+                spec = StreamSpec(.contained(typeName, filter: filter, try self.containedSelection()))
+                try self.expect(symbol: "]")
+            } else {
+                spec = StreamSpec(.type(typeName, filter: filter))
+            }
+        }
+        spec.windows = try self.windows()
+        if self.accept(keyword: "as") {
+            spec.alias = try self.name("a stream alias after 'as'")
+        } else if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) {
+            spec.alias = self.advance().text
+        }
+        return spec
+    }
+
+    /// Inside `Type[...]`: `select items from property [as alias]`, or just `property [as alias]`.
+    private mutating func containedSelection() throws(EPLSyntaxError) -> ContainedSelection {
+        var items: [StatementPlan.SelectItem] = [.wildcard]
+        if self.accept(keyword: "select") {
+            items = try self.selectItems()
+            try self.expect(keyword: "from")
+        }
+        let property = try self.typeName("a list property")
+        var alias: String?
+        if self.accept(keyword: "as") {
+            alias = try self.name("an alias after 'as'")
+        } else if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) {
+            alias = self.advance().text
+        }
+        return ContainedSelection(property: property, alias: alias, items: items)
+    }
+
+    // MARK: - Windows
+
+    /// Data windows: `#time(1 min)`, `#length(10)`, `#lastevent`, `#unique(a, b)`, `#time_batch(10 sec)`,
+    /// `#length_batch(5)`, `#keepall`, also in the older `.win:time(...)` / `.std:lastevent()` spelling.
+    mutating func windows() throws(EPLSyntaxError) -> [WindowSpec] {
+        var out: [WindowSpec] = []
+        while true {
+            if self.accept(symbol: "#") {
+                out.append(try self.window())
+            } else if self.token.isSymbol("."), self.peek().isKeyword("win") || self.peek().isKeyword("std"), self.peek(2).isSymbol(":") {
+                self.advance()
+                self.advance()
+                self.advance()
+                out.append(try self.window())
+            } else {
+                return out
+            }
+        }
+    }
+
+    private mutating func window() throws(EPLSyntaxError) -> WindowSpec {
+        let nameToken = self.token
+        guard nameToken.kind == .identifier else { throw self.expected("a window name (time, length, lastevent, unique, time_batch, length_batch, keepall)") }
+        self.advance()
+        let hasArguments = self.accept(symbol: "(")
+        let spec: WindowSpec
+        switch nameToken.text.lowercased() {
+        case "time", "time_batch":
+            guard hasArguments else { throw self.expected("'(' and a time period") }
+            let period = try self.timePeriod()
+            spec = nameToken.text.lowercased() == "time" ? .time(period) : .timeBatch(period)
+        case "length", "length_batch":
+            guard hasArguments else { throw self.expected("'(' and a number of events") }
+            let n = try self.positiveInteger("a number of events")
+            spec = nameToken.text.lowercased() == "length" ? .length(n) : .lengthBatch(n)
+        case "lastevent": spec = .lastEvent
+        case "keepall": spec = .keepAll
+        case "unique":
+            guard hasArguments else { throw self.expected("'(' and the unique key expressions") }
+            var keys = [try self.expression()]
+            while self.accept(symbol: ",") { keys.append(try self.expression()) }
+            spec = .unique(keys)
+        default:
+            throw self.error("unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)", at: nameToken)
+        }
+        if hasArguments { try self.expect(symbol: ")") }
+        return spec
+    }
+
+    // MARK: - Output
+
+    /// `output [all|first|last] every (time period | n events)`.
+    private mutating func outputClause() throws(EPLSyntaxError) -> OutputSpec {
+        try self.expect(keyword: "output")
+        var selection = OutputSpec.Selection.all
+        if self.accept(keyword: "first") {
+            selection = .first
+        } else if self.accept(keyword: "last") {
+            selection = .last
+        } else if self.token.isKeyword("snapshot") {
+            throw self.error("'output snapshot' is not supported (use all, first or last)", at: self.token)
+        } else {
+            _ = self.accept(keyword: "all")
+        }
+        try self.expect(keyword: "every")
+        if self.token.kind == .integer, self.peek().isKeyword("events") || self.peek().isKeyword("event") {
+            let n = try self.positiveInteger("a number of events")
+            self.advance()
+            return OutputSpec(selection, every: .events(n))
+        }
+        return OutputSpec(selection, every: .time(try self.timePeriod()))
+    }
+}

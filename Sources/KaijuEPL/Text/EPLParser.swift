@@ -1,0 +1,133 @@
+import KaijuCore
+
+/// A recursive-descent parser for Kaiju's EPL subset (Esper's syntax): `create schema|table|window`,
+/// `[insert into] select`, `on ... merge|delete`, patterns, windows, and the Java calls of the original
+/// rule files mapped to built-ins. Keywords are case-insensitive; identifiers and strings are not.
+struct EPLParser {
+    var tokens: [EPLToken]
+    var index = 0
+    let source: EPLSource
+
+    init(_ source: EPLSource) throws(EPLSyntaxError) {
+        self.source = source
+        self.tokens = try EPLLexer.tokenize(source.text) { source.locate($0) }
+    }
+
+    // MARK: - Tokens
+
+    var token: EPLToken { self.tokens[self.index] }
+    func peek(_ ahead: Int = 1) -> EPLToken { self.tokens[min(self.index + ahead, self.tokens.count - 1)] }
+
+    @discardableResult
+    mutating func advance() -> EPLToken {
+        let t = self.token
+        if self.index < self.tokens.count - 1 { self.index += 1 }
+        return t
+    }
+
+    mutating func accept(keyword: String) -> Bool {
+        guard self.token.isKeyword(keyword) else { return false }
+        self.advance()
+        return true
+    }
+
+    mutating func accept(symbol: String) -> Bool {
+        guard self.token.isSymbol(symbol) else { return false }
+        self.advance()
+        return true
+    }
+
+    mutating func expect(keyword: String) throws(EPLSyntaxError) {
+        guard self.accept(keyword: keyword) else { throw self.expected("'\(keyword)'") }
+    }
+
+    mutating func expect(symbol: String) throws(EPLSyntaxError) {
+        guard self.accept(symbol: symbol) else { throw self.expected("'\(symbol)'") }
+    }
+
+    /// An identifier that is not a reserved word, described as `what` in the error otherwise.
+    mutating func name(_ what: String) throws(EPLSyntaxError) -> String {
+        guard self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) else {
+            throw self.expected(what)
+        }
+        return self.advance().text
+    }
+
+    /// A type, table or window name: any identifier, keywords included (`insert into Output`), where
+    /// the position leaves no doubt.
+    mutating func typeName(_ what: String) throws(EPLSyntaxError) -> String {
+        guard self.token.kind == .identifier, !["select", "from", "where", "pattern"].contains(self.token.text.lowercased()) else {
+            throw self.expected(what)
+        }
+        return self.advance().text
+    }
+
+    /// An error at the current token: `expected X, found Y`.
+    func expected(_ what: String) -> EPLSyntaxError {
+        self.error("expected \(what), found \(self.token.display)", at: self.token)
+    }
+
+    func error(_ message: String, at token: EPLToken) -> EPLSyntaxError {
+        self.source.error(message, at: token.offset)
+    }
+
+    /// Words that end a clause, so they are never taken as a bare alias or a name.
+    static let reserved: Set<String> = [
+        "select", "from", "where", "group", "by", "having", "output", "order", "limit", "insert", "into", "on", "as",
+        "and", "or", "not", "every", "pattern", "when", "then", "merge", "update", "delete", "set", "matched", "join",
+        "irstream", "rstream", "istream", "distinct", "create", "new", "true", "false", "null", "is", "in",
+        "between", "like", "asc", "desc", "inherits", "unidirectional",
+    ]
+
+    // MARK: - Statements
+
+    /// Parses exactly one statement (a trailing `;` is allowed).
+    mutating func statement() throws(EPLSyntaxError) -> EPLStatement {
+        let result: EPLStatement
+        if self.token.isKeyword("create") {
+            result = try self.createStatement()
+        } else if self.token.isKeyword("on") {
+            result = .on(try self.onStatement())
+        } else if self.token.isKeyword("insert") || self.token.isKeyword("select") {
+            result = .select(try self.selectStatement())
+        } else {
+            throw self.expected("'select', 'insert into', 'create' or 'on'")
+        }
+        _ = self.accept(symbol: ";")
+        guard self.token.kind == .end else { throw self.expected("end of statement") }
+        return result
+    }
+
+    // MARK: - Time periods and numbers
+
+    /// Esper's time period: `1min`, `1 min`, `10 sec`, `2 minutes`, `500 msec`, `1 hour 30 min`; a bare number is seconds.
+    mutating func timePeriod() throws(EPLSyntaxError) -> TimePeriod {
+        let start = self.token
+        var total = 0.0
+        var parts = 0
+        while self.token.kind == .integer || self.token.kind == .decimal {
+            let n = Double(self.advance().text) ?? 0
+            parts += 1
+            if self.token.kind == .identifier, let unit = TimePeriod.unitMilliseconds[self.token.text.lowercased()] {
+                self.advance()
+                total += n * unit
+            } else if parts == 1 {
+                total += n * 1000
+                break
+            } else {
+                throw self.expected("a time unit (msec, sec, min, hour, day)")
+            }
+        }
+        guard parts > 0 else { throw self.expected("a time period such as 1 min or 30 sec") }
+        guard total > 0, total < 9e15 else { throw self.error("a time period must be positive", at: start) }
+        return TimePeriod(milliseconds: Int64(total.rounded()))
+    }
+
+    /// A positive integer literal (window sizes, repeat counts, `limit`).
+    mutating func positiveInteger(_ what: String) throws(EPLSyntaxError) -> Int {
+        guard self.token.kind == .integer, let n = Int(self.token.text) else { throw self.expected(what) }
+        guard n > 0 else { throw self.error("\(what) must be positive", at: self.token) }
+        self.advance()
+        return n
+    }
+}

@@ -1,0 +1,16 @@
+public import KaijuCore
+
+/// One parsed EPL statement, ready for a ``Runtime``.
+public enum EPLStatement: Sendable, Hashable {
+    /// `create schema Name(col type, ...) [inherits Parent, ...]`.
+    case createSchema(SchemaDeclaration)
+    /// `create table Name(col type [primary key], ...)`.
+    case createTable(TableDeclaration)
+    /// `create window Name#win(...) as (col type, ...)` or `as select * from Type`: a declared type whose
+    /// events (those inserted into it) are kept in the window for queries and joins.
+    case createWindow(name: String, windows: [WindowSpec], schema: SchemaDeclaration)
+    /// `[insert into Name] select ... from ...`.
+    case select(StatementPlan)
+    /// `on Type merge|delete Table ...`.
+    case on(OnPlan)
+}

@@ -1,0 +1,25 @@
+/// A rule text that does not parse or compile: what was expected, where (1-based line and column), and
+/// the offending line with a caret under the position.
+public struct EPLSyntaxError: Error, Hashable, CustomStringConvertible {
+    public let message: String
+    public let line: Int
+    public let column: Int
+    /// The source line the position is on, without its newline.
+    public let sourceLine: String
+
+    public init(_ message: String, line: Int, column: Int, sourceLine: String) {
+        self.message = message
+        self.line = line
+        self.column = column
+        self.sourceLine = sourceLine
+    }
+
+    /// `line L, column C: message`.
+    public var summary: String { "line \(self.line), column \(self.column): \(self.message)" }
+
+    /// The summary, the source line, and a caret line pointing at the column.
+    public var description: String {
+        let caret = String(repeating: " ", count: max(0, self.column - 1)) + "^"
+        return "\(self.summary)\n  \(self.sourceLine)\n  \(caret)"
+    }
+}
