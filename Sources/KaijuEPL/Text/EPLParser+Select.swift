@@ -77,10 +77,9 @@ extension EPLParser {
         return items
     }
 
-    /// A column name after `as` (reserved words that are common column names are allowed).
+    /// A column name (after `as`, in a schema, in `set`).
     mutating func columnName() throws(EPLSyntaxError) -> String {
-        guard self.token.kind == .identifier else { throw self.expected("a column name") }
-        return self.advance().text
+        try self.name("a column name")
     }
 
     // MARK: - From

@@ -111,7 +111,7 @@ struct EPLParser {
             if self.token.kind == .identifier, let unit = TimePeriod.unitMilliseconds[self.token.text.lowercased()] {
                 self.advance()
                 total += n * unit
-            } else if parts == 1 {
+            } else if parts == 1, self.token.kind != .identifier || Self.reserved.contains(self.token.text.lowercased()) {
                 total += n * 1000
                 break
             } else {
