@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "KaijuIngest",
             dependencies: [
-                "KaijuCore", "CZlib",
+                "KaijuCore", "KaijuEPL", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -28,10 +28,10 @@ struct KaijuCommand: ParsableCommand {
 
     func run() throws {
         try ServerMain.run(
-            name: "kaiju-hl", options: self.options,
-            listeners: []
-        ) { runtime in
-            try PaperRules.installHighLevel(in: runtime, listener: StdoutRows.write)
+            name: "kaiju-hl", options: self.options, listeners: [], eventsPath: self.events ?? "stmts/events.txt",
+            builtInEvents: { runtime in try HighLevelEvents.install(in: runtime) }
+        ) { runtime, listener in
+            try PaperRules.installHighLevel(in: runtime, listener: listener)
         }
     }
 }

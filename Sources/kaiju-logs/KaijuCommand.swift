@@ -34,8 +34,8 @@ struct KaijuCommand: ParsableCommand {
                 .forwardHeartbeat(name: "forward-heartbeat", address: self.forward),
                 .http(name: "http", address: self.http, kind: .fluent),
             ]
-        ) { runtime in
-            try PaperRules.installLogs(in: runtime, listener: StdoutRows.write)
+        ) { runtime, listener in
+            try PaperRules.installLogs(in: runtime, listener: listener)
         }
     }
 }

@@ -24,8 +24,8 @@ struct KaijuCommand: ParsableCommand {
         try ServerMain.run(
             name: "kaiju-metrics", options: self.options,
             listeners: [.http(name: "http", address: self.http, kind: .telegraf)]
-        ) { runtime in
-            try PaperRules.installMetrics(in: runtime, listener: StdoutRows.write)
+        ) { runtime, listener in
+            try PaperRules.installMetrics(in: runtime, listener: listener)
         }
     }
 }

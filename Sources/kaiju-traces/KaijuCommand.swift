@@ -38,8 +38,8 @@ struct KaijuCommand: ParsableCommand {
                 .http(name: "jaeger-http", address: self.jaegerHttp, kind: .jaeger),
                 .http(name: "otlp-http", address: self.otlpHttp, kind: .otlp),
             ]
-        ) { runtime in
-            try PaperRules.installTraces(in: runtime, listener: StdoutRows.write)
+        ) { runtime, listener in
+            try PaperRules.installTraces(in: runtime, listener: listener)
         }
     }
 }

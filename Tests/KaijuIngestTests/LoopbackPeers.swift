@@ -63,6 +63,32 @@ enum Loopback {
         return Int(text.split(separator: " ").dropFirst().first ?? "") ?? -1
     }
 
+    /// One HTTP/1.1 exchange; returns the status code and the whole body (read to its Content-Length).
+    static func exchange(port: Int, method: String, path: String, body: String = "") throws -> (status: Int, body: String) {
+        let bytes = Array(body.utf8)
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+        let reply = ByteSink()
+        let channel = try ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collect(sink: reply)) }
+            }
+            .connect(host: "127.0.0.1", port: port).wait()
+        try channel.writeAndFlush(channel.allocator.buffer(bytes: Array(head.utf8) + bytes)).wait()
+        func parsed() -> (Int, String)? {
+            let text = String(decoding: reply.bytes.withLock { $0 }, as: UTF8.self)
+            guard let split = text.range(of: "\r\n\r\n") else { return nil }
+            let headers = text[..<split.lowerBound]
+            let length = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+            let body = String(text[split.upperBound...])
+            guard body.utf8.count >= length else { return nil }
+            return (Int(headers.split(separator: " ").dropFirst().first ?? "") ?? -1, body)
+        }
+        _ = ServerProcess.wait(seconds: 10) { parsed() != nil }
+        try? channel.close().wait()
+        return parsed() ?? (-1, "")
+    }
+
     /// `GET path` on the admin address; returns the body.
     static func get(port: Int, path: String) throws -> String {
         let reply = try tcp(port: port, Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), replyBytes: 20)

@@ -79,6 +79,16 @@ final class ServerProcess: Sendable {
         return found
     }
 
+    /// Waits for the process to end by itself; its exit status, or nil if it is still running after `seconds`.
+    func exitStatus(within seconds: Double = 60) -> Int32? {
+        _ = Self.wait(seconds: seconds) { !self.process.isRunning }
+        guard !self.process.isRunning else { return nil }
+        self.process.waitUntilExit()
+        // The pipes drain on their own threads; give them a moment to reach end of file.
+        Thread.sleep(forTimeInterval: 0.2)
+        return self.process.terminationStatus
+    }
+
     /// Sends SIGTERM and returns the exit status.
     func terminate() -> Int32 {
         if self.process.isRunning { self.process.terminate() }

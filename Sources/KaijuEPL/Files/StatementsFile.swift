@@ -27,6 +27,14 @@ public struct StatementsFile: Sendable {
         public var text: String
         /// The line's `key:value=` part, for error columns.
         public var prefix: String
+
+        public init(line: Int, name: String?, listener: Listener, text: String, prefix: String = "") {
+            self.line = line
+            self.name = name
+            self.listener = listener
+            self.text = text
+            self.prefix = prefix
+        }
     }
 
     public var entries: [Entry]

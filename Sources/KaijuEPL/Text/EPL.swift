@@ -59,7 +59,7 @@ public enum EPL {
     }
 
     /// A compile error placed at the first token matching a name it quotes (`unknown property 'x'`), else at the start.
-    static func positioned(_ error: PlanError, in text: String, line: Int, prefix: String) -> EPLSyntaxError {
+    public static func positioned(_ error: PlanError, in text: String, line: Int = 1, prefix: String = "") -> EPLSyntaxError {
         let source = EPLSource(text: text, line: line, prefix: prefix)
         let tokens = (try? EPLLexer.tokenize(text) { source.locate($0) }) ?? []
         let quoted = error.message.split(separator: "'", omittingEmptySubsequences: false).enumerated()

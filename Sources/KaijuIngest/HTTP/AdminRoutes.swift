@@ -2,25 +2,39 @@ import NIOCore
 import NIOHTTP1
 import KaijuCore
 
-/// The admin address: `GET /metrics` in the Prometheus text format.
+/// The admin address: `GET /metrics` in the Prometheus text format, and the statement API:
+/// `GET /api/statements`, `POST /api/statements` (a `statements.txt` line), `DELETE /api/statements/NAME`,
+/// `POST /api/query` (an on-demand `select` over a table or named window).
 enum AdminRoutes {
-    static func route(pump: EnginePump, forwarder: HLForwarder?) -> HTTPIngestRoute {
+    static func route(pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks) -> HTTPIngestRoute {
         { request in
-            guard request.head.method == .GET, request.path == "/metrics" else {
-                return request.eventLoop.makeSucceededFuture(.text(.notFound, "GET /metrics"))
+            let path = request.path
+            switch request.head.method {
+            case .GET where path == "/metrics": return self.metrics(request, pump: pump, forwarder: forwarder)
+            case .GET where path == "/api/statements": return StatementAPI.list(request, pump: pump, sinks: sinks)
+            case .POST where path == "/api/statements": return StatementAPI.add(request, pump: pump, sinks: sinks)
+            case .DELETE where path.hasPrefix("/api/statements/"):
+                return StatementAPI.remove(String(path.dropFirst("/api/statements/".count)), request, pump: pump, sinks: sinks)
+            case .POST where path == "/api/query": return StatementAPI.query(request, pump: pump)
+            default:
+                return request.eventLoop.makeSucceededFuture(
+                    .text(.notFound, "GET /metrics, GET|POST /api/statements, DELETE /api/statements/NAME, POST /api/query"))
             }
-            let statements = pump.withRuntime { runtime in
-                runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) }
-            }
-            let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
-            return statements.and(backlog).map { statements, backlog in
-                let text = PrometheusText.render(
-                    counters: pump.stats.snapshot,
-                    gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)],
-                    statements: statements
-                )
-                return HTTPIngestReply(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
-            }
+        }
+    }
+
+    private static func metrics(_ request: HTTPIngestRequest, pump: EnginePump, forwarder: HLForwarder?) -> EventLoopFuture<HTTPIngestReply> {
+        let statements = pump.withRuntime { runtime in
+            runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) }
+        }
+        let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
+        return statements.and(backlog).map { statements, backlog in
+            let text = PrometheusText.render(
+                counters: pump.stats.snapshot,
+                gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)],
+                statements: statements
+            )
+            return HTTPIngestReply(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         }
     }
 }

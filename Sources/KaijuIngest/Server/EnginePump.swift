@@ -14,25 +14,28 @@ public final class EnginePump: Sendable {
     /// Batches in flight above which readers pause.
     public let highWater: Int
     public let stats: IngestStats
+    /// `--record`: every input event, as it enters the runtime.
+    let recorder: RecordingWriter?
 
-    private init(loop: any EventLoop, runtime: NIOLoopBound<Runtime>, highWater: Int, stats: IngestStats) {
+    private init(loop: any EventLoop, runtime: NIOLoopBound<Runtime>, highWater: Int, stats: IngestStats, recorder: RecordingWriter?) {
         self.loop = loop
         self.runtime = runtime
         self.highWater = highWater
         self.stats = stats
+        self.recorder = recorder
     }
 
     /// Creates the runtime on `loop` (wall clock), runs `setup` there (declare types, add rules), and starts ticking.
     public static func start(
         on loop: any EventLoop, highWater: Int, stats: IngestStats, tick: TimeAmount = .milliseconds(50),
-        setup: @escaping @Sendable (Runtime) throws -> Void
+        recorder: RecordingWriter? = nil, setup: @escaping @Sendable (Runtime) throws -> Void
     ) throws -> EnginePump {
         let bound = try loop.submit { () throws -> NIOLoopBound<Runtime> in
             let runtime = Runtime(clock: .wall)
             try setup(runtime)
             return NIOLoopBound(runtime, eventLoop: loop)
         }.wait()
-        let pump = EnginePump(loop: loop, runtime: bound, highWater: highWater, stats: stats)
+        let pump = EnginePump(loop: loop, runtime: bound, highWater: highWater, stats: stats, recorder: recorder)
         loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in bound.value.tick() }
         return pump
     }
@@ -52,8 +55,10 @@ public final class EnginePump: Sendable {
             defer { self.inFlight.subtract(1, ordering: .relaxed) }
             let runtime = self.runtime.value
             var metrics = 0, logs = 0, spans = 0, batches = 0, events = 0
+            var recorded = ""
             for item in items {
                 runtime.send(item)
+                if self.recorder != nil { recorded += RecordingLine(at: runtime.now, event: item).jsonString + "\n" }
                 switch item {
                 case .metric: metrics += 1
                 case .log: logs += 1
@@ -63,6 +68,7 @@ public final class EnginePump: Sendable {
                 case .event: events += 1
                 }
             }
+            self.recorder?.append(recorded)
             self.stats.add(.init("kaiju_events_in_total", ["type": "Metric"]), metrics)
             self.stats.add(.init("kaiju_events_in_total", ["type": "LogRecord"]), logs)
             self.stats.add(.init("kaiju_events_in_total", ["type": "Batch"]), batches)

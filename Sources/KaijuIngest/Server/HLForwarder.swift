@@ -1,3 +1,4 @@
+public import KaijuCore
 public import NIOCore
 import NIOPosix
 public import Logging
@@ -138,6 +139,16 @@ public final class HLForwarder: Sendable {
                 // Lost with the connection: counted; the reconnect picks up what is still buffered.
                 self.stats.add(.init("kaiju_forward_dropped_total"), written)
             }
+        }
+    }
+}
+
+extension HLForwarder {
+    /// Adds the default statement `ForwardEventsToHL` (`select * from Event`) sending every produced Event here.
+    public func forwardEvents(of runtime: Runtime, stats: IngestStats) throws(PlanError) {
+        try runtime.add(StatementPlan(streams: [.type("Event")]), name: "ForwardEventsToHL") { output in
+            self.send(output.rows.map { Event(row: $0).jsonString })
+            stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
         }
     }
 }

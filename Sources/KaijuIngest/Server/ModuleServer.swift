@@ -20,18 +20,21 @@ public final class ModuleServer: Sendable {
     public let configuration: ModuleConfiguration
     public let pump: EnginePump
     public let forwarder: HLForwarder?
+    /// Where rule-file listeners send rows; closed at shutdown.
+    public let sinks: StatementSinks
     let io: MultiThreadedEventLoopGroup
     let engine: MultiThreadedEventLoopGroup
     let channels: [(String, any Channel)]
     let logger: Logger
 
     private init(
-        configuration: ModuleConfiguration, pump: EnginePump, forwarder: HLForwarder?, io: MultiThreadedEventLoopGroup,
-        engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)], logger: Logger
+        configuration: ModuleConfiguration, pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks,
+        io: MultiThreadedEventLoopGroup, engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)], logger: Logger
     ) {
         self.configuration = configuration
         self.pump = pump
         self.forwarder = forwarder
+        self.sinks = sinks
         self.io = io
         self.engine = engine
         self.channels = channels
@@ -51,6 +54,15 @@ public final class ModuleServer: Sendable {
         _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(),
         rules: @escaping @Sendable (Runtime) throws -> Void
     ) throws -> ModuleServer {
+        try self.start(configuration, logger: logger, stats: stats) { runtime, _ in try rules(runtime) }
+    }
+
+    /// Starts the server with rules that may send rows to the server's sinks (rule-file listeners),
+    /// recording every input event to `recorder` if given.
+    public static func start(
+        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(), recorder: RecordingWriter? = nil,
+        rules: @escaping @Sendable (Runtime, StatementSinks) throws -> Void
+    ) throws -> ModuleServer {
         let io = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         let engine = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
@@ -61,15 +73,11 @@ public final class ModuleServer: Sendable {
             }
             let forwarding = forwarder
             let engineLogger = logger
-            let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats) { runtime in
+            let sinks = StatementSinks(defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer)
+            let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
                 runtime.logger = engineLogger
-                try rules(runtime)
-                if let forwarding {
-                    try runtime.add(StatementPlan(streams: [.type("Event")]), name: "ForwardEventsToHL") { output in
-                        forwarding.send(output.rows.map { Event(row: $0).jsonString })
-                        stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
-                    }
-                }
+                try rules(runtime, sinks)
+                try forwarding?.forwardEvents(of: runtime, stats: stats)
             }
             var channels: [(String, any Channel)] = []
             for listener in configuration.listeners {
@@ -78,13 +86,14 @@ public final class ModuleServer: Sendable {
                 }
             }
             if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
-                let route = AdminRoutes.route(pump: pump, forwarder: forwarder)
+                let route = AdminRoutes.route(pump: pump, forwarder: forwarder, sinks: sinks)
                 channels.append(("admin", try Self.bindHTTP(name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats, io: io, logger: logger)))
             }
             for (name, channel) in channels {
                 logger.info("\(configuration.name): \(name) listening on \(channel.localAddress?.description ?? "?")")
             }
-            return ModuleServer(configuration: configuration, pump: pump, forwarder: forwarder, io: io, engine: engine, channels: channels, logger: logger)
+            return ModuleServer(
+                configuration: configuration, pump: pump, forwarder: forwarder, sinks: sinks, io: io, engine: engine, channels: channels, logger: logger)
         } catch {
             try? io.syncShutdownGracefully()
             try? engine.syncShutdownGracefully()
@@ -192,6 +201,8 @@ public final class ModuleServer: Sendable {
         for (_, channel) in self.channels { try? channel.close().wait() }
         try self.pump.withRuntime { runtime in runtime.tick() }.wait()
         if let forwarder = self.forwarder { try? forwarder.close(timeout: flushTimeout).wait() }
+        self.sinks.close(timeout: flushTimeout)
+        self.pump.recorder?.close()
         try self.io.syncShutdownGracefully()
         try self.engine.syncShutdownGracefully()
     }

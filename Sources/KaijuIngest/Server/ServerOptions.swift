@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 public import KaijuCore
+import KaijuEPL
 import Logging
 
 /// The flags every Kaiju server takes.
@@ -41,6 +42,12 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.")
     public var highWater = 64
 
+    @Option(help: "Append every input event, as it enters the runtime, to this ndjson recording.")
+    public var record: String?
+
+    @Option(help: "Run the rules over this recording on its own clock, print what they output, and exit (no listeners).")
+    public var replay: String?
+
     @Option(help: "Unit of Telegraf JSON timestamps: auto, s, ms, us, ns.")
     public var jsonTimestampUnits = "auto"
 
@@ -61,6 +68,10 @@ public struct ServerOptions: ParsableArguments {
         if !self.noParse, let path = self.statements, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("--statements \(path): no such file")
         }
+        if let path = self.replay, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--replay \(path): no such file")
+        }
+        if self.replay != nil, self.record != nil { throw ValidationError("--record and --replay cannot be combined") }
     }
 
     /// The kaiju-hl address: the flag, else `HL_ADDRESS`; `none` disables forwarding.
@@ -74,11 +85,17 @@ public struct ServerOptions: ParsableArguments {
     }
 }
 
-/// What each executable's `run()` does: log to stderr, build the configuration, serve until SIGINT/SIGTERM, shut down cleanly.
+/// What each executable's `run()` does: log to stderr, load the rules, then either serve until
+/// SIGINT/SIGTERM and shut down cleanly, or (`--replay`) run a recording and exit.
 public enum ServerMain {
+    /// - Parameters:
+    ///   - builtIn: the module's built-in rules, used when no statements file is present.
+    ///   - eventsPath: kaiju-hl's events file, if the module reads one.
+    ///   - builtInEvents: kaiju-hl's built-in hierarchy, used under a statements file when no events file is present.
     public static func run(
-        name: String, options: ServerOptions, listeners: [ModuleConfiguration.Listener],
-        rules: @escaping @Sendable (Runtime) throws -> Void
+        name: String, options: ServerOptions, listeners: [ModuleConfiguration.Listener], eventsPath: String? = nil,
+        builtInEvents: (@Sendable (Runtime) throws -> Void)? = nil,
+        builtIn: @escaping @Sendable (Runtime, @escaping StatementListener) throws -> Void
     ) throws {
         let level = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -87,18 +104,31 @@ public enum ServerMain {
             return handler
         }
         let logger = Logger(label: name)
-        if !options.noParse {
-            let path = options.statements ?? "stmts/statements.txt"
-            if FileManager.default.fileExists(atPath: path) {
-                logger.warning("\(path): EPL text rule files are not read yet; running the built-in rule set")
-            }
+        let statements = options.noParse ? nil : options.statements ?? "stmts/statements.txt"
+        let fromFile = statements.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        let events = eventsPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let rules = RuleSource(
+            statementsPath: fromFile ? statements : nil, eventsPath: fromFile ? events : nil, retentionTime: options.rtime,
+            builtIn: builtIn, builtInEvents: builtInEvents
+        )
+        logger.info("\(name): rules from \(rules.summary)")
+        if let replay = options.replay {
+            try ReplayMain.run(replay, rules: rules, options: options, logger: logger)
+            return
         }
         let configuration = ModuleConfiguration(
             name: name, listeners: listeners + [.stream(name: "tcp", address: options.tcp)], admin: options.admin,
             hl: options.hlAddress, limits: options.limits, forwardBuffer: options.forwardBuffer, highWater: options.highWater,
             timestampUnits: TimestampUnits(rawValue: options.jsonTimestampUnits) ?? .auto
         )
-        let server = try ModuleServer.start(configuration, logger: logger, rules: rules)
+        let recorder = try options.record.map { try RecordingWriter(path: $0) }
+        let server = try ModuleServer.start(configuration, logger: logger, recorder: recorder) { runtime, sinks in
+            try rules.install(in: runtime) { entry in
+                let listener = try sinks.listener(for: entry.listener)
+                if let name = entry.name { sinks.remember(name: name, entry: entry) }
+                return listener
+            }
+        }
         server.waitForSignal()
         try server.shutdown()
     }

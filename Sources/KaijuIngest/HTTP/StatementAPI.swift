@@ -1,0 +1,95 @@
+import Foundation
+import NIOCore
+import Synchronization
+import NIOHTTP1
+import KaijuCore
+import KaijuEPL
+
+/// Rules at run time, on the admin address: list, add (a `statements.txt` line), remove, and on-demand queries.
+enum StatementAPI {
+    /// `GET /api/statements`: `[{"name","text","listener","eventsIn","rowsOut"}]` in creation order.
+    static func list(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
+        pump.withRuntime { runtime in runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) } }.map { infos in
+            let texts = sinks.texts.withLock { $0 }
+            var w = JSONWriter()
+            w.array(infos) { w, info in
+                w.object { w in
+                    w.key("name", first: true)
+                    w.write(info.0)
+                    w.key("text")
+                    w.write(texts[info.0]?.text ?? "")
+                    w.key("listener")
+                    w.write(texts[info.0]?.listener ?? "")
+                    w.key("eventsIn")
+                    w.write(Int64(info.1))
+                    w.key("rowsOut")
+                    w.write(Int64(info.2))
+                }
+            }
+            return Self.json(.ok, w)
+        }
+    }
+
+    /// `POST /api/statements`, body a `statements.txt` line: 201 `{"name":...}`, or 400 with the error and its caret.
+    static func add(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
+        let line = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: ["\n", "\r", " "])
+        let (file, errors) = StatementsFile.parse(line)
+        if let error = errors.first { return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description)) }
+        guard let entry = file.entries.first else { return request.eventLoop.makeSucceededFuture(.text(.badRequest, "empty statement")) }
+        return pump.withRuntime { runtime -> HTTPIngestReply in
+            do {
+                let listener = try sinks.listener(for: entry.listener)
+                let name = try EPL.install(entry.text, in: runtime, name: entry.name, listener: listener, prefix: entry.prefix)
+                if let name { sinks.remember(name: name, entry: entry) }
+                var w = JSONWriter()
+                w.object { w in
+                    w.key("name", first: true)
+                    if let name { w.write(name) } else { w.write(Value.null) }
+                }
+                return Self.json(.created, w)
+            } catch let error as EPLSyntaxError {
+                return .text(.badRequest, error.description)
+            } catch {
+                return .text(.badRequest, "\(error)")
+            }
+        }
+    }
+
+    /// `DELETE /api/statements/NAME` (percent-encoded): 204, or 404.
+    static func remove(_ encoded: String, _ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
+        let name = encoded.removingPercentEncoding ?? encoded
+        return pump.withRuntime { runtime in runtime.remove(statement: name) }.map { removed in
+            guard removed else { return .text(.notFound, "no statement named '\(name)'") }
+            _ = sinks.texts.withLock { $0.removeValue(forKey: name) }
+            return HTTPIngestReply(.noContent)
+        }
+    }
+
+    /// `POST /api/query`, body an EPL `select` over a table or named window: 200 with the rows as a JSON array.
+    static func query(_ request: HTTPIngestRequest, pump: EnginePump) -> EventLoopFuture<HTTPIngestReply> {
+        let text = String(decoding: request.body, as: UTF8.self)
+        let plan: StatementPlan
+        do {
+            guard case .select(let p) = try EPL.parse(text) else {
+                return request.eventLoop.makeSucceededFuture(.text(.badRequest, "POST /api/query takes a select statement"))
+            }
+            plan = p
+        } catch {
+            return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description))
+        }
+        return pump.withRuntime { runtime -> HTTPIngestReply in
+            do throws(PlanError) {
+                let rows = try runtime.query(plan)
+                var w = JSONWriter()
+                w.array(rows) { w, row in row.encode(to: &w) }
+                return Self.json(.ok, w)
+            } catch {
+                return .text(.badRequest, EPL.positioned(error, in: text).description)
+            }
+        }
+    }
+
+    private static func json(_ status: HTTPResponseStatus, _ w: JSONWriter) -> HTTPIngestReply {
+        HTTPIngestReply(status, contentType: "application/json", body: w.bytes)
+    }
+}
