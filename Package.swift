@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "kaiju-logs", targets: ["kaiju-logs"]),
         .executable(name: "kaiju-traces", targets: ["kaiju-traces"]),
         .executable(name: "kaiju-hl", targets: ["kaiju-hl"]),
+        .executable(name: "kaiju", targets: ["kaiju"]),
         .executable(name: "kaiju-demo", targets: ["kaiju-demo"]),
         .executable(name: "kaiju-paper", targets: ["kaiju-paper"]),
     ],
@@ -57,6 +58,10 @@ let package = Package(
         .executableTarget(name: "kaiju-logs", dependencies: executableDependencies),
         .executableTarget(name: "kaiju-traces", dependencies: executableDependencies),
         .executableTarget(name: "kaiju-hl", dependencies: executableDependencies),
+        .executableTarget(
+            name: "kaiju",
+            dependencies: ["KaijuIngest", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // MARK: - Examples
         .target(name: "KaijuExampleRules", dependencies: ["KaijuCore", "KaijuEPL"], path: "Examples/rules"),

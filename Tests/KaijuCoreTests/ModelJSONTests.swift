@@ -148,3 +148,21 @@ struct JSONStringScanTests {
         }
     }
 }
+
+/// A recording stores a log record as received (nested); reading it back flattens it to the same fields.
+struct LogRecordingTests {
+    @Test func logRecordIsRecordedNestedAndReadsBackFlat() throws {
+        let json = #"{"log":"pulled","kubernetes":{"labels":{"app":"web"},"pod":"web-1"},"ports":[80,{"tls":true}]}"#
+        let record = try LogRecord(json: Array(json.utf8), timestamp: 7)
+        let line = RecordingLine(at: 7, event: .log(record)).jsonString
+        #expect(line == #"{"at":7,"type":"LogRecord","event":{"kubernetes":{"labels":{"app":"web"},"pod":"web-1"},"log":"pulled","ports":[80,{"tls":true}]}}"#)
+        #expect(try RecordingLine(json: Array(line.utf8)) == RecordingLine(at: 7, event: .log(record)))
+    }
+
+    @Test func keysThatCannotNestStayFlat() throws {
+        let record = LogRecord(timestamp: 1, fields: ["a": 1, "a.b": 2, "c..d": 3])
+        let line = RecordingLine(at: 1, event: .log(record)).jsonString
+        #expect(line == #"{"at":1,"type":"LogRecord","event":{"a":1,"a.b":2,"c..d":3}}"#)
+        #expect(try RecordingLine(json: Array(line.utf8)) == RecordingLine(at: 1, event: .log(record)))
+    }
+}

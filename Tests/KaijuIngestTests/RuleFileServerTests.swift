@@ -102,6 +102,14 @@ struct RuleFileServerTests {
         #expect(badQuery.status == 400)
         #expect(badQuery.body.hasPrefix("line 1, column 15: 'Nowhere' is not a table or named window"))
 
+        // The kaiju CLI calls the same API.
+        let cli = try ServerProcess("kaiju", ["query", "--admin", "127.0.0.1:\(admin)", "select count(*) as n from Recent"])
+        #expect(cli.exitStatus() == 0)
+        #expect(cli.stdout == [#"[{"n":2}]"#])
+        let refused = try ServerProcess("kaiju", ["add", "--admin", "127.0.0.1:\(admin)", "select * frm Metric"])
+        #expect(refused.exitStatus() == 1)
+        #expect(refused.stdout == ["line 1, column 10: expected 'from', found 'frm'", "  select * frm Metric", "           ^"])
+
         #expect(try Loopback.exchange(port: admin, method: "DELETE", path: "/api/statements/hot").status == 204)
         #expect(try Loopback.exchange(port: admin, method: "DELETE", path: "/api/statements/hot").status == 404)
         #expect(!(try Loopback.exchange(port: admin, method: "GET", path: "/api/statements").body.contains(#""name":"hot""#)))

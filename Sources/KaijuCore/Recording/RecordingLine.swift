@@ -86,7 +86,7 @@ public struct RecordingLine: Sendable, Hashable {
             w.key("event")
             switch self.event {
             case .metric(let m): m.encode(to: &w)
-            case .log(let l): w.write(l.fields)
+            case .log(let l): w.write(l.nestedRecord)
             case .batch(let b): b.encode(to: &w)
             case .event(let e): e.encode(to: &w)
             }

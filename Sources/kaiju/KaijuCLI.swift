@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import KaijuIngest
+
+/// kaiju: manages a running Kaiju server's rules through its admin address.
+@main
+struct KaijuCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kaiju",
+        abstract: "Lists, adds and removes a running Kaiju server's statements, and runs on-demand queries.",
+        discussion: "Talks to the server's --admin address (GET/POST /api/statements, DELETE /api/statements/NAME, POST /api/query).",
+        subcommands: [List.self, Add.self, Remove.self, Query.self]
+    )
+
+    struct Admin: ParsableArguments {
+        @Option(help: "The server's admin HOST:PORT.")
+        var admin = "127.0.0.1:9278"
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prints the running statements as JSON (name, text, listener, eventsIn, rowsOut).")
+        @OptionGroup var admin: Admin
+        func run() throws { try KaijuCLI.call(self.admin, "GET", "/api/statements") }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Adds a statement, written as a statements.txt line.",
+            discussion: "Example: kaiju add \"listener:simple,name:slow=select * from Span(duration > 1000000)\""
+        )
+        @OptionGroup var admin: Admin
+        @Argument(help: "key:value,...=STATEMENT, or a bare statement.")
+        var line: String
+        func run() throws { try KaijuCLI.call(self.admin, "POST", "/api/statements", self.line) }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stops and removes a statement by name.")
+        @OptionGroup var admin: Admin
+        @Argument var name: String
+        func run() throws {
+            let encoded = self.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? self.name
+            try KaijuCLI.call(self.admin, "DELETE", "/api/statements/\(encoded)")
+        }
+    }
+
+    struct Query: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Runs an on-demand select over a table or named window; prints the rows as JSON.")
+        @OptionGroup var admin: Admin
+        @Argument(help: "A select statement.")
+        var statement: String
+        func run() throws { try KaijuCLI.call(self.admin, "POST", "/api/query", self.statement) }
+    }
+
+    /// Sends the request, prints the body, and fails (exit 1) on an error status.
+    static func call(_ admin: Admin, _ method: String, _ path: String, _ body: String = "") throws {
+        let reply = try AdminClient.request(admin.admin, method: method, path: path, body: body)
+        if !reply.body.isEmpty { print(reply.body.hasSuffix("\n") ? String(reply.body.dropLast()) : reply.body) }
+        guard (200..<300).contains(reply.status) else { throw ExitCode.failure }
+    }
+}
