@@ -23,5 +23,12 @@ let package = Package(
                 .product(name: "KaijuIngest", package: "main"),
             ]
         ),
+        .executableTarget(
+            name: "kaiju-parse-bench",
+            dependencies: [
+                .product(name: "KaijuCore", package: "main"),
+                .product(name: "KaijuEPL", package: "main"),
+            ]
+        ),
     ]
 )
