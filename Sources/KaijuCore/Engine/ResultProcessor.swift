@@ -31,6 +31,8 @@ final class ResultProcessor {
     /// a group changes only when touched, and a touch replaces the held row; `now` is the touch time.
     let defersProjection: Bool
     let maxGroups: Int
+    /// `select rstream`: plain rows come from leaving events.
+    let removeStream: Bool
 
     @exclusivity(unchecked) private var groups = GroupIndex()
     /// Component values of a several-expression group key being looked up.
@@ -44,8 +46,9 @@ final class ResultProcessor {
     init(
         shape: Shape, context: EvalContext, whereClause: CompiledExpr?, groupBy: [CompiledExpr], having: CompiledExpr?,
         aggregates: [(kind: AggregateKind, argument: ExprNode?)], aggregateArguments: [CompiledExpr?],
-        projection: Projection, retiresEmptyGroups: Bool, defersProjection: Bool, maxGroups: Int
+        projection: Projection, retiresEmptyGroups: Bool, defersProjection: Bool, maxGroups: Int, removeStream: Bool = false
     ) {
+        self.removeStream = removeStream
         self.shape = shape
         self.context = context
         self.whereClause = whereClause
@@ -102,7 +105,7 @@ final class ResultProcessor {
     func process(new: [WindowEntry], old: [WindowEntry], into out: inout [KeyedRow]) {
         switch self.shape {
         case .plain:
-            for e in new where self.passes(e) {
+            for e in self.removeStream ? old : new where self.passes(e) {
                 if let r = self.row(for: e.event, group: nil) { out.append(KeyedRow(key: .null, row: r)) }
             }
         case .rowForAll, .rowPerEvent:

@@ -102,13 +102,14 @@ public final class Runtime {
         return self.install(s, listener: listener)
     }
 
-    /// Starts an `on ... merge` or `on ... delete` statement over a table.
+    /// Starts an `on ... merge`, `on ... delete` or `on ... select` statement over a table; `listener`
+    /// receives an on-select's rows.
     /// - Throws: ``PlanError`` for an unknown type, table or column, or a clause that does not fit.
     @discardableResult
-    public func add(_ plan: OnPlan, name: String? = nil) throws(PlanError) -> String {
+    public func add(_ plan: OnPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
         let stmtName = try self.newName(name)
         let env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits, optimises: self.optimises)
-        return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: nil)
+        return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
     }
 
     /// Creates a table (`create table`).

@@ -96,7 +96,8 @@ final class Statement {
         r.row ?? self.processor?.row(of: r)
     }
 
-    private func emit(_ produced: [Row], runtime: Runtime) {
+    /// Sends rows to the listeners and the `insert into` stream (after `order by` / `limit`).
+    func emit(_ produced: [Row], runtime: Runtime) {
         let rows = self.ordering?.apply(produced) ?? produced
         guard !rows.isEmpty else { return }
         self.rowsOut += rows.count

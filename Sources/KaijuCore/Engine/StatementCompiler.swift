@@ -61,13 +61,14 @@ enum StatementCompiler {
         } else {
             shape = readsEvent ? .rowPerEvent : .rowForAll
         }
+        if plan.removeStream, shape != .plain { throw PlanError("select rstream works only without aggregates and group by") }
         let processor = ResultProcessor(
             shape: shape, context: context, whereClause: whereClause, groupBy: groupBy, having: having,
             aggregates: aggregates, aggregateArguments: arguments,
             projection: Projection(items: items, names: names, isWildcardOnly: wildcardOnly && !items.isEmpty),
             retiresEmptyGroups: plan.streams.contains { !$0.windows.isEmpty },
             defersProjection: env.optimises && plan.output?.selection == .last && !plan.select.contains { $0.readsTables },
-            maxGroups: env.limits.maxGroups
+            maxGroups: env.limits.maxGroups, removeStream: plan.removeStream
         )
 
         if case .events(let n)? = plan.output?.trigger, n <= 0 { throw PlanError("output every n events needs n > 0") }

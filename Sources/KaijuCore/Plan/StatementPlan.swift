@@ -34,6 +34,9 @@ public struct StatementPlan: Sendable, Hashable {
     public var output: OutputSpec?
     /// The stream output rows are inserted into (`Event`, a declared schema, or a new name).
     public var insertInto: String?
+    /// `select rstream`: rows for events leaving the windows instead of entering (statements without
+    /// aggregates or `group by`).
+    public var removeStream = false
     /// `order by`: sorts the rows of each output batch.
     public var orderBy: [OrderItem] = []
     /// `limit n [offset m]`: keeps at most `n` rows of each output batch, after skipping `m`.

@@ -13,7 +13,7 @@ public struct TableDeclaration: Sendable, Hashable {
     }
 }
 
-/// `on Stream as s merge|delete Table as t where ...`: what each triggering event does to a table.
+/// `on Stream as s merge|delete|select ... Table as t where ...`: what each triggering event does to (or reads from) a table.
 public struct OnPlan: Sendable, Hashable {
     /// What a triggering event does.
     public enum Action: Sendable, Hashable {
@@ -21,6 +21,9 @@ public struct OnPlan: Sendable, Hashable {
         case merge([MergeClause])
         /// `delete from`: removes every row the `where` correlation matches.
         case delete
+        /// `select items from Table`: one output row per table row the `where` correlation matches
+        /// (`*` is the row's columns); nothing changes.
+        case select([StatementPlan.SelectItem])
     }
 
     /// The triggering stream (a type with a filter, and its alias).

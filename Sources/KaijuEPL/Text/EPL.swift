@@ -41,7 +41,7 @@ public enum EPL {
             case .select(let plan):
                 return try runtime.add(plan, name: name, listener: listener)
             case .on(let plan):
-                return try runtime.add(plan, name: name)
+                return try runtime.add(plan, name: name, listener: listener)
             }
         } catch {
             throw self.positioned(error, in: text, line: line, prefix: prefix)

@@ -72,7 +72,7 @@ extension EPLParser {
     // MARK: - On
 
     /// `on Type[(filter)] [as s] merge Table [as t] [where ...] when ...`, `on ... update Table set ... [where ...]`,
-    /// `on ... delete from Table [where ...]`.
+    /// `on ... delete from Table [where ...]`, `on ... select items from Table [as t] [where ...]`.
     mutating func onStatement() throws(EPLSyntaxError) -> OnPlan {
         try self.expect(keyword: "on")
         let trigger = try self.stream()
@@ -98,10 +98,14 @@ extension EPLParser {
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
             return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .delete)
         }
-        if self.token.isKeyword("select") {
-            throw self.error("'on ... select' is not supported: query tables and windows with POST /api/query", at: self.token)
+        if self.accept(keyword: "select") {
+            let items = try self.selectItems()
+            try self.expect(keyword: "from")
+            let (table, alias) = try self.tableReference()
+            let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
+            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items))
         }
-        throw self.expected("'merge', 'update' or 'delete'")
+        throw self.expected("'merge', 'update', 'delete' or 'select'")
     }
 
     private mutating func tableReference() throws(EPLSyntaxError) -> (String, String?) {

@@ -4,19 +4,19 @@ import KaijuCore
 extension EPLParser {
     mutating func selectStatement() throws(EPLSyntaxError) -> StatementPlan {
         var insertInto: String?
+        var removeStream = false
         if self.accept(keyword: "insert") {
-            try self.refuseRemoveStream()
-            _ = self.accept(keyword: "istream")
+            removeStream = try self.streamSelector()
             try self.expect(keyword: "into")
             insertInto = try self.typeName("an event type name after 'insert into'")
         }
         try self.expect(keyword: "select")
-        try self.refuseRemoveStream()
-        _ = self.accept(keyword: "istream")
+        removeStream = try self.streamSelector() || removeStream
         if self.token.isKeyword("distinct") { throw self.error("'select distinct' is not supported", at: self.token) }
         let items = try self.selectItems()
         try self.expect(keyword: "from")
         var plan = StatementPlan(streams: try self.streams(), select: items, insertInto: insertInto)
+        plan.removeStream = removeStream
         if self.accept(keyword: "where") { plan.whereClause = try self.expression() }
         if self.accept(keyword: "group") {
             try self.expect(keyword: "by")
@@ -46,11 +46,14 @@ extension EPLParser {
         return plan
     }
 
-    /// `rstream` / `irstream` (remove streams) are refused with their position: the engine emits insert streams only.
-    private func refuseRemoveStream() throws(EPLSyntaxError) {
-        if self.token.isKeyword("rstream") || self.token.isKeyword("irstream") {
-            throw self.error("'\(self.token.text)' is not supported: Kaiju statements produce the insert stream only", at: self.token)
+    /// `istream` (the default) or `rstream`; `irstream` is refused: an output row cannot say which stream it is from.
+    private mutating func streamSelector() throws(EPLSyntaxError) -> Bool {
+        if self.token.isKeyword("irstream") {
+            throw self.error("'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream", at: self.token)
         }
+        if self.accept(keyword: "rstream") { return true }
+        _ = self.accept(keyword: "istream")
+        return false
     }
 
     private mutating func nonNegativeInteger(_ what: String) throws(EPLSyntaxError) -> Int {

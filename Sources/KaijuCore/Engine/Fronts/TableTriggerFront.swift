@@ -1,6 +1,6 @@
-/// `on Stream merge|delete Table`: each triggering event finds its rows (by primary key when the
+/// `on Stream merge|delete|select Table`: each triggering event finds its rows (by primary key when the
 /// `where` correlates every key column by equality, else by scanning) and applies the first clause
-/// that fits. Evaluation tuples are `(event, row, initial row)`.
+/// that fits, or (`select`) outputs one row per matching row. Evaluation tuples are `(event, row, initial row)`.
 final class TableTriggerFront: StatementFront {
     /// A compiled merge clause.
     struct Clause {
@@ -16,6 +16,12 @@ final class TableTriggerFront: StatementFront {
         let action: Action
     }
 
+    /// An on-select's output columns.
+    struct Selection {
+        let names: [String]
+        let values: [CompiledExpr]
+    }
+
     let inputs: [EventType]
     let filter: CompiledExpr?
     let table: Table
@@ -29,6 +35,8 @@ final class TableTriggerFront: StatementFront {
     let clauses: [Clause]
     /// Whether an update may change a primary key column (the row then moves).
     let updatesKey: Bool
+    /// What an on-select outputs (nil for merge and delete).
+    let selection: Selection?
     /// Rows changed (inserted, updated or deleted).
     @exclusivity(unchecked) private(set) var rowsChanged = 0
     /// What `initial.col` reads: a copy of the row's values before the merge, one row reused for
@@ -39,9 +47,10 @@ final class TableTriggerFront: StatementFront {
 
     init(
         type: EventType, filter: CompiledExpr?, table: Table, tupleType: EventType, context: EvalContext,
-        keyLookup: [CompiledExpr]?, whereClause: CompiledExpr?, clauses: [Clause], updatesKey: Bool
+        keyLookup: [CompiledExpr]?, whereClause: CompiledExpr?, clauses: [Clause], updatesKey: Bool, selection: Selection? = nil
     ) {
         self.updatesKey = updatesKey
+        self.selection = selection
         self.inputs = [type]
         self.filter = filter
         self.table = table
@@ -77,6 +86,10 @@ final class TableTriggerFront: StatementFront {
             guard f(self.context).isTrue else { return }
         }
         statement.eventsIn += 1
+        if let selection {
+            statement.emit(self.select(event, selection), runtime: runtime)
+            return
+        }
         if let keyLookup {
             self.context.event = event
             if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)), self.merge(event, into: row) {
@@ -88,6 +101,25 @@ final class TableTriggerFront: StatementFront {
             if any { return }
         }
         self.insertIfNotMatched(event, now: runtime.now)
+    }
+
+    /// The on-select rows for `event`: one per correlated table row, in key order.
+    private func select(_ event: EngineEvent, _ selection: Selection) -> [Row] {
+        var candidates: [EngineEvent]
+        if let keyLookup {
+            self.context.event = event
+            candidates = self.table.row(self.table.key(of: keyLookup, in: self.context)).map { [$0] } ?? []
+        } else {
+            candidates = self.table.sortedRows
+        }
+        var rows: [Row] = []
+        for row in candidates {
+            let t = self.tuple(event, row, row)
+            guard self.passes(self.whereClause, t) else { continue }
+            self.context.event = t
+            rows.append(Row(columns: selection.names, values: selection.values.map { $0(self.context) }))
+        }
+        return rows
     }
 
     /// Applies the first matching `when matched` clause to `row` if the correlation holds; returns

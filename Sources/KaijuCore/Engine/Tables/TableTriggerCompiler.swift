@@ -1,4 +1,4 @@
-/// Compiles `on ... merge` / `on ... delete` into a statement over its table.
+/// Compiles `on ... merge` / `on ... delete` / `on ... select` into a statement over its table.
 enum TableTriggerCompiler {
     static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
         guard case .type(let typeName, let filter) = plan.trigger.input else {
@@ -26,7 +26,26 @@ enum TableTriggerCompiler {
         var updatesKey = false
 
         var clauses: [TableTriggerFront.Clause] = []
+        var selection: TableTriggerFront.Selection?
         switch plan.action {
+        case .select(let items):
+            let tableAlias = plan.tableAlias ?? plan.table
+            var names: [String] = []
+            var compiled: [CompiledExpr] = []
+            for item in items {
+                switch item {
+                case .wildcard:
+                    for column in table.type.columns {
+                        names.append(column.name)
+                        compiled.append(try compiler.compileRow(.property(stream: tableAlias, path: [column.name]), clause: "select"))
+                    }
+                case .expression(let e, let n):
+                    names.append(n)
+                    compiled.append(try compiler.compileRow(e, clause: "select"))
+                }
+            }
+            guard Set(names).count == names.count else { throw PlanError("duplicate column name in select: \(names.joined(separator: ", "))") }
+            selection = TableTriggerFront.Selection(names: names, values: compiled)
         case .delete:
             clauses = [TableTriggerFront.Clause(matched: true, condition: nil, action: .delete)]
         case .merge(let merge):
@@ -68,7 +87,8 @@ enum TableTriggerCompiler {
         }
         let front = TableTriggerFront(
             type: type, filter: f, table: table, tupleType: EventType.tuple("on", aliases: bindings.map { $0.alias! }),
-            context: context, keyLookup: lookup?.keys, whereClause: whereClause, clauses: clauses, updatesKey: updatesKey
+            context: context, keyLookup: lookup?.keys, whereClause: whereClause, clauses: clauses, updatesKey: updatesKey,
+            selection: selection
         )
         return Statement(name: name, source: .on(plan), context: context, front: front, processor: nil, limiter: OutputLimiter(nil), insertTarget: nil)
     }
@@ -107,6 +127,7 @@ extension OnPlan.Action {
         switch self {
         case .merge: return "merge"
         case .delete: return "delete"
+        case .select: return "select"
         }
     }
 }
