@@ -70,6 +70,18 @@ struct EPLStatementTests {
         #expect(h.rows == [#"{"statement":"s1","row":{"field1":"x","field2":1}}"#, #"{"statement":"s2","row":{"field1":"x"}}"#])
     }
 
+    @Test func nullInAndBetweenTests() throws {
+        let h = try Harness([
+            "select tags('host') as host from Metric where tags('rack') is null and tags('host') in ('a', 'c') and fields('v') between 0 and 6",
+            "select tags('host') as host from Metric where tags('host') is not null and tags('host') not in ('a', 'b') and fields('v') not between 1 and 5",
+        ])
+        for (i, host) in ["a", "b", "c", "d"].enumerated() { h.metric("cpu", Double(i * 3), host: host, at: Int64(i)) }
+        #expect(h.rows == [
+            #"{"statement":"s0","row":{"host":"a"}}"#, #"{"statement":"s0","row":{"host":"c"}}"#, #"{"statement":"s1","row":{"host":"c"}}"#,
+            #"{"statement":"s1","row":{"host":"d"}}"#,
+        ])
+    }
+
     @Test func javaCallsMapToBuiltIns() throws {
         let h = try Harness([
             "select java.time.Instant.now().toEpochMilli() as now, java.lang.Math.abs(fields('v')) as a, Math.sqrt(16) as r, Long.toHexString(255) as hex, eps.EventToJsonConverter.traceIdToHex(0, 255) as id, fields('v').toString() as s, current_timestamp() as t from Metric",

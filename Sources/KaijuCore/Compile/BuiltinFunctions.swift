@@ -41,6 +41,7 @@ enum BuiltinFunction: Sendable {
             }
         },
         "startswith": string { $0.hasPrefix($1) },
+        "isnull": .unary { .bool($0.isNull) },
         "endswith": string { $0.hasSuffix($1) },
         "containskey": .binary { a, b in
             guard case .object(let m) = a, case .string(let k) = b else { return .null }

@@ -33,7 +33,8 @@ extension EPLParser {
         if self.accept(keyword: "is") {
             let negated = self.accept(keyword: "not")
             try self.expect(keyword: "null")
-            return .binary(negated ? .notEqual : .equal, left, .literal(.null))
+            let isNull = ExprNode.call("isNull", [left])
+            return negated ? .unary(.not, isNull) : isNull
         }
         let negated = self.token.isKeyword("not") && (self.peek().isKeyword("in") || self.peek().isKeyword("between"))
         if negated { self.advance() }
