@@ -34,6 +34,41 @@ struct RuleFileServerTests {
         #expect(runs[1] == runs[0])
     }
 
+    /// `sample` appends rows to a file, `hl` with an address forwards rows as Events there, `--hl` gets
+    /// every produced Event; a replay flushes them before it exits.
+    @Test func replayWritesSamplesAndForwardsEvents() throws {
+        let parent = try Loopback.Collector()
+        let other = try Loopback.Collector()
+        let sample = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-\(UUID().uuidString)-sampled.txt").path
+        let rules = try Self.temporary("listeners.txt", """
+            listener:sample,path:\(sample),name:slow=select operationName, duration from Span(duration > 40000)
+            listener:hl,address:127.0.0.1:\(other.port),name:alert=select current_timestamp() as timestamp, new {op=operationName} as payload, new {} as context from Span(duration > 40000)
+            listener:none,name:events=insert into Event select current_timestamp() as timestamp, new {op=operationName} as payload, new {} as context from Span(duration > 40000)
+            """)
+        let replay = try ServerProcess("kaiju-traces", ["--statements", rules, "--replay", Self.path("Examples/paper/traces.ndjson"), "--hl", "127.0.0.1:\(parent.port)"])
+        #expect(replay.exitStatus() == 0)
+        #expect(replay.stdout.isEmpty)
+        let sampled = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(sampled == [#"{"operationName":"GET /cart","duration":48000}"#])
+        let event = #"{"timestamp":1700000090000,"payload":{"op":"GET /cart"},"context":{}}"#
+        #expect(ServerProcess.wait { other.received == [event] && parent.received == [event] })
+    }
+
+    /// A live server runs the statements file instead of its built-in rules.
+    @Test func aLiveServerRunsItsStatementsFile() throws {
+        let rules = try Self.temporary("live.txt", "listener:simple,name:busy=select tags('host') as host from Metric(fields('v') > 90)\n")
+        let server = try ServerProcess("kaiju-metrics", ["--statements", rules, "--tcp", "127.0.0.1:0", "--http", "none", "--admin", "127.0.0.1:0"])
+        defer { _ = server.terminate() }
+        let tcp = try #require(server.port(of: "tcp"))
+        _ = try Loopback.tcp(port: tcp, Array("cpu,host=a v=95 1700000000000000000\ncpu,host=b v=5 1700000000000000000\n".utf8))
+        #expect(ServerProcess.wait { !server.stdout.isEmpty })
+        let admin = try #require(server.port(of: "admin"))
+        let list = try Loopback.exchange(port: admin, method: "GET", path: "/api/statements").body
+        #expect(server.stdout == [#"{"statement":"busy","row":{"host":"a"}}"#])
+        #expect(!list.contains("Q1a"))
+        #expect(server.stderr.contains { $0.contains("rules from \(rules)") })
+    }
+
     @Test func aBrokenRuleFileRefusesToStartAndNamesEveryBrokenLine() throws {
         let file = try Self.temporary("broken.txt", """
             listener:simple,name:ok=select count(*) from Metric

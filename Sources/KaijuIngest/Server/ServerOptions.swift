@@ -6,7 +6,7 @@ import Logging
 
 /// The flags every Kaiju server takes.
 public struct ServerOptions: ParsableArguments {
-    @Option(help: "Rule file (default stmts/statements.txt; a missing file given explicitly is an error).")
+    @Option(help: "EPL rule file, one key:value,...=STATEMENT a line (default stmts/statements.txt; without one the built-in rules run; a missing file given explicitly is an error).")
     public var statements: String?
 
     @Flag(name: .customLong("no-parse"), help: "Do not read the statements file.")
