@@ -31,11 +31,8 @@ public struct EventsFile: Sendable {
     public static func parse(_ contents: String) -> (file: EventsFile, errors: [EPLSyntaxError]) {
         var lines: [Line] = []
         var errors: [EPLSyntaxError] = []
-        for (i, raw) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
-            let trimmed = text.drop { $0 == " " || $0 == "\t" }
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            do throws(EPLSyntaxError) { lines.append(try self.line(text, number: i + 1)) } catch { errors.append(error) }
+        for (number, text) in ruleLines(contents) {
+            do throws(EPLSyntaxError) { lines.append(try self.line(text, number: number)) } catch { errors.append(error) }
         }
         return (EventsFile(lines: lines), errors)
     }

@@ -43,12 +43,9 @@ public struct StatementsFile: Sendable {
     public static func parse(_ contents: String, retentionTime: String = "2min") -> (file: StatementsFile, errors: [EPLSyntaxError]) {
         var entries: [Entry] = []
         var errors: [EPLSyntaxError] = []
-        for (i, raw) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+        for (number, line) in ruleLines(contents) {
             do throws(EPLSyntaxError) {
-                entries.append(try self.entry(line, number: i + 1, retentionTime: retentionTime))
+                entries.append(try self.entry(line, number: number, retentionTime: retentionTime))
             } catch {
                 errors.append(error)
             }
@@ -120,6 +117,19 @@ public struct StatementsFile: Sendable {
         }
         return errors
     }
+}
+
+/// A rule file's lines that hold something, with their 1-based numbers: blank lines and `#` comments
+/// are skipped, a trailing `\r` dropped.
+func ruleLines(_ contents: String) -> [(number: Int, text: String)] {
+    var out: [(Int, String)] = []
+    for (i, raw) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+        out.append((i + 1, line))
+    }
+    return out
 }
 
 extension StringProtocol {

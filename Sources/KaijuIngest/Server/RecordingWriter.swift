@@ -7,12 +7,7 @@ public final class RecordingWriter: Sendable {
 
     /// Opens `path` for appending (creating it).
     public init(path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw RuleFileError("cannot create recording \(path)") }
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw RuleFileError("cannot write recording \(path)") }
-        handle.seekToEndOfFile()
-        self.handle = handle
+        self.handle = try FileHandle.appending(to: path)
     }
 
     /// Appends lines already rendered (each ending with a newline).
@@ -22,4 +17,17 @@ public final class RecordingWriter: Sendable {
     }
 
     public func close() { try? self.handle.close() }
+}
+
+extension FileHandle {
+    /// `path` opened for appending, created if missing.
+    /// - Throws: ``RuleFileError`` when it cannot be created or written.
+    static func appending(to path: String) throws -> FileHandle {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw RuleFileError("cannot create \(path)") }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw RuleFileError("cannot write \(path)") }
+        handle.seekToEndOfFile()
+        return handle
+    }
 }

@@ -28,7 +28,8 @@ public final class StatementSinks: Sendable {
     }
 
     /// The listener for a rule file entry.
-    /// - Throws: ``IngestError`` for an `hl` listener without any address, a bad address, or an unwritable sample path.
+    /// - Throws: ``RuleFileError`` for an `hl` listener without any address or an unwritable sample path;
+    ///   ``IngestError`` for a bad address.
     public func listener(for kind: StatementsFile.Listener) throws -> StatementListener? {
         switch kind {
         case .none: return nil
@@ -51,10 +52,10 @@ public final class StatementSinks: Sendable {
 
     private func forwarder(_ address: String?) throws -> HLForwarder {
         guard let address else {
-            guard let f = self.defaultForwarder else { throw IngestError.malformed("listener hl needs an address (or --hl / HL_ADDRESS)") }
+            guard let f = self.defaultForwarder else { throw RuleFileError("listener hl needs an address (or --hl / HL_ADDRESS)") }
             return f
         }
-        guard let (host, port) = try ModuleConfiguration.parse(address: address) else { throw IngestError.malformed("listener hl address cannot be none") }
+        guard let (host, port) = try ModuleConfiguration.parse(address: address) else { throw RuleFileError("listener hl address cannot be none") }
         return self.forwarders.withLock { all in
             if let f = all[address] { return f }
             let f = HLForwarder(host: host, port: port, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger)
@@ -66,11 +67,7 @@ public final class StatementSinks: Sendable {
     private func sampleFile(_ path: String) throws -> FileHandle {
         try self.samples.withLock { (all) throws -> FileHandle in
             if let h = all[path] { return h }
-            if !FileManager.default.fileExists(atPath: path) {
-                guard FileManager.default.createFile(atPath: path, contents: nil) else { throw IngestError.malformed("cannot create sample file \(path)") }
-            }
-            guard let h = FileHandle(forWritingAtPath: path) else { throw IngestError.malformed("cannot write sample file \(path)") }
-            h.seekToEndOfFile()
+            let h = try FileHandle.appending(to: path)
             all[path] = h
             return h
         }
