@@ -78,18 +78,13 @@ enum StatementCompiler {
         if let into = plan.insertInto {
             if let t = env.types[into] {
                 target = InsertTarget(type: t)
+            } else if plan.select == [.wildcard], plan.streams.count == 1, case .type(let source, _) = plan.streams[0].input,
+                let t = env.types[source], t.representation == .row
+            {
+                // Esper creates the stream's type: for `select *` from one declared stream, with its columns...
+                target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: t.columns)))
             } else {
-                // Esper creates the stream's type from the select list, or for `select *` from one
-                // declared stream, with that stream's columns.
-                if plan.select == [.wildcard], plan.streams.count == 1, case .type(let source, _) = plan.streams[0].input,
-                    let t = env.types[source], t.representation == .row
-                {
-                    target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: t.columns)))
-                    return Statement(
-                        name: name, source: .select(plan), context: context, front: front, processor: processor,
-                        limiter: OutputLimiter(plan.output), insertTarget: target
-                    ).ordered(by: try RowOrdering(plan, columns: names, wildcard: true))
-                }
+                // ...else from the select list.
                 guard !plan.select.contains(.wildcard) else {
                     throw PlanError("insert into '\(into)' with select *: declare '\(into)' first (create schema)")
                 }
