@@ -123,3 +123,59 @@ struct EPLErrorTests {
         ])
     }
 }
+
+/// Rule text arrives over the admin API too: no input may crash the parser or the compiler.
+struct EPLRobustnessTests {
+    /// A small deterministic generator (SplitMix64), so failures reproduce.
+    struct SplitMix {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            self.state &+= 0x9E37_79B9_7F4A_7C15
+            var z = self.state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+    }
+
+    @Test func truncatedAndMutatedStatementsParseOrFailCleanly() throws {
+        let seeds = [
+            "insert into ContainerCPUUtilisation select m1.tags('container_name') as container, avg((m2.fields('counter') - m1.fields('counter'))/((m2.timestamp - m1.timestamp)/1000)) as usage from pattern [every m1=Metric(name='x') -> m2=Metric(m2.name=m1.name and m2.tags=m1.tags)]#time(1min) group by m1.tags('container_name') output last every 1min",
+            "on Span as s merge T m where s.operationName = m.operationName when matched and counter <= 100000 then update set counter = (initial.counter + 1) when not matched then insert select s.operationName as operationName, 1 as counter",
+            "insert into Event select new {traceId=eps.EventToJsonConverter.traceIdToHex(s.traceIdHigh, s.traceIdLow)} as payload, s.getTags().firstOf(t => t.key = 'k').getVStr() as x from Batch[select process as p, * from spans as s] where (s.duration - T[s.operationName].meanDuration) > 3 * java.lang.Math.sqrt(1)",
+            "select a.pulledImage, b.namespace from pattern [every a=PulledImageEvent -> every b=ContainerAnomaly(namespace=a.namespace) where timer:within(10min)]",
+            "create table T (operationName string primary key, meanDuration double, m2 double, counter long)",
+        ]
+        let pieces = ["(", ")", "[", "]", "{", "}", ",", ".", "=", "->", "'", "every", "select", "from", "where", "#", "1", "min", "*", "and", ":"]
+        var rng = SplitMix(state: 42)
+        var parsed = 0
+        var refused = 0
+        for seed in seeds {
+            let chars = Array(seed)
+            for cut in stride(from: 0, to: chars.count, by: 3) {
+                if (try? EPL.parse(String(chars[..<cut]))) != nil { parsed += 1 } else { refused += 1 }
+            }
+            for _ in 0..<300 {
+                var text = chars
+                for _ in 0..<(1 + rng.next(3)) {
+                    let at = rng.next(text.count)
+                    switch rng.next(3) {
+                    case 0: text.remove(at: at)
+                    case 1: text.insert(contentsOf: Array(pieces[rng.next(pieces.count)]), at: at)
+                    default: text[at] = Array(pieces[rng.next(pieces.count)])[0]
+                    }
+                }
+                let r = Runtime()
+                do {
+                    try EPL.install(String(text), in: r)
+                    parsed += 1
+                } catch {
+                    refused += 1
+                    #expect(error.line == 1 && error.column >= 1 && error.column <= text.count + 1)
+                }
+            }
+        }
+        #expect(refused > 0)
+        #expect(parsed + refused > 1_500)
+    }
+}
