@@ -110,9 +110,7 @@ extension EPLParser {
 
     private mutating func tableReference() throws(EPLSyntaxError) -> (String, String?) {
         let table = try self.typeName("a table name")
-        if self.accept(keyword: "as") { return (table, try self.name("a table alias")) }
-        if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) { return (table, self.advance().text) }
-        return (table, nil)
+        return (table, try self.optionalAlias("a table alias"))
     }
 
     /// `when [not] matched [and cond] then update set ... | insert [into T] select ... | delete`.

@@ -118,11 +118,7 @@ extension EPLParser {
             }
         }
         spec.windows = try self.windows()
-        if self.accept(keyword: "as") {
-            spec.alias = try self.name("a stream alias after 'as'")
-        } else if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) {
-            spec.alias = self.advance().text
-        }
+        spec.alias = try self.optionalAlias("a stream alias after 'as'")
         return spec
     }
 
@@ -134,13 +130,7 @@ extension EPLParser {
             try self.expect(keyword: "from")
         }
         let property = try self.typeName("a list property")
-        var alias: String?
-        if self.accept(keyword: "as") {
-            alias = try self.name("an alias after 'as'")
-        } else if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) {
-            alias = self.advance().text
-        }
-        return ContainedSelection(property: property, alias: alias, items: items)
+        return ContainedSelection(property: property, alias: try self.optionalAlias("an alias after 'as'"), items: items)
     }
 
     // MARK: - Windows

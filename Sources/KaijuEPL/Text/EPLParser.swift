@@ -53,6 +53,13 @@ struct EPLParser {
         return self.advance().text
     }
 
+    /// `as alias`, or a bare alias (an identifier that is not a reserved word), or nil.
+    mutating func optionalAlias(_ what: String) throws(EPLSyntaxError) -> String? {
+        if self.accept(keyword: "as") { return try self.name(what) }
+        if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) { return self.advance().text }
+        return nil
+    }
+
     /// A type, table or window name: any identifier, keywords included (`insert into Output`), where
     /// the position leaves no doubt.
     mutating func typeName(_ what: String) throws(EPLSyntaxError) -> String {

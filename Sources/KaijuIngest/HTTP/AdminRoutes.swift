@@ -24,9 +24,7 @@ enum AdminRoutes {
     }
 
     private static func metrics(_ request: HTTPIngestRequest, pump: EnginePump, forwarder: HLForwarder?) -> EventLoopFuture<HTTPIngestReply> {
-        let statements = pump.withRuntime { runtime in
-            runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) }
-        }
+        let statements = pump.statementCounters()
         let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
         return statements.and(backlog).map { statements, backlog in
             let text = PrometheusText.render(

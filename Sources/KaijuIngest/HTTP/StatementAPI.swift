@@ -9,21 +9,21 @@ import KaijuEPL
 enum StatementAPI {
     /// `GET /api/statements`: `[{"name","text","listener","eventsIn","rowsOut"}]` in creation order.
     static func list(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
-        pump.withRuntime { runtime in runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) } }.map { infos in
+        pump.statementCounters().map { infos in
             let texts = sinks.texts.withLock { $0 }
             var w = JSONWriter()
             w.array(infos) { w, info in
                 w.object { w in
                     w.key("name", first: true)
-                    w.write(info.0)
+                    w.write(info.name)
                     w.key("text")
-                    w.write(texts[info.0]?.text ?? "")
+                    w.write(texts[info.name]?.text ?? "")
                     w.key("listener")
-                    w.write(texts[info.0]?.listener ?? "")
+                    w.write(texts[info.name]?.listener ?? "")
                     w.key("eventsIn")
-                    w.write(Int64(info.1))
+                    w.write(Int64(info.eventsIn))
                     w.key("rowsOut")
-                    w.write(Int64(info.2))
+                    w.write(Int64(info.rowsOut))
                 }
             }
             return Self.json(.ok, w)

@@ -77,6 +77,11 @@ public final class EnginePump: Sendable {
         }
     }
 
+    /// Each running statement's name, events in and rows out, in creation order.
+    public func statementCounters() -> EventLoopFuture<[(name: String, eventsIn: Int, rowsOut: Int)]> {
+        self.withRuntime { runtime in runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) } }
+    }
+
     /// Runs `body` with the runtime on its loop.
     public func withRuntime<T: Sendable>(_ body: @escaping @Sendable (Runtime) throws -> T) -> EventLoopFuture<T> {
         self.loop.submit { try body(self.runtime.value) }

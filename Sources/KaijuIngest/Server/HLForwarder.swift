@@ -146,9 +146,23 @@ public final class HLForwarder: Sendable {
 extension HLForwarder {
     /// Adds the default statement `ForwardEventsToHL` (`select * from Event`) sending every produced Event here.
     public func forwardEvents(of runtime: Runtime, stats: IngestStats) throws(PlanError) {
-        try runtime.add(StatementPlan(streams: [.type("Event")]), name: "ForwardEventsToHL") { output in
+        try runtime.add(StatementPlan(streams: [.type("Event")]), name: "ForwardEventsToHL", listener: self.eventListener(stats: stats))
+    }
+
+    /// A listener sending each output row here as an Event line, counted as an Event out.
+    public func eventListener(stats: IngestStats) -> StatementListener {
+        { output in
             self.send(output.rows.map { Event(row: $0).jsonString })
             stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
         }
+    }
+
+    /// A forwarder to `address` (`HOST:PORT`), or nil for `none`.
+    /// - Throws: ``IngestError`` for an address that is neither.
+    public static func to(
+        _ address: String, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger
+    ) throws -> HLForwarder? {
+        guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+        return HLForwarder(host: host, port: port, capacity: capacity, loop: loop, stats: stats, logger: logger)
     }
 }

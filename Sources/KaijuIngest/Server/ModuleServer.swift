@@ -68,8 +68,8 @@ public final class ModuleServer: Sendable {
         do {
             var forwarder: HLForwarder?
             if let hl = configuration.hl {
-                guard let (host, port) = try ModuleConfiguration.parse(address: hl) else { throw IngestError.malformed("--hl cannot be none") }
-                forwarder = HLForwarder(host: host, port: port, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger)
+                forwarder = try HLForwarder.to(hl, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger)
+                guard forwarder != nil else { throw IngestError.malformed("--hl cannot be none") }
             }
             let forwarding = forwarder
             let engineLogger = logger

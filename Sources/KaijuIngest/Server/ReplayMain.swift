@@ -17,9 +17,8 @@ enum ReplayMain {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let stats = IngestStats()
-        var forwarder: HLForwarder?
-        if let hl = options.hlAddress, let (host, port) = try ModuleConfiguration.parse(address: hl) {
-            forwarder = HLForwarder(host: host, port: port, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger)
+        let forwarder = try options.hlAddress.flatMap {
+            try HLForwarder.to($0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger)
         }
         let sinks = StatementSinks(defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer)
         try rules.install(in: runtime) { entry in try sinks.listener(for: entry.listener) }

@@ -35,12 +35,7 @@ public final class StatementSinks: Sendable {
         case .none: return nil
         case .simple: return StdoutRows.write
         case .hl(let address):
-            let forwarder = try self.forwarder(address)
-            let stats = self.stats
-            return { output in
-                forwarder.send(output.rows.map { Event(row: $0).jsonString })
-                stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
-            }
+            return try self.forwarder(address).eventListener(stats: self.stats)
         case .sample(let path):
             let handle = try self.sampleFile(path)
             return { output in
@@ -55,10 +50,11 @@ public final class StatementSinks: Sendable {
             guard let f = self.defaultForwarder else { throw RuleFileError("listener hl needs an address (or --hl / HL_ADDRESS)") }
             return f
         }
-        guard let (host, port) = try ModuleConfiguration.parse(address: address) else { throw RuleFileError("listener hl address cannot be none") }
-        return self.forwarders.withLock { all in
+        return try self.forwarders.withLock { (all) throws -> HLForwarder in
             if let f = all[address] { return f }
-            let f = HLForwarder(host: host, port: port, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger)
+            guard let f = try HLForwarder.to(address, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger) else {
+                throw RuleFileError("listener hl address cannot be none")
+            }
             all[address] = f
             return f
         }
