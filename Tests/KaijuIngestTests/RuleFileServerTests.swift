@@ -109,10 +109,12 @@ struct RuleFileServerTests {
     }
 
     @Test func statementsAreManagedAtRunTime() throws {
-        let server = try ServerProcess("kaiju-metrics", ["--no-parse", "--tcp", "127.0.0.1:0", "--http", "none", "--admin", "127.0.0.1:0"])
+        let server = try ServerProcess("kaiju-metrics", ["--no-parse", "--rtime", "5 min", "--tcp", "127.0.0.1:0", "--http", "none", "--admin", "127.0.0.1:0"])
         defer { _ = server.terminate() }
         let admin = try #require(server.port(of: "admin"))
         let tcp = try #require(server.port(of: "tcp"))
+        let kept = try Loopback.exchange(port: admin, method: "POST", path: "/api/statements", body: "listener:none,name:kept=select count(*) from Metric#time(:retentionTime:)")
+        #expect(kept.status == 201)
 
         let added = try Loopback.exchange(port: admin, method: "POST", path: "/api/statements", body: "listener:simple,name:hot=select name, fields('v') as v from Metric(fields('v') > 10)")
         #expect(added.status == 201)
@@ -129,6 +131,7 @@ struct RuleFileServerTests {
 
         let list = try Loopback.exchange(port: admin, method: "GET", path: "/api/statements")
         #expect(list.status == 200)
+        #expect(list.body.contains(#"{"name":"kept","text":"select count(*) from Metric#time(5 min)","listener":"none","eventsIn":2,"rowsOut":2}"#))
         #expect(list.body.contains(#"{"name":"hot","text":"select name, fields('v') as v from Metric(fields('v') > 10)","listener":"simple","eventsIn":1,"rowsOut":1}"#))
         let query = try Loopback.exchange(port: admin, method: "POST", path: "/api/query", body: "select name, v from Recent where v < 10")
         #expect(query.status == 200)

@@ -6,13 +6,13 @@ import KaijuCore
 /// `GET /api/statements`, `POST /api/statements` (a `statements.txt` line), `DELETE /api/statements/NAME`,
 /// `POST /api/query` (an on-demand `select` over a table or named window).
 enum AdminRoutes {
-    static func route(pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks) -> HTTPIngestRoute {
+    static func route(pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks, retentionTime: String) -> HTTPIngestRoute {
         { request in
             let path = request.path
             switch request.head.method {
             case .GET where path == "/metrics": return self.metrics(request, pump: pump, forwarder: forwarder)
             case .GET where path == "/api/statements": return StatementAPI.list(request, pump: pump, sinks: sinks)
-            case .POST where path == "/api/statements": return StatementAPI.add(request, pump: pump, sinks: sinks)
+            case .POST where path == "/api/statements": return StatementAPI.add(request, pump: pump, sinks: sinks, retentionTime: retentionTime)
             case .DELETE where path.hasPrefix("/api/statements/"):
                 return StatementAPI.remove(String(path.dropFirst("/api/statements/".count)), request, pump: pump, sinks: sinks)
             case .POST where path == "/api/query": return StatementAPI.query(request, pump: pump)

@@ -30,10 +30,11 @@ enum StatementAPI {
         }
     }
 
-    /// `POST /api/statements`, body a `statements.txt` line: 201 `{"name":...}`, or 400 with the error and its caret.
-    static func add(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
+    /// `POST /api/statements`, body a `statements.txt` line (`:retentionTime:` replaced as in the rule file):
+    /// 201 `{"name":...}`, or 400 with the error and its caret.
+    static func add(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks, retentionTime: String) -> EventLoopFuture<HTTPIngestReply> {
         let line = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: ["\n", "\r", " "])
-        let (file, errors) = StatementsFile.parse(line)
+        let (file, errors) = StatementsFile.parse(line, retentionTime: retentionTime)
         if let error = errors.first { return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description)) }
         guard let entry = file.entries.first else { return request.eventLoop.makeSucceededFuture(.text(.badRequest, "empty statement")) }
         return pump.withRuntime { runtime -> HTTPIngestReply in

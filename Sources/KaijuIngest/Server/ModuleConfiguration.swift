@@ -31,6 +31,8 @@ public struct ModuleConfiguration: Sendable {
     /// Batches in flight before TCP reads pause, UDP drops and HTTP answers 503.
     public var highWater: Int
     public var timestampUnits: TimestampUnits
+    /// Replaces `:retentionTime:` in statements added at run time (`--rtime`), as in the rule file.
+    public var retentionTime = "2min"
 
     public init(
         name: String, listeners: [Listener], admin: String?, hl: String?, limits: IngestLimits = IngestLimits(),

@@ -86,7 +86,7 @@ public final class ModuleServer: Sendable {
                 }
             }
             if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
-                let route = AdminRoutes.route(pump: pump, forwarder: forwarder, sinks: sinks)
+                let route = AdminRoutes.route(pump: pump, forwarder: forwarder, sinks: sinks, retentionTime: configuration.retentionTime)
                 channels.append(("admin", try Self.bindHTTP(name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats, io: io, logger: logger)))
             }
             for (name, channel) in channels {

@@ -116,11 +116,12 @@ public enum ServerMain {
             try ReplayMain.run(replay, rules: rules, options: options, logger: logger)
             return
         }
-        let configuration = ModuleConfiguration(
+        var configuration = ModuleConfiguration(
             name: name, listeners: listeners + [.stream(name: "tcp", address: options.tcp)], admin: options.admin,
             hl: options.hlAddress, limits: options.limits, forwardBuffer: options.forwardBuffer, highWater: options.highWater,
             timestampUnits: TimestampUnits(rawValue: options.jsonTimestampUnits) ?? .auto
         )
+        configuration.retentionTime = options.rtime
         let recorder = try options.record.map { try RecordingWriter(path: $0) }
         let server = try ModuleServer.start(configuration, logger: logger, recorder: recorder) { runtime, sinks in
             try rules.install(in: runtime) { entry in
