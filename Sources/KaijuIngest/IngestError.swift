@@ -1,4 +1,6 @@
 /// Why input could not be ingested. Cases can be added without breaking callers.
+public import KaijuCore
+
 public struct IngestError: Error, Hashable, CustomStringConvertible {
     private enum Base: Hashable {
         case inflatedTooLarge(limit: Int)
@@ -6,6 +8,7 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
         case frameTooLarge(limit: Int)
         case malformed(String)
         case unsupported(String)
+        case limitExceeded(limit: String, detail: String)
     }
 
     private let base: Base
@@ -22,6 +25,28 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
     /// Valid input that Kaiju does not handle (a compression, a signal, a content type).
     public static func unsupported(_ detail: String) -> IngestError { IngestError(.unsupported(detail)) }
 
+    /// The input exceeded a configured bound other than size (nesting depth, flattened key size); `limit`
+    /// names it (`depth`, `flatten`) for the `kaiju_limit_hits_total` counter, `detail` says where.
+    public static func limitExceeded(_ limit: String, detail: String) -> IngestError {
+        IngestError(.limitExceeded(limit: limit, detail: detail))
+    }
+
+    /// A JSON error of `what` (`ndjson`, `telegraf json`): a limit it names stays a limit.
+    public static func json(_ error: JSONError, _ what: String) -> IngestError {
+        if let limit = error.limit { return .limitExceeded(limit, detail: "\(what): \(error)") }
+        return .malformed("\(what): \(error)")
+    }
+
+    /// The name of the limit the input exceeded, or `nil` when the input was not refused for a limit.
+    public var limit: String? {
+        switch self.base {
+        case .inflatedTooLarge: return "inflated"
+        case .frameTooLarge: return "frame"
+        case .limitExceeded(let limit, _): return limit
+        default: return nil
+        }
+    }
+
     /// Whether the input was too big (HTTP 413) rather than wrong (HTTP 400).
     public var isTooLarge: Bool {
         switch self.base {
@@ -37,6 +62,7 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
         case .frameTooLarge(let limit): return "frame exceeds the limit of \(limit) bytes"
         case .malformed(let d): return d
         case .unsupported(let d): return "unsupported: \(d)"
+        case .limitExceeded(_, let d): return d
         }
     }
 }

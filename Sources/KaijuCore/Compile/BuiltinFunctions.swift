@@ -20,6 +20,17 @@ enum BuiltinFunction: Sendable {
 
     static let names: [String] = table.keys.sorted()
 
+    /// Java's `Math.round(double)`: the closest long, ties toward positive infinity, NaN → 0, and values
+    /// beyond the long range clamped to `Long.MIN_VALUE` / `Long.MAX_VALUE`.
+    static func javaRound(_ d: Double) -> Int64 {
+        guard !d.isNaN else { return 0 }
+        let floor = d.rounded(.down)
+        let r = d - floor >= 0.5 ? floor + 1 : floor
+        guard r < 9.223372036854775807e18 else { return .max }
+        guard r >= -9.223372036854775808e18 else { return .min }
+        return Int64(r)
+    }
+
     private static func string(_ f: @escaping @Sendable (String, String) -> Bool) -> BuiltinFunction {
         .binary { a, b in
             guard case .string(let s) = a, case .string(let t) = b else { return .null }
@@ -71,6 +82,20 @@ enum BuiltinFunction: Sendable {
             guard from >= 0, from <= to, to <= Int64(chars.count) else { return .null }
             return .string(String(chars[Int(from)..<Int(to)]))
         },
+        // `x in (a, b, ...)`: true on the first equal item; null when x is null, or when no item is equal
+        // and one is null (the three-valued `or` of the equalities); false otherwise.
+        "in": .variadic(minArity: 2) { args in
+            guard let left = args.first, !left.isNull else { return .null }
+            var sawNull = false
+            for item in args.dropFirst() {
+                switch Value.compare(.equal, left, item) {
+                case .bool(true): return .bool(true)
+                case .null: sawNull = true
+                default: continue
+                }
+            }
+            return sawNull ? .null : .bool(false)
+        },
         "coalesce": .variadic(minArity: 1) { args in args.first { !$0.isNull } ?? .null },
         "abs": .unary { v in
             switch v {
@@ -91,7 +116,7 @@ enum BuiltinFunction: Sendable {
         "round": .unary { v in
             switch v {
             case .int: return v
-            case .double(let d): return d.isFinite ? .int(Int64(d.rounded(.toNearestOrAwayFromZero))) : .null
+            case .double(let d): return .int(Self.javaRound(d))
             default: return .null
             }
         },

@@ -10,7 +10,8 @@ extension Value {
             case .subtract: return .int(x &- y)
             case .multiply: return .int(x &* y)
             case .divide: return .double(Double(x) / Double(y))
-            case .modulo: return y == 0 ? .null : .int(x % y)
+            // Java: Long.MIN_VALUE % -1 is 0 (Swift's % would trap on the overflowing quotient).
+            case .modulo: return y == 0 ? .null : y == -1 ? .int(0) : .int(x % y)
             default: return .null
             }
         default:

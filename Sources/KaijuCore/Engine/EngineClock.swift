@@ -12,6 +12,14 @@ public enum EngineClock: Sendable, Hashable {
     /// The system's wall clock in ms; the caller ticks the runtime so timers fire.
     case wall
 
+    /// The latest engine time, 2^53 ms (about 285 000 years after 1970); engine time is kept within
+    /// ±this, so adding any time period (at most 9e15 ms) to it cannot overflow.
+    public static let maxTime: Int64 = 1 << 53
+
+    /// `time` brought into ±``maxTime``.
+    @inlinable
+    public static func clamped(_ time: Int64) -> Int64 { min(max(time, -Self.maxTime), Self.maxTime) }
+
     /// Wall-clock milliseconds since the epoch.
     public static func wallMilliseconds() -> Int64 {
         var ts = timespec()

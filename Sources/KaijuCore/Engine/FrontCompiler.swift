@@ -90,6 +90,9 @@ enum FrontCompiler {
     private static func join(
         _ streams: [StreamSpec], where whereClause: ExprNode?, context: EvalContext, env: CompileEnvironment
     ) throws(PlanError) -> Compiled {
+        guard streams.count <= env.limits.maxJoinStreams else {
+            throw PlanError("a join of \(streams.count) streams, more than the limit of \(env.limits.maxJoinStreams)")
+        }
         var bindings: [StreamBinding] = []
         var filters: [CompiledExpr?] = []
         var stages: [WindowStage] = []

@@ -6,7 +6,11 @@ struct JoinPlanner {
     let tables: [String: Table]
 
     func front(filters: [CompiledExpr?], stages: [WindowStage], context: EvalContext, whereClause: ExprNode?) throws(PlanError) -> JoinFront {
-        let conjuncts = whereClause?.conjuncts ?? []
+        // Each equality conjunct with the streams its two sides read, worked out once.
+        let equalities: [(l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>)] = (whereClause?.conjuncts ?? []).compactMap { c in
+            guard case .binary(.equal, let l, let r) = c else { return nil }
+            return (l, r, self.compiler.streamsRead(by: l), self.compiler.streamsRead(by: r))
+        }
         var compiler = self.compiler
         var indexes: [[JoinIndex]] = Array(repeating: [], count: self.bindings.count)
         var plans: [[JoinFront.Step]] = []
@@ -14,7 +18,7 @@ struct JoinPlanner {
             var bound: Set<Int> = [i]
             var steps: [JoinFront.Step] = []
             for j in self.bindings.indices where j != i {
-                let equalities = conjuncts.compactMap { c in self.equality(c, next: j, bound: bound) }
+                let equalities = equalities.compactMap { e in Self.equality(e, next: j, bound: bound) }
                 defer { bound.insert(j) }
                 guard !equalities.isEmpty else {
                     steps.append(JoinFront.Step(stream: j, index: nil, probe: []))
@@ -46,11 +50,11 @@ struct JoinPlanner {
     }
 
     /// `(side reading only stream next, side reading only bound streams)` of an equality conjunct.
-    private func equality(_ c: ExprNode, next: Int, bound: Set<Int>) -> (ExprNode, ExprNode)? {
-        guard case .binary(.equal, let l, let r) = c else { return nil }
-        let (lr, rr) = (self.compiler.streamsRead(by: l), self.compiler.streamsRead(by: r))
-        if lr == [next], !rr.isEmpty, rr.isSubset(of: bound) { return (l, r) }
-        if rr == [next], !lr.isEmpty, lr.isSubset(of: bound) { return (r, l) }
+    private static func equality(
+        _ e: (l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>), next: Int, bound: Set<Int>
+    ) -> (ExprNode, ExprNode)? {
+        if e.lr == [next], !e.rr.isEmpty, e.rr.isSubset(of: bound) { return (e.l, e.r) }
+        if e.rr == [next], !e.lr.isEmpty, e.lr.isSubset(of: bound) { return (e.r, e.l) }
         return nil
     }
 }

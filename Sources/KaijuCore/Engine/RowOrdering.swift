@@ -36,8 +36,8 @@ struct RowOrdering {
             }.map(\.element)
         }
         if let limit = self.limit {
-            let start = min(limit.offset, out.count)
-            out = Array(out[start..<min(out.count, start + limit.count)])
+            let start = min(max(0, limit.offset), out.count)
+            out = Array(out[start..<(start + min(max(0, limit.count), out.count - start))])
         }
         return out
     }

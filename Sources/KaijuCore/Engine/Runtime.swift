@@ -70,7 +70,7 @@ public final class Runtime {
         self.clock = clock
         self.limits = limits
         switch clock {
-        case .virtual(let start): self.now = start
+        case .virtual(let start): self.now = EngineClock.clamped(start)
         case .wall: self.now = EngineClock.wallMilliseconds()
         }
     }
@@ -286,6 +286,7 @@ public final class Runtime {
     /// Moves engine time forward to `time`, firing every timer due until then in order; each timer
     /// runs at its own time. Does nothing if `time` is not later than ``now``.
     public func advance(to time: Int64) {
+        let time = EngineClock.clamped(time)
         while let timer = self.scheduler.popDue(upTo: time) {
             if timer.at > self.now { self.now = timer.at }
             self.routedThisEvent = 0

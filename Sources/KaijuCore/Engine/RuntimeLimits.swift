@@ -8,11 +8,16 @@ public struct RuntimeLimits: Sendable, Hashable {
     public var maxRoutedPerEvent: Int
     /// Most live waits one statement's pattern may hold; further instances are dropped (counted, logged).
     public var maxPatternInstances: Int
+    /// Most streams one join may have; a larger join is refused when the statement is added, so
+    /// planning it stays small (planning is O(streams² × conjuncts)).
+    public var maxJoinStreams: Int
 
+    /// Limits with the defaults unless given.
     public init(
         maxWindowEvents: Int = 1_000_000, maxGroups: Int = 1_000_000, maxRoutedPerEvent: Int = 100_000,
-        maxPatternInstances: Int = 1_000_000
+        maxPatternInstances: Int = 1_000_000, maxJoinStreams: Int = 64
     ) {
+        self.maxJoinStreams = maxJoinStreams
         self.maxWindowEvents = maxWindowEvents
         self.maxGroups = maxGroups
         self.maxRoutedPerEvent = maxRoutedPerEvent

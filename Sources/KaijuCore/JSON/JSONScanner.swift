@@ -9,28 +9,38 @@ public struct JSONScanner {
     public internal(set) var offset: Int
     /// Builds short strings once for repeated bytes, if set.
     @usableFromInline var interner: StringInterner?
+    /// Objects and arrays open at the scanner's position.
+    @usableFromInline var depth = 0
+    /// The deepest nesting of objects and arrays accepted; deeper input is an error at the offending byte.
+    public let maxDepth: Int
+
+    /// The nesting accepted when a caller names no limit.
+    public static let defaultMaxDepth = 128
 
     /// A scanner over `bytes`; it must not outlive them (use ``parse(_:_:)``).
-    @usableFromInline init(_ bytes: UnsafeBufferPointer<UInt8>, interner: StringInterner? = nil) {
+    @usableFromInline init(_ bytes: UnsafeBufferPointer<UInt8>, interner: StringInterner? = nil, maxDepth: Int = Self.defaultMaxDepth) {
         self.bytes = bytes
         self.offset = 0
         self.interner = interner
+        self.maxDepth = maxDepth
     }
 
     /// Runs `body` with a scanner over `bytes`, then checks that nothing but white space follows.
-    /// An `interner` builds repeated short strings once.
+    /// An `interner` builds repeated short strings once; objects and arrays nested deeper than
+    /// `maxDepth` are an error.
     @inlinable
     public static func parse<T, C: Collection<UInt8>>(
         _ bytes: C,
         interner: StringInterner? = nil,
+        maxDepth: Int = Self.defaultMaxDepth,
         _ body: (inout JSONScanner) throws(JSONError) -> T
     ) throws(JSONError) -> T {
         let result: Result<T, JSONError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Self.run(buffer, interner, body)
+            Self.run(buffer, interner, maxDepth, body)
         }
         if let result { return try result.get() }
         let copy = Array(bytes)
-        return try copy.withUnsafeBufferPointer { buffer in Self.run(buffer, interner, body) }.get()
+        return try copy.withUnsafeBufferPointer { buffer in Self.run(buffer, interner, maxDepth, body) }.get()
     }
 
     /// Runs `body` once per top-level value of a sequence of JSON values separated by white space (or none),
@@ -38,9 +48,10 @@ public struct JSONScanner {
     public static func parseSequence<C: Collection<UInt8>>(
         _ bytes: C,
         interner: StringInterner? = nil,
+        maxDepth: Int = Self.defaultMaxDepth,
         _ body: (inout JSONScanner) throws(JSONError) -> Void
     ) throws(JSONError) {
-        try Self.parse(bytes, interner: interner) { (s) throws(JSONError) in
+        try Self.parse(bytes, interner: interner, maxDepth: maxDepth) { (s) throws(JSONError) in
             while s.peek() != nil { try body(&s) }
         }
     }
@@ -57,9 +68,10 @@ public struct JSONScanner {
     static func run<T>(
         _ buffer: UnsafeBufferPointer<UInt8>,
         _ interner: StringInterner?,
+        _ maxDepth: Int,
         _ body: (inout JSONScanner) throws(JSONError) -> T
     ) -> Result<T, JSONError> {
-        var scanner = JSONScanner(buffer, interner: interner)
+        var scanner = JSONScanner(buffer, interner: interner, maxDepth: maxDepth)
         do throws(JSONError) {
             let value = try body(&scanner)
             try scanner.expectEnd()
@@ -116,9 +128,21 @@ public struct JSONScanner {
     @inline(__always)
     mutating func beginObject() throws(JSONError) -> Bool {
         try self.expect(UInt8(ascii: "{"), "'{'")
-        guard self.peek() == UInt8(ascii: "}") else { return true }
+        guard self.peek() == UInt8(ascii: "}") else {
+            try self.enterContainer()
+            return true
+        }
         self.offset += 1
         return false
+    }
+
+    /// Counts one more open object or array (its opening byte just read), refusing nesting beyond ``maxDepth``.
+    @inline(__always)
+    mutating func enterContainer() throws(JSONError) {
+        guard self.depth < self.maxDepth else {
+            throw JSONError(offset: self.offset - 1, message: "nested deeper than \(self.maxDepth)", limit: "depth")
+        }
+        self.depth += 1
     }
 
     /// A member's key and its `:`.
@@ -148,11 +172,15 @@ public struct JSONScanner {
             self.offset += 1
             return
         }
+        try self.enterContainer()
         while true {
             try body(&self)
             switch self.peek() {
             case UInt8(ascii: ","): self.offset += 1
-            case UInt8(ascii: "]"): self.offset += 1; return
+            case UInt8(ascii: "]"):
+                self.offset += 1
+                self.depth -= 1
+                return
             case nil: throw self.error("unexpected end of input in array")
             default: throw self.error("expected ',' or ']'")
             }
@@ -510,6 +538,7 @@ public struct JSONScanner {
             return true
         case UInt8(ascii: "}"):
             self.offset += 1
+            self.depth -= 1
             return false
         case nil: throw self.error("unexpected end of input in object")
         default: throw self.error("expected ',' or '}'")
@@ -523,22 +552,41 @@ public struct JSONScanner {
         return i
     }
 
-    /// Reads any value and flattens it into `entries` under `prefix`: nested keys joined with `.`,
-    /// array items as `key[i]` — the original Kaiju's log flattening.
-    public mutating func readFlattened(prefix: String, into entries: inout [ValueMap.Entry]) throws(JSONError) {
+    /// Reads an object and flattens it into `entries`: nested keys joined with `.`, array items as
+    /// `key[i]` — the original Kaiju's log flattening.
+    ///
+    /// The key being built lives in one buffer (a nesting level adds only its own key), and the keys
+    /// produced may total at most `maxExpansion` times the bytes read so far (plus 1 KiB), so the work
+    /// and memory stay linear in the record's size whatever its shape.
+    /// - Complexity: O(*n*) in the bytes read.
+    public mutating func readFlattened(into entries: inout [ValueMap.Entry], maxExpansion: Int = 16) throws(JSONError) {
+        var flattener = KeyFlattener(start: self.offset, maxExpansion: maxExpansion)
+        try self.readFlattened(&flattener, into: &entries)
+    }
+
+    private mutating func readFlattened(_ f: inout KeyFlattener, into entries: inout [ValueMap.Entry]) throws(JSONError) {
         switch self.peek() {
         case UInt8(ascii: "{"):
             try self.readObject { (s, key) throws(JSONError) in
-                try s.readFlattened(prefix: prefix.isEmpty ? key : prefix + "." + key, into: &entries)
+                let mark = f.push(key: key)
+                try s.readFlattened(&f, into: &entries)
+                f.pop(to: mark)
             }
         case UInt8(ascii: "["):
             var i = 0
             try self.readArray { (s) throws(JSONError) in
-                try s.readFlattened(prefix: prefix + "[\(i)]", into: &entries)
+                let mark = f.push(index: i)
+                try s.readFlattened(&f, into: &entries)
+                f.pop(to: mark)
                 i += 1
             }
         default:
-            entries.append(.init(key: prefix, value: try self.readValue()))
+            let at = self.offset
+            guard let key = f.leafKey(consumedTo: at) else {
+                throw JSONError(
+                    offset: at, message: "flattened keys exceed \(f.maxExpansion) times the record's size", limit: "flatten")
+            }
+            entries.append(.init(key: key, value: try self.readValue()))
         }
     }
 }

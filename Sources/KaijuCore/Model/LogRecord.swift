@@ -16,16 +16,24 @@ public struct LogRecord: Sendable, Hashable {
 
 extension LogRecord {
     /// Parses a JSON record and flattens it; `timestamp` is the ingestion time to stamp it with.
-    public init<C: Collection<UInt8>>(json bytes: C, timestamp: Int64) throws(JSONError) {
-        let fields = try JSONScanner.parse(bytes) { (s) throws(JSONError) in try LogRecord.readFlattenedFields(&s) }
+    /// - Parameters:
+    ///   - maxDepth: the deepest nesting accepted.
+    ///   - maxExpansion: how many flattened key bytes the record may produce per byte of input (see ``KeyFlattener``).
+    /// - Throws: ``JSONError`` for malformed JSON, a record that is not an object, or a limit exceeded.
+    public init<C: Collection<UInt8>>(
+        json bytes: C, timestamp: Int64, maxDepth: Int = JSONScanner.defaultMaxDepth, maxExpansion: Int = 16
+    ) throws(JSONError) {
+        let fields = try JSONScanner.parse(bytes, maxDepth: maxDepth) { (s) throws(JSONError) in
+            try LogRecord.readFlattenedFields(&s, maxExpansion: maxExpansion)
+        }
         self.init(timestamp: timestamp, fields: fields)
     }
 
     /// Reads a record object at the scanner's position, flattened.
-    public static func readFlattenedFields(_ s: inout JSONScanner) throws(JSONError) -> ValueMap {
+    public static func readFlattenedFields(_ s: inout JSONScanner, maxExpansion: Int = 16) throws(JSONError) -> ValueMap {
         guard s.peek() == UInt8(ascii: "{") else { throw s.error("a log record must be a JSON object") }
         var entries: [ValueMap.Entry] = []
-        try s.readFlattened(prefix: "", into: &entries)
+        try s.readFlattened(into: &entries, maxExpansion: maxExpansion)
         return ValueMap(entries)
     }
 

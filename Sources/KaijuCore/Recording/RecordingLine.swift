@@ -60,7 +60,7 @@ public struct RecordingLine: Sendable, Hashable {
                 throw JSONError(offset: typeOffset, message: "unknown recording type '\(type)'")
             }
             let slice = UnsafeBufferPointer(rebasing: s.bytes[range])
-            func fail(_ e: JSONError) -> JSONError { JSONError(offset: range.lowerBound + e.offset, message: e.message) }
+            func fail(_ e: JSONError) -> JSONError { e.shifted(by: range.lowerBound) }
             do throws(JSONError) {
                 switch type {
                 case "Metric": return RecordingLine(at: at, event: .metric(try Metric(json: slice)))

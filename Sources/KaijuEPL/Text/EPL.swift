@@ -12,8 +12,11 @@ public enum EPL {
     ///   - line: the file line the text starts on, for error positions.
     ///   - prefix: what precedes the text on that line (its column offset, and shown in the caret line).
     /// - Throws: ``EPLSyntaxError`` saying what was expected, where.
-    public static func parse(_ text: String, line: Int = 1, prefix: String = "") throws(EPLSyntaxError) -> EPLStatement {
-        var parser = try EPLParser(EPLSource(text: text, line: line, prefix: prefix))
+    ///   - limits: the bounds on size, nesting and list lengths.
+    public static func parse(
+        _ text: String, line: Int = 1, prefix: String = "", limits: EPLLimits = EPLLimits()
+    ) throws(EPLSyntaxError) -> EPLStatement {
+        var parser = try EPLParser(EPLSource(text: text, line: line, prefix: prefix), limits: limits)
         return try parser.statement()
     }
 
@@ -24,9 +27,9 @@ public enum EPL {
     @discardableResult
     public static func install(
         _ text: String, in runtime: Runtime, name: String? = nil, listener: StatementListener? = nil,
-        line: Int = 1, prefix: String = ""
+        line: Int = 1, prefix: String = "", limits: EPLLimits = EPLLimits()
     ) throws(EPLSyntaxError) -> String? {
-        let statement = try self.parse(text, line: line, prefix: prefix)
+        let statement = try self.parse(text, line: line, prefix: prefix, limits: limits)
         do throws(PlanError) {
             switch statement {
             case .createSchema(let schema):

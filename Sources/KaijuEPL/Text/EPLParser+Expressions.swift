@@ -5,19 +5,36 @@ import KaijuCore
 /// postfix property, method, mapped-property and table access.
 extension EPLParser {
     mutating func expression() throws(EPLSyntaxError) -> ExprNode {
+        try self.enter()
+        var levels = 1
+        defer { self.leave(levels) }
         var left = try self.conjunction()
-        while self.accept(keyword: "or") { left = .binary(.or, left, try self.conjunction()) }
+        while self.accept(keyword: "or") {
+            try self.enter()
+            levels += 1
+            left = .binary(.or, left, try self.conjunction())
+        }
         return left
     }
 
     private mutating func conjunction() throws(EPLSyntaxError) -> ExprNode {
+        var levels = 0
+        defer { self.leave(levels) }
         var left = try self.negation()
-        while self.accept(keyword: "and") { left = .binary(.and, left, try self.negation()) }
+        while self.accept(keyword: "and") {
+            try self.enter()
+            levels += 1
+            left = .binary(.and, left, try self.negation())
+        }
         return left
     }
 
     private mutating func negation() throws(EPLSyntaxError) -> ExprNode {
-        if self.accept(keyword: "not") { return .unary(.not, try self.negation()) }
+        if self.accept(keyword: "not") {
+            try self.enter()
+            defer { self.leave() }
+            return .unary(.not, try self.negation())
+        }
         return try self.comparison()
     }
 
@@ -41,10 +58,14 @@ extension EPLParser {
         var result: ExprNode?
         if self.accept(keyword: "in") {
             try self.expect(symbol: "(")
-            var items = [try self.expression()]
-            while self.accept(symbol: ",") { items.append(try self.expression()) }
+            var items = [left, try self.expression()]
+            while self.accept(symbol: ",") {
+                try self.checkListLength(items.count - 1)
+                items.append(try self.expression())
+            }
             try self.expect(symbol: ")")
-            result = items.map { ExprNode.binary(.equal, left, $0) }.dropFirst().reduce(.binary(.equal, left, items[0])) { .binary(.or, $0, $1) }
+            // One flat call, however long the list (an `or` chain would nest once per item).
+            result = .call("in", items)
         } else if self.accept(keyword: "between") {
             let low = try self.additive()
             try self.expect(keyword: "and")
@@ -56,8 +77,14 @@ extension EPLParser {
     }
 
     private mutating func additive() throws(EPLSyntaxError) -> ExprNode {
+        var levels = 0
+        defer { self.leave(levels) }
         var left = try self.multiplicative()
         while true {
+            if self.token.isSymbol("+") || self.token.isSymbol("-") || self.token.isSymbol("||") {
+                try self.enter()
+                levels += 1
+            }
             if self.accept(symbol: "+") {
                 left = .binary(.add, left, try self.multiplicative())
             } else if self.accept(symbol: "-") {
@@ -71,8 +98,14 @@ extension EPLParser {
     }
 
     private mutating func multiplicative() throws(EPLSyntaxError) -> ExprNode {
+        var levels = 0
+        defer { self.leave(levels) }
         var left = try self.unary()
         while true {
+            if self.token.isSymbol("*") || self.token.isSymbol("/") || self.token.isSymbol("%") {
+                try self.enter()
+                levels += 1
+            }
             if self.accept(symbol: "*") {
                 left = .binary(.multiply, left, try self.unary())
             } else if self.accept(symbol: "/") {
@@ -86,6 +119,8 @@ extension EPLParser {
     }
 
     private mutating func unary() throws(EPLSyntaxError) -> ExprNode {
+        if self.token.isSymbol("-") || self.token.isSymbol("+") { try self.enter() } else { return try self.postfix(try self.primary()) }
+        defer { self.leave() }
         if self.accept(symbol: "-") {
             let operand = try self.unary()
             switch operand {
@@ -138,6 +173,7 @@ extension EPLParser {
         var entries: [ExprNode.MapEntry] = []
         if !self.token.isSymbol("}") {
             repeat {
+                try self.checkListLength(entries.count)
                 let key = try self.name("a key name")
                 try self.expect(symbol: "=")
                 entries.append(.init(key, try self.expression()))
@@ -170,7 +206,10 @@ extension EPLParser {
             // `Table[key, ...]`: a table row, its column read by the `.col` that follows.
             self.advance()
             var keys = [try self.expression()]
-            while self.accept(symbol: ",") { keys.append(try self.expression()) }
+            while self.accept(symbol: ",") {
+                try self.checkListLength(keys.count)
+                keys.append(try self.expression())
+            }
             try self.expect(symbol: "]")
             return .tableGet(table: path[0], keys: keys, column: nil)
         }
@@ -208,7 +247,10 @@ extension EPLParser {
     private mutating func arguments() throws(EPLSyntaxError) -> [ExprNode] {
         var args: [ExprNode] = []
         if !self.token.isSymbol(")") {
-            repeat { args.append(try self.expression()) } while self.accept(symbol: ",")
+            repeat {
+                try self.checkListLength(args.count)
+                args.append(try self.expression())
+            } while self.accept(symbol: ",")
         }
         try self.expect(symbol: ")")
         return args
@@ -241,7 +283,11 @@ extension EPLParser {
 
     private mutating func postfix(_ base: ExprNode) throws(EPLSyntaxError) -> ExprNode {
         var e = base
+        var levels = 0
+        defer { self.leave(levels) }
         while self.token.isSymbol(".") {
+            try self.enter()
+            levels += 1
             self.advance()
             let member = self.token
             guard member.kind == .identifier else { throw self.expected("a property or method name") }

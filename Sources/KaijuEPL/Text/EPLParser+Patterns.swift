@@ -5,24 +5,39 @@ import KaijuCore
 /// `[2] (Anomaly where timer:within(2 min))`.
 extension EPLParser {
     mutating func pattern() throws(EPLSyntaxError) -> PatternNode {
+        try self.enter()
+        var levels = 1
+        defer { self.leave(levels) }
         var left = try self.patternOr()
-        while self.accept(symbol: "->") { left = .followedBy(left, try self.patternOr()) }
+        while self.accept(symbol: "->") {
+            try self.enter()
+            levels += 1
+            left = .followedBy(left, try self.patternOr())
+        }
         return left
     }
 
     private mutating func patternOr() throws(EPLSyntaxError) -> PatternNode {
         var items = [try self.patternAnd()]
-        while self.accept(keyword: "or") { items.append(try self.patternAnd()) }
+        while self.accept(keyword: "or") {
+            try self.checkListLength(items.count)
+            items.append(try self.patternAnd())
+        }
         return items.count == 1 ? items[0] : .or(items)
     }
 
     private mutating func patternAnd() throws(EPLSyntaxError) -> PatternNode {
         var items = [try self.patternRepeat()]
-        while self.accept(keyword: "and") { items.append(try self.patternRepeat()) }
+        while self.accept(keyword: "and") {
+            try self.checkListLength(items.count)
+            items.append(try self.patternRepeat())
+        }
         return items.count == 1 ? items[0] : .and(items)
     }
 
     private mutating func patternRepeat() throws(EPLSyntaxError) -> PatternNode {
+        try self.enter()
+        defer { self.leave() }
         if self.accept(symbol: "[") {
             let n = try self.positiveInteger("a repeat count")
             try self.expect(symbol: "]")
@@ -32,6 +47,8 @@ extension EPLParser {
     }
 
     private mutating func patternUnary() throws(EPLSyntaxError) -> PatternNode {
+        try self.enter()
+        defer { self.leave() }
         if self.accept(keyword: "every") { return .every(try self.patternUnary()) }
         if self.accept(keyword: "not") { return .not(try self.patternUnary()) }
         var node = try self.patternAtom()
@@ -49,7 +66,13 @@ extension EPLParser {
     /// `where timer:within(d)` guards (also written without `where`, as the paper does), as many as written.
     private mutating func guards(_ node: PatternNode) throws(EPLSyntaxError) -> PatternNode {
         var out = node
+        var levels = 0
+        defer { self.leave(levels) }
         while true {
+            if self.token.isKeyword("where") || self.token.isKeyword("timer") {
+                try self.enter()
+                levels += 1
+            }
             if self.accept(keyword: "where") {
                 out = .within(try self.timerWithin(), out)
             } else if self.token.isKeyword("timer"), self.peek().isSymbol(":"), self.peek(2).isKeyword("within") {

@@ -7,10 +7,41 @@ struct EPLParser {
     var tokens: [EPLToken]
     var index = 0
     let source: EPLSource
+    let limits: EPLLimits
+    /// Expression and pattern levels open at the current token (see ``EPLLimits/maxNestingDepth``).
+    var depth = 0
 
-    init(_ source: EPLSource) throws(EPLSyntaxError) {
+    init(_ source: EPLSource, limits: EPLLimits = EPLLimits()) throws(EPLSyntaxError) {
+        let size = source.text.utf8.count
+        guard size <= limits.maxStatementBytes else {
+            throw source.error(
+                "the statement is \(size) bytes, more than the limit of \(limits.maxStatementBytes)", at: 0, limit: "statement_bytes")
+        }
         self.source = source
+        self.limits = limits
         self.tokens = try EPLLexer.tokenize(source.text) { source.locate($0) }
+    }
+
+    // MARK: - Limits
+
+    /// Opens one nesting level at the current token; close it with ``leave(_:)``.
+    mutating func enter() throws(EPLSyntaxError) {
+        guard self.depth < self.limits.maxNestingDepth else {
+            throw self.source.error(
+                "nested deeper than the limit of \(self.limits.maxNestingDepth) levels", at: self.token.offset, limit: "nesting_depth")
+        }
+        self.depth += 1
+    }
+
+    /// Closes `levels` nesting levels.
+    mutating func leave(_ levels: Int = 1) { self.depth -= levels }
+
+    /// Checks that a list about to get one more item stays within ``EPLLimits/maxListItems``.
+    func checkListLength(_ count: Int) throws(EPLSyntaxError) {
+        guard count < self.limits.maxListItems else {
+            throw self.source.error(
+                "a list of more than \(self.limits.maxListItems) items", at: self.token.offset, limit: "list_items")
+        }
     }
 
     // MARK: - Tokens

@@ -28,8 +28,8 @@ struct EPLSource: Sendable {
         return (self.line + lineNumber, column, sourceLine)
     }
 
-    func error(_ message: String, at offset: Int) -> EPLSyntaxError {
+    func error(_ message: String, at offset: Int, limit: String? = nil) -> EPLSyntaxError {
         let p = self.locate(offset)
-        return EPLSyntaxError(message, line: p.line, column: p.column, sourceLine: p.source)
+        return EPLSyntaxError(message, line: p.line, column: p.column, sourceLine: p.source, limit: limit)
     }
 }

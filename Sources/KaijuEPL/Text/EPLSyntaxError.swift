@@ -6,12 +6,17 @@ public struct EPLSyntaxError: Error, Hashable, CustomStringConvertible {
     public let column: Int
     /// The source line the position is on, without its newline.
     public let sourceLine: String
+    /// The ``EPLLimits`` bound the statement exceeded (`statement_bytes`, `nesting_depth`, `list_items`,
+    /// `join_streams`), or `nil` for any other error.
+    public let limit: String?
 
-    public init(_ message: String, line: Int, column: Int, sourceLine: String) {
+    /// An error at a line and column; `limit` names the bound exceeded, if that is the error.
+    public init(_ message: String, line: Int, column: Int, sourceLine: String, limit: String? = nil) {
         self.message = message
         self.line = line
         self.column = column
         self.sourceLine = sourceLine
+        self.limit = limit
     }
 
     /// `line L, column C: message`.

@@ -34,8 +34,32 @@ public struct ForwardMessage: Sendable {
 public struct ForwardDecoder: Sendable {
     /// Caps the inflated size of a CompressedPackedForward payload.
     public var inflater: Inflater
+    /// The deepest nesting a record may have.
+    public var maxDepth: Int
+    /// How many flattened key bytes a record may produce per byte (see ``KeyFlattener``).
+    public var maxFlattenExpansion: Int
 
-    public init(inflater: Inflater = Inflater()) { self.inflater = inflater }
+    /// A decoder with the given bounds.
+    public init(inflater: Inflater = Inflater(), maxDepth: Int = 64, maxFlattenExpansion: Int = 16) {
+        self.inflater = inflater
+        self.maxDepth = maxDepth
+        self.maxFlattenExpansion = maxFlattenExpansion
+    }
+
+    /// A decoder bounded by a server's limits.
+    public init(limits: IngestLimits) {
+        self.init(
+            inflater: Inflater(maxInflatedSize: limits.maxInflatedSize), maxDepth: limits.maxDepth,
+            maxFlattenExpansion: limits.maxFlattenExpansion)
+    }
+
+    /// A reader over `bytes` with this decoder's bounds.
+    func reader(_ bytes: UnsafeRawBufferPointer, interner: StringInterner?) -> MsgPackReader {
+        var r = MsgPackReader(bytes, interner: interner)
+        r.maxDepth = self.maxDepth
+        r.maxFlattenExpansion = self.maxFlattenExpansion
+        return r
+    }
 
     /// Decodes one complete top-level value. Returns `nil` for a heartbeat (`nil`).
     /// - Throws: ``IngestError`` for a value that is not a Forward message. If the message carried a
@@ -44,7 +68,7 @@ public struct ForwardDecoder: Sendable {
     public func decode(
         _ frame: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner? = nil
     ) throws(IngestError) -> ForwardMessage? {
-        var r = MsgPackReader(frame, interner: interner)
+        var r = self.reader(frame, interner: interner)
         let first = try r.readItem()
         if first == .null { return nil }
         guard case .array(let n) = first, (2...4).contains(n) else {
@@ -94,13 +118,15 @@ public struct ForwardDecoder: Sendable {
         switch option.compressed {
         case nil, "text":
             return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
-                try Self.readPackedEntries(UnsafeRawBufferPointer(rebasing: frame[range]), receivedAt: receivedAt, interner: interner, into: &records)
+                var r = self.reader(UnsafeRawBufferPointer(rebasing: frame[range]), interner: interner)
+                try Self.readPackedEntries(&r, receivedAt: receivedAt, into: &records)
             }
         case "gzip":
             return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
                 let inflated = try self.inflater.inflate(Array(frame[range]))
                 try inflated.withRawBytes { (raw) throws(IngestError) in
-                    try Self.readPackedEntries(raw, receivedAt: receivedAt, interner: interner, into: &records)
+                    var r = self.reader(raw, interner: interner)
+                    try Self.readPackedEntries(&r, receivedAt: receivedAt, into: &records)
                 }
             }
         case let other?:
@@ -125,10 +151,7 @@ public struct ForwardDecoder: Sendable {
         }
     }
 
-    static func readPackedEntries(
-        _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner?, into records: inout [LogRecord]
-    ) throws(IngestError) {
-        var r = MsgPackReader(bytes, interner: interner)
+    static func readPackedEntries(_ r: inout MsgPackReader, receivedAt: Int64, into records: inout [LogRecord]) throws(IngestError) {
         while !r.isAtEnd { try readEntry(&r, receivedAt: receivedAt, into: &records) }
     }
 
@@ -141,21 +164,22 @@ public struct ForwardDecoder: Sendable {
         records.append(LogRecord(timestamp: time, fields: ValueMap(entries)))
     }
 
-    /// An entry time in ms: EventTime, integer or float seconds, or Fluent Bit's `[time, metadata]`; 0 is receive time.
+    /// An entry time in ms: EventTime, integer or float seconds, or Fluent Bit's `[time, metadata]`
+    /// (one level, the time itself not an array); 0 is receive time.
     static func readTime(_ r: inout MsgPackReader, receivedAt: Int64) throws(IngestError) -> Int64 {
+        var item = try r.readItem()
+        let withMetadata = item == .array(2)
+        if withMetadata { item = try r.readItem() }
         let ms: Int64
-        switch try r.readItem() {
+        switch item {
         case .ext(0, let range):
             guard let t = EventTime(r.bytes, range) else { throw r.error("EventTime must be 8 bytes") }
             ms = t.milliseconds
         case .int(let s): ms = s.multipliedReportingOverflow(by: 1000).overflow ? 0 : s * 1000
         case .double(let d) where d.isFinite && abs(d) < 9e15: ms = Int64(d * 1000)
-        case .array(2):
-            let t = try readTime(&r, receivedAt: receivedAt)
-            try r.skip()
-            return t
-        default: throw r.error("entry time is not EventTime or a number")
+        default: throw r.error("entry time is not EventTime, a number or [time, metadata]")
         }
+        if withMetadata { try r.skip() }
         return ms == 0 ? receivedAt : ms
     }
 
@@ -181,7 +205,7 @@ public struct ForwardDecoder: Sendable {
             switch (key, value) {
             case ("chunk", .str(let range)), ("chunk", .bin(let range)): options.chunk = r.data(range)
             case ("compressed", .str(let range)): options.compressed = r.text(range)
-            case ("size", .int(let s)): options.size = Int(clamping: s)
+            case ("size", .int(let s)) where s > 0: options.size = Int(clamping: s)
             case ("fluent_signal", .int(let s)): options.signal = s
             default:
                 r.offset = valueStart

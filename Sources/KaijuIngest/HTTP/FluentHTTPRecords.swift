@@ -1,17 +1,22 @@
 import KaijuCore
 
 /// Records of the Fluentd / Fluent Bit `http` output bodies.
-enum FluentHTTPRecords {
+struct FluentHTTPRecords {
+    /// The Forward decoder whose bounds (depth, flattening) records are read with.
+    let forward: ForwardDecoder
+
+    init(limits: IngestLimits) { self.forward = ForwardDecoder(limits: limits) }
+
     /// A JSON record; a value that is not an object is nested under `log`, as Fluent Bit does.
-    static func jsonRecord(_ s: inout JSONScanner, receivedAt: Int64) throws(JSONError) -> LogRecord {
+    func jsonRecord(_ s: inout JSONScanner, receivedAt: Int64) throws(JSONError) -> LogRecord {
         if s.peek() == UInt8(ascii: "{") {
-            return LogRecord(timestamp: receivedAt, fields: try LogRecord.readFlattenedFields(&s))
+            return LogRecord(timestamp: receivedAt, fields: try LogRecord.readFlattenedFields(&s, maxExpansion: self.forward.maxFlattenExpansion))
         }
         return LogRecord(timestamp: receivedAt, fields: ["log": try s.readValue()])
     }
 
     /// A msgpack record: a map (Fluentd), or `[time, record]` / `[[time, metadata], record]` (Fluent Bit).
-    static func msgpackRecord(_ r: inout MsgPackReader, receivedAt: Int64) throws(IngestError) -> LogRecord {
+    func msgpackRecord(_ r: inout MsgPackReader, receivedAt: Int64) throws(IngestError) -> LogRecord {
         let start = r.offset
         switch try r.readItem() {
         case .map:
@@ -23,7 +28,8 @@ enum FluentHTTPRecords {
             var records: [LogRecord] = []
             r.offset = start
             try ForwardDecoder.readEntry(&r, receivedAt: receivedAt, into: &records)
-            return records[0]
+            guard let record = records.first else { throw r.error("a record must be a map or [time, record]") }
+            return record
         default:
             throw r.error("a record must be a map or [time, record]")
         }

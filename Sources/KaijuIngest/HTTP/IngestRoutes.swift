@@ -7,8 +7,8 @@ public enum IngestRoutes {
     /// Telegraf `outputs.http` (any path, JSON or line protocol sniffed from the first byte, since Telegraf
     /// labels both `text/plain`) and the InfluxDB write endpoints `/write` and `/api/v2/write`
     /// (line protocol, `precision` honoured). Answers 204; 400 names the first bad line (good lines are kept).
-    public static func telegraf(pump: EnginePump, timestampUnits: TimestampUnits) -> HTTPIngestRoute {
-        let decoder = JSONLineDecoder(timestampUnits: timestampUnits)
+    public static func telegraf(pump: EnginePump, timestampUnits: TimestampUnits, limits: IngestLimits) -> HTTPIngestRoute {
+        let decoder = JSONLineDecoder(timestampUnits: timestampUnits, limits: limits)
         return { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) { return request.eventLoop.makeSucceededFuture(busy) }
             let now = EngineClock.wallMilliseconds()
@@ -20,11 +20,11 @@ public enum IngestRoutes {
             if !isInfluxWrite && firstByte == UInt8(ascii: "{") {
                 let interner = StringInterner(capacity: 1024)
                 do throws(JSONError) {
-                    try JSONScanner.parseSequence(request.body) { (s) throws(JSONError) in
+                    try JSONScanner.parseSequence(request.body, maxDepth: limits.maxDepth) { (s) throws(JSONError) in
                         try decoder.decode(&s, receivedAt: now, interner: interner, into: &items)
                     }
                 } catch {
-                    errors.append(.malformed("telegraf json: \(error)"))
+                    errors.append(.json(error, "telegraf json"))
                 }
             } else {
                 let precision = Self.precision(request.query("precision"))
@@ -40,8 +40,9 @@ public enum IngestRoutes {
 
     /// Fluentd and Fluent Bit `http` outputs (any path): a JSON array, ndjson or back-to-back objects, or
     /// concatenated msgpack (maps, `[time, record]` or `[[time, metadata], record]`). Answers 200.
-    public static func fluentHTTP(pump: EnginePump) -> HTTPIngestRoute {
-        { request in
+    public static func fluentHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        let records = FluentHTTPRecords(limits: limits)
+        return { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return request.eventLoop.makeSucceededFuture(busy) }
             let now = EngineClock.wallMilliseconds()
             var items: [Ingested] = []
@@ -51,23 +52,23 @@ public enum IngestRoutes {
             if media.contains("msgpack") || (firstByte.map { $0 >= 0x80 } ?? false) {
                 request.body.withUnsafeBytes { raw in
                     do throws(IngestError) {
-                        var r = MsgPackReader(raw)
-                        while !r.isAtEnd { items.append(.log(try FluentHTTPRecords.msgpackRecord(&r, receivedAt: now))) }
+                        var r = records.forward.reader(raw, interner: nil)
+                        while !r.isAtEnd { items.append(.log(try records.msgpackRecord(&r, receivedAt: now))) }
                     } catch {
                         errors.append(error)
                     }
                 }
             } else if firstByte != nil {
                 do throws(JSONError) {
-                    try JSONScanner.parseSequence(request.body) { (s) throws(JSONError) in
+                    try JSONScanner.parseSequence(request.body, maxDepth: limits.maxDepth) { (s) throws(JSONError) in
                         if s.peek() == UInt8(ascii: "[") {
-                            try s.readArray { (s) throws(JSONError) in items.append(.log(try FluentHTTPRecords.jsonRecord(&s, receivedAt: now))) }
+                            try s.readArray { (s) throws(JSONError) in items.append(.log(try records.jsonRecord(&s, receivedAt: now))) }
                         } else {
-                            items.append(.log(try FluentHTTPRecords.jsonRecord(&s, receivedAt: now)))
+                            items.append(.log(try records.jsonRecord(&s, receivedAt: now)))
                         }
                     }
                 } catch {
-                    errors.append(.malformed("fluent http json: \(error)"))
+                    errors.append(.json(error, "fluent http json"))
                 }
             }
             return Self.accept(items, errors: errors, pump: pump, ok: HTTPIngestReply(.ok))
@@ -92,7 +93,7 @@ public enum IngestRoutes {
     }
 
     /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
-    public static func otlpHTTP(pump: EnginePump) -> HTTPIngestRoute {
+    public static func otlpHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
         { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
             guard request.path == "/v1/traces" else {
@@ -105,7 +106,7 @@ public enum IngestRoutes {
                 case "application/x-protobuf":
                     batches = try request.body.withRawBytes { (raw) throws(IngestError) in try OTLPTraceProtobuf.decode(raw) }
                 case "application/json":
-                    batches = try OTLPTraceJSON.decode(request.body)
+                    batches = try OTLPTraceJSON.decode(request.body, maxDepth: limits.maxDepth)
                 default:
                     return request.eventLoop.makeSucceededFuture(.text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json"))
                 }
@@ -134,6 +135,7 @@ public enum IngestRoutes {
     /// Submits the good items; answers `ok` once they are accepted, or 400 naming the first error.
     static func accept(_ items: [Ingested], errors: [IngestError], pump: EnginePump, ok: HTTPIngestReply) -> EventLoopFuture<HTTPIngestReply> {
         let accepted = pump.submit(items)
+        for error in errors { if let limit = error.limit { pump.stats.limitHit(limit) } }
         guard let first = errors.first else { return accepted.map { ok } }
         let more = errors.count > 1 ? " (and \(errors.count - 1) more errors)" : ""
         let status: HTTPResponseStatus = first.isTooLarge ? .payloadTooLarge : .badRequest

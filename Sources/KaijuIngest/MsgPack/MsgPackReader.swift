@@ -22,12 +22,12 @@ public struct MsgPackReader {
     public let bytes: UnsafeRawBufferPointer
     /// The offset of the next unread byte.
     public var offset: Int
-    /// The deepest nesting ``readValue()`` and ``skip()`` accept.
+    /// The deepest nesting ``readValue(depth:)`` and ``readFlattenedMap(into:)`` accept.
     public var maxDepth = 64
+    /// How many flattened key bytes a record may produce per byte it takes (see ``KeyFlattener``).
+    public var maxFlattenExpansion = 16
     /// Builds repeated short strings (keys, values) once, if set.
     public var interner: StringInterner?
-    /// The flattened key being built.
-    private var path: [UInt8] = []
 
     public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, interner: StringInterner? = nil) {
         self.bytes = bytes
@@ -160,7 +160,7 @@ public struct MsgPackReader {
 
     /// Reads one value as a ``Value``: bin as text, EventTime (ext 0) as epoch seconds, other ext as hex text.
     public mutating func readValue(depth: Int = 0) throws(IngestError) -> Value {
-        guard depth < self.maxDepth else { throw self.error("nested deeper than \(self.maxDepth)") }
+        guard depth < self.maxDepth else { throw self.depthError() }
         switch try self.readItem() {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -187,57 +187,61 @@ public struct MsgPackReader {
         }
     }
 
-    /// Reads a map at the reader's position flattened as the original FLog did (`a.b`, `a[0]`).
+    /// Reads a map at the reader's position flattened as the original FLog did (`a.b`, `a[0]`); the
+    /// keys produced stay within ``maxFlattenExpansion`` times the record's bytes (see ``KeyFlattener``).
     public mutating func readFlattenedMap(into entries: inout [ValueMap.Entry]) throws(IngestError) {
+        var flattener = KeyFlattener(start: self.offset, maxExpansion: self.maxFlattenExpansion)
         let n = try self.readMapCount()
         try self.checkCount(2 * n)
         entries.reserveCapacity(entries.count + n)
         for _ in 0..<n {
-            self.path.removeAll(keepingCapacity: true)
-            try self.appendKey()
-            try self.readFlattened(depth: 1, into: &entries)
+            let mark = try self.pushKey(&flattener)
+            try self.readFlattened(&flattener, depth: 1, into: &entries)
+            flattener.pop(to: mark)
         }
     }
 
-    /// Reads the value at the reader's position under the key in `path`, flattening maps and arrays.
-    private mutating func readFlattened(depth: Int, into entries: inout [ValueMap.Entry]) throws(IngestError) {
-        guard depth < self.maxDepth else { throw self.error("nested deeper than \(self.maxDepth)") }
+    /// Reads the value at the reader's position under the flattener's key, flattening maps and arrays.
+    private mutating func readFlattened(_ f: inout KeyFlattener, depth: Int, into entries: inout [ValueMap.Entry]) throws(IngestError) {
+        guard depth < self.maxDepth else { throw self.depthError() }
         let start = self.offset
         switch try self.readItem() {
         case .map(let n):
             try self.checkCount(2 * n)
-            let length = self.path.count
             for _ in 0..<n {
-                self.path.append(UInt8(ascii: "."))
-                try self.appendKey()
-                try self.readFlattened(depth: depth + 1, into: &entries)
-                self.path.removeLast(self.path.count - length)
+                let mark = try self.pushKey(&f)
+                try self.readFlattened(&f, depth: depth + 1, into: &entries)
+                f.pop(to: mark)
             }
         case .array(let n):
             try self.checkCount(n)
-            let length = self.path.count
             for i in 0..<n {
-                self.path.append(UInt8(ascii: "["))
-                self.path.append(contentsOf: String(i).utf8)
-                self.path.append(UInt8(ascii: "]"))
-                try self.readFlattened(depth: depth + 1, into: &entries)
-                self.path.removeLast(self.path.count - length)
+                let mark = f.push(index: i)
+                try self.readFlattened(&f, depth: depth + 1, into: &entries)
+                f.pop(to: mark)
             }
         default:
             self.offset = start
-            let key = self.path.withUnsafeBufferPointer { self.interner?.string($0) ?? String(decoding: $0, as: UTF8.self) }
+            guard let key = f.leafKey(consumedTo: start, interner: self.interner) else {
+                throw .limitExceeded(
+                    "flatten", detail: "msgpack at byte \(start): flattened keys exceed \(f.maxExpansion) times the record's size")
+            }
             entries.append(.init(key: key, value: try self.readValue(depth: depth)))
         }
     }
 
-    /// Appends a map key's bytes to `path` (a number as its decimal text).
-    private mutating func appendKey() throws(IngestError) {
+    /// Appends a map key (a number as its decimal text) to the flattener; returns its mark.
+    private mutating func pushKey(_ f: inout KeyFlattener) throws(IngestError) -> Int {
         switch try self.readItem() {
-        case .str(let r), .bin(let r): self.path.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[r]))
-        case .int(let i): self.path.append(contentsOf: String(i).utf8)
-        case .uint(let u): self.path.append(contentsOf: String(u).utf8)
+        case .str(let r), .bin(let r): return f.push(keyBytes: UnsafeRawBufferPointer(rebasing: self.bytes[r]))
+        case .int(let i): return f.push(key: String(i))
+        case .uint(let u): return f.push(key: String(u))
         default: throw self.error("map key is not a string")
         }
+    }
+
+    func depthError() -> IngestError {
+        .limitExceeded("depth", detail: "msgpack at byte \(self.offset): nested deeper than \(self.maxDepth)")
     }
 
     /// A map key: str or bin as text, a number as its decimal text.

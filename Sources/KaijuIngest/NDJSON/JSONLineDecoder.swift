@@ -7,8 +7,14 @@ public import KaijuCore
 public struct JSONLineDecoder: Sendable {
     /// The unit of Metric timestamps (Telegraf's `json_timestamp_units`).
     public var timestampUnits: TimestampUnits
+    /// The nesting and flattening bounds.
+    public var limits: IngestLimits
 
-    public init(timestampUnits: TimestampUnits = .auto) { self.timestampUnits = timestampUnits }
+    /// A decoder reading Metric timestamps in `timestampUnits`, bounded by `limits`.
+    public init(timestampUnits: TimestampUnits = .auto, limits: IngestLimits = IngestLimits()) {
+        self.timestampUnits = timestampUnits
+        self.limits = limits
+    }
 
     /// Decodes one JSON object at the scanner's position and appends what it holds.
     public func decode(
@@ -19,7 +25,7 @@ public struct JSONLineDecoder: Sendable {
         do throws(JSONError) {
             try self.decodeClassified(raw, receivedAt: receivedAt, interner: interner, into: &out)
         } catch {
-            throw JSONError(offset: start + error.offset, message: error.message)
+            throw error.shifted(by: start)
         }
     }
 
@@ -44,7 +50,7 @@ public struct JSONLineDecoder: Sendable {
         var shapeMismatch = false
         let units = self.timestampUnits
         do throws(JSONError) {
-            try JSONScanner.parse(bytes, interner: interner) { (s) throws(JSONError) in
+            try JSONScanner.parse(bytes, interner: interner, maxDepth: self.limits.maxDepth) { (s) throws(JSONError) in
                 guard s.peek() == UInt8(ascii: "{") else { throw s.error("expected a JSON object") }
                 try s.readObjectRawKeys { (s, key) throws(JSONError) in
                     if JSONScanner.key(key, is: "name") {
@@ -83,7 +89,7 @@ public struct JSONLineDecoder: Sendable {
             }
         } catch {
             // Not the shape of a Metric or Event under a known key: a log line if it is an object at all.
-            out.append(.log(try LogRecord(json: bytes, timestamp: receivedAt)))
+            out.append(.log(try self.logRecord(bytes, receivedAt: receivedAt)))
             return
         }
         if let name, !shapeMismatch {
@@ -96,8 +102,14 @@ public struct JSONLineDecoder: Sendable {
         } else if let events {
             for e in events { out.append(.event(e)) }
         } else {
-            out.append(.log(try LogRecord(json: bytes, timestamp: receivedAt)))
+            out.append(.log(try self.logRecord(bytes, receivedAt: receivedAt)))
         }
+    }
+
+    /// The line as a flattened log record.
+    private func logRecord<C: Collection<UInt8>>(_ bytes: C, receivedAt: Int64) throws(JSONError) -> LogRecord {
+        try LogRecord(
+            json: bytes, timestamp: receivedAt, maxDepth: self.limits.maxDepth, maxExpansion: self.limits.maxFlattenExpansion)
     }
 
     /// An object member's map, or `nil` (the value skipped) when it is not an object.

@@ -4,9 +4,10 @@ import Foundation
 /// Decodes an OTLP/HTTP JSON `ExportTraceServiceRequest` (hex ids, integer enums, 64-bit ints as strings
 /// or numbers, unknown keys ignored) into one Jaeger ``Batch`` per resource.
 public enum OTLPTraceJSON {
-    public static func decode<C: Collection<UInt8>>(_ bytes: C) throws(IngestError) -> [Batch] {
+    /// Decodes one request body; objects and arrays nested deeper than `maxDepth` are an error.
+    public static func decode<C: Collection<UInt8>>(_ bytes: C, maxDepth: Int = 64) throws(IngestError) -> [Batch] {
         do throws(JSONError) {
-            return try JSONScanner.parse(bytes) { (s) throws(JSONError) in
+            return try JSONScanner.parse(bytes, maxDepth: maxDepth) { (s) throws(JSONError) in
                 var batches: [Batch] = []
                 try s.readObject { (s, key) throws(JSONError) in
                     guard key == "resourceSpans" || key == "resource_spans" else { return try s.skipValue() }
@@ -15,7 +16,7 @@ public enum OTLPTraceJSON {
                 return batches
             }
         } catch {
-            throw .malformed("otlp json: \(error)")
+            throw .json(error, "otlp json")
         }
     }
 

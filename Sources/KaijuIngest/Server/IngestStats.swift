@@ -20,9 +20,13 @@ public final class IngestStats: Sendable {
 
     public init() {}
 
+    /// Adds `n` (negative amounts are ignored: counters only go up) and saturates at `Int.max`.
     public func add(_ key: Key, _ n: Int = 1) {
-        guard n != 0 else { return }
-        self.counters.withLock { $0[key, default: 0] += n }
+        guard n > 0 else { return }
+        self.counters.withLock { counters in
+            let (sum, overflow) = counters[key, default: 0].addingReportingOverflow(n)
+            counters[key] = overflow ? Int.max : sum
+        }
     }
 
     public func value(_ key: Key) -> Int { self.counters.withLock { $0[key] ?? 0 } }
@@ -32,6 +36,9 @@ public final class IngestStats: Sendable {
 
     /// A decode error of `protocol`, with the peer it came from logged by the caller.
     public func decodeError(_ proto: String, _ n: Int = 1) { self.add(Key("kaiju_decode_errors_total", ["protocol": proto]), n) }
+
+    /// Input refused because it exceeded `limit` (`depth`, `frame`, `inflated`, `flatten`, `connections`, ...).
+    public func limitHit(_ limit: String, _ n: Int = 1) { self.add(Key("kaiju_limit_hits_total", ["limit": limit]), n) }
 
     /// Input dropped for `reason`.
     public func dropped(_ reason: String, _ n: Int = 1) { self.add(Key("kaiju_dropped_total", ["reason": reason]), n) }

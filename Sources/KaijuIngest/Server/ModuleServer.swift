@@ -129,10 +129,10 @@ public final class ModuleServer: Sendable {
             guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
             let route: HTTPIngestRoute
             switch kind {
-            case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits)
-            case .fluent: route = IngestRoutes.fluentHTTP(pump: pump)
+            case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits, limits: configuration.limits)
+            case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump)
-            case .otlp: route = IngestRoutes.otlpHTTP(pump: pump)
+            case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
             }
             return (name, try Self.bindHTTP(name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats, io: io, logger: logger))
         case .forwardHeartbeat(let name, let address):

@@ -36,6 +36,12 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Most bytes one compressed payload may inflate to.")
     public var maxInflatedBytes = 64 << 20
 
+    @Option(help: "Deepest nesting of JSON objects/arrays and msgpack maps/arrays in one input value.")
+    public var maxDepth = 64
+
+    @Option(help: "Most flattened key bytes a log record may produce per byte of input.")
+    public var maxFlattenExpansion = 16
+
     @Option(help: "Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it.")
     public var forwardBuffer = 100_000
 
@@ -62,7 +68,8 @@ public struct ServerOptions: ParsableArguments {
         for (flag, value) in [("--tcp", self.tcp), ("--admin", self.admin)] + (self.hl.map { [("--hl", $0)] } ?? []) {
             do { _ = try ModuleConfiguration.parse(address: value) } catch { throw ValidationError("\(flag): \(error)") }
         }
-        guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0, self.highWater > 0 else {
+        guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0, self.highWater > 0,
+              self.maxDepth > 0, self.maxFlattenExpansion > 0 else {
             throw ValidationError("limits must be positive")
         }
         if !self.noParse, let path = self.statements, !FileManager.default.fileExists(atPath: path) {
@@ -81,7 +88,9 @@ public struct ServerOptions: ParsableArguments {
     }
 
     public var limits: IngestLimits {
-        IngestLimits(maxFrameSize: self.maxFrameBytes, maxBodySize: self.maxBodyBytes, maxInflatedSize: self.maxInflatedBytes)
+        IngestLimits(
+            maxFrameSize: self.maxFrameBytes, maxBodySize: self.maxBodyBytes, maxInflatedSize: self.maxInflatedBytes,
+            maxDepth: self.maxDepth, maxFlattenExpansion: self.maxFlattenExpansion)
     }
 }
 

@@ -42,8 +42,8 @@ public final class StreamDecoder {
     ///     (send ``ForwardHandshake/helo`` first).
     public init(limits: IngestLimits, timestampUnits: TimestampUnits = .auto, handshake: ForwardHandshake? = nil) {
         self.limits = limits
-        self.lineDecoder = JSONLineDecoder(timestampUnits: timestampUnits)
-        self.forwardDecoder = ForwardDecoder(inflater: Inflater(maxInflatedSize: limits.maxInflatedSize))
+        self.lineDecoder = JSONLineDecoder(timestampUnits: timestampUnits, limits: limits)
+        self.forwardDecoder = ForwardDecoder(limits: limits)
         self.handshake = handshake
         self.framer = MsgPackFramer(maxFrameSize: limits.maxFrameSize)
         self.mode = handshake == nil ? .undecided : .forward
@@ -116,7 +116,7 @@ public final class StreamDecoder {
                         try self.lineDecoder.decode(
                             line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), receivedAt: receivedAt, interner: self.interner, into: &out.items)
                     } catch {
-                        out.errors.append(.malformed("ndjson: \(error)"))
+                        out.errors.append(.json(error, "ndjson"))
                     }
                     pos = min(end + 1, raw.count)
                 } else {
@@ -183,10 +183,20 @@ public struct IngestLimits: Sendable {
     public var maxBodySize: Int
     /// The most one compressed payload may inflate to (default 64 MiB).
     public var maxInflatedSize: Int
+    /// The deepest nesting of JSON objects and arrays or msgpack maps and arrays (default 64).
+    public var maxDepth: Int
+    /// How many flattened key bytes a log record may produce per byte of input (default 16; see ``KeyFlattener``).
+    public var maxFlattenExpansion: Int
 
-    public init(maxFrameSize: Int = 16 << 20, maxBodySize: Int = 32 << 20, maxInflatedSize: Int = 64 << 20) {
+    /// Limits with the servers' defaults unless given.
+    public init(
+        maxFrameSize: Int = 16 << 20, maxBodySize: Int = 32 << 20, maxInflatedSize: Int = 64 << 20, maxDepth: Int = 64,
+        maxFlattenExpansion: Int = 16
+    ) {
         self.maxFrameSize = maxFrameSize
         self.maxBodySize = maxBodySize
         self.maxInflatedSize = maxInflatedSize
+        self.maxDepth = maxDepth
+        self.maxFlattenExpansion = maxFlattenExpansion
     }
 }

@@ -62,6 +62,7 @@ final class StreamIngestHandler: ChannelInboundHandler {
         if !output.replies.isEmpty { context.flush() }
         if !output.errors.isEmpty {
             stats.decodeError(self.protocolName, output.errors.count)
+            for error in output.errors { if let limit = error.limit { stats.limitHit(limit) } }
             self.logger.warning("bad input from \(self.peer) (\(self.protocolName)): \(output.errors[0])\(output.errors.count > 1 ? " and \(output.errors.count - 1) more" : "")")
         }
         if output.skipped > 0 { stats.dropped("unsupported", output.skipped) }
@@ -69,6 +70,7 @@ final class StreamIngestHandler: ChannelInboundHandler {
             // What was decoded before the stream went bad still goes in.
             self.pump.submit(output.items)
             stats.decodeError(self.protocolName)
+            if let limit = fatal.limit { stats.limitHit(limit) }
             self.logger.warning("closing connection from \(self.peer) (\(self.protocolName)): \(fatal)")
             context.close(promise: nil)
             return

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import KaijuCore
+@testable import KaijuIngest
+
+/// Issue 13's crash inputs against the decoders: each is refused with an error at its offset, counted
+/// as a limit where it is one, and the input around it is still decoded.
+struct HardeningDecoderTests {
+    /// `{"a":` + 100 000 `[`: the 200 KB line of finding 1. The object is level 1, so the 64th `[` (byte 68) is refused.
+    static let deepJSON = Array(("{\"a\":" + String(repeating: "[", count: 100_000)).utf8)
+
+    @Test func deeplyNestedNDJSONLineIsRefusedAtItsDepthAndTheNextLineStillDecodes() {
+        let probe = StreamDecoderProbe.make()
+        probe.feed(Self.deepJSON + Array("\n{\"name\":\"cpu\",\"timestamp\":5,\"fields\":{\"v\":1},\"tags\":{}}\n".utf8))
+        probe.finish()
+        #expect(probe.result.fatal == nil)
+        #expect(probe.result.errors == ["ndjson: invalid JSON at byte 68: nested deeper than 64"])
+        #expect(probe.result.items == [.metric(Metric(name: "cpu", timestamp: 5_000, fields: ["v": 1]))])
+    }
+
+    @Test func nestingUpToTheLimitIsAcceptedAndOneMoreIsNot() throws {
+        let limits = IngestLimits(maxDepth: 4)
+        let decoder = JSONLineDecoder(limits: limits)
+        var out: [Ingested] = []
+        try decoder.decode(line: Array(#"{"a":{"b":{"c":[1]}}}"#.utf8), receivedAt: 1, into: &out)
+        #expect(out == [.log(LogRecord(timestamp: 1, fields: ["a.b.c[0]": 1]))])
+        #expect(throws: JSONError(offset: 16, message: "nested deeper than 4", limit: "depth")) {
+            try decoder.decode(line: Array(#"{"a":{"b":{"c":[[1]]}}}"#.utf8), receivedAt: 1, into: &out)
+        }
+    }
+
+    @Test func deeplyNestedJSONUnderAnUnknownKeyOfEveryJSONDecoderIsAnError() throws {
+        let body = Array(("{\"unknown\":" + String(repeating: "[", count: 100_000)).utf8)
+        #expect(throws: IngestError.self) { try OTLPTraceJSON.decode(body) }
+        var items: [Ingested] = []
+        #expect(throws: JSONError.self) { try JSONLineDecoder().decode(line: body, receivedAt: 1, into: &items) }
+        let records = FluentHTTPRecords(limits: IngestLimits())
+        #expect(throws: JSONError.self) {
+            try JSONScanner.parseSequence(body, maxDepth: 64) { (s) throws(JSONError) in _ = try records.jsonRecord(&s, receivedAt: 1) }
+        }
+        do {
+            _ = try OTLPTraceJSON.decode(body)
+        } catch {
+            #expect(error.limit == "depth")
+        }
+    }
+
+    /// Finding 2: `92 a3 'tag' 91 92` + `92`×1 000 000 + `01` + `c0`×1 000 000 + `80`.
+    @Test func nestedForwardEntryTimeIsAnErrorNotARecursion() {
+        var bytes: [UInt8] = [0x92, 0xa3, 0x74, 0x61, 0x67, 0x91, 0x92]
+        bytes += [UInt8](repeating: 0x92, count: 1_000_000)
+        bytes.append(0x01)
+        bytes += [UInt8](repeating: 0xc0, count: 1_000_000)
+        bytes.append(0x80)
+        let probe = StreamDecoderProbe.make()
+        probe.feed(bytes)
+        probe.feed([0x93, 0xa3, 0x74, 0x61, 0x67, 0x01, 0x81, 0xa1, 0x6b, 0xa1, 0x76])  // ["tag", 1, {"k":"v"}]
+        probe.finish()
+        #expect(probe.result.fatal == nil)
+        #expect(probe.result.errors == ["msgpack at byte 9: entry time is not EventTime, a number or [time, metadata]"])
+        #expect(probe.result.items == [.log(LogRecord(timestamp: 1000, fields: ["k": "v"]))])
+    }
+
+    @Test func fluentBitTimeWithMetadataStillDecodes() throws {
+        // ["tag", [[[1, {}], {"k": "v"}]]]
+        let bytes: [UInt8] = [0x92, 0xa3, 0x74, 0x61, 0x67, 0x91, 0x92, 0x92, 0x01, 0x80, 0x81, 0xa1, 0x6b, 0xa1, 0x76]
+        let message = try bytes.raw { try ForwardDecoder().decode($0, receivedAt: 7) }
+        #expect(message?.records == [LogRecord(timestamp: 1000, fields: ["k": "v"])])
+    }
+
+    /// Finding 4: the 42-byte message with unsupported compression and `size` = Int64.max, twice.
+    @Test func hugeSizeOptionSaturatesTheCountersAndNegativeSizesAreIgnored() throws {
+        let hex = "93a3746167c6000000019082aa636f6d70726573736564a47a737464a473697a65d37fffffffffffffff"
+        let bytes = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16) ?? 0
+        }
+        let stats = IngestStats()
+        for _ in 0..<2 {
+            let message = try bytes.raw { try ForwardDecoder().decode($0, receivedAt: 7) }
+            stats.dropped("unsupported", message?.skipped ?? 0)
+        }
+        #expect(stats.value(.init("kaiju_dropped_total", ["reason": "unsupported"])) == Int.max)
+        stats.dropped("unsupported", -5)
+        #expect(stats.value(.init("kaiju_dropped_total", ["reason": "unsupported"])) == Int.max)
+
+        var negative = bytes
+        negative.replaceSubrange(34..<42, with: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb])  // size = -5
+        let message = try negative.raw { try ForwardDecoder().decode($0, receivedAt: 7) }
+        #expect(message?.skipped == 1)
+    }
+
+    /// Finding 8: flattening keeps one key buffer; a record whose keys would grow quadratically is refused.
+    @Test func flatteningIsLinearAndAQuadraticKeyRecordIsRefused() throws {
+        let long = String(repeating: "k", count: 20_000)
+        let leaves = (0..<5_000).map { "\"\($0)\":1" }.joined(separator: ",")
+        let line = Array("{\"\(long)\":{\(leaves)}}".utf8)
+        var items: [Ingested] = []
+        #expect(throws: JSONError.self) { try JSONLineDecoder().decode(line: line, receivedAt: 1, into: &items) }
+        do {
+            try JSONLineDecoder().decode(line: line, receivedAt: 1, into: &items)
+        } catch {
+            #expect(error.limit == "flatten")
+        }
+        // The same shape with a short key is an ordinary record.
+        try JSONLineDecoder().decode(line: Array("{\"k\":{\(leaves)}}".utf8), receivedAt: 1, into: &items)
+        guard case .log(let record) = items.last else {
+            Issue.record("no record")
+            return
+        }
+        #expect(record.fields.count == 5_000)
+        #expect(record.fields["k.4999"] == 1)
+    }
+
+    @Test func msgpackFlatteningHasTheSameBound() throws {
+        // {"kkkk…(20 000)": {"0":1, … "4999":1}} as msgpack.
+        var bytes: [UInt8] = [0x81, 0xdb, 0x00, 0x00, 0x4e, 0x20] + [UInt8](repeating: 0x6b, count: 20_000)
+        bytes += [0xde, 0x13, 0x88]
+        for i in 0..<5_000 {
+            let key = Array(String(i).utf8)
+            bytes += [0xa0 | UInt8(key.count)] + key + [0x01]
+        }
+        var entries: [ValueMap.Entry] = []
+        #expect(throws: IngestError.limitExceeded(
+            "flatten", detail: "msgpack at byte 20066: flattened keys exceed 16 times the record's size")) {
+            try bytes.raw { raw in
+                var r = MsgPackReader(raw)
+                try r.readFlattenedMap(into: &entries)
+            }
+        }
+    }
+}
