@@ -32,6 +32,7 @@ let package = Package(
     targets: [
         // MARK: - Targets
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(
             name: "KaijuCore",
             dependencies: [
@@ -44,7 +45,7 @@ let package = Package(
         .target(
             name: "KaijuIngest",
             dependencies: [
-                "KaijuCore", "KaijuEPL", "CZlib",
+                "KaijuCore", "KaijuEPL", "CZlib", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

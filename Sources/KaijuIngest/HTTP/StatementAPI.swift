@@ -49,6 +49,7 @@ enum StatementAPI {
                 }
                 return Self.json(.created, w)
             } catch let error as EPLSyntaxError {
+                if let limit = error.limit { pump.stats.limitHit(limit) }
                 return .text(.badRequest, error.description)
             } catch {
                 return .text(.badRequest, "\(error)")
@@ -76,6 +77,7 @@ enum StatementAPI {
             }
             plan = p
         } catch {
+            if let limit = error.limit { pump.stats.limitHit(limit) }
             return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description))
         }
         return pump.withRuntime { runtime -> HTTPIngestReply in

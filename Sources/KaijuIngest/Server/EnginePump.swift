@@ -1,16 +1,26 @@
 public import KaijuCore
 public import NIOCore
 import Synchronization
+import CMalloc
 
 /// Runs a ``Runtime`` on its own event loop and feeds it what the listeners decode.
 ///
-/// Listeners submit whole decoded batches; the pump counts batches in flight, and a TCP listener stops
-/// reading while ``isBehind`` (backpressure) while a UDP listener drops and counts. Timers fire from a
-/// periodic tick on the wall clock.
+/// Listeners submit whole decoded batches; the pump counts batches in flight. While ``isBehind``
+/// (backpressure) a TCP connection stops reading until ``whenBelowHighWater(on:)`` completes, HTTP answers
+/// 503 and UDP drops, each counted, so the queue holds at most ``highWater`` batches plus one read per
+/// connection. Timers fire from a periodic tick on the wall clock.
 public final class EnginePump: Sendable {
     public let loop: any EventLoop
     private let runtime: NIOLoopBound<Runtime>
     private let inFlight = Atomic<Int>(0)
+    /// Readers paused for backpressure, woken when the queue falls below ``highWater``.
+    private let waiters = Mutex<[EventLoopPromise<Void>]>([])
+    /// Set once shutdown has drained the connections: later batches are dropped and counted.
+    private let stopped = Atomic<Bool>(false)
+    /// The deepest the queue has been, for `kaiju_queue_depth_max`.
+    private let deepest = Atomic<Int>(0)
+    /// Whether the queue has held batches since memory was last handed back.
+    private let loadedSinceTrim = Atomic<Bool>(false)
     /// Batches in flight above which readers pause.
     public let highWater: Int
     public let stats: IngestStats
@@ -36,12 +46,50 @@ public final class EnginePump: Sendable {
             return NIOLoopBound(runtime, eventLoop: loop)
         }.wait()
         let pump = EnginePump(loop: loop, runtime: bound, highWater: highWater, stats: stats, recorder: recorder)
-        loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in bound.value.tick() }
+        loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            bound.value.tick()
+            pump.releaseMemoryWhenIdle()
+        }
         return pump
+    }
+
+    /// After load, once the queue is empty, hands freed heap pages back to the system (glibc keeps them
+    /// otherwise), so RSS returns after a burst.
+    private func releaseMemoryWhenIdle() {
+        guard self.queueDepth == 0, self.loadedSinceTrim.exchange(false, ordering: .relaxed) else { return }
+        _ = kaiju_release_free_memory()
+    }
+
+    /// Completes on `loop` once the queue is below ``highWater`` (at once if it already is).
+    public func whenBelowHighWater(on loop: any EventLoop) -> EventLoopFuture<Void> {
+        self.waiters.withLock { waiters in
+            guard self.isBehind else { return loop.makeSucceededVoidFuture() }
+            let promise = loop.makePromise(of: Void.self)
+            waiters.append(promise)
+            return promise.futureResult
+        }
+    }
+
+    /// Refuses every later batch (dropped and counted as `shutdown`) and wakes paused readers.
+    public func stop() {
+        self.stopped.store(true, ordering: .relaxed)
+        self.wakeWaiters(force: true)
+    }
+
+    private func wakeWaiters(force: Bool = false) {
+        let woken: [EventLoopPromise<Void>] = self.waiters.withLock { waiters in
+            guard force || !self.isBehind, !waiters.isEmpty else { return [] }
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for promise in woken { promise.succeed() }
     }
 
     /// Batches submitted and not yet processed.
     public var queueDepth: Int { self.inFlight.load(ordering: .relaxed) }
+
+    /// The deepest the queue has been since the pump started.
+    public var maxQueueDepth: Int { self.deepest.load(ordering: .relaxed) }
 
     /// Whether readers should pause.
     public var isBehind: Bool { self.queueDepth >= self.highWater }
@@ -50,9 +98,23 @@ public final class EnginePump: Sendable {
     @discardableResult
     public func submit(_ items: [Ingested]) -> EventLoopFuture<Void> {
         guard !items.isEmpty else { return self.loop.makeSucceededVoidFuture() }
-        self.inFlight.add(1, ordering: .relaxed)
+        guard !self.stopped.load(ordering: .relaxed) else {
+            self.stats.dropped("shutdown", items.count)
+            return self.loop.makeSucceededVoidFuture()
+        }
+        let depth = self.inFlight.add(1, ordering: .relaxed).newValue
+        var deepest = self.deepest.load(ordering: .relaxed)
+        while depth > deepest {
+            let (exchanged, original) = self.deepest.compareExchange(expected: deepest, desired: depth, ordering: .relaxed)
+            if exchanged { break }
+            deepest = original
+        }
+        self.loadedSinceTrim.store(true, ordering: .relaxed)
         return self.loop.submit {
-            defer { self.inFlight.subtract(1, ordering: .relaxed) }
+            defer {
+                self.inFlight.subtract(1, ordering: .relaxed)
+                self.wakeWaiters()
+            }
             let runtime = self.runtime.value
             var metrics = 0, logs = 0, spans = 0, batches = 0, events = 0
             var recorded = ""

@@ -1,3 +1,5 @@
+public import NIOCore
+
 /// What one Kaiju server listens on and how it bounds its work.
 public struct ModuleConfiguration: Sendable {
     /// One listening socket.
@@ -33,6 +35,10 @@ public struct ModuleConfiguration: Sendable {
     public var timestampUnits: TimestampUnits
     /// Replaces `:retentionTime:` in statements added at run time (`--rtime`), as in the rule file.
     public var retentionTime = "2min"
+    /// The most connections one TCP or HTTP listener keeps open; more are closed at once and counted.
+    public var maxConnections = 1024
+    /// A connection that sends nothing for this long is closed and counted (`nil`: never).
+    public var idleTimeout: TimeAmount? = .seconds(300)
 
     public init(
         name: String, listeners: [Listener], admin: String?, hl: String?, limits: IngestLimits = IngestLimits(),

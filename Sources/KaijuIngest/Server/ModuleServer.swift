@@ -25,12 +25,16 @@ public final class ModuleServer: Sendable {
     let io: MultiThreadedEventLoopGroup
     let engine: MultiThreadedEventLoopGroup
     let channels: [(String, any Channel)]
+    /// The accepted connections of the TCP and HTTP listeners.
+    let connections: [ConnectionRegistry]
     let logger: Logger
 
     private init(
         configuration: ModuleConfiguration, pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks,
-        io: MultiThreadedEventLoopGroup, engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)], logger: Logger
+        io: MultiThreadedEventLoopGroup, engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)],
+        connections: [ConnectionRegistry], logger: Logger
     ) {
+        self.connections = connections
         self.configuration = configuration
         self.pump = pump
         self.forwarder = forwarder
@@ -80,20 +84,31 @@ public final class ModuleServer: Sendable {
                 try forwarding?.forwardEvents(of: runtime, stats: stats)
             }
             var channels: [(String, any Channel)] = []
+            var connections: [ConnectionRegistry] = []
             for listener in configuration.listeners {
-                if let channel = try Self.bind(listener, configuration: configuration, pump: pump, io: io, logger: logger) {
+                let registry = ConnectionRegistry(maxConnections: configuration.maxConnections, stats: stats)
+                if let channel = try Self.bind(listener, configuration: configuration, pump: pump, connections: registry, io: io, logger: logger) {
                     channels.append(channel)
+                    connections.append(registry)
                 }
             }
             if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
-                let route = AdminRoutes.route(pump: pump, forwarder: forwarder, sinks: sinks, retentionTime: configuration.retentionTime)
-                channels.append(("admin", try Self.bindHTTP(name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats, io: io, logger: logger)))
+                let ingest = connections
+                let route = AdminRoutes.route(
+                    pump: pump, forwarder: forwarder, sinks: sinks, configuration: configuration,
+                    connections: { ingest.reduce(0) { $0 + $1.count } }, recordingLost: { recorder?.lostLines ?? 0 })
+                let registry = ConnectionRegistry(maxConnections: configuration.maxConnections, stats: stats)
+                channels.append(("admin", try Self.bindHTTP(
+                    name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats,
+                    connections: registry, io: io, logger: logger)))
+                connections.append(registry)
             }
             for (name, channel) in channels {
                 logger.info("\(configuration.name): \(name) listening on \(channel.localAddress?.description ?? "?")")
             }
             return ModuleServer(
-                configuration: configuration, pump: pump, forwarder: forwarder, sinks: sinks, io: io, engine: engine, channels: channels, logger: logger)
+                configuration: configuration, pump: pump, forwarder: forwarder, sinks: sinks, io: io, engine: engine, channels: channels,
+                connections: connections, logger: logger)
         } catch {
             try? io.syncShutdownGracefully()
             try? engine.syncShutdownGracefully()
@@ -101,9 +116,22 @@ public final class ModuleServer: Sendable {
         }
     }
 
+    /// The handlers every accepted TCP or HTTP connection starts with: admission against the listener's
+    /// cap, then the idle timeout. `false` when the connection is refused.
+    private static func admit(
+        _ channel: any Channel, configuration: ModuleConfiguration, connections: ConnectionRegistry, stats: IngestStats
+    ) throws -> Bool {
+        guard connections.admit(channel) else { return false }
+        if let timeout = configuration.idleTimeout {
+            try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
+            try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(stats: stats))
+        }
+        return true
+    }
+
     private static func bind(
         _ listener: ModuleConfiguration.Listener, configuration: ModuleConfiguration, pump: EnginePump,
-        io: MultiThreadedEventLoopGroup, logger: Logger
+        connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
     ) throws -> (String, any Channel)? {
         switch listener {
         case .stream(let name, let address, let sharedKey):
@@ -111,14 +139,16 @@ public final class ModuleServer: Sendable {
             let limits = configuration.limits
             let units = configuration.timestampUnits
             let hostname = ProcessInfo.processInfo.hostName
-            let channel = try ServerBootstrap(group: io)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            let channel = try Self.serverBootstrap(io)
                 .childChannelOption(.autoRead, value: false)
+                .childChannelOption(.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
                     let handshake = sharedKey.map { ForwardHandshake(sharedKey: $0, hostname: hostname) }
                     let decoder = StreamDecoder(limits: limits, timestampUnits: units, handshake: handshake)
                     return channel.eventLoop.makeCompletedFuture {
+                        guard try Self.admit(channel, configuration: configuration, connections: connections, stats: pump.stats) else {
+                            throw ChannelError.ioOnClosedChannel
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             StreamIngestHandler(decoder: decoder, pump: pump, logger: logger, greeting: handshake?.helo))
                     }
@@ -134,7 +164,9 @@ public final class ModuleServer: Sendable {
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump)
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
             }
-            return (name, try Self.bindHTTP(name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats, io: io, logger: logger))
+            return (name, try Self.bindHTTP(
+                name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats,
+                connections: connections, io: io, logger: logger))
         case .forwardHeartbeat(let name, let address):
             guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
             let channel = try DatagramBootstrap(group: io)
@@ -161,16 +193,30 @@ public final class ModuleServer: Sendable {
         }
     }
 
-    private static func bindHTTP(
-        name: String, host: String, port: Int, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
-        stats: IngestStats, io: MultiThreadedEventLoopGroup, logger: Logger
-    ) throws -> any Channel {
-        let limits = configuration.limits
-        return try ServerBootstrap(group: io)
+    /// A TCP server bootstrap that backs off accepting for a second when accept fails (e.g. at the
+    /// descriptor limit) instead of spinning.
+    private static func serverBootstrap(_ io: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+        ServerBootstrap(group: io)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                }
+            }
+    }
+
+    private static func bindHTTP(
+        name: String, host: String, port: Int, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
+        stats: IngestStats, connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
+    ) throws -> any Channel {
+        let limits = configuration.limits
+        return try Self.serverBootstrap(io)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard try Self.admit(channel, configuration: configuration, connections: connections, stats: stats) else {
+                        throw ChannelError.ioOnClosedChannel
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         HTTPIngestHandler(name: name, limits: limits, stats: stats, logger: logger, route: route))
@@ -195,10 +241,14 @@ public final class ModuleServer: Sendable {
         for s in sources { s.cancel() }
     }
 
-    /// Stops listening, lets the engine finish what it was given, flushes Events to kaiju-hl
-    /// (waiting up to `flushTimeout`), and stops every thread.
+    /// Stops accepting, closes the accepted connections (what they read still reaches the engine),
+    /// lets the engine finish what it was given, then flushes Events to kaiju-hl (waiting up to
+    /// `flushTimeout`), the rule-file sinks and the recording, and stops every thread.
     public func shutdown(flushTimeout: TimeAmount = .seconds(2)) throws {
         for (_, channel) in self.channels { try? channel.close().wait() }
+        let loop = self.io.next()
+        try? EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).wait()
+        self.pump.stop()
         try self.pump.withRuntime { runtime in runtime.tick() }.wait()
         if let forwarder = self.forwarder { try? forwarder.close(timeout: flushTimeout).wait() }
         self.sinks.close(timeout: flushTimeout)

@@ -3,6 +3,7 @@ import Foundation
 public import KaijuCore
 import KaijuEPL
 import Logging
+import NIOCore
 
 /// The flags every Kaiju server takes.
 public struct ServerOptions: ParsableArguments {
@@ -48,6 +49,12 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.")
     public var highWater = 64
 
+    @Option(help: "Most connections one TCP or HTTP listener keeps open; more are closed at once (and counted).")
+    public var maxConnections = 1024
+
+    @Option(help: "Seconds a connection may send nothing before it is closed (and counted); 0 disables.")
+    public var idleTimeout = 300
+
     @Option(help: "Append every input event, as it enters the runtime, to this ndjson recording.")
     public var record: String?
 
@@ -69,7 +76,7 @@ public struct ServerOptions: ParsableArguments {
             do { _ = try ModuleConfiguration.parse(address: value) } catch { throw ValidationError("\(flag): \(error)") }
         }
         guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0, self.highWater > 0,
-              self.maxDepth > 0, self.maxFlattenExpansion > 0 else {
+              self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0 else {
             throw ValidationError("limits must be positive")
         }
         if !self.noParse, let path = self.statements, !FileManager.default.fileExists(atPath: path) {
@@ -131,6 +138,8 @@ public enum ServerMain {
             timestampUnits: TimestampUnits(rawValue: options.jsonTimestampUnits) ?? .auto
         )
         configuration.retentionTime = options.rtime
+        configuration.maxConnections = options.maxConnections
+        configuration.idleTimeout = options.idleTimeout > 0 ? .seconds(Int64(options.idleTimeout)) : nil
         let recorder = try options.record.map { try RecordingWriter(path: $0) }
         let server = try ModuleServer.start(configuration, logger: logger, recorder: recorder) { runtime, sinks in
             try rules.install(in: runtime) { entry in

@@ -35,6 +35,9 @@ public final class StreamDecoder {
     var inflater: StreamingInflater?
     var buffer: [UInt8] = []
     var consumed = 0
+    /// How many bytes after ``consumed`` are known to hold no newline (an incomplete last line), so a
+    /// long line arriving in many reads is scanned once, not from its start on every read.
+    var scannedWithoutNewline = 0
     let interner = StringInterner()
 
     /// - Parameters:
@@ -101,6 +104,15 @@ public final class StreamDecoder {
 
     private func decodeLines(receivedAt: Int64, atEnd: Bool, into out: inout Output) {
         self.buffer.withUnsafeBytes { raw in
+            if !atEnd, self.scannedWithoutNewline > 0 {
+                // The pending line was incomplete: nothing changes until a newline arrives.
+                let from = self.consumed + self.scannedWithoutNewline
+                guard from < raw.count, memchr(raw.baseAddress! + from, 0x0a, raw.count - from) != nil else {
+                    self.scannedWithoutNewline = raw.count - self.consumed
+                    return
+                }
+            }
+            self.scannedWithoutNewline = 0
             var pos = self.consumed
             while pos < raw.count {
                 var start = pos
@@ -111,7 +123,11 @@ public final class StreamDecoder {
                 }
                 if raw[start] == UInt8(ascii: "{") || raw[start] == UInt8(ascii: "[") {
                     let newline = memchr(raw.baseAddress! + start, 0x0a, raw.count - start).map { UnsafeRawPointer($0) - raw.baseAddress! }
-                    guard let end = newline ?? (atEnd ? raw.count : nil) else { break }
+                    guard let end = newline ?? (atEnd ? raw.count : nil) else {
+                        self.scannedWithoutNewline = raw.count - start
+                        pos = start
+                        break
+                    }
                     do throws(JSONError) {
                         try self.lineDecoder.decode(
                             line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), receivedAt: receivedAt, interner: self.interner, into: &out.items)
@@ -122,7 +138,11 @@ public final class StreamDecoder {
                 } else {
                     var parser = LineProtocolParser(raw, receivedAt: receivedAt, complete: atEnd, offset: start)
                     let step = parser.next()
-                    if case .incomplete = step { break }
+                    if case .incomplete = step {
+                        if memchr(raw.baseAddress! + start, 0x0a, raw.count - start) == nil { self.scannedWithoutNewline = raw.count - start }
+                        pos = start
+                        break
+                    }
                     switch step {
                     case .metric(let m): out.items.append(.metric(m))
                     case .failed(let e): out.errors.append(e)

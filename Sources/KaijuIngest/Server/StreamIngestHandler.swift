@@ -2,8 +2,10 @@ import NIOCore
 import Logging
 import KaijuCore
 
-/// A TCP connection feeding a ``StreamDecoder`` into the ``EnginePump``. Reads one buffer at a time
-/// (auto-read is off) and, while the engine is behind, waits for the last batch before reading more.
+/// A TCP connection feeding a ``StreamDecoder`` into the ``EnginePump``. Auto-read is off and each read
+/// delivers one buffer: after submitting it the connection reads again only while the engine keeps up;
+/// otherwise it pauses until ``EnginePump/whenBelowHighWater(on:)``, so each connection adds at most one
+/// read's batch beyond the high-water mark.
 final class StreamIngestHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -13,6 +15,10 @@ final class StreamIngestHandler: ChannelInboundHandler {
     let logger: Logger
     let greeting: [UInt8]?
     var peer = "?"
+    /// Waiting for the engine to catch up (no read outstanding).
+    private var paused = false
+    /// The connection was closed (by us or the peer); nothing more is read.
+    private var closed = false
 
     init(decoder: StreamDecoder, pump: EnginePump, logger: Logger, greeting: [UInt8]?) {
         self.decoder = decoder
@@ -27,17 +33,24 @@ final class StreamIngestHandler: ChannelInboundHandler {
             context.writeAndFlush(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: greeting)), promise: nil)
         }
         context.read()
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = self.unwrapInboundIn(data)
         let output = buffer.withUnsafeReadableBytes { self.decoder.feed($0, receivedAt: EngineClock.wallMilliseconds()) }
-        self.handle(output, context: context, thenRead: true)
+        self.handle(output, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.readMoreOrPause(context: context)
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.closed = true
         let output = self.decoder.finish(receivedAt: EngineClock.wallMilliseconds())
-        self.handle(output, context: context, thenRead: false)
+        self.handle(output, context: context)
         context.fireChannelInactive()
     }
 
@@ -54,7 +67,24 @@ final class StreamIngestHandler: ChannelInboundHandler {
         }
     }
 
-    private func handle(_ output: StreamDecoder.Output, context: ChannelHandlerContext, thenRead: Bool) {
+    /// Reads the next buffer, or pauses until the engine is below its high-water mark.
+    private func readMoreOrPause(context: ChannelHandlerContext) {
+        guard !self.closed, !self.paused else { return }
+        guard self.pump.isBehind else {
+            context.read()
+            return
+        }
+        self.paused = true
+        self.pump.stats.add(.init("kaiju_backpressure_pauses_total"))
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        self.pump.whenBelowHighWater(on: context.eventLoop).whenComplete { _ in
+            let (handler, context) = loopBound.value
+            handler.paused = false
+            handler.readMoreOrPause(context: context)
+        }
+    }
+
+    private func handle(_ output: StreamDecoder.Output, context: ChannelHandlerContext) {
         let stats = self.pump.stats
         for reply in output.replies {
             context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
@@ -72,15 +102,13 @@ final class StreamIngestHandler: ChannelInboundHandler {
             stats.decodeError(self.protocolName)
             if let limit = fatal.limit { stats.limitHit(limit) }
             self.logger.warning("closing connection from \(self.peer) (\(self.protocolName)): \(fatal)")
+            self.closed = true
             context.close(promise: nil)
             return
         }
         let accepted = self.pump.submit(output.items)
-        let behind = self.pump.isBehind
-        guard !output.acks.isEmpty || behind else {
-            if thenRead { context.read() }
-            return
-        }
+        guard !output.acks.isEmpty else { return }
+        // Forward acks go out once the engine has taken the records.
         let acks = output.acks
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         accepted.hop(to: context.eventLoop).whenComplete { _ in
@@ -88,9 +116,7 @@ final class StreamIngestHandler: ChannelInboundHandler {
             for chunk in acks {
                 context.write(handler.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))), promise: nil)
             }
-            if !acks.isEmpty { context.flush() }
-            if thenRead && behind { context.read() }
+            context.flush()
         }
-        if thenRead && !behind { context.read() }
     }
 }
