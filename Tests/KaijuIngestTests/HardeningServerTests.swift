@@ -153,4 +153,41 @@ struct HardeningProcessTests {
         #expect(recorded.allSatisfy { (try? RecordingLine(json: Array($0.utf8))) != nil }, "every recorded line is whole")
         #expect(server.stderr.contains { $0.contains("shutting down") })
     }
+
+    /// Finding 12: SIGKILL of kaiju-hl mid-stream and a restart on the same port lose no Event the
+    /// forwarder holds; every Event is counted as forwarded exactly once, when acknowledged.
+    @Test func killingKaijuHLMidStreamLosesNothingWithinTheForwardBuffer() throws {
+        let statements = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-kill-\(UUID()).txt").path
+        try "listener:simple,name:all=select payload('i') as i from Event\n".write(toFile: statements, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: statements) }
+        let arguments = ["--admin", "none", "--statements", statements]
+        let first = try ServerProcess("kaiju-hl", ["--tcp", "127.0.0.1:0"] + arguments)
+        let port = try #require(first.port(of: "tcp"))
+        let stats = IngestStats()
+        let forwarder = HLForwarder(
+            host: "127.0.0.1", port: port, capacity: 100_000, loop: Loopback.group.next(), stats: stats, logger: HardeningServerTests.logger)
+        let total = 20_000
+        func ids(_ p: ServerProcess?) -> Set<Int> {
+            Set((p?.stdout ?? []).compactMap { line in
+                guard let row = try? Value(json: Array(line.utf8)) else { return nil }
+                return row["row"]["i"].intValue.map(Int.init)
+            })
+        }
+        var second: ServerProcess?
+        for batch in 0..<20 {
+            forwarder.send((batch * 1_000..<(batch + 1) * 1_000).map { Event(timestamp: 1_000, payload: ["i": .int(Int64($0))]) })
+            if batch == 10 {
+                #expect(ServerProcess.wait { (try? forwarder.backlog().wait()) ?? 0 < 11_000 }, "kaiju-hl is taking Events")
+                first.kill()
+                second = try ServerProcess("kaiju-hl", ["--tcp", "127.0.0.1:\(port)"] + arguments)
+            }
+            usleep(10_000)
+        }
+        #expect(ServerProcess.wait(seconds: 60) { (try? forwarder.backlog().wait()) == 0 })
+        #expect(ids(first).union(ids(second)) == Set(0..<total))
+        #expect(stats.value(.init("kaiju_forwarded_total")) == total)
+        #expect(stats.value(.init("kaiju_forward_dropped_total")) == 0)
+        try forwarder.close(timeout: .seconds(1)).wait()
+        _ = second?.terminate()
+    }
 }

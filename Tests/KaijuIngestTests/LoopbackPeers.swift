@@ -2,6 +2,8 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
+import KaijuCore
+import KaijuIngest
 
 /// Small loopback clients and a line collector for end-to-end tests.
 enum Loopback {
@@ -97,22 +99,39 @@ enum Loopback {
     }
 
     /// A TCP server collecting newline-terminated lines from every connection (a stand-in parent kaiju-hl).
+    /// Stands in for a parent kaiju-hl: decodes what arrives as kaiju-hl would (Forward with acks, or
+    /// ndjson) and keeps each Event as its JSON line. With `acknowledging` false it never acks.
     final class Collector: Sendable {
         let lines = LineBuffer()
         let channel: any Channel
+        let connections = ChannelList()
 
-        init(port: Int = 0) throws {
+        init(port: Int = 0, acknowledging: Bool = true) throws {
             let sink = self.lines
+            let connections = self.connections
             self.channel = try ServerBootstrap(group: Loopback.group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SplitLines(sink: sink)) }
+                    connections.channels.withLock { $0.append(channel) }
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(DecodeEvents(sink: sink, acknowledging: acknowledging))
+                    }
                 }
                 .bind(host: "127.0.0.1", port: port).wait()
         }
 
         var port: Int { self.channel.localAddress?.port ?? 0 }
+
+        /// Stops listening and drops every accepted connection, as a killed kaiju-hl would.
+        func closeAll() throws {
+            try self.channel.close().wait()
+            for c in self.connections.channels.withLock({ $0 }) { try? c.close().wait() }
+        }
         var received: [String] { self.lines.lines.withLock { $0 } }
+    }
+
+    final class ChannelList: Sendable {
+        let channels = Mutex<[any Channel]>([])
     }
 
     final class ByteSink: Sendable {
@@ -129,18 +148,22 @@ enum Loopback {
         }
     }
 
-    final class SplitLines: ChannelInboundHandler {
+    final class DecodeEvents: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
         let sink: LineBuffer
-        var pending: [UInt8] = []
-        init(sink: LineBuffer) { self.sink = sink }
+        let acknowledging: Bool
+        let decoder = StreamDecoder(limits: IngestLimits())
+        init(sink: LineBuffer, acknowledging: Bool) {
+            self.sink = sink
+            self.acknowledging = acknowledging
+        }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            self.pending += self.unwrapInboundIn(data).readableBytesView
-            while let nl = self.pending.firstIndex(of: 0x0a) {
-                let line = String(decoding: self.pending[..<nl], as: UTF8.self)
-                self.pending.removeSubrange(...nl)
-                self.sink.lines.withLock { $0.append(line) }
-            }
+            let out = self.unwrapInboundIn(data).withUnsafeReadableBytes { self.decoder.feed($0, receivedAt: 0) }
+            for item in out.items { if case .event(let e) = item { self.sink.lines.withLock { $0.append(e.jsonString) } } }
+            guard self.acknowledging else { return }
+            for chunk in out.acks { context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))), promise: nil) }
+            context.flush()
         }
     }
 }

@@ -89,12 +89,18 @@ final class ServerProcess: Sendable {
         return self.process.terminationStatus
     }
 
+    /// Kills the process with SIGKILL (no shutdown at all) and waits for it to end.
+    func kill() {
+        if self.process.isRunning { Glibc.kill(self.process.processIdentifier, SIGKILL) }
+        self.process.waitUntilExit()
+    }
+
     /// Sends SIGTERM and returns the exit status.
     func terminate() -> Int32 {
         if self.process.isRunning { self.process.terminate() }
         _ = Self.wait(seconds: 10) { !self.process.isRunning }
         if self.process.isRunning {
-            kill(self.process.processIdentifier, SIGKILL)
+            Glibc.kill(self.process.processIdentifier, SIGKILL)
             self.process.waitUntilExit()
         }
         return self.process.terminationStatus

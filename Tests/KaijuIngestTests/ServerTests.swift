@@ -12,22 +12,46 @@ import KaijuCore
 struct ServerTests {
     static let logger = Logger(label: "kaiju-test")
 
+    static func events(_ names: [String]) -> [Event] { names.map { Event(timestamp: 1_000, payload: ["n": .string($0)]) } }
+    static func lines(_ names: [String]) -> [String] { Self.events(names).map(\.jsonString) }
+
     @Test func forwarderHoldsABoundedBacklogAndDeliversItAfterReconnecting() throws {
         let stats = IngestStats()
         let first = try Loopback.Collector()
         let port = first.port
         try first.channel.close().wait()
         let forwarder = HLForwarder(host: "127.0.0.1", port: port, capacity: 3, loop: Loopback.group.next(), stats: stats, logger: Self.logger)
-        forwarder.send(["a", "b", "c", "d", "e"])
+        forwarder.send(Self.events(["a", "b", "c", "d", "e"]))
         #expect(ServerProcess.wait { stats.value(.init("kaiju_forward_dropped_total")) == 2 })
         #expect(try forwarder.backlog().wait() == 3)
         let second = try Loopback.Collector(port: port)
-        #expect(ServerProcess.wait { second.received == ["c", "d", "e"] }, "the oldest lines were dropped, the rest delivered in order")
-        forwarder.send(["f"])
-        #expect(ServerProcess.wait { second.received == ["c", "d", "e", "f"] })
-        #expect(stats.value(.init("kaiju_forwarded_total")) == 4)
+        #expect(ServerProcess.wait { second.received == Self.lines(["c", "d", "e"]) }, "the oldest were dropped, the rest delivered in order")
+        forwarder.send(Self.events(["f"]))
+        #expect(ServerProcess.wait { second.received == Self.lines(["c", "d", "e", "f"]) })
+        #expect(ServerProcess.wait { stats.value(.init("kaiju_forwarded_total")) == 4 })
+        #expect(try forwarder.backlog().wait() == 0)
         try forwarder.close(timeout: .seconds(1)).wait()
         try second.channel.close().wait()
+    }
+
+    @Test func eventsCountAsForwardedOnlyWhenAcknowledgedAndAreResentAfterTheConnectionDrops() throws {
+        let stats = IngestStats()
+        let silent = try Loopback.Collector(acknowledging: false)
+        let port = silent.port
+        let forwarder = HLForwarder(host: "127.0.0.1", port: port, capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger)
+        forwarder.send(Self.events(["a", "b", "c"]))
+        #expect(ServerProcess.wait { silent.received == Self.lines(["a", "b", "c"]) }, "written, but never acknowledged")
+        #expect(stats.value(.init("kaiju_forwarded_total")) == 0)
+        #expect(try forwarder.backlog().wait() == 3)
+        try silent.closeAll()
+        // The silent peer's connection ends; a real kaiju-hl takes its place and gets the chunk again.
+        let acknowledging = try Loopback.Collector(port: port)
+        forwarder.send(Self.events(["d"]))
+        #expect(ServerProcess.wait { acknowledging.received == Self.lines(["a", "b", "c", "d"]) })
+        #expect(ServerProcess.wait { stats.value(.init("kaiju_forwarded_total")) == 4 })
+        #expect(stats.value(.init("kaiju_forward_resent_total")) == 3)
+        try forwarder.close(timeout: .seconds(1)).wait()
+        try acknowledging.channel.close().wait()
     }
 
     @Test func aBusyEngineMakesHTTPAnswer503AndUDPDropAndCount() throws {

@@ -6,6 +6,8 @@ public struct ForwardMessage: Sendable {
     public var tag: String
     /// The records, flattened as FLog; `timestamp` is the entry's time in ms (receive time when 0).
     public var records: [LogRecord]
+    /// The Events of a message tagged ``ForwardMessage/eventTag`` (Kaiju's own link to kaiju-hl).
+    public var events: [Event] = []
     /// The `chunk` option's bytes, to be echoed as `{"ack": chunk}` once the records are accepted.
     public var chunk: [UInt8]?
     /// Entries that were skipped (Fluent Bit metrics/traces signals, invalid entries).
@@ -19,6 +21,37 @@ public struct ForwardMessage: Sendable {
         self.chunk = chunk
         self.skipped = skipped
         self.skipError = skipError
+    }
+}
+
+extension ForwardMessage {
+    /// The tag under which servers forward Events to kaiju-hl: each entry's record is
+    /// `{"timestamp": ms, "payload": {...}, "context": {...}}`, decoded as an ``Event``, not flattened.
+    public static let eventTag = "kaiju.events"
+
+    /// Encodes `events` as one Forward-mode message `[tag, [[time, record], ...], {"chunk": chunk, "size": n}]`.
+    public static func encode(events: some Collection<Event>, chunk: String) -> [UInt8] {
+        var w = MsgPackWriter()
+        w.writeArrayHeader(3)
+        w.writeString(Self.eventTag)
+        w.writeArrayHeader(events.count)
+        for event in events {
+            w.writeArrayHeader(2)
+            w.writeInt64(event.timestamp / 1000)
+            w.writeMapHeader(3)
+            w.writeString("timestamp")
+            w.writeInt64(event.timestamp)
+            w.writeString("payload")
+            w.writeMap(event.payload)
+            w.writeString("context")
+            w.writeMap(event.context)
+        }
+        w.writeMapHeader(2)
+        w.writeString("chunk")
+        w.writeString(chunk)
+        w.writeString("size")
+        w.writeInt64(Int64(events.count))
+        return w.bytes
     }
 }
 
@@ -87,9 +120,7 @@ public struct ForwardDecoder: Sendable {
             var message = ForwardMessage(tag: tag, records: [], chunk: option.chunk)
             do throws(IngestError) {
                 let time = try Self.readTime(&r, receivedAt: receivedAt)
-                var entries: [ValueMap.Entry] = []
-                try r.readFlattenedMap(into: &entries)
-                message.records = [LogRecord(timestamp: time, fields: ValueMap(entries))]
+                try Self.readRecord(&r, time: time, tag: tag, into: &message)
             } catch {
                 guard option.chunk != nil else { throw error }
                 message.skipped = 1
@@ -99,9 +130,9 @@ public struct ForwardDecoder: Sendable {
         case .array:
             let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
             r.offset = modeStart
-            return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
+            return self.entries(tag: tag, option: option) { (message) throws(IngestError) in
                 let count = try r.readArrayCount()
-                for _ in 0..<count { try Self.readEntry(&r, receivedAt: receivedAt, into: &records) }
+                for _ in 0..<count { try Self.readEntry(&r, receivedAt: receivedAt, into: &message) }
             }
         case .str(let range), .bin(let range):
             let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
@@ -117,16 +148,16 @@ public struct ForwardDecoder: Sendable {
     ) throws(IngestError) -> ForwardMessage {
         switch option.compressed {
         case nil, "text":
-            return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
+            return self.entries(tag: tag, option: option) { (message) throws(IngestError) in
                 var r = self.reader(UnsafeRawBufferPointer(rebasing: frame[range]), interner: interner)
-                try Self.readPackedEntries(&r, receivedAt: receivedAt, into: &records)
+                try Self.readPackedEntries(&r, receivedAt: receivedAt, into: &message)
             }
         case "gzip":
-            return self.entries(tag: tag, option: option) { (records) throws(IngestError) in
+            return self.entries(tag: tag, option: option) { (message) throws(IngestError) in
                 let inflated = try self.inflater.inflate(Array(frame[range]))
                 try inflated.withRawBytes { (raw) throws(IngestError) in
                     var r = self.reader(raw, interner: interner)
-                    try Self.readPackedEntries(&r, receivedAt: receivedAt, into: &records)
+                    try Self.readPackedEntries(&r, receivedAt: receivedAt, into: &message)
                 }
             }
         case let other?:
@@ -136,32 +167,44 @@ public struct ForwardDecoder: Sendable {
     }
 
     /// Runs `read`; a failure drops the message's entries (counted) but keeps its chunk for the ack.
-    private func entries(tag: String, option: Options, _ read: (inout [LogRecord]) throws(IngestError) -> Void) -> ForwardMessage {
-        var records: [LogRecord] = []
+    private func entries(tag: String, option: Options, _ read: (inout ForwardMessage) throws(IngestError) -> Void) -> ForwardMessage {
+        var message = ForwardMessage(tag: tag, records: [], chunk: option.chunk)
         if let signal = option.signal, signal != 0 {
             return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
                                   skipError: .unsupported("forward: fluent_signal \(signal) (not logs) is not decoded"))
         }
         do throws(IngestError) {
-            try read(&records)
-            return ForwardMessage(tag: tag, records: records, chunk: option.chunk)
+            try read(&message)
+            return message
         } catch {
-            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: max(1, records.count),
+            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: max(1, message.records.count + message.events.count),
                                   skipError: error)
         }
     }
 
-    static func readPackedEntries(_ r: inout MsgPackReader, receivedAt: Int64, into records: inout [LogRecord]) throws(IngestError) {
-        while !r.isAtEnd { try readEntry(&r, receivedAt: receivedAt, into: &records) }
+    static func readPackedEntries(_ r: inout MsgPackReader, receivedAt: Int64, into message: inout ForwardMessage) throws(IngestError) {
+        while !r.isAtEnd { try readEntry(&r, receivedAt: receivedAt, into: &message) }
     }
 
     /// One `[time, record]` entry.
-    static func readEntry(_ r: inout MsgPackReader, receivedAt: Int64, into records: inout [LogRecord]) throws(IngestError) {
+    static func readEntry(_ r: inout MsgPackReader, receivedAt: Int64, into message: inout ForwardMessage) throws(IngestError) {
         guard try r.readArrayCount() == 2 else { throw r.error("an entry must be [time, record]") }
         let time = try readTime(&r, receivedAt: receivedAt)
+        try Self.readRecord(&r, time: time, tag: message.tag, into: &message)
+    }
+
+    /// An entry's record: an ``Event`` under ``ForwardMessage/eventTag``, else a flattened log record.
+    static func readRecord(_ r: inout MsgPackReader, time: Int64, tag: String, into message: inout ForwardMessage) throws(IngestError) {
+        if tag == ForwardMessage.eventTag {
+            guard case .object(let record) = try r.readValue() else { throw r.error("an Event record must be a map") }
+            message.events.append(Event(
+                timestamp: record["timestamp"]?.intValue ?? time, payload: record["payload"]?.objectValue ?? [:],
+                context: record["context"]?.objectValue ?? [:]))
+            return
+        }
         var entries: [ValueMap.Entry] = []
         try r.readFlattenedMap(into: &entries)
-        records.append(LogRecord(timestamp: time, fields: ValueMap(entries)))
+        message.records.append(LogRecord(timestamp: time, fields: ValueMap(entries)))
     }
 
     /// An entry time in ms: EventTime, integer or float seconds, or Fluent Bit's `[time, metadata]`

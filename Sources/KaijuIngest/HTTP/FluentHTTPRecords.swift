@@ -25,10 +25,10 @@ struct FluentHTTPRecords {
             try r.readFlattenedMap(into: &entries)
             return LogRecord(timestamp: receivedAt, fields: ValueMap(entries))
         case .array(2):
-            var records: [LogRecord] = []
+            var message = ForwardMessage(tag: "", records: [], chunk: nil)
             r.offset = start
-            try ForwardDecoder.readEntry(&r, receivedAt: receivedAt, into: &records)
-            guard let record = records.first else { throw r.error("a record must be a map or [time, record]") }
+            try ForwardDecoder.readEntry(&r, receivedAt: receivedAt, into: &message)
+            guard let record = message.records.first else { throw r.error("a record must be a map or [time, record]") }
             return record
         default:
             throw r.error("a record must be a map or [time, record]")

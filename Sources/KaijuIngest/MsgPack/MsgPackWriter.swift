@@ -1,15 +1,69 @@
-/// Writes the few msgpack values Kaiju sends (Forward acks and handshake replies).
+public import KaijuCore
+
+/// Writes the msgpack values Kaiju sends: Forward acks and handshake replies, and the Events it
+/// forwards to kaiju-hl.
 public struct MsgPackWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
 
     public init() {}
 
     public mutating func writeArrayHeader(_ n: Int) {
-        if n < 16 { self.bytes.append(0x90 | UInt8(n)) } else { self.bytes.append(0xdc); self.appendBE(UInt16(n)) }
+        switch n {
+        case ..<16: self.bytes.append(0x90 | UInt8(n))
+        case ..<65536: self.bytes.append(0xdc); self.appendBE(UInt16(n))
+        default: self.bytes.append(0xdd); self.appendBE(UInt32(truncatingIfNeeded: n))
+        }
     }
 
     public mutating func writeMapHeader(_ n: Int) {
-        if n < 16 { self.bytes.append(0x80 | UInt8(n)) } else { self.bytes.append(0xde); self.appendBE(UInt16(n)) }
+        switch n {
+        case ..<16: self.bytes.append(0x80 | UInt8(n))
+        case ..<65536: self.bytes.append(0xde); self.appendBE(UInt16(n))
+        default: self.bytes.append(0xdf); self.appendBE(UInt32(truncatingIfNeeded: n))
+        }
+    }
+
+    /// Writes a signed integer in the shortest form.
+    public mutating func writeInt64(_ n: Int64) {
+        switch n {
+        case 0..<128: self.bytes.append(UInt8(n))
+        case -32..<0: self.bytes.append(UInt8(bitPattern: Int8(n)))
+        case 0...Int64(UInt32.max): self.writeInt(UInt32(n))
+        default: self.bytes.append(0xd3); self.appendBE(UInt64(bitPattern: n))
+        }
+    }
+
+    /// Writes a float64.
+    public mutating func writeDouble(_ d: Double) {
+        self.bytes.append(0xcb)
+        self.appendBE(d.bitPattern)
+    }
+
+    /// Writes a ``Value``; nesting deeper than `maxDepth` is written as nil (no reader would take it).
+    public mutating func writeValue(_ v: Value, maxDepth: Int = 64) {
+        switch v {
+        case .null: self.bytes.append(0xc0)
+        case .bool(let b): self.writeBool(b)
+        case .int(let i): self.writeInt64(i)
+        case .double(let d): self.writeDouble(d)
+        case .string(let s): self.writeString(s)
+        case .array(let items):
+            guard maxDepth > 0 else { return self.bytes.append(0xc0) }
+            self.writeArrayHeader(items.count)
+            for item in items { self.writeValue(item, maxDepth: maxDepth - 1) }
+        case .object(let map):
+            guard maxDepth > 0 else { return self.bytes.append(0xc0) }
+            self.writeMap(map, maxDepth: maxDepth - 1)
+        }
+    }
+
+    /// Writes a ``ValueMap`` as a map of its keys to their values.
+    public mutating func writeMap(_ map: ValueMap, maxDepth: Int = 64) {
+        self.writeMapHeader(map.count)
+        for entry in map {
+            self.writeString(entry.key)
+            self.writeValue(entry.value, maxDepth: maxDepth)
+        }
     }
 
     /// Writes a str with exactly these bytes (no UTF-8 check: an ack echoes the chunk byte for byte).

@@ -70,6 +70,9 @@ public final class EnginePump: Sendable {
         }
     }
 
+    /// Wakes every paused reader now, behind or not (at shutdown, so what they hold reaches the engine).
+    public func releasePausedReaders() { self.wakeWaiters(force: true) }
+
     /// Refuses every later batch (dropped and counted as `shutdown`) and wakes paused readers.
     public func stop() {
         self.stopped.store(true, ordering: .relaxed)

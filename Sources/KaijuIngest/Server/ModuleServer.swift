@@ -248,6 +248,9 @@ public final class ModuleServer: Sendable {
         for (_, channel) in self.channels { try? channel.close().wait() }
         let loop = self.io.next()
         try? EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).wait()
+        // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
+        self.pump.releasePausedReaders()
+        for ioLoop in self.io.makeIterator() { try? ioLoop.submit {}.wait() }
         self.pump.stop()
         try self.pump.withRuntime { runtime in runtime.tick() }.wait()
         if let forwarder = self.forwarder { try? forwarder.close(timeout: flushTimeout).wait() }

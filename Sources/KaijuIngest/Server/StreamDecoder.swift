@@ -182,6 +182,7 @@ public final class StreamDecoder {
                 do throws(IngestError) {
                     guard let message = try self.forwardDecoder.decode(frame, receivedAt: receivedAt, interner: self.interner) else { continue }
                     for r in message.records { out.items.append(.log(r)) }
+                    for e in message.events { out.items.append(.event(e)) }
                     if message.skipped > 0 {
                         out.skipped += message.skipped
                         if let error = message.skipError { out.errors.append(error) }

@@ -5,7 +5,8 @@ import KaijuCore
 /// A TCP connection feeding a ``StreamDecoder`` into the ``EnginePump``. Auto-read is off and each read
 /// delivers one buffer: after submitting it the connection reads again only while the engine keeps up;
 /// otherwise it pauses until ``EnginePump/whenBelowHighWater(on:)``, so each connection adds at most one
-/// read's batch beyond the high-water mark.
+/// read's batch beyond the high-water mark. What arrives while paused (NIO drains the socket when the
+/// peer closes) is held and submitted as one batch when the engine catches up.
 final class StreamIngestHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -19,6 +20,8 @@ final class StreamIngestHandler: ChannelInboundHandler {
     private var paused = false
     /// The connection was closed (by us or the peer); nothing more is read.
     private var closed = false
+    /// What was decoded while paused, and the Forward acks that wait for it.
+    private var held: (items: [Ingested], acks: [[UInt8]]) = ([], [])
 
     init(decoder: StreamDecoder, pump: EnginePump, logger: Logger, greeting: [UInt8]?) {
         self.decoder = decoder
@@ -80,7 +83,30 @@ final class StreamIngestHandler: ChannelInboundHandler {
         self.pump.whenBelowHighWater(on: context.eventLoop).whenComplete { _ in
             let (handler, context) = loopBound.value
             handler.paused = false
+            let held = handler.held
+            handler.held = ([], [])
+            handler.deliver(held.items, acks: held.acks, context: context)
             handler.readMoreOrPause(context: context)
+        }
+    }
+
+    /// Submits `items` (held while paused) and acknowledges `acks` once the engine has taken them.
+    private func deliver(_ items: [Ingested], acks: [[UInt8]], context: ChannelHandlerContext) {
+        guard !self.paused else {
+            self.held.items += items
+            self.held.acks += acks
+            return
+        }
+        let accepted = self.pump.submit(items)
+        guard !acks.isEmpty else { return }
+        // Forward acks go out once the engine has taken the records.
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        accepted.hop(to: context.eventLoop).whenComplete { _ in
+            let (handler, context) = loopBound.value
+            for chunk in acks {
+                context.write(handler.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))), promise: nil)
+            }
+            context.flush()
         }
     }
 
@@ -98,7 +124,7 @@ final class StreamIngestHandler: ChannelInboundHandler {
         if output.skipped > 0 { stats.dropped("unsupported", output.skipped) }
         if let fatal = output.fatal {
             // What was decoded before the stream went bad still goes in.
-            self.pump.submit(output.items)
+            self.deliver(output.items, acks: [], context: context)
             stats.decodeError(self.protocolName)
             if let limit = fatal.limit { stats.limitHit(limit) }
             self.logger.warning("closing connection from \(self.peer) (\(self.protocolName)): \(fatal)")
@@ -106,17 +132,6 @@ final class StreamIngestHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        let accepted = self.pump.submit(output.items)
-        guard !output.acks.isEmpty else { return }
-        // Forward acks go out once the engine has taken the records.
-        let acks = output.acks
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        accepted.hop(to: context.eventLoop).whenComplete { _ in
-            let (handler, context) = loopBound.value
-            for chunk in acks {
-                context.write(handler.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))), promise: nil)
-            }
-            context.flush()
-        }
+        self.deliver(output.items, acks: output.acks, context: context)
     }
 }
