@@ -23,14 +23,18 @@ struct KaijuCommand: ParsableCommand {
     @Option(help: "HTTP address for the Fluentd / Fluent Bit http output (any path).")
     var http = "0.0.0.0:9880"
 
-    @Option(help: "Require the Forward handshake with this shared key on the forward address.")
+    @Option(help: "Require the Forward handshake with this shared key (every port then refuses Forward without it); prefer --shared-key-file or $KAIJU_SHARED_KEY, which stay out of ps.")
     var sharedKey: String?
 
+    @Option(help: "File whose first line is the Forward shared key.")
+    var sharedKeyFile: String?
+
     func run() throws {
+        let key = try Secret.resolve(value: self.sharedKey, file: self.sharedKeyFile, environment: "KAIJU_SHARED_KEY")
         try ServerMain.run(
             name: "kaiju-logs", options: self.options,
             listeners: [
-                .stream(name: "forward", address: self.forward, sharedKey: self.sharedKey),
+                .stream(name: "forward", address: self.forward, sharedKey: key),
                 .forwardHeartbeat(name: "forward-heartbeat", address: self.forward),
                 .http(name: "http", address: self.http, kind: .fluent),
             ]

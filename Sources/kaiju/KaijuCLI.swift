@@ -15,6 +15,9 @@ struct KaijuCLI: ParsableCommand {
     struct Admin: ParsableArguments {
         @Option(help: "The server's admin HOST:PORT.")
         var admin = "127.0.0.1:9278"
+
+        @Option(help: "File whose first line is the admin bearer token (default: $KAIJU_ADMIN_TOKEN).")
+        var tokenFile: String?
     }
 
     struct List: ParsableCommand {
@@ -54,7 +57,8 @@ struct KaijuCLI: ParsableCommand {
 
     /// Sends the request, prints the body, and fails (exit 1) on an error status.
     static func call(_ admin: Admin, _ method: String, _ path: String, _ body: String = "") throws {
-        let reply = try AdminClient.request(admin.admin, method: method, path: path, body: body)
+        let token = try Secret.resolve(value: nil, file: admin.tokenFile, environment: "KAIJU_ADMIN_TOKEN")
+        let reply = try AdminClient.request(admin.admin, method: method, path: path, body: body, token: token)
         if !reply.body.isEmpty { print(reply.body.hasSuffix("\n") ? String(reply.body.dropLast()) : reply.body) }
         guard (200..<300).contains(reply.status) else { throw ExitCode.failure }
     }

@@ -58,7 +58,7 @@ enum Loopback {
 
     /// A minimal HTTP/1.1 request; returns the status code.
     static func http(port: Int, method: String = "POST", path: String, headers: [String: String] = [:], body: [UInt8]) throws -> Int {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         let reply = try tcp(port: port, Array((head + "\r\n").utf8) + body, replyBytes: 12)
         let text = String(decoding: reply, as: UTF8.self)
@@ -66,9 +66,13 @@ enum Loopback {
     }
 
     /// One HTTP/1.1 exchange; returns the status code and the whole body (read to its Content-Length).
-    static func exchange(port: Int, method: String, path: String, body: String = "") throws -> (status: Int, body: String) {
+    static func exchange(
+        port: Int, method: String, path: String, body: String = "", headers: [String: String]? = nil
+    ) throws -> (status: Int, body: String) {
         let bytes = Array(body.utf8)
-        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
+        for (k, v) in (headers ?? ["Host": "127.0.0.1:\(port)"]).sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
+        head += "\r\n"
         let reply = ByteSink()
         let channel = try ClientBootstrap(group: group)
             .channelInitializer { channel in
@@ -93,7 +97,7 @@ enum Loopback {
 
     /// `GET path` on the admin address; returns the body.
     static func get(port: Int, path: String) throws -> String {
-        let reply = try tcp(port: port, Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), replyBytes: 20)
+        let reply = try tcp(port: port, Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8), replyBytes: 20)
         let text = String(decoding: reply, as: UTF8.self)
         return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
     }

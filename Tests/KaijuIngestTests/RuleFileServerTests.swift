@@ -45,7 +45,10 @@ struct RuleFileServerTests {
             listener:hl,address:127.0.0.1:\(other.port),name:alert=select current_timestamp() as timestamp, new {op=operationName} as payload, new {} as context from Span(duration > 40000)
             listener:none,name:events=insert into Event select current_timestamp() as timestamp, new {op=operationName} as payload, new {} as context from Span(duration > 40000)
             """)
-        let replay = try ServerProcess("kaiju-traces", ["--statements", rules, "--replay", Self.path("Examples/paper/traces.ndjson"), "--hl", "127.0.0.1:\(parent.port)"])
+        let replay = try ServerProcess("kaiju-traces", [
+            "--statements", rules, "--replay", Self.path("Examples/paper/traces.ndjson"), "--hl", "127.0.0.1:\(parent.port)",
+            "--sample-dir", FileManager.default.temporaryDirectory.path, "--allow-rule-addresses",
+        ])
         #expect(replay.exitStatus() == 0)
         #expect(replay.stdout.isEmpty)
         let sampled = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -59,7 +59,8 @@ public struct ForwardHandshake: Sendable {
         }
         guard parsed else { return self.refuse("malformed PING") }
         guard clientHost != self.hostname else { return self.refuse("same hostname as the server") }
-        guard digest.lowercased() == Self.hexSHA512(salt + Array(clientHost.utf8) + self.nonce + Array(self.sharedKey.utf8)) else {
+        let expected = Self.hexSHA512(salt + Array(clientHost.utf8) + self.nonce + Array(self.sharedKey.utf8))
+        guard Secret.constantTimeEqual(Array(digest.lowercased().utf8), Array(expected.utf8)) else {
             return self.refuse("shared_key mismatch")
         }
         var w = MsgPackWriter()

@@ -10,12 +10,19 @@ public enum AdminClient {
         public var body: String
     }
 
-    /// Sends `method path` with `body` to `address` (`HOST:PORT`) and waits for the whole reply.
+    /// Sends `method path` with `body` to `address` (`HOST:PORT`) and waits for the whole reply; `token`
+    /// is sent as `Authorization: Bearer TOKEN`.
     /// - Throws: when the address is invalid or the server cannot be reached.
-    public static func request(_ address: String, method: String, path: String, body: String = "", timeout: TimeAmount = .seconds(30)) throws -> Reply {
+    public static func request(
+        _ address: String, method: String, path: String, body: String = "", token: String? = nil, timeout: TimeAmount = .seconds(30)
+    ) throws -> Reply {
         guard let (host, port) = try ModuleConfiguration.parse(address: address) else { throw IngestError.malformed("--admin cannot be none") }
         let bytes = Array(body.utf8)
-        let head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+        let target = host == "0.0.0.0" ? "127.0.0.1" : host
+        let authority = target.contains(":") ? "[\(target)]:\(port)" : "\(target):\(port)"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        head += "\r\n"
         let group = MultiThreadedEventLoopGroup.singleton
         let done = group.next().makePromise(of: [UInt8].self)
         let channel = try ClientBootstrap(group: group)
@@ -23,7 +30,7 @@ public enum AdminClient {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ReadToEnd(done: done)) }
             }
-            .connect(host: host == "0.0.0.0" ? "127.0.0.1" : host, port: port).wait()
+            .connect(host: target, port: port).wait()
         try channel.writeAndFlush(channel.allocator.buffer(bytes: Array(head.utf8) + bytes)).wait()
         let reply = String(decoding: try done.futureResult.wait(), as: UTF8.self)
         guard let split = reply.firstRange(of: "\r\n\r\n") else { throw IngestError.malformed("no HTTP reply from \(address)") }

@@ -12,7 +12,12 @@ enum AdminRoutes {
     ) -> HTTPIngestRoute {
         let retentionTime = configuration.retentionTime
         let limits = Self.limitGauges(configuration, highWater: pump.highWater)
+        let access = configuration.adminAccess
         return { request in
+            if let refusal = access.refusal(request) {
+                pump.stats.add(.init("kaiju_admin_refused_total", ["code": String(refusal.status.code)]))
+                return request.eventLoop.makeSucceededFuture(refusal)
+            }
             let path = request.path
             switch request.head.method {
             case .GET where path == "/metrics":

@@ -8,6 +8,8 @@ public struct HTTPIngestRequest: Sendable {
     public var head: HTTPRequestHead
     public var body: [UInt8]
     public var peer: String
+    /// The local port the request arrived on.
+    public var localPort: Int?
     /// The connection's loop: immediate replies are made on it, never on the (possibly busy) engine's.
     public var eventLoop: any EventLoop
 
@@ -110,7 +112,8 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 self.respond(reply, keepAlive: head.isKeepAlive, context: context)
                 return
             }
-            let request = HTTPIngestRequest(head: head, body: body, peer: peer, eventLoop: context.eventLoop)
+            let request = HTTPIngestRequest(
+                head: head, body: body, peer: peer, localPort: context.localAddress?.port, eventLoop: context.eventLoop)
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             self.route(request).hop(to: context.eventLoop).whenComplete { result in
                 let (handler, context) = loopBound.value

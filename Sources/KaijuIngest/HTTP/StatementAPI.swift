@@ -38,10 +38,15 @@ enum StatementAPI {
         if let error = errors.first { return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description)) }
         guard let entry = file.entries.first else { return request.eventLoop.makeSucceededFuture(.text(.badRequest, "empty statement")) }
         return pump.withRuntime { runtime -> HTTPIngestReply in
+            let listener: StatementListener?
             do {
-                let listener = try sinks.listener(for: entry.listener)
+                listener = try sinks.listener(for: entry.listener)
+            } catch {
+                return .text(.badRequest, "\(error)")
+            }
+            do {
                 let name = try EPL.install(entry.text, in: runtime, name: entry.name, listener: listener, prefix: entry.prefix)
-                if let name { sinks.remember(name: name, entry: entry) }
+                if let name { sinks.remember(name: name, entry: entry) } else { sinks.abandon(entry.listener) }
                 var w = JSONWriter()
                 w.object { w in
                     w.key("name", first: true)
@@ -49,9 +54,11 @@ enum StatementAPI {
                 }
                 return Self.json(.created, w)
             } catch let error as EPLSyntaxError {
+                sinks.abandon(entry.listener)
                 if let limit = error.limit { pump.stats.limitHit(limit) }
                 return .text(.badRequest, error.description)
             } catch {
+                sinks.abandon(entry.listener)
                 return .text(.badRequest, "\(error)")
             }
         }
@@ -62,7 +69,7 @@ enum StatementAPI {
         let name = encoded.removingPercentEncoding ?? encoded
         return pump.withRuntime { runtime in runtime.remove(statement: name) }.map { removed in
             guard removed else { return .text(.notFound, "no statement named '\(name)'") }
-            _ = sinks.texts.withLock { $0.removeValue(forKey: name) }
+            sinks.forget(name: name)
             return HTTPIngestReply(.noContent)
         }
     }

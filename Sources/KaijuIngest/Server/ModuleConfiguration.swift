@@ -35,6 +35,12 @@ public struct ModuleConfiguration: Sendable {
     public var timestampUnits: TimestampUnits
     /// Replaces `:retentionTime:` in statements added at run time (`--rtime`), as in the rule file.
     public var retentionTime = "2min"
+    /// Who may use the admin address (token, accepted Host names).
+    public var adminAccess = AdminAccess()
+    /// Where `sample` listeners may write (their paths resolve inside it), or `nil` to refuse them.
+    public var sampleDirectory: String? = "."
+    /// Whether `hl` listeners may name their own `address` in rule text.
+    public var allowRuleAddresses = false
     /// The most connections one TCP or HTTP listener keeps open; more are closed at once and counted.
     public var maxConnections = 1024
     /// A connection that sends nothing for this long is closed and counted (`nil`: never).

@@ -77,7 +77,9 @@ public final class ModuleServer: Sendable {
             }
             let forwarding = forwarder
             let engineLogger = logger
-            let sinks = StatementSinks(defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer)
+            let sinks = StatementSinks(
+                defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer,
+                sampleDirectory: configuration.sampleDirectory, allowRuleAddresses: configuration.allowRuleAddresses)
             let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
                 runtime.logger = engineLogger
                 try rules(runtime, sinks)
@@ -139,12 +141,17 @@ public final class ModuleServer: Sendable {
             let limits = configuration.limits
             let units = configuration.timestampUnits
             let hostname = ProcessInfo.processInfo.hostName
+            // A shared key on one Forward port applies to every port that would take Forward.
+            let refusesForward = sharedKey == nil && configuration.listeners.contains {
+                if case .stream(_, _, let key?) = $0 { return !key.isEmpty }
+                return false
+            }
             let channel = try Self.serverBootstrap(io)
                 .childChannelOption(.autoRead, value: false)
                 .childChannelOption(.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
                     let handshake = sharedKey.map { ForwardHandshake(sharedKey: $0, hostname: hostname) }
-                    let decoder = StreamDecoder(limits: limits, timestampUnits: units, handshake: handshake)
+                    let decoder = StreamDecoder(limits: limits, timestampUnits: units, handshake: handshake, refusesForward: refusesForward)
                     return channel.eventLoop.makeCompletedFuture {
                         guard try Self.admit(channel, configuration: configuration, connections: connections, stats: pump.stats) else {
                             throw ChannelError.ioOnClosedChannel

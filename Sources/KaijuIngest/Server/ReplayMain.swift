@@ -20,7 +20,9 @@ enum ReplayMain {
         let forwarder = try options.hlAddress.flatMap {
             try HLForwarder.to($0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger)
         }
-        let sinks = StatementSinks(defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer)
+        let sinks = StatementSinks(
+            defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer,
+            sampleDirectory: options.sampleDirectory, allowRuleAddresses: options.allowRuleAddresses)
         try rules.install(in: runtime) { entry in try sinks.listener(for: entry.listener) }
         if let forwarder { try forwarder.forwardEvents(of: runtime, stats: stats) }
         let summary = RecordingPlayer.play(bytes, into: runtime, drain: runtime.longestPeriod)

@@ -55,6 +55,21 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds a connection may send nothing before it is closed (and counted); 0 disables.")
     public var idleTimeout = 300
 
+    @Option(help: "Bearer token the admin address requires (Authorization: Bearer TOKEN); prefer --admin-token-file or $KAIJU_ADMIN_TOKEN, which stay out of ps.")
+    public var adminToken: String?
+
+    @Option(help: "File whose first line is the admin bearer token.")
+    public var adminTokenFile: String?
+
+    @Option(help: "A host name the admin address answers to besides IP literals and localhost (repeatable; e.g. a Kubernetes service name).")
+    public var adminHost: [String] = []
+
+    @Option(help: "Directory sample listeners write in; their paths resolve inside it ('none' refuses sample listeners).")
+    public var sampleDir = "."
+
+    @Flag(help: "Let hl listeners in rule text name their own address (otherwise only --hl is used).")
+    public var allowRuleAddresses = false
+
     @Option(help: "Append every input event, as it enters the runtime, to this ndjson recording.")
     public var record: String?
 
@@ -93,6 +108,17 @@ public struct ServerOptions: ParsableArguments {
         let value = self.hl ?? ProcessInfo.processInfo.environment["HL_ADDRESS"]
         return value == "none" || value?.isEmpty == true ? nil : value
     }
+
+    /// Who may use the admin address.
+    /// - Throws: ``RuleFileError`` when the token file cannot be read.
+    public func adminAccess() throws -> AdminAccess {
+        AdminAccess(
+            token: try Secret.resolve(value: self.adminToken, file: self.adminTokenFile, environment: "KAIJU_ADMIN_TOKEN"),
+            allowedHosts: self.adminHost)
+    }
+
+    /// The sample directory, or `nil` when sample listeners are refused.
+    public var sampleDirectory: String? { self.sampleDir == "none" ? nil : self.sampleDir }
 
     public var limits: IngestLimits {
         IngestLimits(
@@ -139,6 +165,10 @@ public enum ServerMain {
         )
         configuration.retentionTime = options.rtime
         configuration.maxConnections = options.maxConnections
+        configuration.adminAccess = try options.adminAccess()
+        configuration.sampleDirectory = options.sampleDirectory
+        configuration.allowRuleAddresses = options.allowRuleAddresses
+        if options.adminToken != nil { logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN") }
         configuration.idleTimeout = options.idleTimeout > 0 ? .seconds(Int64(options.idleTimeout)) : nil
         let recorder = try options.record.map { try RecordingWriter(path: $0) }
         let server = try ModuleServer.start(configuration, logger: logger, recorder: recorder) { runtime, sinks in

@@ -31,6 +31,9 @@ public final class StreamDecoder {
     let lineDecoder: JSONLineDecoder
     let forwardDecoder: ForwardDecoder
     var handshake: ForwardHandshake?
+    /// Forward is refused on this connection (a shared key guards the Forward port, and this port
+    /// cannot run the handshake, which the server must open before knowing the protocol).
+    let refusesForward: Bool
     var framer: MsgPackFramer
     var inflater: StreamingInflater?
     var buffer: [UInt8] = []
@@ -43,7 +46,11 @@ public final class StreamDecoder {
     /// - Parameters:
     ///   - handshake: when set, the connection must start with the Forward shared-key handshake
     ///     (send ``ForwardHandshake/helo`` first).
-    public init(limits: IngestLimits, timestampUnits: TimestampUnits = .auto, handshake: ForwardHandshake? = nil) {
+    ///   - refusesForward: refuse Forward messages (a shared key is configured for another port).
+    public init(
+        limits: IngestLimits, timestampUnits: TimestampUnits = .auto, handshake: ForwardHandshake? = nil, refusesForward: Bool = false
+    ) {
+        self.refusesForward = refusesForward
         self.limits = limits
         self.lineDecoder = JSONLineDecoder(timestampUnits: timestampUnits, limits: limits)
         self.forwardDecoder = ForwardDecoder(limits: limits)
@@ -60,6 +67,10 @@ public final class StreamDecoder {
             case 0x1f: self.mode = .gzipLines
             case 0x90...0x9f, 0xdc, 0xdd, 0xc0: self.mode = .forward
             default: self.mode = .lines
+            }
+            if self.mode == .forward, self.handshake == nil, self.refusesForward {
+                out.fatal = .unsupported("forward: a shared key is required; send Forward to the forward address, which runs the handshake")
+                return out
             }
         }
         if self.mode == .gzipLines {
