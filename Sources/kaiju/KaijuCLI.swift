@@ -18,6 +18,15 @@ struct KaijuCLI: ParsableCommand {
 
         @Option(help: "File whose first line is the admin bearer token (default: $KAIJU_ADMIN_TOKEN).")
         var tokenFile: String?
+
+        @Option(help: "PEM CA bundle to verify a TLS admin address against (TLS is used when any --tls-* is given).")
+        var tlsCa: String?
+
+        @Option(help: "PEM client certificate for an admin address that requires one.")
+        var tlsCert: String?
+
+        @Option(help: "PEM private key of --tls-cert.")
+        var tlsKey: String?
     }
 
     struct List: ParsableCommand {
@@ -58,7 +67,9 @@ struct KaijuCLI: ParsableCommand {
     /// Sends the request, prints the body, and fails (exit 1) on an error status.
     static func call(_ admin: Admin, _ method: String, _ path: String, _ body: String = "") throws {
         let token = try Secret.resolve(value: nil, file: admin.tokenFile, environment: "KAIJU_ADMIN_TOKEN")
-        let reply = try AdminClient.request(admin.admin, method: method, path: path, body: body, token: token)
+        let files = TLSFiles(certificate: admin.tlsCert, privateKey: admin.tlsKey, certificateAuthority: admin.tlsCa)
+        let tls = files == TLSFiles() ? nil : try files.clientContext()
+        let reply = try AdminClient.request(admin.admin, method: method, path: path, body: body, token: token, tls: tls)
         if !reply.body.isEmpty { print(reply.body.hasSuffix("\n") ? String(reply.body.dropLast()) : reply.body) }
         guard (200..<300).contains(reply.status) else { throw ExitCode.failure }
     }

@@ -1,6 +1,7 @@
 public import NIOCore
 import Synchronization
 import NIOPosix
+public import NIOSSL
 
 /// A blocking HTTP/1.1 client for a server's admin address (the `kaiju` CLI): one request per connection.
 public enum AdminClient {
@@ -11,10 +12,11 @@ public enum AdminClient {
     }
 
     /// Sends `method path` with `body` to `address` (`HOST:PORT`) and waits for the whole reply; `token`
-    /// is sent as `Authorization: Bearer TOKEN`.
+    /// is sent as `Authorization: Bearer TOKEN`; with `tls` the request goes over TLS.
     /// - Throws: when the address is invalid or the server cannot be reached.
     public static func request(
-        _ address: String, method: String, path: String, body: String = "", token: String? = nil, timeout: TimeAmount = .seconds(30)
+        _ address: String, method: String, path: String, body: String = "", token: String? = nil, tls: NIOSSLContext? = nil,
+        timeout: TimeAmount = .seconds(30)
     ) throws -> Reply {
         guard let (host, port) = try ModuleConfiguration.parse(address: address) else { throw IngestError.malformed("--admin cannot be none") }
         let bytes = Array(body.utf8)
@@ -28,7 +30,13 @@ public enum AdminClient {
         let channel = try ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ReadToEnd(done: done)) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(target)))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ReadToEnd(done: done))
+                }
             }
             .connect(host: target, port: port).wait()
         try channel.writeAndFlush(channel.allocator.buffer(bytes: Array(head.utf8) + bytes)).wait()

@@ -2,6 +2,7 @@ public import KaijuCore
 public import NIOCore
 import NIOPosix
 public import Logging
+public import NIOSSL
 import DequeModule
 
 /// Forwards Events to kaiju-hl over one persistent TCP connection speaking the Forward protocol with
@@ -25,6 +26,8 @@ public final class HLForwarder: Sendable {
     let loop: any EventLoop
     let stats: IngestStats
     let logger: Logger
+    /// TLS for the link, or `nil` for plain TCP.
+    let tls: NIOSSLContext?
     private let state: NIOLoopBoundBox<State>
 
     final class State {
@@ -43,7 +46,11 @@ public final class HLForwarder: Sendable {
         var held: Int { self.waiting.count + self.unacked.reduce(0) { $0 + $1.events.count } }
     }
 
-    public init(host: String, port: Int, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger) {
+    /// A forwarder to `host:port` holding at most `capacity` Events, over TLS when `tls` is given.
+    public init(
+        host: String, port: Int, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger, tls: NIOSSLContext? = nil
+    ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.capacity = capacity
@@ -101,6 +108,10 @@ public final class HLForwarder: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = self.tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(self.host)))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ForwardAckReader { id in self.acknowledged(id) })
                 }
             }
@@ -241,9 +252,9 @@ extension HLForwarder {
     /// A forwarder to `address` (`HOST:PORT`), or nil for `none`.
     /// - Throws: ``IngestError`` for an address that is neither.
     public static func to(
-        _ address: String, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger
+        _ address: String, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger, tls: NIOSSLContext? = nil
     ) throws -> HLForwarder? {
         guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
-        return HLForwarder(host: host, port: port, capacity: capacity, loop: loop, stats: stats, logger: logger)
+        return HLForwarder(host: host, port: port, capacity: capacity, loop: loop, stats: stats, logger: logger, tls: tls)
     }
 }

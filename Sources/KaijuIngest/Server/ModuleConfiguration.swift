@@ -1,4 +1,5 @@
 public import NIOCore
+public import NIOSSL
 
 /// What one Kaiju server listens on and how it bounds its work.
 public struct ModuleConfiguration: Sendable {
@@ -35,6 +36,10 @@ public struct ModuleConfiguration: Sendable {
     public var timestampUnits: TimestampUnits
     /// Replaces `:retentionTime:` in statements added at run time (`--rtime`), as in the rule file.
     public var retentionTime = "2min"
+    /// TLS on every TCP and HTTP listener (admin included), or `nil` for plain TCP.
+    public var tls: NIOSSLContext?
+    /// TLS for the link to kaiju-hl, or `nil` for plain TCP.
+    public var hlTLS: NIOSSLContext?
     /// Who may use the admin address (token, accepted Host names).
     public var adminAccess = AdminAccess()
     /// Where `sample` listeners may write (their paths resolve inside it), or `nil` to refuse them.

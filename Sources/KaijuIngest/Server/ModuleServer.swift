@@ -2,6 +2,7 @@ public import KaijuCore
 public import NIOCore
 import NIOPosix
 import NIOHTTP1
+import NIOSSL
 public import Logging
 import Foundation
 
@@ -72,14 +73,15 @@ public final class ModuleServer: Sendable {
         do {
             var forwarder: HLForwarder?
             if let hl = configuration.hl {
-                forwarder = try HLForwarder.to(hl, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger)
+                forwarder = try HLForwarder.to(
+                    hl, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger, tls: configuration.hlTLS)
                 guard forwarder != nil else { throw IngestError.malformed("--hl cannot be none") }
             }
             let forwarding = forwarder
             let engineLogger = logger
             let sinks = StatementSinks(
                 defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer,
-                sampleDirectory: configuration.sampleDirectory, allowRuleAddresses: configuration.allowRuleAddresses)
+                sampleDirectory: configuration.sampleDirectory, allowRuleAddresses: configuration.allowRuleAddresses, tls: configuration.hlTLS)
             let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
                 runtime.logger = engineLogger
                 try rules(runtime, sinks)
@@ -124,6 +126,7 @@ public final class ModuleServer: Sendable {
         _ channel: any Channel, configuration: ModuleConfiguration, connections: ConnectionRegistry, stats: IngestStats
     ) throws -> Bool {
         guard connections.admit(channel) else { return false }
+        if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         if let timeout = configuration.idleTimeout {
             try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
             try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(stats: stats))

@@ -17,12 +17,13 @@ enum ReplayMain {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let stats = IngestStats()
+        let tls = options.hlTls ? try options.tlsFiles.clientContext() : nil
         let forwarder = try options.hlAddress.flatMap {
-            try HLForwarder.to($0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger)
+            try HLForwarder.to($0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger, tls: tls)
         }
         let sinks = StatementSinks(
             defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer,
-            sampleDirectory: options.sampleDirectory, allowRuleAddresses: options.allowRuleAddresses)
+            sampleDirectory: options.sampleDirectory, allowRuleAddresses: options.allowRuleAddresses, tls: tls)
         try rules.install(in: runtime) { entry in try sinks.listener(for: entry.listener) }
         if let forwarder { try forwarder.forwardEvents(of: runtime, stats: stats) }
         let summary = RecordingPlayer.play(bytes, into: runtime, drain: runtime.longestPeriod)

@@ -70,6 +70,18 @@ public struct ServerOptions: ParsableArguments {
     @Flag(help: "Let hl listeners in rule text name their own address (otherwise only --hl is used).")
     public var allowRuleAddresses = false
 
+    @Option(help: "PEM certificate chain: with --tls-key, every TCP and HTTP listener (admin too) speaks TLS.")
+    public var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    public var tlsKey: String?
+
+    @Option(help: "PEM CA bundle: listeners then require client certificates signed by it; the kaiju-hl link verifies kaiju-hl against it.")
+    public var tlsCa: String?
+
+    @Flag(help: "Speak TLS to kaiju-hl (--hl), verifying it against --tls-ca (or the system roots) and presenting --tls-cert if given.")
+    public var hlTls = false
+
     @Option(help: "Append every input event, as it enters the runtime, to this ndjson recording.")
     public var record: String?
 
@@ -82,6 +94,7 @@ public struct ServerOptions: ParsableArguments {
     public init() {}
 
     public mutating func validate() throws {
+        if (self.tlsCert == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard TimePeriod(parsing: self.rtime) != nil else { throw ValidationError("--rtime '\(self.rtime)' is not a duration such as 2min or 30 sec") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level '\(self.logLevel)' is not a log level") }
         guard TimestampUnits(rawValue: self.jsonTimestampUnits) != nil else {
@@ -116,6 +129,9 @@ public struct ServerOptions: ParsableArguments {
             token: try Secret.resolve(value: self.adminToken, file: self.adminTokenFile, environment: "KAIJU_ADMIN_TOKEN"),
             allowedHosts: self.adminHost)
     }
+
+    /// The TLS files given.
+    public var tlsFiles: TLSFiles { TLSFiles(certificate: self.tlsCert, privateKey: self.tlsKey, certificateAuthority: self.tlsCa) }
 
     /// The sample directory, or `nil` when sample listeners are refused.
     public var sampleDirectory: String? { self.sampleDir == "none" ? nil : self.sampleDir }
@@ -166,6 +182,8 @@ public enum ServerMain {
         configuration.retentionTime = options.rtime
         configuration.maxConnections = options.maxConnections
         configuration.adminAccess = try options.adminAccess()
+        if options.tlsCert != nil { configuration.tls = try options.tlsFiles.serverContext() }
+        if options.hlTls { configuration.hlTLS = try options.tlsFiles.clientContext() }
         configuration.sampleDirectory = options.sampleDirectory
         configuration.allowRuleAddresses = options.allowRuleAddresses
         if options.adminToken != nil { logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN") }

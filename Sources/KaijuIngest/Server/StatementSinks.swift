@@ -3,6 +3,7 @@ public import KaijuEPL
 public import NIOCore
 import Foundation
 public import Logging
+public import NIOSSL
 import Synchronization
 
 /// Where statements' rows go, per `statements.txt` listener: stdout (`simple`), kaiju-hl (`hl`, the
@@ -19,6 +20,8 @@ public final class StatementSinks: Sendable {
     let sampleDirectory: String?
     /// Whether `hl` listeners may name an `address` of their own.
     let allowRuleAddresses: Bool
+    /// TLS for the forwarders to rule-text addresses.
+    let tls: NIOSSLContext?
     private let forwarders = Mutex<[String: HLForwarder]>([:])
     private let samples = Mutex<[String: SampleFile]>([:])
     /// Each installed statement's text and listener, by name (for `GET /api/statements`).
@@ -30,8 +33,9 @@ public final class StatementSinks: Sendable {
     /// `sampleDirectory`, rule-text `hl` addresses only when `allowRuleAddresses`.
     public init(
         defaultForwarder: HLForwarder?, loop: any EventLoop, stats: IngestStats, logger: Logger, forwardBuffer: Int,
-        sampleDirectory: String? = ".", allowRuleAddresses: Bool = false
+        sampleDirectory: String? = ".", allowRuleAddresses: Bool = false, tls: NIOSSLContext? = nil
     ) {
+        self.tls = tls
         self.defaultForwarder = defaultForwarder
         self.loop = loop
         self.stats = stats
@@ -85,7 +89,9 @@ public final class StatementSinks: Sendable {
         }
         return try self.forwarders.withLock { (all) throws -> HLForwarder in
             if let f = all[address] { return f }
-            guard let f = try HLForwarder.to(address, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger) else {
+            guard let f = try HLForwarder.to(
+                address, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger, tls: self.tls)
+            else {
                 throw RuleFileError("listener hl address cannot be none")
             }
             all[address] = f
