@@ -1,0 +1,83 @@
+import KaijuCore
+import KaijuEPL
+import KaijuIngest
+
+/// One fuzz target: a decoder or parser fed the fuzzer's bytes. Every target must return normally for
+/// any input (errors are fine); a trap, a sanitizer report or a timeout is a finding.
+enum FuzzTarget: String, CaseIterable {
+    case stream, forward, telegrafJSON = "telegraf-json", lineProtocol = "line-protocol"
+    case jaegerCompact = "jaeger-compact", jaegerBinary = "jaeger-binary", otlpProtobuf = "otlp-protobuf", otlpJSON = "otlp-json"
+    case inflate, json, ndjson, epl, statements, events, recording, handshake
+
+    /// Runs the target over `bytes`.
+    func run(_ bytes: UnsafeRawBufferPointer) {
+        let limits = IngestLimits(maxFrameSize: 4 << 20, maxBodySize: 4 << 20, maxInflatedSize: 4 << 20)
+        switch self {
+        case .stream:
+            // The first byte picks where the stream is split into two reads, as TCP might deliver it.
+            let decoder = StreamDecoder(limits: limits)
+            let cut = bytes.isEmpty ? 0 : Int(bytes[0]) * bytes.count / 256
+            _ = decoder.feed(UnsafeRawBufferPointer(rebasing: bytes[..<cut]), receivedAt: 1)
+            _ = decoder.feed(UnsafeRawBufferPointer(rebasing: bytes[cut...]), receivedAt: 2)
+            _ = decoder.finish(receivedAt: 3)
+        case .forward:
+            _ = try? ForwardDecoder(limits: limits).decode(bytes, receivedAt: 1)
+            var framer = MsgPackFramer(maxFrameSize: limits.maxFrameSize)
+            _ = try? framer.nextFrame(in: bytes)
+        case .telegrafJSON:
+            var items: [Ingested] = []
+            let decoder = JSONLineDecoder(limits: limits)
+            _ = try? JSONScanner.parseSequence(bytes, maxDepth: limits.maxDepth) { (s) throws(JSONError) in
+                try decoder.decode(&s, receivedAt: 1, into: &items)
+            }
+        case .lineProtocol:
+            var metrics: [Metric] = []
+            var errors: [IngestError] = []
+            LineProtocolParser.parseAll(bytes, receivedAt: 1, precision: .ns, into: &metrics, errors: &errors)
+        case .jaegerCompact:
+            _ = try? JaegerThriftDecoder.emitBatch(compact: bytes)
+        case .jaegerBinary:
+            _ = try? JaegerThriftDecoder.emitBatch(binary: bytes)
+            _ = try? JaegerThriftDecoder.batch(binary: bytes)
+        case .otlpProtobuf:
+            _ = try? OTLPTraceProtobuf.decode(bytes)
+        case .otlpJSON:
+            _ = try? OTLPTraceJSON.decode(bytes)
+        case .inflate:
+            _ = try? Inflater(maxInflatedSize: limits.maxInflatedSize).inflate(Array(bytes))
+            var out: [UInt8] = []
+            _ = try? StreamingInflater(maxInflatedSize: limits.maxInflatedSize).feed(bytes, into: &out)
+        case .json:
+            if let value = try? Value(json: bytes) { _ = value.jsonString }
+            _ = try? LogRecord(json: bytes, timestamp: 1, maxDepth: limits.maxDepth)
+            _ = try? Event(json: bytes)
+            _ = try? Metric(json: bytes)
+        case .ndjson:
+            var items: [Ingested] = []
+            for line in bytes.split(separator: 0x0A) {
+                _ = try? JSONLineDecoder(limits: limits).decode(line: line, receivedAt: 1, into: &items)
+            }
+        case .epl:
+            let text = String(decoding: bytes, as: UTF8.self)
+            let runtime = Runtime()
+            _ = try? EPL.install("create schema Tick(sym string, price double, n long)", in: runtime)
+            if (try? EPL.install(text, in: runtime, listener: { _ in })) != nil {
+                runtime.send(Metric(name: "cpu", timestamp: 1_000, fields: ["v": 1.5], tags: ["host": "a"]))
+                runtime.advance(to: 120_000)
+            }
+        case .statements:
+            let (file, _) = StatementsFile.parse(String(decoding: bytes, as: UTF8.self))
+            _ = file.install(in: Runtime()) { _ in nil }
+        case .events:
+            let (file, _) = EventsFile.parse(String(decoding: bytes, as: UTF8.self))
+            _ = try? file.install(in: Runtime())
+        case .recording:
+            let data = Array(bytes)
+            let runtime = Runtime(clock: .virtual(startingAt: RecordingPlayer.startTime(of: data) ?? 0))
+            _ = try? EPL.install("select count(*) as n from Metric#time(1 min)", in: runtime, listener: { _ in })
+            _ = RecordingPlayer.play(data, into: runtime, drain: TimePeriod(milliseconds: 60_000))
+        case .handshake:
+            _ = ForwardHandshake(sharedKey: "key", hostname: "kaiju", nonce: Array(repeating: 7, count: 16)).answer(ping: bytes)
+        }
+    }
+}
