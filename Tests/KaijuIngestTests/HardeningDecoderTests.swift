@@ -130,3 +130,59 @@ struct HardeningDecoderTests {
         }
     }
 }
+
+/// The binary decoders' nesting bounds.
+struct HardeningBinaryDecoderTests {
+    /// A protobuf length-delimited field.
+    static func field(_ number: UInt8, _ body: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [number << 3 | 2]
+        var n = body.count
+        repeat {
+            out.append(UInt8(n & 0x7f) | (n >= 0x80 ? 0x80 : 0))
+            n >>= 7
+        } while n > 0
+        return out + body
+    }
+
+    /// A span attribute whose value is `depth` nested array values around a string.
+    static func otlpRequest(depth: Int) -> [UInt8] {
+        var value = Self.field(1, Array("x".utf8))
+        for _ in 0..<depth { value = Self.field(5, Self.field(1, value)) }
+        let attribute = Self.field(1, Array("k".utf8)) + Self.field(2, value)
+        let span = Self.field(9, attribute)
+        return Self.field(1, Self.field(2, Self.field(2, span)))
+    }
+
+    @Test func otlpAttributeValuesNestedPastTheLimitAreRefused() throws {
+        let deep = Self.otlpRequest(depth: 40)
+        do {
+            _ = try deep.raw { try OTLPTraceProtobuf.decode($0, maxDepth: 32) }
+            Issue.record("decoded")
+        } catch let error as IngestError {
+            #expect(error.limit == "depth")
+        }
+        do {
+            _ = try deep.raw { try OTLPTraceProtobuf.decode($0, maxDepth: 64) }
+        } catch let error as IngestError {
+            #expect(error.limit == nil, "within the limit the request fails only for its missing ids")
+        }
+    }
+
+    @Test func thriftStructuresNestedPastTheLimitAreRefused() throws {
+        // A Batch whose unknown field 99 nests 40 structures.
+        var bytes: [UInt8] = []
+        for _ in 0..<40 { bytes += [0x0c, 0x00, 0x63] }
+        bytes += [UInt8](repeating: 0x00, count: 41)
+        do {
+            _ = try bytes.raw { try JaegerThriftDecoder.batch(binary: $0, maxDepth: 32) }
+            Issue.record("decoded")
+        } catch let error as IngestError {
+            #expect(error.limit == "depth")
+        }
+        do {
+            _ = try bytes.raw { try JaegerThriftDecoder.batch(binary: $0, maxDepth: 64) }
+        } catch let error as IngestError {
+            #expect(error.limit == nil)
+        }
+    }
+}

@@ -76,7 +76,7 @@ public enum IngestRoutes {
     }
 
     /// The Jaeger collector's `POST /api/traces`: a bare binary-Thrift `Batch`. Answers 202.
-    public static func jaegerHTTP(pump: EnginePump) -> HTTPIngestRoute {
+    public static func jaegerHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
         { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
             guard request.path == "/api/traces" else { return request.eventLoop.makeSucceededFuture(.text(.notFound, "POST /api/traces")) }
@@ -84,7 +84,7 @@ public enum IngestRoutes {
                 return request.eventLoop.makeSucceededFuture(.text(.badRequest, "Content-Type must be application/x-thrift"))
             }
             do throws(IngestError) {
-                let batch = try request.body.withRawBytes { (raw) throws(IngestError) in try JaegerThriftDecoder.batch(binary: raw) }
+                let batch = try request.body.withRawBytes { (raw) throws(IngestError) in try JaegerThriftDecoder.batch(binary: raw, maxDepth: limits.maxDepth) }
                 return Self.accept([.batch(batch)], errors: [], pump: pump, ok: HTTPIngestReply(.accepted))
             } catch {
                 return Self.accept([], errors: [error], pump: pump, ok: HTTPIngestReply(.accepted))
@@ -104,7 +104,9 @@ public enum IngestRoutes {
             do throws(IngestError) {
                 switch media {
                 case "application/x-protobuf":
-                    batches = try request.body.withRawBytes { (raw) throws(IngestError) in try OTLPTraceProtobuf.decode(raw) }
+                    batches = try request.body.withRawBytes { (raw) throws(IngestError) in
+                        try OTLPTraceProtobuf.decode(raw, maxDepth: limits.maxDepth)
+                    }
                 case "application/json":
                     batches = try OTLPTraceJSON.decode(request.body, maxDepth: limits.maxDepth)
                 default:

@@ -2,8 +2,9 @@ public import KaijuCore
 
 /// Decodes an OTLP/HTTP `ExportTraceServiceRequest` in protobuf into one Jaeger ``Batch`` per resource.
 public enum OTLPTraceProtobuf {
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(IngestError) -> [Batch] {
-        var r = ProtobufReader(bytes)
+    /// Decodes one request body; attribute values nested deeper than `maxDepth` are an error.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> [Batch] {
+        var r = ProtobufReader(bytes, maxDepth: maxDepth)
         var batches: [Batch] = []
         while let (n, wire) = try r.nextField() {
             if n == 1 {
@@ -137,7 +138,9 @@ public enum OTLPTraceProtobuf {
     }
 
     static func anyValue(_ r: inout ProtobufReader, depth: Int) throws(IngestError) -> AnyValue {
-        guard depth < 32 else { throw r.error("AnyValue nested deeper than 32") }
+        guard depth < r.maxDepth else {
+            throw .limitExceeded("depth", detail: "\(r.error("AnyValue nested deeper than \(r.maxDepth)"))")
+        }
         var result = AnyValue.value(.null)
         while let (n, wire) = try r.nextField() {
             switch (n, wire) {

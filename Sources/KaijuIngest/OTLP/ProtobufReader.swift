@@ -3,17 +3,22 @@ public struct ProtobufReader {
     let bytes: UnsafeRawBufferPointer
     public private(set) var offset: Int
     let end: Int
+    /// The deepest nesting of recursive messages (OTLP `AnyValue`) a decoder accepts.
+    public let maxDepth: Int
 
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    /// A reader over `bytes`; decoders refuse recursive messages nested deeper than `maxDepth`.
+    public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
         self.bytes = bytes
         self.offset = 0
         self.end = bytes.count
+        self.maxDepth = maxDepth
     }
 
-    private init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>) {
+    private init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, maxDepth: Int) {
         self.bytes = bytes
         self.offset = range.lowerBound
         self.end = range.upperBound
+        self.maxDepth = maxDepth
     }
 
     func error(_ message: String) -> IngestError { .malformed("protobuf at byte \(self.offset): \(message)") }
@@ -70,7 +75,7 @@ public struct ProtobufReader {
 
     /// A reader over an embedded message.
     public mutating func message() throws(IngestError) -> ProtobufReader {
-        ProtobufReader(self.bytes, range: try self.lengthDelimited())
+        ProtobufReader(self.bytes, range: try self.lengthDelimited(), maxDepth: self.maxDepth)
     }
 
     public mutating func string() throws(IngestError) -> String {

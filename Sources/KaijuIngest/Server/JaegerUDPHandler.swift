@@ -12,8 +12,10 @@ final class JaegerUDPHandler: ChannelInboundHandler {
     let encoding: Encoding
     let pump: EnginePump
     let logger: Logger
+    let maxDepth: Int
 
-    init(encoding: Encoding, pump: EnginePump, logger: Logger) {
+    init(encoding: Encoding, pump: EnginePump, logger: Logger, maxDepth: Int) {
+        self.maxDepth = maxDepth
         self.encoding = encoding
         self.pump = pump
         self.logger = logger
@@ -29,13 +31,14 @@ final class JaegerUDPHandler: ChannelInboundHandler {
         do {
             let batch = try envelope.data.withUnsafeReadableBytes { raw throws(IngestError) -> Batch? in
                 switch self.encoding {
-                case .compact: return try JaegerThriftDecoder.emitBatch(compact: raw)
-                case .binary: return try JaegerThriftDecoder.emitBatch(binary: raw)
+                case .compact: return try JaegerThriftDecoder.emitBatch(compact: raw, maxDepth: self.maxDepth)
+                case .binary: return try JaegerThriftDecoder.emitBatch(binary: raw, maxDepth: self.maxDepth)
                 }
             }
             if let batch { self.pump.submit([.batch(batch)]) } else { self.pump.stats.dropped("zipkin_batch") }
         } catch {
             self.pump.stats.decodeError(proto)
+            if let limit = error.limit { self.pump.stats.limitHit(limit) }
             self.logger.warning("bad datagram from \(envelope.remoteAddress) (\(proto)): \(error)")
         }
     }

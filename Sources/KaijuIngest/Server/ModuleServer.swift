@@ -171,7 +171,7 @@ public final class ModuleServer: Sendable {
             switch kind {
             case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits, limits: configuration.limits)
             case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
-            case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump)
+            case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump, limits: configuration.limits)
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
             }
             return (name, try Self.bindHTTP(
@@ -195,7 +195,7 @@ public final class ModuleServer: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            JaegerUDPHandler(encoding: binary ? .binary : .compact, pump: pump, logger: logger))
+                            JaegerUDPHandler(encoding: binary ? .binary : .compact, pump: pump, logger: logger, maxDepth: configuration.limits.maxDepth))
                     }
                 }
                 .bind(host: host, port: port).wait()

@@ -10,20 +10,20 @@ public import KaijuCore
 /// ```
 public enum JaegerThriftDecoder {
     /// An agent `emitBatch` message in the compact protocol; `nil` for `emitZipkinBatch`, which is skipped.
-    public static func emitBatch(compact bytes: UnsafeRawBufferPointer) throws(IngestError) -> Batch? {
-        var r = ThriftCompactReader(bytes)
+    public static func emitBatch(compact bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> Batch? {
+        var r = ThriftCompactReader(bytes, maxDepth: maxDepth)
         return try Self.emitBatch(&r)
     }
 
     /// An agent `emitBatch` message in the binary protocol.
-    public static func emitBatch(binary bytes: UnsafeRawBufferPointer) throws(IngestError) -> Batch? {
-        var r = ThriftBinaryReader(bytes)
+    public static func emitBatch(binary bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> Batch? {
+        var r = ThriftBinaryReader(bytes, maxDepth: maxDepth)
         return try Self.emitBatch(&r)
     }
 
     /// A bare binary-protocol `Batch` struct (the collector's HTTP body).
-    public static func batch(binary bytes: UnsafeRawBufferPointer) throws(IngestError) -> Batch {
-        var r = ThriftBinaryReader(bytes)
+    public static func batch(binary bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> Batch {
+        var r = ThriftBinaryReader(bytes, maxDepth: maxDepth)
         return try Self.batch(&r)
     }
 

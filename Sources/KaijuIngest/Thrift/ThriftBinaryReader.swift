@@ -3,7 +3,14 @@ public struct ThriftBinaryReader: ThriftReader {
     let bytes: UnsafeRawBufferPointer
     public private(set) var offset = 0
 
-    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    /// The deepest nesting skipped over (unknown fields).
+    public let maxDepth: Int
+
+    /// A reader over `bytes` stepping at most `maxDepth` levels into unknown fields.
+    public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     public var isAtEnd: Bool { self.offset >= self.bytes.count }
 

@@ -7,7 +7,14 @@ public struct ThriftCompactReader: ThriftReader {
     private var fieldIDStack: [Int16] = []
     private var pendingBool: Bool?
 
-    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    /// The deepest nesting skipped over (unknown fields).
+    public let maxDepth: Int
+
+    /// A reader over `bytes` stepping at most `maxDepth` levels into unknown fields.
+    public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     public var isAtEnd: Bool { self.offset >= self.bytes.count }
 

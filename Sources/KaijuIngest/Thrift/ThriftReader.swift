@@ -9,6 +9,8 @@ public protocol ThriftReader {
     func error(_ message: String) -> IngestError
     /// Whether every byte was read.
     var isAtEnd: Bool { get }
+    /// The deepest nesting ``skip(_:depth:)`` steps into.
+    var maxDepth: Int { get }
     mutating func structBegin()
     mutating func structEnd()
     /// The next field's type and id, or `nil` at the stop byte.
@@ -36,7 +38,9 @@ extension ThriftReader {
 
     /// Steps over a value of `type` (unknown fields, newer IDL fields), bounded in depth.
     public mutating func skip(_ type: ThriftType, depth: Int = 0) throws(IngestError) {
-        guard depth < 32 else { throw self.error("nested deeper than 32") }
+        guard depth < self.maxDepth else {
+            throw .limitExceeded("depth", detail: "\(self.error("nested deeper than \(self.maxDepth)"))")
+        }
         switch type {
         case .bool: _ = try self.readBool()
         case .byte: _ = try self.readByte()
