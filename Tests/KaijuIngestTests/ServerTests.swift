@@ -44,7 +44,8 @@ struct ServerTests {
         #expect(stats.value(.init("kaiju_forwarded_total")) == 0)
         #expect(try forwarder.backlog().wait() == 3)
         try silent.closeAll()
-        // The silent peer's connection ends; a real kaiju-hl takes its place and gets the chunk again.
+        // The silent peer's connection ends: its chunk goes back to the buffer, to be sent again.
+        #expect(ServerProcess.wait { stats.value(.init("kaiju_forward_resent_total")) == 3 })
         let acknowledging = try Loopback.Collector(port: port)
         forwarder.send(Self.events(["d"]))
         #expect(ServerProcess.wait { acknowledging.received == Self.lines(["a", "b", "c", "d"]) })
