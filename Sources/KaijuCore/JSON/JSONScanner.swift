@@ -395,7 +395,9 @@ public struct JSONScanner {
     /// Whether raw key bytes spell `name`.
     @inline(__always)
     public static func key(_ raw: UnsafeBufferPointer<UInt8>, is name: StaticString) -> Bool {
-        raw.count == name.utf8CodeUnitCount && memcmp(raw.baseAddress!, name.utf8Start, raw.count) == 0
+        guard raw.count == name.utf8CodeUnitCount else { return false }
+        guard let base = raw.baseAddress else { return raw.isEmpty }
+        return memcmp(base, name.utf8Start, raw.count) == 0
     }
 
     /// Reads a string, decoding escapes.
