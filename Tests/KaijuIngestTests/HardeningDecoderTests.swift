@@ -186,3 +186,34 @@ struct HardeningBinaryDecoderTests {
         }
     }
 }
+
+/// Finding 9: an incomplete line arriving in many reads is scanned once.
+struct HardeningLineScanTests {
+    @Test func aLongLineInManyReadsIsScannedOnceAndStillDecodes() {
+        let decoder = StreamDecoder(limits: IngestLimits())
+        let value = String(repeating: "x", count: 1 << 20)
+        let line = Array("cpu,host=a msg=\"\(value)\" 1700000000000000000".utf8)
+        var fed = 0
+        for chunk in stride(from: 0, to: line.count, by: 4096) {
+            let piece = Array(line[chunk..<min(chunk + 4096, line.count)])
+            let out = piece.withUnsafeBytes { decoder.feed($0, receivedAt: 1) }
+            fed += piece.count
+            #expect(out.items.isEmpty && out.errors.isEmpty)
+            // What is known to hold no newline is remembered, so the next read looks only at new bytes.
+            #expect(decoder.scannedWithoutNewline == fed)
+        }
+        let out = Array("\n".utf8).withUnsafeBytes { decoder.feed($0, receivedAt: 1) }
+        #expect(out.items == [.metric(Metric(name: "cpu", timestamp: 1_700_000_000_000, fields: ["msg": .string(value)], tags: ["host": "a"]))])
+        #expect(decoder.scannedWithoutNewline == 0)
+    }
+
+    @Test func aLineOverTheFrameLimitIsRefusedWithoutBeingParsed() {
+        let decoder = StreamDecoder(limits: IngestLimits(maxFrameSize: 64 << 10))
+        var fatal: String?
+        for _ in 0..<40 where fatal == nil {
+            let out = [UInt8](repeating: UInt8(ascii: "a"), count: 4096).withUnsafeBytes { decoder.feed($0, receivedAt: 1) }
+            fatal = out.fatal?.description
+        }
+        #expect(fatal == "frame exceeds the limit of 65536 bytes")
+    }
+}

@@ -138,3 +138,24 @@ struct HardeningSecurityTests {
         #expect(!Secret.constantTimeEqual(Array("abc".utf8), Array("abcd".utf8)))
     }
 }
+
+/// Finding 3 over the admin API: nested statements are refused with 400 and the server keeps running.
+@Suite(.serialized)
+struct HardeningAdminStatementTests {
+    @Test func nestedStatementsThroughTheAPIAreRefusedAndCounted() throws {
+        let server = try HardeningSecurityTests.server { _ in }
+        defer { try? server.shutdown() }
+        let admin = try #require(server.boundAddresses["admin"]?.port)
+        let parens = "select " + String(repeating: "(", count: 4_882) + "1 from Metric"
+        let added = try Loopback.exchange(port: admin, method: "POST", path: "/api/statements", body: parens)
+        #expect(added.status == 400)
+        #expect(added.body.hasPrefix("line 1, column 264: nested deeper than the limit of 256 levels"))
+        let query = try Loopback.exchange(
+            port: admin, method: "POST", path: "/api/query", body: "select " + String(repeating: "abs(", count: 3_466) + "1 from W")
+        #expect(query.status == 400)
+        #expect(try Loopback.exchange(port: admin, method: "POST", path: "/api/statements",
+                                      body: "listener:none,name:ok=select count(*) as n from Metric").status == 201)
+        let metrics = try Loopback.get(port: admin, path: "/metrics")
+        #expect(metrics.contains("kaiju_limit_hits_total{limit=\"nesting_depth\"} 2\n"))
+    }
+}
