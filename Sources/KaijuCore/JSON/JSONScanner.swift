@@ -139,10 +139,14 @@ public struct JSONScanner {
     /// Counts one more open object or array (its opening byte just read), refusing nesting beyond ``maxDepth``.
     @inline(__always)
     mutating func enterContainer() throws(JSONError) {
-        guard self.depth < self.maxDepth else {
-            throw JSONError(offset: self.offset - 1, message: "nested deeper than \(self.maxDepth)", limit: "depth")
-        }
+        guard self.depth < self.maxDepth else { throw self.depthExceeded() }
         self.depth += 1
+    }
+
+    /// The error for a container opened past ``maxDepth`` (kept out of line, off the hot path).
+    @inline(never)
+    func depthExceeded() -> JSONError {
+        JSONError(offset: self.offset - 1, message: "nested deeper than \(self.maxDepth)", limit: "depth")
     }
 
     /// A member's key and its `:`.
