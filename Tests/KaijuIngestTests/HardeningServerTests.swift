@@ -190,4 +190,25 @@ struct HardeningProcessTests {
         try forwarder.close(timeout: .seconds(1)).wait()
         _ = second?.terminate()
     }
+
+    /// Finding 11 at the descriptor limit: connections are capped below it, so admin keeps answering.
+    @Test func atTheDescriptorLimitIngestIsCappedAndAdminStillAnswers() throws {
+        let server = try ServerProcess("kaiju-metrics", [
+            "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
+        ], descriptorLimit: 160)
+        defer { _ = server.terminate() }
+        let tcp = try #require(server.port(of: "tcp"))
+        let admin = try #require(server.port(of: "admin"))
+        // 160 descriptors, 64 kept free, 16 for admin: 40 for each of the two ingest listeners.
+        #expect(server.stderr.contains { $0.contains("40 connections per listener") })
+        var clients: [any Channel] = []
+        for _ in 0..<100 {
+            clients.append(try ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: tcp).wait())
+        }
+        defer { for c in clients { try? c.close().wait() } }
+        #expect(ServerProcess.wait { clients.filter(\.isActive).count == 40 })
+        let metrics = try Loopback.get(port: admin, path: "/metrics")
+        #expect(metrics.contains("kaiju_limit_hits_total{limit=\"connections\"} 60\n"))
+        #expect(metrics.contains("kaiju_connections 40\n"))
+    }
 }

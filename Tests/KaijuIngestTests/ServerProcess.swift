@@ -19,11 +19,18 @@ final class ServerProcess: Sendable {
         return dir.appendingPathComponent(".build/debug")
     }
 
-    init(_ name: String, _ arguments: [String]) throws {
+    /// Starts `name` with `arguments`; with `descriptorLimit` it runs under `ulimit -n` of that many.
+    init(_ name: String, _ arguments: [String], descriptorLimit: Int? = nil) throws {
         self.name = name
         let process = Process()
-        process.executableURL = Self.binDirectory.appendingPathComponent(name)
-        process.arguments = arguments
+        let binary = Self.binDirectory.appendingPathComponent(name)
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["HL_ADDRESS"] = nil
         process.environment = environment

@@ -1,5 +1,8 @@
 import NIOCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The accepted connections of one listener: admits at most ``maxConnections`` at once (more are closed
 /// at once and counted as the `connections` limit), and closes them all at shutdown so what they
@@ -13,6 +16,34 @@ final class ConnectionRegistry: Sendable {
     init(maxConnections: Int, stats: IngestStats) {
         self.maxConnections = maxConnections
         self.stats = stats
+    }
+
+    /// Descriptors kept free of ingest connections: the admin address, kaiju-hl links, files, the engine.
+    static let reservedDescriptors = 64
+
+    /// The most connections the admin address keeps open.
+    static let adminConnections = 16
+
+    /// The process's descriptor limit (soft `RLIMIT_NOFILE`), or `nil` when unlimited or unknown.
+    static func descriptorLimit() -> Int? {
+        #if canImport(Glibc)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_cur)
+        #else
+        return nil
+        #endif
+    }
+
+    /// Connections per ingest listener and for the admin address: `--max-connections`, lowered so that
+    /// all listeners together stay below the descriptor limit with ``reservedDescriptors`` to spare.
+    /// Ingest traffic can then never take the descriptors the admin address needs.
+    static func caps(_ configuration: ModuleConfiguration, descriptorLimit: Int?) -> (ingest: Int, admin: Int) {
+        let admin = min(configuration.maxConnections, Self.adminConnections)
+        guard let descriptorLimit else { return (configuration.maxConnections, admin) }
+        let listeners = max(1, configuration.listeners.count)
+        let room = descriptorLimit - Self.reservedDescriptors - admin
+        return (max(1, min(configuration.maxConnections, room / listeners)), admin)
     }
 
     /// Connections open now.

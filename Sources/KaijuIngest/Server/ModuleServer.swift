@@ -89,8 +89,12 @@ public final class ModuleServer: Sendable {
             }
             var channels: [(String, any Channel)] = []
             var connections: [ConnectionRegistry] = []
+            let caps = ConnectionRegistry.caps(configuration, descriptorLimit: ConnectionRegistry.descriptorLimit())
+            if caps.ingest < configuration.maxConnections {
+                logger.warning("\(configuration.name): \(caps.ingest) connections per listener (the descriptor limit leaves no room for --max-connections \(configuration.maxConnections))")
+            }
             for listener in configuration.listeners {
-                let registry = ConnectionRegistry(maxConnections: configuration.maxConnections, stats: stats)
+                let registry = ConnectionRegistry(maxConnections: caps.ingest, stats: stats)
                 if let channel = try Self.bind(listener, configuration: configuration, pump: pump, connections: registry, io: io, logger: logger) {
                     channels.append(channel)
                     connections.append(registry)
@@ -101,7 +105,7 @@ public final class ModuleServer: Sendable {
                 let route = AdminRoutes.route(
                     pump: pump, forwarder: forwarder, sinks: sinks, configuration: configuration,
                     connections: { ingest.reduce(0) { $0 + $1.count } }, recordingLost: { recorder?.lostLines ?? 0 })
-                let registry = ConnectionRegistry(maxConnections: configuration.maxConnections, stats: stats)
+                let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
                 channels.append(("admin", try Self.bindHTTP(
                     name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats,
                     connections: registry, io: io, logger: logger)))
