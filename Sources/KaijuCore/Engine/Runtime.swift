@@ -75,6 +75,12 @@ public final class Runtime {
         }
     }
 
+    /// Stops every statement, so live pattern states (which point to their parents while they wait)
+    /// are released with the runtime.
+    deinit {
+        for statement in self.statements { statement.stop() }
+    }
+
     // MARK: - Types and statements
 
     /// Declares an event type (`create schema`).
