@@ -210,5 +210,6 @@ struct HardeningProcessTests {
         let metrics = try Loopback.get(port: admin, path: "/metrics")
         #expect(metrics.contains("kaiju_limit_hits_total{limit=\"connections\"} 60\n"))
         #expect(metrics.contains("kaiju_connections 40\n"))
+        #expect(metrics.contains("kaiju_limit{limit=\"connections\"} 40\n"), "the cap in force, not the flag")
     }
 }

@@ -102,8 +102,11 @@ public final class ModuleServer: Sendable {
             }
             if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
                 let ingest = connections
+                // /metrics reports the connection cap in force, which the descriptor limit may have lowered.
+                var effective = configuration
+                effective.maxConnections = caps.ingest
                 let route = AdminRoutes.route(
-                    pump: pump, forwarder: forwarder, sinks: sinks, configuration: configuration,
+                    pump: pump, forwarder: forwarder, sinks: sinks, configuration: effective,
                     connections: { ingest.reduce(0) { $0 + $1.count } }, recordingLost: { recorder?.lostLines ?? 0 })
                 let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
                 channels.append(("admin", try Self.bindHTTP(
