@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// What every thin executable links: the engine, the rule front ends, ingest, and flag parsing.
-let executableDependencies: [Target.Dependency] = [
-    "KaijuCore", "KaijuEPL", "KaijuIngest", "KaijuExampleRules",
+/// What every server executable links: the command-line layer (which brings the servers and rules) and flags.
+let serverExecutableDependencies: [Target.Dependency] = [
+    "KaijuCommandLine", "KaijuServer", "KaijuRules", "KaijuCore",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ]
 
@@ -12,8 +12,9 @@ let package = Package(
     products: [
         .library(name: "KaijuCore", targets: ["KaijuCore"]),
         .library(name: "KaijuEPL", targets: ["KaijuEPL"]),
-        .library(name: "KaijuIngest", targets: ["KaijuIngest"]),
-        .library(name: "KaijuExampleRules", targets: ["KaijuExampleRules"]),
+        .library(name: "KaijuCodecs", targets: ["KaijuCodecs"]),
+        .library(name: "KaijuServer", targets: ["KaijuServer"]),
+        .library(name: "KaijuRules", targets: ["KaijuRules"]),
         .executable(name: "kaiju-metrics", targets: ["kaiju-metrics"]),
         .executable(name: "kaiju-logs", targets: ["kaiju-logs"]),
         .executable(name: "kaiju-traces", targets: ["kaiju-traces"]),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: - Targets
@@ -43,57 +45,79 @@ let package = Package(
             ]
         ),
         .target(name: "KaijuEPL", dependencies: ["KaijuCore"]),
+        .target(name: "KaijuRules", dependencies: ["KaijuCore", "KaijuEPL"]),
+        // Protocol codecs: bytes in, typed events out. No NIO.
         .target(
-            name: "KaijuIngest",
+            name: "KaijuCodecs",
             dependencies: [
-                "KaijuCore", "KaijuEPL", "CZlib", "CMalloc",
+                "KaijuCore", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The listeners, HTTP endpoints, admin API and kaiju-hl forwarder the four servers share.
+        .target(
+            name: "KaijuServer",
+            dependencies: [
+                "KaijuCore", "KaijuEPL", "KaijuCodecs", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Flags, logging bootstrap and the serve/replay choice: shared by the executables, in no library product.
+        .target(
+            name: "KaijuCommandLine",
+            dependencies: [
+                "KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "kaiju-metrics", dependencies: executableDependencies),
-        .executableTarget(name: "kaiju-logs", dependencies: executableDependencies),
-        .executableTarget(name: "kaiju-traces", dependencies: executableDependencies),
-        .executableTarget(name: "kaiju-hl", dependencies: executableDependencies),
+        .executableTarget(name: "kaiju-metrics", dependencies: serverExecutableDependencies),
+        .executableTarget(name: "kaiju-logs", dependencies: serverExecutableDependencies),
+        .executableTarget(name: "kaiju-traces", dependencies: serverExecutableDependencies),
+        .executableTarget(name: "kaiju-hl", dependencies: serverExecutableDependencies),
         .executableTarget(
             name: "kaiju",
-            dependencies: ["KaijuIngest", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KaijuServer", "KaijuCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: - Examples
-        .target(name: "KaijuExampleRules", dependencies: ["KaijuCore", "KaijuEPL"], path: "Examples/rules"),
         .executableTarget(
             name: "kaiju-demo",
-            dependencies: executableDependencies,
+            dependencies: ["KaijuCore", "KaijuRules"],
             path: "Examples/demo",
             exclude: ["sample.ndjson", "README.md", "make-sample.py"]
         ),
         .executableTarget(
             name: "kaiju-paper",
-            dependencies: ["KaijuExampleRules", "KaijuCore"],
+            dependencies: ["KaijuRules", "KaijuCore"],
             path: "Examples/paper",
             exclude: ["metrics.ndjson", "logs.ndjson", "traces.ndjson", "hl.ndjson", "expected.ndjson", "make-recordings.py"]
         ),
 
         // MARK: - Tests
         .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
-        .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuExampleRules"]),
+        .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuRules"]),
+        .target(name: "KaijuTestSupport", dependencies: ["KaijuCore"], path: "Tests/KaijuTestSupport", exclude: ["Fixtures"]),
+        .testTarget(name: "KaijuCodecsTests", dependencies: ["KaijuCore", "KaijuCodecs", "KaijuTestSupport"]),
         .testTarget(
-            name: "KaijuIngestTests",
+            name: "KaijuServerTests",
             dependencies: [
-                "KaijuCore", "KaijuIngest",
+                "KaijuCore", "KaijuCodecs", "KaijuServer", "KaijuTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: ["Fixtures"]
+            ]
         ),
+        .testTarget(name: "KaijuCommandLineTests", dependencies: ["KaijuCodecs", "KaijuServer", "KaijuCommandLine"]),
     ]
 )
 

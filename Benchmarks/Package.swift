@@ -12,15 +12,15 @@ let package = Package(
             dependencies: [
                 .product(name: "KaijuCore", package: "main"),
                 .product(name: "KaijuEPL", package: "main"),
-                .product(name: "KaijuExampleRules", package: "main"),
-            ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+                .product(name: "KaijuRules", package: "main"),
+            ]
         ),
         .executableTarget(
             name: "kaiju-ingest-bench",
             dependencies: [
                 .product(name: "KaijuCore", package: "main"),
-                .product(name: "KaijuIngest", package: "main"),
+                .product(name: "KaijuCodecs", package: "main"),
+                .product(name: "KaijuServer", package: "main"),
             ]
         ),
         .executableTarget(

@@ -12,7 +12,7 @@ let package = Package(
             dependencies: [
                 .product(name: "KaijuCore", package: "kaiju"),
                 .product(name: "KaijuEPL", package: "kaiju"),
-                .product(name: "KaijuIngest", package: "kaiju"),
+                .product(name: "KaijuCodecs", package: "kaiju"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         )

@@ -6,7 +6,7 @@
 //   swift run kaiju-demo my-recording.ndjson
 import Foundation
 import KaijuCore
-import KaijuExampleRules
+import KaijuRules
 
 let defaultSample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("sample.ndjson").path
 let path = CommandLine.arguments.dropFirst().first ?? defaultSample

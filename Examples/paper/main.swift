@@ -7,7 +7,7 @@
 //   swift run kaiju-paper hl my.ndjson     # a module's rules over your own recording
 import Foundation
 import KaijuCore
-import KaijuExampleRules
+import KaijuRules
 
 let modules: [(name: String, install: (Runtime, @escaping StatementListener) throws -> Void)] = [
     ("metrics", { r, l in try PaperRules.installMetrics(in: r, listener: l) }),

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import KaijuCore
-import KaijuExampleRules
-import KaijuIngest
+import KaijuRules
+import KaijuCodecs
+import KaijuCommandLine
+import KaijuServer
 
 /// kaiju-hl: Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.
 ///

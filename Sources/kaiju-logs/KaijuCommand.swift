@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import KaijuCore
-import KaijuExampleRules
-import KaijuIngest
+import KaijuRules
+import KaijuCodecs
+import KaijuCommandLine
+import KaijuServer
 
 /// kaiju-logs: Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.
 ///

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import KaijuCore
-import KaijuExampleRules
-import KaijuIngest
+import KaijuRules
+import KaijuCodecs
+import KaijuCommandLine
+import KaijuServer
 
 /// kaiju-metrics: Takes metrics as Telegraf sends them (socket_writer, http, InfluxDB write API) and runs Kaiju's rules over them.
 ///

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import KaijuCore
-import KaijuExampleRules
-import KaijuIngest
+import KaijuRules
+import KaijuCodecs
+import KaijuCommandLine
+import KaijuServer
 
 /// kaiju-traces: Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.
 ///

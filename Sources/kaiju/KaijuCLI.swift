@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import KaijuIngest
+import KaijuCodecs
+import KaijuServer
+import KaijuCommandLine
 
 /// kaiju: manages a running Kaiju server's rules through its admin address.
 @main

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import KaijuCore
 import KaijuEPL
-import KaijuExampleRules
+import KaijuRules
 
 /// The reference's listings as EPL text: every one parses unchanged, and the rule files replay the bundled
 /// recordings to exactly what the hand-written Swift rules print (`Examples/paper/expected.ndjson`).

@@ -1,7 +1,7 @@
 import Testing
 import KaijuCore
 import KaijuEPL
-import KaijuExampleRules
+import KaijuRules
 
 /// Q4–Q6 (kaiju-hl) over the `events.txt` hierarchy, exact outputs and times.
 struct HighLevelRulesTests {

@@ -1,7 +1,7 @@
 import Testing
 import KaijuCore
 import KaijuEPL
-import KaijuExampleRules
+import KaijuRules
 
 /// Q2 (kaiju-logs) and Q3a/Q3b (kaiju-traces), exact outputs.
 struct LogsTracesRulesTests {

@@ -1,7 +1,7 @@
 import Testing
 import KaijuCore
 import KaijuEPL
-import KaijuExampleRules
+import KaijuRules
 
 /// Q1a and Q1b (kaiju-metrics) on the virtual clock, with exact outputs.
 struct MetricsRulesTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import KaijuCore
-import KaijuExampleRules
+import KaijuRules
 
 /// Golden test: the bundled recordings through the paper's rules print exactly `Examples/paper/expected.ndjson`
 /// (what `swift run kaiju-paper` prints).

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import KaijuCore
 import KaijuEPL
-import KaijuExampleRules
+import KaijuRules
 
 struct QueryBuilderTests {
     @Test func builderCompilesToTheSamePlanAsTheHandWrittenOne() {

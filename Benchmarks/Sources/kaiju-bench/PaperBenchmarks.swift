@@ -1,6 +1,6 @@
 import KaijuCore
 import KaijuEPL
-import KaijuExampleRules
+import KaijuRules
 
 /// Times `feed` on a fresh runtime prepared by `setup`; prints events/s over `events` (best of `runs`).
 func measureRun(_ label: String, events: Int, setup: (Runtime) throws -> Void, feed: (Runtime) -> Void) {

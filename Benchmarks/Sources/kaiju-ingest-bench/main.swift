@@ -7,7 +7,8 @@
 // loopback (default: all).
 import Foundation
 import KaijuCore
-import KaijuIngest
+import KaijuCodecs
+import KaijuServer
 
 let arguments = CommandLine.arguments
 let runs = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5

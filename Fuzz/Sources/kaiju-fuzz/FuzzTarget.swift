@@ -1,6 +1,6 @@
 import KaijuCore
 import KaijuEPL
-import KaijuIngest
+import KaijuCodecs
 
 /// One fuzz target: a decoder or parser fed the fuzzer's bytes. Every target must return normally for
 /// any input (errors are fine); a trap, a sanitizer report or a timeout is a finding.

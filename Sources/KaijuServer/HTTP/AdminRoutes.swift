@@ -1,0 +1,96 @@
+import KaijuCodecs
+import NIOCore
+import NIOHTTP1
+import KaijuCore
+
+/// The admin address: `GET /metrics` in the Prometheus text format, and the statement API:
+/// `GET /api/statements`, `POST /api/statements` (a `statements.txt` line), `DELETE /api/statements/NAME`,
+/// `POST /api/query` (an on-demand `select` over a table or named window).
+enum AdminRoutes {
+    static func route(
+        pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks, configuration: ModuleConfiguration,
+        connections: @escaping @Sendable () -> Int, recordingLost: @escaping @Sendable () -> Int
+    ) -> HTTPIngestRoute {
+        let retentionTime = configuration.retentionTime
+        let limits = Self.limitGauges(configuration, highWater: pump.highWater)
+        let access = configuration.adminAccess
+        return { request in
+            if let refusal = access.refusal(request) {
+                pump.stats.add(.init("kaiju_admin_refused_total", ["code": String(refusal.status.code)]))
+                return request.eventLoop.makeSucceededFuture(refusal)
+            }
+            let path = request.path
+            switch request.head.method {
+            case .GET where path == "/metrics":
+                let gauges = [
+                    ("kaiju_queue_depth_max", pump.maxQueueDepth), ("kaiju_connections", connections()),
+                    ("kaiju_recording_lost_lines", recordingLost()),
+                ]
+                return self.metrics(request, pump: pump, forwarder: forwarder, gauges: gauges, limits: limits)
+            case .GET where path == "/api/statements": return StatementAPI.list(request, pump: pump, sinks: sinks)
+            case .POST where path == "/api/statements": return StatementAPI.add(request, pump: pump, sinks: sinks, retentionTime: retentionTime)
+            case .DELETE where path.hasPrefix("/api/statements/"):
+                return StatementAPI.remove(String(path.dropFirst("/api/statements/".count)), request, pump: pump, sinks: sinks)
+            case .POST where path == "/api/query": return StatementAPI.query(request, pump: pump)
+            default:
+                return request.eventLoop.makeSucceededFuture(
+                    .text(.notFound, "GET /metrics, GET|POST /api/statements, DELETE /api/statements/NAME, POST /api/query"))
+            }
+        }
+    }
+
+    /// Every configured limit by name, as `kaiju_limit{limit=...}` gauges.
+    static func limitGauges(_ c: ModuleConfiguration, highWater: Int) -> [(String, Int)] {
+        [
+            ("frame_bytes", c.limits.maxFrameSize), ("body_bytes", c.limits.maxBodySize), ("inflated_bytes", c.limits.maxInflatedSize),
+            ("depth", c.limits.maxDepth), ("flatten_expansion", c.limits.maxFlattenExpansion), ("connections", c.maxConnections),
+            ("idle_timeout_seconds", Int(c.idleTimeout?.nanoseconds ?? 0) / 1_000_000_000), ("high_water", highWater),
+            ("forward_buffer", c.forwardBuffer),
+        ]
+    }
+
+    private static func metrics(
+        _ request: HTTPIngestRequest, pump: EnginePump, forwarder: HLForwarder?, gauges: [(String, Int)], limits: [(String, Int)]
+    ) -> EventLoopFuture<HTTPIngestReply> {
+        let statements = pump.statementCounters()
+        let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
+        return statements.and(backlog).map { statements, backlog in
+            let text = PrometheusText.render(
+                counters: pump.stats.snapshot,
+                gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)] + gauges,
+                limits: limits,
+                statements: statements
+            )
+            return HTTPIngestReply(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
+        }
+    }
+}
+
+/// Renders counters and gauges in the Prometheus text exposition format.
+enum PrometheusText {
+    static func render(
+        counters: [(IngestStats.Key, Int)], gauges: [(String, Int)], limits: [(String, Int)] = [], statements: [(String, Int, Int)]
+    ) -> String {
+        var out = ""
+        var lastName = ""
+        for (key, value) in counters {
+            if key.name != lastName {
+                out += "# TYPE \(key.name) counter\n"
+                lastName = key.name
+            }
+            out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
+        }
+        for (name, value) in gauges { out += "# TYPE \(name) gauge\n\(name) \(value)\n" }
+        if !limits.isEmpty { out += "# TYPE kaiju_limit gauge\n" }
+        for (name, value) in limits { out += "kaiju_limit{limit=\"\(name)\"} \(value)\n" }
+        out += "# TYPE kaiju_statement_events_in_total counter\n"
+        for (name, eventsIn, _) in statements {
+            out += "kaiju_statement_events_in_total{statement=\"\(IngestStats.escape(name))\"} \(eventsIn)\n"
+        }
+        out += "# TYPE kaiju_statement_rows_out_total counter\n"
+        for (name, _, rowsOut) in statements {
+            out += "kaiju_statement_rows_out_total{statement=\"\(IngestStats.escape(name))\"} \(rowsOut)\n"
+        }
+        return out
+    }
+}

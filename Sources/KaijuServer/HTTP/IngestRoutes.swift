@@ -1,0 +1,100 @@
+public import KaijuCodecs
+import NIOCore
+import NIOHTTP1
+import KaijuCore
+
+/// The HTTP endpoints of the three source modules, each decoding straight from the body bytes.
+public enum IngestRoutes {
+    /// Telegraf `outputs.http` (any path, JSON or line protocol sniffed from the first byte, since Telegraf
+    /// labels both `text/plain`) and the InfluxDB write endpoints `/write` and `/api/v2/write`
+    /// (line protocol, `precision` honoured). Answers 204; 400 names the first bad line (good lines are kept).
+    public static func telegraf(pump: EnginePump, timestampUnits: TimestampUnits, limits: IngestLimits) -> HTTPIngestRoute {
+        let decoder = TelegrafHTTPBody(timestampUnits: timestampUnits, limits: limits)
+        return { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            let decoded = decoder.decode(
+                request.body, lineProtocolOnly: request.path == "/write" || request.path == "/api/v2/write",
+                precision: TelegrafHTTPBody.precision(request.query("precision")), receivedAt: EngineClock.wallMilliseconds())
+            return Self.accept(decoded, pump: pump, ok: HTTPIngestReply(.noContent))
+        }
+    }
+
+    /// Fluentd and Fluent Bit `http` outputs (any path): a JSON array, ndjson or back-to-back objects, or
+    /// concatenated msgpack (maps, `[time, record]` or `[[time, metadata], record]`). Answers 200.
+    public static func fluentHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        let decoder = FluentHTTPBody(limits: limits)
+        return { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            let decoded = decoder.decode(request.body, mediaType: request.mediaType, receivedAt: EngineClock.wallMilliseconds())
+            return Self.accept(decoded, pump: pump, ok: HTTPIngestReply(.ok))
+        }
+    }
+
+    /// The Jaeger collector's `POST /api/traces`: a bare binary-Thrift `Batch`. Answers 202.
+    public static func jaegerHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            guard request.path == "/api/traces" else { return request.eventLoop.makeSucceededFuture(.text(.notFound, "POST /api/traces")) }
+            guard request.mediaType == "application/x-thrift" || request.mediaType == "application/vnd.apache.thrift.binary" else {
+                return request.eventLoop.makeSucceededFuture(.text(.badRequest, "Content-Type must be application/x-thrift"))
+            }
+            do throws(IngestError) {
+                let batch = try JaegerThriftDecoder.batch(binary: request.body, maxDepth: limits.maxDepth)
+                return Self.accept(DecodedInputs(items: [.batch(batch)]), pump: pump, ok: HTTPIngestReply(.accepted))
+            } catch {
+                return Self.accept(DecodedInputs(errors: [error]), pump: pump, ok: HTTPIngestReply(.accepted))
+            }
+        }
+    }
+
+    /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
+    public static func otlpHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        { request in
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            guard request.path == "/v1/traces" else {
+                return request.eventLoop.makeSucceededFuture(.text(.notFound, "this module serves POST /v1/traces"))
+            }
+            let media = request.mediaType
+            let batches: [Batch]
+            do throws(IngestError) {
+                switch media {
+                case "application/x-protobuf":
+                    batches = try OTLPTraceProtobuf.decode(request.body, maxDepth: limits.maxDepth)
+                case "application/json":
+                    batches = try OTLPTraceJSON.decode(request.body, maxDepth: limits.maxDepth)
+                default:
+                    return request.eventLoop.makeSucceededFuture(.text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json"))
+                }
+            } catch {
+                return Self.accept(DecodedInputs(errors: [error]), pump: pump, ok: HTTPIngestReply(.ok))
+            }
+            let ok = media == "application/json"
+                ? HTTPIngestReply(.ok, contentType: "application/json", body: Array("{}".utf8))
+                : HTTPIngestReply(.ok, contentType: "application/x-protobuf")
+            return Self.accept(DecodedInputs(items: batches.map { .batch($0) }), pump: pump, ok: ok)
+        }
+    }
+
+    /// 405 for a wrong method, 503 (retry after 1 s) while the engine is behind.
+    static func refuse(_ request: HTTPIngestRequest, pump: EnginePump, methods: Set<String>) -> HTTPIngestReply? {
+        guard methods.contains(request.head.method.rawValue) else {
+            return HTTPIngestReply(.methodNotAllowed, headers: [("Allow", methods.sorted().joined(separator: ", "))])
+        }
+        if pump.isBehind {
+            pump.stats.dropped("http_backpressure")
+            return HTTPIngestReply(.serviceUnavailable, headers: [("Retry-After", "1")])
+        }
+        return nil
+    }
+
+    /// Submits the good items; answers `ok` once they are accepted, or 400 naming the first error.
+    static func accept(_ decoded: DecodedInputs, pump: EnginePump, ok: HTTPIngestReply) -> EventLoopFuture<HTTPIngestReply> {
+        let accepted = pump.submit(decoded.items)
+        let errors = decoded.errors
+        for error in errors { if let limit = error.limit { pump.stats.limitHit(limit) } }
+        guard let first = errors.first else { return accepted.map { ok } }
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more errors)" : ""
+        let status: HTTPResponseStatus = first.isTooLarge ? .payloadTooLarge : .badRequest
+        return accepted.map { .text(status, "\(first)\(more); \(decoded.items.count) accepted") }
+    }
+}

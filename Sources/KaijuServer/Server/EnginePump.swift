@@ -1,0 +1,166 @@
+public import KaijuCodecs
+public import KaijuCore
+public import NIOCore
+import Synchronization
+import CMalloc
+
+/// Runs a ``Runtime`` on its own event loop and feeds it what the listeners decode.
+///
+/// Listeners submit whole decoded batches; the pump counts batches in flight. While ``isBehind``
+/// (backpressure) a TCP connection stops reading until ``whenBelowHighWater(on:)`` completes, HTTP answers
+/// 503 and UDP drops, each counted, so the queue holds at most ``highWater`` batches plus one read per
+/// connection. Timers fire from a periodic tick on the wall clock.
+public final class EnginePump: Sendable {
+    public let loop: any EventLoop
+    private let runtime: NIOLoopBound<Runtime>
+    private let inFlight = Atomic<Int>(0)
+    /// Readers paused for backpressure, woken when the queue falls below ``highWater``.
+    private let waiters = Mutex<[EventLoopPromise<Void>]>([])
+    /// Set once shutdown has drained the connections: later batches are dropped and counted.
+    private let stopped = Atomic<Bool>(false)
+    /// The deepest the queue has been, for `kaiju_queue_depth_max`.
+    private let deepest = Atomic<Int>(0)
+    /// Whether the queue has held batches since memory was last handed back.
+    private let loadedSinceTrim = Atomic<Bool>(false)
+    /// Batches in flight above which readers pause.
+    public let highWater: Int
+    public let stats: IngestStats
+    /// `--record`: every input event, as it enters the runtime.
+    let recorder: RecordingWriter?
+
+    private init(loop: any EventLoop, runtime: NIOLoopBound<Runtime>, highWater: Int, stats: IngestStats, recorder: RecordingWriter?) {
+        self.loop = loop
+        self.runtime = runtime
+        self.highWater = highWater
+        self.stats = stats
+        self.recorder = recorder
+    }
+
+    /// Creates the runtime on `loop` (wall clock), runs `setup` there (declare types, add rules), and starts ticking.
+    public static func start(
+        on loop: any EventLoop, highWater: Int, stats: IngestStats, tick: TimeAmount = .milliseconds(50),
+        recorder: RecordingWriter? = nil, setup: @escaping @Sendable (Runtime) throws -> Void
+    ) throws -> EnginePump {
+        let bound = try loop.submit { () throws -> NIOLoopBound<Runtime> in
+            let runtime = Runtime(clock: .wall)
+            try setup(runtime)
+            return NIOLoopBound(runtime, eventLoop: loop)
+        }.wait()
+        let pump = EnginePump(loop: loop, runtime: bound, highWater: highWater, stats: stats, recorder: recorder)
+        loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            bound.value.tick()
+            pump.releaseMemoryWhenIdle()
+        }
+        return pump
+    }
+
+    /// After load, once the queue is empty, hands freed heap pages back to the system (glibc keeps them
+    /// otherwise), so RSS returns after a burst.
+    private func releaseMemoryWhenIdle() {
+        guard self.queueDepth == 0, self.loadedSinceTrim.exchange(false, ordering: .relaxed) else { return }
+        _ = kaiju_release_free_memory()
+    }
+
+    /// Completes on `loop` once the queue is below ``highWater`` (at once if it already is).
+    public func whenBelowHighWater(on loop: any EventLoop) -> EventLoopFuture<Void> {
+        self.waiters.withLock { waiters in
+            guard self.isBehind else { return loop.makeSucceededVoidFuture() }
+            let promise = loop.makePromise(of: Void.self)
+            waiters.append(promise)
+            return promise.futureResult
+        }
+    }
+
+    /// Wakes every paused reader now, behind or not (at shutdown, so what they hold reaches the engine).
+    public func releasePausedReaders() { self.wakeWaiters(force: true) }
+
+    /// Refuses every later batch (dropped and counted as `shutdown`) and wakes paused readers.
+    public func stop() {
+        self.stopped.store(true, ordering: .relaxed)
+        self.wakeWaiters(force: true)
+    }
+
+    private func wakeWaiters(force: Bool = false) {
+        let woken: [EventLoopPromise<Void>] = self.waiters.withLock { waiters in
+            guard force || !self.isBehind, !waiters.isEmpty else { return [] }
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for promise in woken { promise.succeed() }
+    }
+
+    /// Batches submitted and not yet processed.
+    public var queueDepth: Int { self.inFlight.load(ordering: .relaxed) }
+
+    /// The deepest the queue has been since the pump started.
+    public var maxQueueDepth: Int { self.deepest.load(ordering: .relaxed) }
+
+    /// Whether readers should pause.
+    public var isBehind: Bool { self.queueDepth >= self.highWater }
+
+    /// Sends `items` into the runtime; the future completes once they have been processed.
+    @discardableResult
+    public func submit(_ items: [Ingested]) -> EventLoopFuture<Void> {
+        guard !items.isEmpty else { return self.loop.makeSucceededVoidFuture() }
+        guard !self.stopped.load(ordering: .relaxed) else {
+            self.stats.dropped("shutdown", items.count)
+            return self.loop.makeSucceededVoidFuture()
+        }
+        let depth = self.inFlight.add(1, ordering: .relaxed).newValue
+        var deepest = self.deepest.load(ordering: .relaxed)
+        while depth > deepest {
+            let (exchanged, original) = self.deepest.compareExchange(expected: deepest, desired: depth, ordering: .relaxed)
+            if exchanged { break }
+            deepest = original
+        }
+        self.loadedSinceTrim.store(true, ordering: .relaxed)
+        return self.loop.submit {
+            defer {
+                self.inFlight.subtract(1, ordering: .relaxed)
+                self.wakeWaiters()
+            }
+            let runtime = self.runtime.value
+            var metrics = 0, logs = 0, spans = 0, batches = 0, events = 0
+            var recorded = ""
+            for item in items {
+                runtime.send(item)
+                if self.recorder != nil { recorded += RecordingLine(at: runtime.now, event: item).jsonString + "\n" }
+                switch item {
+                case .metric: metrics += 1
+                case .log: logs += 1
+                case .batch(let b):
+                    batches += 1
+                    spans += b.spans.count
+                case .event: events += 1
+                }
+            }
+            self.recorder?.append(recorded)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Metric"]), metrics)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "LogRecord"]), logs)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Batch"]), batches)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Span"]), spans)
+            self.stats.add(.init("kaiju_events_in_total", ["type": "Event"]), events)
+        }
+    }
+
+    /// Each running statement's name, events in and rows out, in creation order.
+    public func statementCounters() -> EventLoopFuture<[(name: String, eventsIn: Int, rowsOut: Int)]> {
+        self.withRuntime { runtime in runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) } }
+    }
+
+    /// Runs `body` with the runtime on its loop.
+    public func withRuntime<T: Sendable>(_ body: @escaping @Sendable (Runtime) throws -> T) -> EventLoopFuture<T> {
+        self.loop.submit { try body(self.runtime.value) }
+    }
+}
+
+extension Event {
+    /// The Event a `select * from Event` row describes.
+    public init(row: Row) {
+        self.init(
+            timestamp: row["timestamp"]?.intValue ?? 0,
+            payload: row["payload"]?.objectValue ?? [:],
+            context: row["context"]?.objectValue ?? [:]
+        )
+    }
+}

@@ -1,0 +1,80 @@
+public import KaijuCodecs
+public import NIOCore
+public import NIOSSL
+
+/// What one Kaiju server listens on and how it bounds its work.
+public struct ModuleConfiguration: Sendable {
+    /// One listening socket.
+    public enum Listener: Sendable {
+        /// TCP: ndjson and line protocol, gzip streams and Forward, told apart by the first byte.
+        /// With a shared key the connection must start with the Forward handshake.
+        case stream(name: String, address: String, sharedKey: String? = nil)
+        /// HTTP ingest.
+        case http(name: String, address: String, kind: HTTPKind)
+        /// Jaeger agent UDP.
+        case jaegerUDP(name: String, address: String, binary: Bool)
+        /// Fluentd's UDP heartbeat on the Forward port (answered with `00`).
+        case forwardHeartbeat(name: String, address: String)
+    }
+
+    /// Which HTTP endpoints a listener serves.
+    public enum HTTPKind: Sendable {
+        case telegraf, fluent, jaeger, otlp
+    }
+
+    /// The executable's name, for logs.
+    public var name: String
+    public var listeners: [Listener]
+    /// The admin HTTP address (`GET /metrics`), or `nil`.
+    public var admin: String?
+    /// Where produced Events go (`HOST:PORT`), or `nil`.
+    public var hl: String?
+    public var limits: IngestLimits
+    /// Event lines held while kaiju-hl is away.
+    public var forwardBuffer: Int
+    /// Batches in flight before TCP reads pause, UDP drops and HTTP answers 503.
+    public var highWater: Int
+    public var timestampUnits: TimestampUnits
+    /// Replaces `:retentionTime:` in statements added at run time (`--rtime`), as in the rule file.
+    public var retentionTime = "2min"
+    /// TLS on every TCP and HTTP listener (admin included), or `nil` for plain TCP.
+    public var tls: NIOSSLContext?
+    /// TLS for the link to kaiju-hl, or `nil` for plain TCP.
+    public var hlTLS: NIOSSLContext?
+    /// Who may use the admin address (token, accepted Host names).
+    public var adminAccess = AdminAccess()
+    /// Where `sample` listeners may write (their paths resolve inside it), or `nil` to refuse them.
+    public var sampleDirectory: String? = "."
+    /// Whether `hl` listeners may name their own `address` in rule text.
+    public var allowRuleAddresses = false
+    /// The most connections one TCP or HTTP listener keeps open; more are closed at once and counted.
+    public var maxConnections = 1024
+    /// A connection that sends nothing for this long is closed and counted (`nil`: never).
+    public var idleTimeout: TimeAmount? = .seconds(300)
+
+    public init(
+        name: String, listeners: [Listener], admin: String?, hl: String?, limits: IngestLimits = IngestLimits(),
+        forwardBuffer: Int = 100_000, highWater: Int = 64, timestampUnits: TimestampUnits = .auto
+    ) {
+        self.name = name
+        self.listeners = listeners
+        self.admin = admin
+        self.hl = hl
+        self.limits = limits
+        self.forwardBuffer = forwardBuffer
+        self.highWater = highWater
+        self.timestampUnits = timestampUnits
+    }
+
+    /// Parses `HOST:PORT` (`[v6]:PORT` too); `none` disables a listener.
+    public static func parse(address: String) throws(IngestError) -> (host: String, port: Int)? {
+        if address == "none" { return nil }
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw .malformed("'\(address)' is not HOST:PORT or none")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

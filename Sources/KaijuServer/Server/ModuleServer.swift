@@ -1,0 +1,280 @@
+import KaijuCodecs
+public import KaijuCore
+public import NIOCore
+import NIOPosix
+import NIOHTTP1
+import NIOSSL
+public import Logging
+import Foundation
+
+/// A running Kaiju server: the engine on its own loop, every configured listener, the admin endpoint,
+/// and forwarding of produced Events to kaiju-hl.
+///
+/// # Usage
+/// ```swift
+/// let server = try ModuleServer.start(configuration, logger: logger) { runtime in
+///     try PaperRules.installLogs(in: runtime, listener: StdoutRows.write)
+/// }
+/// server.waitForSignal()   // SIGINT / SIGTERM
+/// try server.shutdown()
+/// ```
+public final class ModuleServer: Sendable {
+    public let configuration: ModuleConfiguration
+    public let pump: EnginePump
+    public let forwarder: HLForwarder?
+    /// Where rule-file listeners send rows; closed at shutdown.
+    public let sinks: StatementSinks
+    let io: MultiThreadedEventLoopGroup
+    let engine: MultiThreadedEventLoopGroup
+    let channels: [(String, any Channel)]
+    /// The accepted connections of the TCP and HTTP listeners.
+    let connections: [ConnectionRegistry]
+    let logger: Logger
+
+    private init(
+        configuration: ModuleConfiguration, pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks,
+        io: MultiThreadedEventLoopGroup, engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)],
+        connections: [ConnectionRegistry], logger: Logger
+    ) {
+        self.connections = connections
+        self.configuration = configuration
+        self.pump = pump
+        self.forwarder = forwarder
+        self.sinks = sinks
+        self.io = io
+        self.engine = engine
+        self.channels = channels
+        self.logger = logger
+    }
+
+    /// The address each listener is bound to, by name (useful with port 0).
+    public var boundAddresses: [String: SocketAddress] {
+        var out: [String: SocketAddress] = [:]
+        for (name, channel) in self.channels { out[name] = channel.localAddress }
+        return out
+    }
+
+    /// Starts the engine with `rules`, adds `select * from Event` forwarding to kaiju-hl if configured,
+    /// and binds every listener. Fails if any address cannot be bound.
+    public static func start(
+        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(),
+        rules: @escaping @Sendable (Runtime) throws -> Void
+    ) throws -> ModuleServer {
+        try self.start(configuration, logger: logger, stats: stats) { runtime, _ in try rules(runtime) }
+    }
+
+    /// Starts the server with rules that may send rows to the server's sinks (rule-file listeners),
+    /// recording every input event to `recorder` if given.
+    public static func start(
+        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(), recorder: RecordingWriter? = nil,
+        rules: @escaping @Sendable (Runtime, StatementSinks) throws -> Void
+    ) throws -> ModuleServer {
+        let io = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        let engine = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            var forwarder: HLForwarder?
+            if let hl = configuration.hl {
+                forwarder = try HLForwarder.to(
+                    hl, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger, tls: configuration.hlTLS)
+                guard forwarder != nil else { throw IngestError.malformed("--hl cannot be none") }
+            }
+            let forwarding = forwarder
+            let engineLogger = logger
+            let sinks = StatementSinks(
+                defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer,
+                sampleDirectory: configuration.sampleDirectory, allowRuleAddresses: configuration.allowRuleAddresses, tls: configuration.hlTLS)
+            let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
+                runtime.logger = engineLogger
+                try rules(runtime, sinks)
+                try forwarding?.forwardEvents(of: runtime, stats: stats)
+            }
+            var channels: [(String, any Channel)] = []
+            var connections: [ConnectionRegistry] = []
+            let caps = ConnectionRegistry.caps(configuration, descriptorLimit: ConnectionRegistry.descriptorLimit())
+            if caps.ingest < configuration.maxConnections {
+                logger.warning("\(configuration.name): \(caps.ingest) connections per listener (the descriptor limit leaves no room for --max-connections \(configuration.maxConnections))")
+            }
+            for listener in configuration.listeners {
+                let registry = ConnectionRegistry(maxConnections: caps.ingest, stats: stats)
+                if let channel = try Self.bind(listener, configuration: configuration, pump: pump, connections: registry, io: io, logger: logger) {
+                    channels.append(channel)
+                    connections.append(registry)
+                }
+            }
+            if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
+                let ingest = connections
+                // /metrics reports the connection cap in force, which the descriptor limit may have lowered.
+                var effective = configuration
+                effective.maxConnections = caps.ingest
+                let route = AdminRoutes.route(
+                    pump: pump, forwarder: forwarder, sinks: sinks, configuration: effective,
+                    connections: { ingest.reduce(0) { $0 + $1.count } }, recordingLost: { recorder?.lostLines ?? 0 })
+                let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
+                channels.append(("admin", try Self.bindHTTP(
+                    name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats,
+                    connections: registry, io: io, logger: logger)))
+                connections.append(registry)
+            }
+            for (name, channel) in channels {
+                logger.info("\(configuration.name): \(name) listening on \(channel.localAddress?.description ?? "?")")
+            }
+            return ModuleServer(
+                configuration: configuration, pump: pump, forwarder: forwarder, sinks: sinks, io: io, engine: engine, channels: channels,
+                connections: connections, logger: logger)
+        } catch {
+            try? io.syncShutdownGracefully()
+            try? engine.syncShutdownGracefully()
+            throw error
+        }
+    }
+
+    /// The handlers every accepted TCP or HTTP connection starts with: admission against the listener's
+    /// cap, then the idle timeout. `false` when the connection is refused.
+    private static func admit(
+        _ channel: any Channel, configuration: ModuleConfiguration, connections: ConnectionRegistry, stats: IngestStats
+    ) throws -> Bool {
+        guard connections.admit(channel) else { return false }
+        if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+        if let timeout = configuration.idleTimeout {
+            try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
+            try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(stats: stats))
+        }
+        return true
+    }
+
+    private static func bind(
+        _ listener: ModuleConfiguration.Listener, configuration: ModuleConfiguration, pump: EnginePump,
+        connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
+    ) throws -> (String, any Channel)? {
+        switch listener {
+        case .stream(let name, let address, let sharedKey):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let limits = configuration.limits
+            let units = configuration.timestampUnits
+            let hostname = ProcessInfo.processInfo.hostName
+            // A shared key on one Forward port applies to every port that would take Forward.
+            let refusesForward = sharedKey == nil && configuration.listeners.contains {
+                if case .stream(_, _, let key?) = $0 { return !key.isEmpty }
+                return false
+            }
+            let channel = try Self.serverBootstrap(io)
+                .childChannelOption(.autoRead, value: false)
+                .childChannelOption(.maxMessagesPerRead, value: 1)
+                .childChannelInitializer { channel in
+                    let handshake = sharedKey.map { ForwardHandshake(sharedKey: $0, hostname: hostname) }
+                    let decoder = StreamDecoder(limits: limits, timestampUnits: units, handshake: handshake, refusesForward: refusesForward)
+                    return channel.eventLoop.makeCompletedFuture {
+                        guard try Self.admit(channel, configuration: configuration, connections: connections, stats: pump.stats) else {
+                            throw ChannelError.ioOnClosedChannel
+                        }
+                        try channel.pipeline.syncOperations.addHandler(
+                            StreamIngestHandler(decoder: decoder, pump: pump, logger: logger, greeting: handshake?.helo))
+                    }
+                }
+                .bind(host: host, port: port).wait()
+            return (name, channel)
+        case .http(let name, let address, let kind):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let route: HTTPIngestRoute
+            switch kind {
+            case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits, limits: configuration.limits)
+            case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
+            case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump, limits: configuration.limits)
+            case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
+            }
+            return (name, try Self.bindHTTP(
+                name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats,
+                connections: connections, io: io, logger: logger))
+        case .forwardHeartbeat(let name, let address):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let channel = try DatagramBootstrap(group: io)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ForwardHeartbeatHandler()) }
+                }
+                .bind(host: host, port: port).wait()
+            return (name, channel)
+        case .jaegerUDP(let name, let address, let binary):
+            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
+            let channel = try DatagramBootstrap(group: io)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            JaegerUDPHandler(encoding: binary ? .binary : .compact, pump: pump, logger: logger, maxDepth: configuration.limits.maxDepth))
+                    }
+                }
+                .bind(host: host, port: port).wait()
+            return (name, channel)
+        }
+    }
+
+    /// A TCP server bootstrap that backs off accepting for a second when accept fails (e.g. at the
+    /// descriptor limit) instead of spinning.
+    private static func serverBootstrap(_ io: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+        ServerBootstrap(group: io)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                }
+            }
+    }
+
+    private static func bindHTTP(
+        name: String, host: String, port: Int, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
+        stats: IngestStats, connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
+    ) throws -> any Channel {
+        let limits = configuration.limits
+        return try Self.serverBootstrap(io)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard try Self.admit(channel, configuration: configuration, connections: connections, stats: stats) else {
+                        throw ChannelError.ioOnClosedChannel
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPIngestHandler(name: name, limits: limits, stats: stats, logger: logger, route: route))
+                }
+            }
+            .bind(host: host, port: port).wait()
+    }
+
+    /// Blocks until SIGINT or SIGTERM.
+    public func waitForSignal() {
+        let semaphore = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { semaphore.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        semaphore.wait()
+        self.logger.info("\(self.configuration.name): shutting down")
+        for s in sources { s.cancel() }
+    }
+
+    /// Stops accepting, closes the accepted connections (what they read still reaches the engine),
+    /// lets the engine finish what it was given, then flushes Events to kaiju-hl (waiting up to
+    /// `flushTimeout`), the rule-file sinks and the recording, and stops every thread.
+    public func shutdown(flushTimeout: TimeAmount = .seconds(2)) throws {
+        for (_, channel) in self.channels { try? channel.close().wait() }
+        let loop = self.io.next()
+        try? EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).wait()
+        // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
+        self.pump.releasePausedReaders()
+        for ioLoop in self.io.makeIterator() { try? ioLoop.submit {}.wait() }
+        self.pump.stop()
+        try self.pump.withRuntime { runtime in runtime.tick() }.wait()
+        if let forwarder = self.forwarder { try? forwarder.close(timeout: flushTimeout).wait() }
+        self.sinks.close(timeout: flushTimeout)
+        self.pump.recorder?.close()
+        try self.io.syncShutdownGracefully()
+        try self.engine.syncShutdownGracefully()
+    }
+}

@@ -1,0 +1,134 @@
+import KaijuCodecs
+public import KaijuCore
+public import KaijuEPL
+public import NIOCore
+import Foundation
+public import Logging
+public import NIOSSL
+import Synchronization
+
+/// Where statements' rows go, per `statements.txt` listener: stdout (`simple`), kaiju-hl (`hl`, the
+/// server's forwarder, or one per `address` when rule addresses are allowed), a file (`sample`, one JSON
+/// line per row, inside the sample directory). Owns the extra forwarders and files, closes a sample file
+/// when its last statement is removed, and closes everything at shutdown.
+public final class StatementSinks: Sendable {
+    let defaultForwarder: HLForwarder?
+    let loop: any EventLoop
+    let stats: IngestStats
+    let logger: Logger
+    let forwardBuffer: Int
+    /// Where `sample` paths resolve (`nil`: sample listeners are refused).
+    let sampleDirectory: String?
+    /// Whether `hl` listeners may name an `address` of their own.
+    let allowRuleAddresses: Bool
+    /// TLS for the forwarders to rule-text addresses.
+    let tls: NIOSSLContext?
+    private let forwarders = Mutex<[String: HLForwarder]>([:])
+    private let samples = Mutex<[String: SampleFile]>([:])
+    /// Each installed statement's text and listener, by name (for `GET /api/statements`).
+    let texts = Mutex<[String: (text: String, listener: String)]>([:])
+    /// Each installed statement's listener kind, by name, so removing it releases its sample file.
+    private let kinds = Mutex<[String: StatementsFile.Listener]>([:])
+
+    /// Sinks forwarding to `defaultForwarder` (the server's `--hl`), sample files confined to
+    /// `sampleDirectory`, rule-text `hl` addresses only when `allowRuleAddresses`.
+    public init(
+        defaultForwarder: HLForwarder?, loop: any EventLoop, stats: IngestStats, logger: Logger, forwardBuffer: Int,
+        sampleDirectory: String? = ".", allowRuleAddresses: Bool = false, tls: NIOSSLContext? = nil
+    ) {
+        self.tls = tls
+        self.defaultForwarder = defaultForwarder
+        self.loop = loop
+        self.stats = stats
+        self.logger = logger
+        self.forwardBuffer = forwardBuffer
+        self.sampleDirectory = sampleDirectory
+        self.allowRuleAddresses = allowRuleAddresses
+    }
+
+    /// The listener for a rule file entry. Nothing is created yet: a sample file is opened by its first
+    /// row. A statement that is then refused must be given back with ``abandon(_:)``.
+    /// - Throws: ``RuleFileError`` for an `hl` listener without any address or with an address while rule
+    ///   addresses are not allowed, or a sample path outside the sample directory; ``IngestError`` for a bad address.
+    public func listener(for kind: StatementsFile.Listener) throws -> StatementListener? {
+        switch kind {
+        case .none: return nil
+        case .simple: return StdoutRows.write
+        case .hl(let address):
+            return try self.forwarder(address).eventListener(stats: self.stats)
+        case .sample(let path):
+            let file = try self.sampleFile(path)
+            return { output in file.write(output.rows.map { $0.jsonString + "\n" }.joined()) }
+        }
+    }
+
+    /// Gives back what ``listener(for:)`` took for a statement that was not installed.
+    public func abandon(_ kind: StatementsFile.Listener) {
+        guard case .sample(let path) = kind, let resolved = try? SampleFile.confine(path, to: self.sampleDirectory) else { return }
+        self.releaseSample(resolved)
+    }
+
+    /// Forgets a removed statement: its text, and its sample file (closed if no other statement writes there).
+    public func forget(name: String) {
+        _ = self.texts.withLock { $0.removeValue(forKey: name) }
+        if let kind = self.kinds.withLock({ $0.removeValue(forKey: name) }) { self.abandon(kind) }
+    }
+
+    private func releaseSample(_ resolved: String) {
+        self.samples.withLock { all in
+            if let file = all[resolved], file.release() { all[resolved] = nil }
+        }
+    }
+
+    private func forwarder(_ address: String?) throws -> HLForwarder {
+        guard let address else {
+            guard let f = self.defaultForwarder else { throw RuleFileError("listener hl needs an address (or --hl / HL_ADDRESS)") }
+            return f
+        }
+        guard self.allowRuleAddresses else {
+            throw RuleFileError("listener hl with an address of its own needs --allow-rule-addresses (or use --hl)")
+        }
+        return try self.forwarders.withLock { (all) throws -> HLForwarder in
+            if let f = all[address] { return f }
+            guard let f = try HLForwarder.to(
+                address, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger, tls: self.tls)
+            else {
+                throw RuleFileError("listener hl address cannot be none")
+            }
+            all[address] = f
+            return f
+        }
+    }
+
+    private func sampleFile(_ path: String) throws -> SampleFile {
+        let resolved = try SampleFile.confine(path, to: self.sampleDirectory)
+        return self.samples.withLock { all in
+            let file = all[resolved] ?? SampleFile(path: resolved, stats: self.stats)
+            all[resolved] = file
+            file.retain()
+            return file
+        }
+    }
+
+    /// Remembers a rule-file statement's text and listener for `GET /api/statements`.
+    public func remember(name: String, entry: StatementsFile.Entry) {
+        let listener: String
+        switch entry.listener {
+        case .simple: listener = "simple"
+        case .none: listener = "none"
+        case .hl(let address): listener = address.map { "hl(\($0))" } ?? "hl"
+        case .sample(let path): listener = "sample(\(path))"
+        }
+        self.texts.withLock { $0[name] = (entry.text, listener) }
+        self.kinds.withLock { $0[name] = entry.listener }
+    }
+
+    /// Flushes the extra forwarders (up to `timeout`) and closes the sample files.
+    public func close(timeout: TimeAmount) {
+        for f in self.forwarders.withLock({ Array($0.values) }) { try? f.close(timeout: timeout).wait() }
+        self.samples.withLock { all in
+            for file in all.values { file.close() }
+            all.removeAll()
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+import KaijuCore
+@testable import KaijuCodecs
+@testable import KaijuServer
+
+/// Certificates made with the openssl command for one test: a CA, a server certificate for 127.0.0.1
+/// and localhost, and a client certificate, all signed by the CA.
+struct TestCertificates {
+    let directory: String
+    var ca: String { self.directory + "/ca.pem" }
+    var serverCert: String { self.directory + "/server.pem" }
+    var serverKey: String { self.directory + "/server.key" }
+    var clientCert: String { self.directory + "/client.pem" }
+    var clientKey: String { self.directory + "/client.key" }
+
+    init() throws {
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-tls-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: self.directory + "/san.ext", atomically: true, encoding: .utf8)
+        let steps = [
+            "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=kaiju-test-ca",
+            "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
+            "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext",
+            "req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=kaiju-client",
+            "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2",
+        ]
+        for step in steps {
+            let status = try Self.run("/usr/bin/openssl", step.split(separator: " ").map(String.init), in: self.directory).status
+            guard status == 0 else { throw RuleFileError("openssl \(step) failed") }
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: self.directory) }
+
+    /// Runs a command; its exit status and standard output.
+    static func run(_ path: String, _ arguments: [String], in directory: String? = nil, input: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try? inPipe.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Finding 16: TLS on every TCP and HTTP listener and on the kaiju-hl link, with real clients.
+@Suite(.serialized)
+struct TLSTests {
+    static let logger = Logger(label: "kaiju-test")
+
+    @Test func curlAndOpenSSLSpeakTLSToTheServersListeners() throws {
+        let certs = try TestCertificates()
+        defer { certs.remove() }
+        let server = try ServerProcess("kaiju-metrics", [
+            "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
+            "--tls-cert", certs.serverCert, "--tls-key", certs.serverKey,
+        ])
+        defer { _ = server.terminate() }
+        let http = try #require(server.port(of: "http"))
+        let tcp = try #require(server.port(of: "tcp"))
+        let admin = try #require(server.port(of: "admin"))
+        let write = try TestCertificates.run("/usr/bin/curl", [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary", "cpu v=1 1700000000000000000",
+            "https://127.0.0.1:\(http)/write",
+        ])
+        #expect(write.output == "204")
+        let plain = try TestCertificates.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/write"])
+        #expect(plain.output != "204", "plain HTTP is not answered on a TLS listener")
+        let line = #"{"name":"cpu","fields":{"v":2},"timestamp":1700000000000}"# + "\n"
+        let sent = try TestCertificates.run("/usr/bin/openssl", [
+            "s_client", "-quiet", "-no_ign_eof", "-CAfile", certs.ca, "-connect", "127.0.0.1:\(tcp)",
+        ], input: line)
+        #expect(sent.status == 0)
+        let metrics = { try TestCertificates.run("/usr/bin/curl", ["-s", "--cacert", certs.ca, "https://localhost:\(admin)/metrics"]).output }
+        #expect(ServerProcess.wait { ((try? metrics()) ?? "").contains("kaiju_events_in_total{type=\"Metric\"} 2\n") })
+    }
+
+    @Test func withACAListenersRequireClientCertificates() throws {
+        let certs = try TestCertificates()
+        defer { certs.remove() }
+        var configuration = ModuleConfiguration(
+            name: "test", listeners: [.http(name: "http", address: "127.0.0.1:0", kind: .telegraf)], admin: nil, hl: nil)
+        configuration.tls = try TLSFiles(certificate: certs.serverCert, privateKey: certs.serverKey, certificateAuthority: certs.ca).serverContext()
+        let server = try ModuleServer.start(configuration, logger: Self.logger) { _ in }
+        defer { try? server.shutdown() }
+        let url = "https://127.0.0.1:\(server.boundAddresses["http"]?.port ?? 0)/write"
+        let anonymous = try TestCertificates.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary", "cpu v=1", url])
+        #expect(anonymous.output == "000", "the handshake fails without a client certificate")
+        let authenticated = try TestCertificates.run("/usr/bin/curl", [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--cert", certs.clientCert, "--key", certs.clientKey,
+            "--data-binary", "cpu v=1", url,
+        ])
+        #expect(authenticated.output == "204")
+    }
+
+    @Test func theKaijuHLLinkRunsOverMutualTLS() throws {
+        let certs = try TestCertificates()
+        defer { certs.remove() }
+        let files = TLSFiles(certificate: certs.serverCert, privateKey: certs.serverKey, certificateAuthority: certs.ca)
+        var configuration = ModuleConfiguration(name: "hl", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: nil, hl: nil)
+        configuration.tls = try files.serverContext()
+        let hl = try ModuleServer.start(configuration, logger: Self.logger) { _ in }
+        defer { try? hl.shutdown() }
+        let port = hl.boundAddresses["tcp"]?.port ?? 0
+        let stats = IngestStats()
+        let client = TLSFiles(certificate: certs.clientCert, privateKey: certs.clientKey, certificateAuthority: certs.ca)
+        let forwarder = HLForwarder(
+            host: "127.0.0.1", port: port, capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
+            tls: try client.clientContext())
+        forwarder.send([Event(timestamp: 5_000, payload: ["v": 1]), Event(timestamp: 6_000, payload: ["v": 2])])
+        #expect(ServerProcess.wait { stats.value(.init("kaiju_forwarded_total")) == 2 })
+        #expect(hl.pump.stats.value(.init("kaiju_events_in_total", ["type": "Event"])) == 2)
+        try forwarder.close(timeout: .seconds(1)).wait()
+        // Without a client certificate kaiju-hl refuses the link: nothing is acknowledged.
+        let anonymous = HLForwarder(
+            host: "127.0.0.1", port: port, capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
+            tls: try TLSFiles(certificateAuthority: certs.ca).clientContext())
+        anonymous.send([Event(timestamp: 7_000)])
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(stats.value(.init("kaiju_forwarded_total")) == 2)
+        #expect(try anonymous.backlog().wait() == 1)
+        try anonymous.close(timeout: .milliseconds(10)).wait()
+    }
+}
