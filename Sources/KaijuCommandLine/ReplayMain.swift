@@ -11,17 +11,16 @@ import KaijuEPL
 /// record's `at`), as fast as it can; output as the live server prints it, Events forwarded if `--hl` is
 /// given; ends after the timers due up to the last event plus the longest window.
 enum ReplayMain {
-    static func run(_ path: String, rules: RuleSource, options: ServerOptions, logger: Logger) throws {
+    static func run(_ path: String, rules: RuleSource, options: ServerOptions, logger: Logger) async throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw RuleFileError("cannot read \(path)") }
         let bytes = [UInt8](data)
         let runtime = Runtime(clock: .virtual(startingAt: RecordingPlayer.startTime(of: bytes) ?? 0))
         runtime.logger = logger
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let group = MultiThreadedEventLoopGroup.singleton
         let stats = IngestStats()
         let tls = options.hlTls ? try options.tlsFiles.clientContext() : nil
-        let forwarder = try options.hlAddress.flatMap {
-            try HLForwarder.to($0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger, tls: tls)
+        let forwarder = try options.hlAddress().map {
+            HLForwarder(to: $0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger, tls: tls)
         }
         let sinks = StatementSinks(
             defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer,
@@ -31,7 +30,7 @@ enum ReplayMain {
         let summary = RecordingPlayer.play(bytes, into: runtime, drain: runtime.longestPeriod)
         for (line, error) in summary.errors { logger.error("\(path):\(line): \(error)") }
         logger.info("replayed \(summary.events) events from \(path) (\(summary.errors.count) bad lines)")
-        if let forwarder { try? forwarder.close(timeout: .seconds(2)).wait() }
-        sinks.close(timeout: .seconds(2))
+        if let forwarder { try? await forwarder.close(timeout: .seconds(2)).get() }
+        await sinks.close(timeout: .seconds(2))
     }
 }

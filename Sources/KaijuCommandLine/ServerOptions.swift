@@ -3,7 +3,7 @@ public import KaijuServer
 import KaijuEPL
 public import ArgumentParser
 import Foundation
-public import KaijuCore
+import KaijuCore
 import KaijuEPL
 import Logging
 import NIOCore
@@ -20,13 +20,13 @@ public struct ServerOptions: ParsableArguments {
     public var rtime = "2min"
 
     @Option(help: "kaiju-hl HOST:PORT that produced Events are forwarded to (default: $HL_ADDRESS; none to disable).")
-    public var hl: String?
+    public var hl: AddressOption?
 
     @Option(help: "TCP address for ndjson / line protocol / Forward, told apart per connection (none to disable).")
-    public var tcp = "0.0.0.0:9876"
+    public var tcp = AddressOption(host: "0.0.0.0", port: 9876)
 
     @Option(help: "Admin HTTP address serving GET /metrics (none to disable).")
-    public var admin = "127.0.0.1:9278"
+    public var admin = AddressOption(host: "127.0.0.1", port: 9278)
 
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     public var logLevel = "info"
@@ -94,17 +94,17 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "Unit of Telegraf JSON timestamps: auto, s, ms, us, ns.")
     public var jsonTimestampUnits = "auto"
 
+    /// The defaults.
     public init() {}
 
+    /// Checks the flags together: TLS files in pairs, durations, levels, addresses, positive limits, files present.
+    /// - Throws: `ValidationError` naming the flag.
     public mutating func validate() throws {
         if (self.tlsCert == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard TimePeriod(parsing: self.rtime) != nil else { throw ValidationError("--rtime '\(self.rtime)' is not a duration such as 2min or 30 sec") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level '\(self.logLevel)' is not a log level") }
         guard TimestampUnits(rawValue: self.jsonTimestampUnits) != nil else {
             throw ValidationError("--json-timestamp-units must be one of auto, s, ms, us, ns")
-        }
-        for (flag, value) in [("--tcp", self.tcp), ("--admin", self.admin)] + (self.hl.map { [("--hl", $0)] } ?? []) {
-            do { _ = try ModuleConfiguration.parse(address: value) } catch { throw ValidationError("\(flag): \(error)") }
         }
         guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0, self.highWater > 0,
               self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0 else {
@@ -119,10 +119,12 @@ public struct ServerOptions: ParsableArguments {
         if self.replay != nil, self.record != nil { throw ValidationError("--record and --replay cannot be combined") }
     }
 
-    /// The kaiju-hl address: the flag, else `HL_ADDRESS`; `none` disables forwarding.
-    public var hlAddress: String? {
-        let value = self.hl ?? ProcessInfo.processInfo.environment["HL_ADDRESS"]
-        return value == "none" || value?.isEmpty == true ? nil : value
+    /// The kaiju-hl address: the flag, else `HL_ADDRESS`; `none` (or nothing) disables forwarding.
+    /// - Throws: ``BindAddressError`` when `HL_ADDRESS` is not `HOST:PORT` or `none`.
+    public func hlAddress() throws(BindAddressError) -> BindAddress? {
+        if let flag = self.hl { return flag.address }
+        guard let value = ProcessInfo.processInfo.environment["HL_ADDRESS"], !value.isEmpty else { return nil }
+        return try BindAddress.parse(orNone: value)
     }
 
     /// Who may use the admin address.
@@ -139,67 +141,10 @@ public struct ServerOptions: ParsableArguments {
     /// The sample directory, or `nil` when sample listeners are refused.
     public var sampleDirectory: String? { self.sampleDir == "none" ? nil : self.sampleDir }
 
+    /// The ingest limits the flags set.
     public var limits: IngestLimits {
         IngestLimits(
             maxFrameSize: self.maxFrameBytes, maxBodySize: self.maxBodyBytes, maxInflatedSize: self.maxInflatedBytes,
             maxDepth: self.maxDepth, maxFlattenExpansion: self.maxFlattenExpansion)
-    }
-}
-
-/// What each executable's `run()` does: log to stderr, load the rules, then either serve until
-/// SIGINT/SIGTERM and shut down cleanly, or (`--replay`) run a recording and exit.
-public enum ServerMain {
-    /// - Parameters:
-    ///   - builtIn: the module's built-in rules, used when no statements file is present.
-    ///   - eventsPath: kaiju-hl's events file, if the module reads one.
-    ///   - builtInEvents: kaiju-hl's built-in hierarchy, used under a statements file when no events file is present.
-    public static func run(
-        name: String, options: ServerOptions, listeners: [ModuleConfiguration.Listener], eventsPath: String? = nil,
-        builtInEvents: (@Sendable (Runtime) throws -> Void)? = nil,
-        builtIn: @escaping @Sendable (Runtime, @escaping StatementListener) throws -> Void
-    ) throws {
-        let level = Logger.Level(rawValue: options.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: name)
-        let statements = options.noParse ? nil : options.statements ?? "stmts/statements.txt"
-        let fromFile = statements.map { FileManager.default.fileExists(atPath: $0) } ?? false
-        let events = eventsPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-        let rules = RuleSource(
-            statementsPath: fromFile ? statements : nil, eventsPath: fromFile ? events : nil, retentionTime: options.rtime,
-            builtIn: builtIn, builtInEvents: builtInEvents
-        )
-        logger.info("\(name): rules from \(rules.summary)")
-        if let replay = options.replay {
-            try ReplayMain.run(replay, rules: rules, options: options, logger: logger)
-            return
-        }
-        var configuration = ModuleConfiguration(
-            name: name, listeners: listeners + [.stream(name: "tcp", address: options.tcp)], admin: options.admin,
-            hl: options.hlAddress, limits: options.limits, forwardBuffer: options.forwardBuffer, highWater: options.highWater,
-            timestampUnits: TimestampUnits(rawValue: options.jsonTimestampUnits) ?? .auto
-        )
-        configuration.retentionTime = options.rtime
-        configuration.maxConnections = options.maxConnections
-        configuration.adminAccess = try options.adminAccess()
-        if options.tlsCert != nil { configuration.tls = try options.tlsFiles.serverContext() }
-        if options.hlTls { configuration.hlTLS = try options.tlsFiles.clientContext() }
-        configuration.sampleDirectory = options.sampleDirectory
-        configuration.allowRuleAddresses = options.allowRuleAddresses
-        if options.adminToken != nil { logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN") }
-        configuration.idleTimeout = options.idleTimeout > 0 ? .seconds(Int64(options.idleTimeout)) : nil
-        let recorder = try options.record.map { try RecordingWriter(path: $0) }
-        let server = try ModuleServer.start(configuration, logger: logger, recorder: recorder) { runtime, sinks in
-            try rules.install(in: runtime) { entry in
-                let listener = try sinks.listener(for: entry.listener)
-                if let name = entry.name { sinks.remember(name: name, entry: entry) }
-                return listener
-            }
-        }
-        server.waitForSignal()
-        try server.shutdown()
     }
 }

@@ -10,7 +10,7 @@ import KaijuServer
 ///
 /// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
 @main
-struct KaijuCommand: ParsableCommand {
+struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-hl",
         abstract: "Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.",
@@ -28,8 +28,8 @@ struct KaijuCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try ServerMain.run(
+    func run() async throws {
+        try await ServerMain.run(
             name: "kaiju-hl", options: self.options, listeners: [], eventsPath: self.events ?? "stmts/events.txt",
             builtInEvents: { runtime in try HighLevelEvents.install(in: runtime) }
         ) { runtime, listener in

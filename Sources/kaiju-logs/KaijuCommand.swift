@@ -10,7 +10,7 @@ import KaijuServer
 ///
 /// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
 @main
-struct KaijuCommand: ParsableCommand {
+struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-logs",
         abstract: "Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.",
@@ -20,10 +20,10 @@ struct KaijuCommand: ParsableCommand {
     @OptionGroup var options: ServerOptions
 
     @Option(help: "Address for the Fluentd Forward protocol (TCP, and UDP heartbeats on the same port).")
-    var forward = "0.0.0.0:24224"
+    var forward = AddressOption(host: "0.0.0.0", port: 24224)
 
     @Option(help: "HTTP address for the Fluentd / Fluent Bit http output (any path).")
-    var http = "0.0.0.0:9880"
+    var http = AddressOption(host: "0.0.0.0", port: 9880)
 
     @Option(help: "Require the Forward handshake with this shared key (every port then refuses Forward without it); prefer --shared-key-file or $KAIJU_SHARED_KEY, which stay out of ps.")
     var sharedKey: String?
@@ -31,14 +31,14 @@ struct KaijuCommand: ParsableCommand {
     @Option(help: "File whose first line is the Forward shared key.")
     var sharedKeyFile: String?
 
-    func run() throws {
+    func run() async throws {
         let key = try Secret.resolve(value: self.sharedKey, file: self.sharedKeyFile, environment: "KAIJU_SHARED_KEY")
-        try ServerMain.run(
+        try await ServerMain.run(
             name: "kaiju-logs", options: self.options,
             listeners: [
-                .stream(name: "forward", address: self.forward, sharedKey: key),
-                .forwardHeartbeat(name: "forward-heartbeat", address: self.forward),
-                .http(name: "http", address: self.http, kind: .fluent),
+                self.forward.address.map { .stream(name: "forward", address: $0, sharedKey: key) },
+                self.forward.address.map { .forwardHeartbeat(name: "forward-heartbeat", address: $0) },
+                self.http.address.map { .http(name: "http", address: $0, kind: .fluent) },
             ]
         ) { runtime, listener in
             try PaperRules.installLogs(in: runtime, listener: listener)

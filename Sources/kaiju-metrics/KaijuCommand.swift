@@ -10,7 +10,7 @@ import KaijuServer
 ///
 /// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
 @main
-struct KaijuCommand: ParsableCommand {
+struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-metrics",
         abstract: "Takes metrics as Telegraf sends them (socket_writer, http, InfluxDB write API) and runs Kaiju's rules over them.",
@@ -20,12 +20,12 @@ struct KaijuCommand: ParsableCommand {
     @OptionGroup var options: ServerOptions
 
     @Option(help: "HTTP address for Telegraf outputs.http (any path, e.g. /telegraf) and the InfluxDB write API (/write, /api/v2/write).")
-    var http = "0.0.0.0:8186"
+    var http = AddressOption(host: "0.0.0.0", port: 8186)
 
-    func run() throws {
-        try ServerMain.run(
+    func run() async throws {
+        try await ServerMain.run(
             name: "kaiju-metrics", options: self.options,
-            listeners: [.http(name: "http", address: self.http, kind: .telegraf)]
+            listeners: [self.http.address.map { .http(name: "http", address: $0, kind: .telegraf) }]
         ) { runtime, listener in
             try PaperRules.installMetrics(in: runtime, listener: listener)
         }

@@ -10,7 +10,7 @@ import KaijuServer
 ///
 /// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
 @main
-struct KaijuCommand: ParsableCommand {
+struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-traces",
         abstract: "Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.",
@@ -20,25 +20,25 @@ struct KaijuCommand: ParsableCommand {
     @OptionGroup var options: ServerOptions
 
     @Option(help: "UDP address for Jaeger agent emitBatch in the compact Thrift protocol.")
-    var jaegerCompact = "0.0.0.0:6831"
+    var jaegerCompact = AddressOption(host: "0.0.0.0", port: 6831)
 
     @Option(help: "UDP address for Jaeger agent emitBatch in the binary Thrift protocol.")
-    var jaegerBinary = "0.0.0.0:6832"
+    var jaegerBinary = AddressOption(host: "0.0.0.0", port: 6832)
 
     @Option(help: "HTTP address for the Jaeger collector API (POST /api/traces, binary Thrift Batch).")
-    var jaegerHttp = "0.0.0.0:14268"
+    var jaegerHttp = AddressOption(host: "0.0.0.0", port: 14268)
 
     @Option(help: "HTTP address for OTLP/HTTP (POST /v1/traces, protobuf or JSON).")
-    var otlpHttp = "0.0.0.0:4318"
+    var otlpHttp = AddressOption(host: "0.0.0.0", port: 4318)
 
-    func run() throws {
-        try ServerMain.run(
+    func run() async throws {
+        try await ServerMain.run(
             name: "kaiju-traces", options: self.options,
             listeners: [
-                .jaegerUDP(name: "jaeger-compact", address: self.jaegerCompact, binary: false),
-                .jaegerUDP(name: "jaeger-binary", address: self.jaegerBinary, binary: true),
-                .http(name: "jaeger-http", address: self.jaegerHttp, kind: .jaeger),
-                .http(name: "otlp-http", address: self.otlpHttp, kind: .otlp),
+                self.jaegerCompact.address.map { .jaegerUDP(name: "jaeger-compact", address: $0, binary: false) },
+                self.jaegerBinary.address.map { .jaegerUDP(name: "jaeger-binary", address: $0, binary: true) },
+                self.jaegerHttp.address.map { .http(name: "jaeger-http", address: $0, kind: .jaeger) },
+                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlp) },
             ]
         ) { runtime, listener in
             try PaperRules.installTraces(in: runtime, listener: listener)

@@ -6,7 +6,7 @@ import KaijuCommandLine
 
 /// kaiju: manages a running Kaiju server's rules through its admin address.
 @main
-struct KaijuCLI: ParsableCommand {
+struct KaijuCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju",
         abstract: "Lists, adds and removes a running Kaiju server's statements, and runs on-demand queries.",
@@ -16,7 +16,7 @@ struct KaijuCLI: ParsableCommand {
 
     struct Admin: ParsableArguments {
         @Option(help: "The server's admin HOST:PORT.")
-        var admin = "127.0.0.1:9278"
+        var admin = AddressOption(host: "127.0.0.1", port: 9278)
 
         @Option(help: "File whose first line is the admin bearer token (default: $KAIJU_ADMIN_TOKEN).")
         var tokenFile: String?
@@ -31,13 +31,13 @@ struct KaijuCLI: ParsableCommand {
         var tlsKey: String?
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Prints the running statements as JSON (name, text, listener, eventsIn, rowsOut).")
         @OptionGroup var admin: Admin
-        func run() throws { try KaijuCLI.call(self.admin, "GET", "/api/statements") }
+        func run() async throws { try await KaijuCLI.call(self.admin, "GET", "/api/statements") }
     }
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Adds a statement, written as a statements.txt line.",
             discussion: "Example: kaiju add \"listener:simple,name:slow=select * from Span(duration > 1000000)\""
@@ -45,33 +45,34 @@ struct KaijuCLI: ParsableCommand {
         @OptionGroup var admin: Admin
         @Argument(help: "key:value,...=STATEMENT, or a bare statement.")
         var line: String
-        func run() throws { try KaijuCLI.call(self.admin, "POST", "/api/statements", self.line) }
+        func run() async throws { try await KaijuCLI.call(self.admin, "POST", "/api/statements", self.line) }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stops and removes a statement by name.")
         @OptionGroup var admin: Admin
         @Argument var name: String
-        func run() throws {
+        func run() async throws {
             let encoded = self.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? self.name
-            try KaijuCLI.call(self.admin, "DELETE", "/api/statements/\(encoded)")
+            try await KaijuCLI.call(self.admin, "DELETE", "/api/statements/\(encoded)")
         }
     }
 
-    struct Query: ParsableCommand {
+    struct Query: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Runs an on-demand select over a table or named window; prints the rows as JSON.")
         @OptionGroup var admin: Admin
         @Argument(help: "A select statement.")
         var statement: String
-        func run() throws { try KaijuCLI.call(self.admin, "POST", "/api/query", self.statement) }
+        func run() async throws { try await KaijuCLI.call(self.admin, "POST", "/api/query", self.statement) }
     }
 
     /// Sends the request, prints the body, and fails (exit 1) on an error status.
-    static func call(_ admin: Admin, _ method: String, _ path: String, _ body: String = "") throws {
+    static func call(_ admin: Admin, _ method: String, _ path: String, _ body: String = "") async throws {
+        guard let address = admin.admin.address else { throw ValidationError("--admin cannot be none") }
         let token = try Secret.resolve(value: nil, file: admin.tokenFile, environment: "KAIJU_ADMIN_TOKEN")
         let files = TLSFiles(certificate: admin.tlsCert, privateKey: admin.tlsKey, certificateAuthority: admin.tlsCa)
         let tls = files == TLSFiles() ? nil : try files.clientContext()
-        let reply = try AdminClient.request(admin.admin, method: method, path: path, body: body, token: token, tls: tls)
+        let reply = try await AdminClient.request(address, method: method, path: path, body: body, token: token, tls: tls)
         if !reply.body.isEmpty { print(reply.body.hasSuffix("\n") ? String(reply.body.dropLast()) : reply.body) }
         guard (200..<300).contains(reply.status) else { throw ExitCode.failure }
     }

@@ -12,11 +12,11 @@ import KaijuEPL
 struct HardeningSecurityTests {
     static let logger = Logger(label: "kaiju-test")
 
-    static func server(_ configure: (inout ModuleConfiguration) -> Void) throws -> ModuleServer {
+    static func server(_ configure: (inout ModuleConfiguration) -> Void) async throws -> ModuleServer {
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: "127.0.0.1:0", hl: nil)
+            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: .loopback, hl: nil)
         configure(&configuration)
-        return try ModuleServer.start(configuration, logger: Self.logger) { _, _ in }
+        return try await ModuleServer.start(configuration, logger: Self.logger) { _, _ in }
     }
 
     static func temporaryDirectory() throws -> String {
@@ -25,9 +25,8 @@ struct HardeningSecurityTests {
         return dir
     }
 
-    @Test func adminRefusesForeignHostsAndOriginsSoPagesCannotForgeRequests() throws {
-        let server = try Self.server { _ in }
-        defer { try? server.shutdown() }
+    @Test func adminRefusesForeignHostsAndOriginsSoPagesCannotForgeRequests() async throws {
+        let server = try await Self.server { _ in }
         let port = try #require(server.boundAddresses["admin"]?.port)
         let add = "listener:none,name:x=select * from Metric"
         // DNS rebinding: the page's own name in Host.
@@ -45,28 +44,28 @@ struct HardeningSecurityTests {
                                       headers: ["Host": "127.0.0.1:\(port)", "Origin": "http://127.0.0.1:\(port)"]).status == 201)
         let metrics = try Loopback.get(port: port, path: "/metrics")
         #expect(metrics.contains("kaiju_admin_refused_total{code=\"403\"} 4\n"))
-        #expect(try server.pump.statementCounters().wait().map(\.name) == ["x"])
+        #expect(try await server.pump.statementCounters().get().map(\.name) == ["x"])
+        try await server.shutdown()
     }
 
-    @Test func adminTokenIsRequiredWhenConfiguredAndNamedHostsAreAccepted() throws {
-        let server = try Self.server { $0.adminAccess = AdminAccess(token: "s3cret", allowedHosts: ["Kaiju-Metrics"]) }
-        defer { try? server.shutdown() }
+    @Test func adminTokenIsRequiredWhenConfiguredAndNamedHostsAreAccepted() async throws {
+        let server = try await Self.server { $0.adminAccess = AdminAccess(token: "s3cret", allowedHosts: ["Kaiju-Metrics"]) }
         let port = try #require(server.boundAddresses["admin"]?.port)
         #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements").status == 401)
         #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements",
                                       headers: ["Host": "127.0.0.1:\(port)", "Authorization": "Bearer s3cres"]).status == 401)
         #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements",
                                       headers: ["Host": "kaiju-metrics:\(port)", "Authorization": "Bearer s3cret"]).status == 200)
-        #expect(try AdminClient.request("127.0.0.1:\(port)", method: "GET", path: "/api/statements", token: "s3cret").status == 200)
-        #expect(try AdminClient.request("127.0.0.1:\(port)", method: "GET", path: "/api/statements").status == 401)
+        #expect(try await AdminClient.request(BindAddress(host: "127.0.0.1", port: port), method: "GET", path: "/api/statements", token: "s3cret").status == 200)
+        #expect(try await AdminClient.request(BindAddress(host: "127.0.0.1", port: port), method: "GET", path: "/api/statements").status == 401)
+        try await server.shutdown()
     }
 
-    @Test func samplePathsStayInsideTheSampleDirectoryAndRefusedStatementsCreateNothing() throws {
+    @Test func samplePathsStayInsideTheSampleDirectoryAndRefusedStatementsCreateNothing() async throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-outside-\(UUID()).txt").path
-        let server = try Self.server { $0.sampleDirectory = dir }
-        defer { try? server.shutdown() }
+        let server = try await Self.server { $0.sampleDirectory = dir }
         let admin = try #require(server.boundAddresses["admin"]?.port)
         func add(_ line: String) throws -> (status: Int, body: String) {
             try Loopback.exchange(port: admin, method: "POST", path: "/api/statements", body: line)
@@ -86,6 +85,7 @@ struct HardeningSecurityTests {
         #expect(Self.openDescriptors(to: dir + "/rows.txt") == 1)
         #expect(try Loopback.exchange(port: admin, method: "DELETE", path: "/api/statements/d").status == 204)
         #expect(Self.openDescriptors(to: dir + "/rows.txt") == 0)
+        try await server.shutdown()
     }
 
     /// How many of this process's descriptors are open on `path`.
@@ -95,26 +95,25 @@ struct HardeningSecurityTests {
         return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == target }.count
     }
 
-    @Test func ruleTextAddressesNeedTheFlag() throws {
-        let server = try Self.server { _ in }
-        defer { try? server.shutdown() }
+    @Test func ruleTextAddressesNeedTheFlag() async throws {
+        let server = try await Self.server { _ in }
         let admin = try #require(server.boundAddresses["admin"]?.port)
         let reply = try Loopback.exchange(port: admin, method: "POST", path: "/api/statements",
                                           body: "listener:hl,address:127.0.0.1:9,name:x=select * from Event")
         #expect(reply.status == 400)
         #expect(reply.body.contains("needs --allow-rule-addresses"))
-        let allowed = try Self.server { $0.allowRuleAddresses = true }
-        defer { try? allowed.shutdown() }
+        let allowed = try await Self.server { $0.allowRuleAddresses = true }
         let port = try #require(allowed.boundAddresses["admin"]?.port)
         #expect(try Loopback.exchange(port: port, method: "POST", path: "/api/statements",
                                       body: "listener:hl,address:127.0.0.1:9,name:x=select * from Event").status == 201)
+        try await server.shutdown()
+        try await allowed.shutdown()
     }
 
-    @Test func aSharedKeyGuardsEveryPortThatTakesForward() throws {
-        let server = try Self.server { c in
-            c.listeners = [.stream(name: "forward", address: "127.0.0.1:0", sharedKey: "key"), .stream(name: "tcp", address: "127.0.0.1:0")]
+    @Test func aSharedKeyGuardsEveryPortThatTakesForward() async throws {
+        let server = try await Self.server { c in
+            c.listeners = [.stream(name: "forward", address: .loopback, sharedKey: "key"), .stream(name: "tcp", address: .loopback)]
         }
-        defer { try? server.shutdown() }
         // ["tag", 1, {"k":"v"}, {"chunk":"c1"}] to the ndjson port: refused, never acknowledged.
         let message: [UInt8] = [0x94, 0xa3, 0x74, 0x61, 0x67, 0x01, 0x81, 0xa1, 0x6b, 0xa1, 0x76, 0x81, 0xa5, 0x63, 0x68, 0x75, 0x6e, 0x6b, 0xa2, 0x63, 0x31]
         let reply = try Loopback.tcp(port: server.boundAddresses["tcp"]?.port ?? 0, message)
@@ -124,6 +123,7 @@ struct HardeningSecurityTests {
         // ndjson on the same port still works.
         _ = try Loopback.tcp(port: server.boundAddresses["tcp"]?.port ?? 0, Array("{\"msg\":\"hi\"}\n".utf8))
         #expect(ServerProcess.wait { server.pump.stats.value(.init("kaiju_events_in_total", ["type": "LogRecord"])) == 1 })
+        try await server.shutdown()
     }
 
 }
@@ -131,9 +131,8 @@ struct HardeningSecurityTests {
 /// Finding 3 over the admin API: nested statements are refused with 400 and the server keeps running.
 @Suite(.serialized)
 struct HardeningAdminStatementTests {
-    @Test func nestedStatementsThroughTheAPIAreRefusedAndCounted() throws {
-        let server = try HardeningSecurityTests.server { _ in }
-        defer { try? server.shutdown() }
+    @Test func nestedStatementsThroughTheAPIAreRefusedAndCounted() async throws {
+        let server = try await HardeningSecurityTests.server { _ in }
         let admin = try #require(server.boundAddresses["admin"]?.port)
         let parens = "select " + String(repeating: "(", count: 4_882) + "1 from Metric"
         let added = try Loopback.exchange(port: admin, method: "POST", path: "/api/statements", body: parens)
@@ -146,5 +145,6 @@ struct HardeningAdminStatementTests {
                                       body: "listener:none,name:ok=select count(*) as n from Metric").status == 201)
         let metrics = try Loopback.get(port: admin, path: "/metrics")
         #expect(metrics.contains("kaiju_limit_hits_total{limit=\"nesting_depth\"} 2\n"))
+        try await server.shutdown()
     }
 }

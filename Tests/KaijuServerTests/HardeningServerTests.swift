@@ -35,14 +35,13 @@ struct HardeningServerTests {
         return Array(text.utf8)
     }
 
-    @Test func backpressureBoundsTheQueueByHighWaterPlusOneReadPerConnectionAndLosesNothing() throws {
+    @Test func backpressureBoundsTheQueueByHighWaterPlusOneReadPerConnectionAndLosesNothing() async throws {
         let gate = Gate()
         let stats = IngestStats()
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: "127.0.0.1:0", hl: nil, highWater: 4)
+            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: .loopback, hl: nil, highWater: 4)
         configuration.idleTimeout = nil
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats, rules: gate.rules)
-        defer { try? server.shutdown() }
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats, rules: gate.rules)
         let port = server.boundAddresses["tcp"]?.port ?? 0
         let senders = 5
         let perSender = 40_000
@@ -55,7 +54,7 @@ struct HardeningServerTests {
         }
         // Every connection pauses once the engine is behind; the queue stops growing.
         #expect(ServerProcess.wait { stats.value(.init("kaiju_backpressure_pauses_total")) >= senders })
-        Thread.sleep(forTimeInterval: 0.5)
+        try await Task.sleep(for: .milliseconds(500))
         #expect(server.pump.maxQueueDepth <= configuration.highWater + senders)
         gate.open()
         #expect(ServerProcess.wait(seconds: 60) { stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == senders * perSender })
@@ -64,60 +63,61 @@ struct HardeningServerTests {
         let metrics = try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics")
         #expect(metrics.contains("kaiju_limit{limit=\"high_water\"} 4\n"))
         #expect(metrics.contains("# TYPE kaiju_queue_depth_max gauge\nkaiju_queue_depth_max \(server.pump.maxQueueDepth)\n"))
+        try await server.shutdown()
     }
 
-    @Test func connectionsBeyondTheCapAreClosedAndCountedAndAdminStillAnswers() throws {
+    @Test func connectionsBeyondTheCapAreClosedAndCountedAndAdminStillAnswers() async throws {
         let stats = IngestStats()
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: "127.0.0.1:0", hl: nil)
+            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: .loopback, hl: nil)
         configuration.maxConnections = 3
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
-        defer { try? server.shutdown() }
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
         let port = server.boundAddresses["tcp"]?.port ?? 0
         var clients: [any Channel] = []
         for _ in 0..<5 {
-            clients.append(try ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).wait())
+            clients.append(try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get())
         }
         #expect(ServerProcess.wait { stats.value(.init("kaiju_limit_hits_total", ["limit": "connections"])) == 2 })
         #expect(ServerProcess.wait { clients.filter { $0.isActive }.count == 3 })
         #expect(try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics").contains("kaiju_connections 3\n"))
-        for c in clients { try? c.close().wait() }
+        for c in clients { try? await c.close().get() }
+        try await server.shutdown()
     }
 
-    @Test func idleConnectionsAreClosedAndCounted() throws {
+    @Test func idleConnectionsAreClosedAndCounted() async throws {
         let stats = IngestStats()
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: nil, hl: nil)
+            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: nil, hl: nil)
         configuration.idleTimeout = .milliseconds(200)
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
-        defer { try? server.shutdown() }
-        let client = try ClientBootstrap(group: Loopback.group)
-            .connect(host: "127.0.0.1", port: server.boundAddresses["tcp"]?.port ?? 0).wait()
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
+        let client = try await ClientBootstrap(group: Loopback.group)
+            .connect(host: "127.0.0.1", port: server.boundAddresses["tcp"]?.port ?? 0).get()
         #expect(ServerProcess.wait { !client.isActive })
         #expect(stats.value(.init("kaiju_limit_hits_total", ["limit": "idle_timeout"])) == 1)
+        try await server.shutdown()
     }
 
-    @Test func shutdownDrainsOpenConnectionsIntoTheEngineThenClosesTheRecording() throws {
+    @Test func shutdownDrainsOpenConnectionsIntoTheEngineThenClosesTheRecording() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-shutdown-\(UUID()).ndjson").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let stats = IngestStats()
         let configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: nil, hl: nil)
+            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: nil, hl: nil)
         let recorder = try RecordingWriter(path: path)
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats, recorder: recorder) { _, _ in }
-        let client = try ClientBootstrap(group: Loopback.group)
-            .connect(host: "127.0.0.1", port: server.boundAddresses["tcp"]?.port ?? 0).wait()
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats, recorder: recorder) { _, _ in }
+        let client = try await ClientBootstrap(group: Loopback.group)
+            .connect(host: "127.0.0.1", port: server.boundAddresses["tcp"]?.port ?? 0).get()
         // The last line has no newline: only the connection's end completes it.
-        try client.writeAndFlush(client.allocator.buffer(bytes: Self.metricLines(2) + Array("cpu v=3 1700000000000000000".utf8))).wait()
+        try await client.writeAndFlush(client.allocator.buffer(bytes: Self.metricLines(2) + Array("cpu v=3 1700000000000000000".utf8))).get()
         #expect(ServerProcess.wait { stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == 2 })
-        try server.shutdown()
+        try await server.shutdown()
         #expect(stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == 3)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
         // Appending after close is counted, not a trap.
         recorder.append("{}\n")
         #expect(recorder.lostLines == 1)
-        try? client.close().wait()
+        try? await client.close().get()
     }
 }
 
@@ -167,7 +167,7 @@ struct HardeningProcessTests {
         let port = try #require(first.port(of: "tcp"))
         let stats = IngestStats()
         let forwarder = HLForwarder(
-            host: "127.0.0.1", port: port, capacity: 100_000, loop: Loopback.group.next(), stats: stats, logger: HardeningServerTests.logger)
+            to: BindAddress(host: "127.0.0.1", port: port), capacity: 100_000, loop: Loopback.group.next(), stats: stats, logger: HardeningServerTests.logger)
         let total = 20_000
         func ids(_ p: ServerProcess?) -> Set<Int> {
             Set((p?.stdout ?? []).compactMap { line in

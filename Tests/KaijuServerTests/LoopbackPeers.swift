@@ -172,3 +172,8 @@ enum Loopback {
         }
     }
 }
+
+extension BindAddress {
+    /// 127.0.0.1 on a port the system chooses.
+    static let loopback = BindAddress(host: "127.0.0.1", port: 0)
+}

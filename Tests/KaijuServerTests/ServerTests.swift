@@ -22,7 +22,7 @@ struct ServerTests {
         let first = try Loopback.Collector()
         let port = first.port
         try first.channel.close().wait()
-        let forwarder = HLForwarder(host: "127.0.0.1", port: port, capacity: 3, loop: Loopback.group.next(), stats: stats, logger: Self.logger)
+        let forwarder = HLForwarder(to: BindAddress(host: "127.0.0.1", port: port), capacity: 3, loop: Loopback.group.next(), stats: stats, logger: Self.logger)
         forwarder.send(Self.events(["a", "b", "c", "d", "e"]))
         #expect(ServerProcess.wait { stats.value(.init("kaiju_forward_dropped_total")) == 2 })
         #expect(try forwarder.backlog().wait() == 3)
@@ -40,7 +40,7 @@ struct ServerTests {
         let stats = IngestStats()
         let silent = try Loopback.Collector(acknowledging: false)
         let port = silent.port
-        let forwarder = HLForwarder(host: "127.0.0.1", port: port, capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger)
+        let forwarder = HLForwarder(to: BindAddress(host: "127.0.0.1", port: port), capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger)
         forwarder.send(Self.events(["a", "b", "c"]))
         #expect(ServerProcess.wait { silent.received == Self.lines(["a", "b", "c"]) }, "written, but never acknowledged")
         #expect(stats.value(.init("kaiju_forwarded_total")) == 0)
@@ -57,23 +57,22 @@ struct ServerTests {
         try acknowledging.channel.close().wait()
     }
 
-    @Test func aBusyEngineMakesHTTPAnswer503AndUDPDropAndCount() throws {
+    @Test func aBusyEngineMakesHTTPAnswer503AndUDPDropAndCount() async throws {
         let gate = DispatchSemaphore(value: 0)
         let stats = IngestStats()
         let configuration = ModuleConfiguration(
             name: "test",
             listeners: [
-                .stream(name: "tcp", address: "127.0.0.1:0"),
-                .http(name: "http", address: "127.0.0.1:0", kind: .telegraf),
-                .jaegerUDP(name: "udp", address: "127.0.0.1:0", binary: false),
+                .stream(name: "tcp", address: .loopback),
+                .http(name: "http", address: .loopback, kind: .telegraf),
+                .jaegerUDP(name: "udp", address: .loopback, binary: false),
             ],
-            admin: "127.0.0.1:0", hl: nil, highWater: 1
+            admin: .loopback, hl: nil, highWater: 1
         )
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats) { runtime in
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { runtime in
             // Each metric holds the engine until the test lets it go.
             try runtime.add(StatementPlan(streams: [.type("Metric")]), name: "hold") { _ in gate.wait() }
         }
-        defer { try? server.shutdown() }
         let ports = server.boundAddresses.mapValues { $0.port ?? 0 }
         _ = try Loopback.tcp(port: ports["tcp"]!, Array(#"{"name":"cpu","fields":{"v":1},"timestamp":1700000000000}"#.utf8 + [0x0a]))
         #expect(ServerProcess.wait { server.pump.queueDepth == 1 })
@@ -99,19 +98,19 @@ struct ServerTests {
         #expect(metrics.contains("kaiju_events_in_total{type=\"Metric\"} 2\n"))
         #expect(metrics.contains("kaiju_statement_events_in_total{statement=\"hold\"} 2\n"))
         #expect(metrics.contains("# TYPE kaiju_queue_depth gauge\nkaiju_queue_depth 0\n"))
+        try await server.shutdown()
     }
 
-    @Test func answersForwardHeartbeatsAndHandshakesOverTheNetwork() throws {
+    @Test func answersForwardHeartbeatsAndHandshakesOverTheNetwork() async throws {
         let configuration = ModuleConfiguration(
             name: "test",
             listeners: [
-                .stream(name: "forward", address: "127.0.0.1:0", sharedKey: "s3cret"),
-                .forwardHeartbeat(name: "heartbeat", address: "127.0.0.1:0"),
+                .stream(name: "forward", address: .loopback, sharedKey: "s3cret"),
+                .forwardHeartbeat(name: "heartbeat", address: .loopback),
             ],
             admin: nil, hl: nil
         )
-        let server = try ModuleServer.start(configuration, logger: Self.logger) { _ in }
-        defer { try? server.shutdown() }
+        let server = try await ModuleServer.start(configuration, logger: Self.logger) { _ in }
         let ports = server.boundAddresses.mapValues { $0.port ?? 0 }
         #expect(try Loopback.udpRoundTrip(port: ports["heartbeat"]!, [0]) == [0])
         // A client that does not know the key gets HELO, then a refusing PONG, and is closed.
@@ -125,32 +124,32 @@ struct ServerTests {
         }
         #expect(values[0].arrayValue?.first == "HELO")
         #expect(values[1] == ["PONG", false, "shared_key mismatch", "", ""])
+        try await server.shutdown()
     }
 }
 
 extension ServerTests {
     /// A server with every HTTP ingest endpoint, counting what reaches the engine.
-    static func httpServer(stats: IngestStats) throws -> (ModuleServer, [String: Int]) {
+    static func httpServer(stats: IngestStats) async throws -> (ModuleServer, [String: Int]) {
         let configuration = ModuleConfiguration(
             name: "test",
             listeners: [
-                .http(name: "fluent", address: "127.0.0.1:0", kind: .fluent),
-                .http(name: "telegraf", address: "127.0.0.1:0", kind: .telegraf),
-                .http(name: "otlp", address: "127.0.0.1:0", kind: .otlp),
-                .http(name: "jaeger", address: "127.0.0.1:0", kind: .jaeger),
+                .http(name: "fluent", address: .loopback, kind: .fluent),
+                .http(name: "telegraf", address: .loopback, kind: .telegraf),
+                .http(name: "otlp", address: .loopback, kind: .otlp),
+                .http(name: "jaeger", address: .loopback, kind: .jaeger),
             ],
             admin: nil, hl: nil, limits: IngestLimits(maxBodySize: 64 * 1024, maxInflatedSize: 1 << 20)
         )
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
         return (server, server.boundAddresses.mapValues { $0.port ?? 0 })
     }
 
     static func count(_ stats: IngestStats, _ type: String) -> Int { stats.value(.init("kaiju_events_in_total", ["type": type])) }
 
-    @Test func fluentHTTPBodiesOfEveryShape() throws {
+    @Test func fluentHTTPBodiesOfEveryShape() async throws {
         let stats = IngestStats()
-        let (server, ports) = try Self.httpServer(stats: stats)
-        defer { try? server.shutdown() }
+        let (server, ports) = try await Self.httpServer(stats: stats)
         let port = ports["fluent"]!
         // Fluent Bit `format json`: an array (a non-object element is nested under `log`).
         #expect(try Loopback.http(port: port, path: "/", headers: ["Content-Type": "application/json"], body: Array(#"[{"date":1700000000.5,"msg":"a"},"plain"]"#.utf8)) == 200)
@@ -183,12 +182,12 @@ extension ServerTests {
         #expect(try Loopback.http(port: port, path: "/", body: [UInt8](repeating: 0x20, count: 70 * 1024)) == 413)
         #expect(try Loopback.http(port: port, path: "/", headers: ["Content-Encoding": "gzip"], body: CompressedSamples.bomb) == 413)
         #expect(stats.value(.init("kaiju_decode_errors_total", ["protocol": "http"])) == 4)
+        try await server.shutdown()
     }
 
-    @Test func tracesOverOTLPProtobufAndJaegerHTTP() throws {
+    @Test func tracesOverOTLPProtobufAndJaegerHTTP() async throws {
         let stats = IngestStats()
-        let (server, ports) = try Self.httpServer(stats: stats)
-        defer { try? server.shutdown() }
+        let (server, ports) = try await Self.httpServer(stats: stats)
         let otlp = try Fixture("otlp-traces-protobuf-gzip")
         let reply = try Loopback.tcp(port: ports["otlp"]!, Array(
             "POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Encoding: gzip\r\nContent-Length: \(otlp.bytes.count)\r\nConnection: close\r\n\r\n".utf8
@@ -203,21 +202,21 @@ extension ServerTests {
                                   body: try Fixture("jaeger-http-batch").bytes) == 202)
         #expect(try Loopback.http(port: ports["jaeger"]!, path: "/api/traces", headers: ["Content-Type": "application/json"], body: [1]) == 400)
         #expect(ServerProcess.wait { Self.count(stats, "Span") == 2 && Self.count(stats, "Batch") == 2 })
+        try await server.shutdown()
     }
 
-    @Test func telegrafHTTPSniffsJSONAndLineProtocolAndHonoursPrecision() throws {
+    @Test func telegrafHTTPSniffsJSONAndLineProtocolAndHonoursPrecision() async throws {
         let stats = IngestStats()
         let configuration = ModuleConfiguration(
-            name: "test", listeners: [.http(name: "telegraf", address: "127.0.0.1:0", kind: .telegraf)], admin: nil, hl: nil)
+            name: "test", listeners: [.http(name: "telegraf", address: .loopback, kind: .telegraf)], admin: nil, hl: nil)
         let seen = Mutex<[Metric]>([])
-        let server = try ModuleServer.start(configuration, logger: Self.logger, stats: stats) { runtime in
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { runtime in
             try runtime.add(StatementPlan(streams: [.type("Metric")]), name: "all") { output in
                 for row in output.rows {
                     seen.withLock { $0.append(Metric(name: row["name"]?.stringValue ?? "", timestamp: row["timestamp"]?.intValue ?? 0)) }
                 }
             }
         }
-        defer { try? server.shutdown() }
         let port = server.boundAddresses["telegraf"]!.port!
         #expect(try Loopback.http(port: port, path: "/telegraf", headers: ["Content-Type": "text/plain; charset=utf-8"],
                                   body: Array("{\"metrics\":[{\"fields\":{\"v\":1},\"name\":\"a\",\"tags\":{},\"timestamp\":1700000000}]}\n".utf8)) == 204)
@@ -228,5 +227,6 @@ extension ServerTests {
         #expect(seen.withLock { $0 }.map(\.name) == ["a", "b", "c", "d"])
         #expect(seen.withLock { $0 }.map(\.timestamp) == Array(repeating: 1_700_000_000_000, count: 4), "s (auto), ns, precision=s, precision=ms")
         #expect(try Loopback.http(port: port, method: "GET", path: "/telegraf", body: []) == 405)
+        try await server.shutdown()
     }
 }

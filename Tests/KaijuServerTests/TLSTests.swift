@@ -88,14 +88,13 @@ struct TLSTests {
         #expect(ServerProcess.wait { ((try? metrics()) ?? "").contains("kaiju_events_in_total{type=\"Metric\"} 2\n") })
     }
 
-    @Test func withACAListenersRequireClientCertificates() throws {
+    @Test func withACAListenersRequireClientCertificates() async throws {
         let certs = try TestCertificates()
         defer { certs.remove() }
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.http(name: "http", address: "127.0.0.1:0", kind: .telegraf)], admin: nil, hl: nil)
+            name: "test", listeners: [.http(name: "http", address: .loopback, kind: .telegraf)], admin: nil, hl: nil)
         configuration.tls = try TLSFiles(certificate: certs.serverCert, privateKey: certs.serverKey, certificateAuthority: certs.ca).serverContext()
-        let server = try ModuleServer.start(configuration, logger: Self.logger) { _ in }
-        defer { try? server.shutdown() }
+        let server = try await ModuleServer.start(configuration, logger: Self.logger) { _ in }
         let url = "https://127.0.0.1:\(server.boundAddresses["http"]?.port ?? 0)/write"
         let anonymous = try TestCertificates.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary", "cpu v=1", url])
         #expect(anonymous.output == "000", "the handshake fails without a client certificate")
@@ -104,34 +103,35 @@ struct TLSTests {
             "--data-binary", "cpu v=1", url,
         ])
         #expect(authenticated.output == "204")
+        try await server.shutdown()
     }
 
-    @Test func theKaijuHLLinkRunsOverMutualTLS() throws {
+    @Test func theKaijuHLLinkRunsOverMutualTLS() async throws {
         let certs = try TestCertificates()
         defer { certs.remove() }
         let files = TLSFiles(certificate: certs.serverCert, privateKey: certs.serverKey, certificateAuthority: certs.ca)
-        var configuration = ModuleConfiguration(name: "hl", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: nil, hl: nil)
+        var configuration = ModuleConfiguration(name: "hl", listeners: [.stream(name: "tcp", address: .loopback)], admin: nil, hl: nil)
         configuration.tls = try files.serverContext()
-        let hl = try ModuleServer.start(configuration, logger: Self.logger) { _ in }
-        defer { try? hl.shutdown() }
+        let hl = try await ModuleServer.start(configuration, logger: Self.logger) { _ in }
         let port = hl.boundAddresses["tcp"]?.port ?? 0
         let stats = IngestStats()
         let client = TLSFiles(certificate: certs.clientCert, privateKey: certs.clientKey, certificateAuthority: certs.ca)
         let forwarder = HLForwarder(
-            host: "127.0.0.1", port: port, capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
+            to: BindAddress(host: "127.0.0.1", port: port), capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
             tls: try client.clientContext())
         forwarder.send([Event(timestamp: 5_000, payload: ["v": 1]), Event(timestamp: 6_000, payload: ["v": 2])])
         #expect(ServerProcess.wait { stats.value(.init("kaiju_forwarded_total")) == 2 })
         #expect(hl.pump.stats.value(.init("kaiju_events_in_total", ["type": "Event"])) == 2)
-        try forwarder.close(timeout: .seconds(1)).wait()
+        try await forwarder.close(timeout: .seconds(1)).get()
         // Without a client certificate kaiju-hl refuses the link: nothing is acknowledged.
         let anonymous = HLForwarder(
-            host: "127.0.0.1", port: port, capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
+            to: BindAddress(host: "127.0.0.1", port: port), capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
             tls: try TLSFiles(certificateAuthority: certs.ca).clientContext())
         anonymous.send([Event(timestamp: 7_000)])
-        Thread.sleep(forTimeInterval: 0.5)
+        try await Task.sleep(for: .milliseconds(500))
         #expect(stats.value(.init("kaiju_forwarded_total")) == 2)
-        #expect(try anonymous.backlog().wait() == 1)
-        try anonymous.close(timeout: .milliseconds(10)).wait()
+        #expect(try await anonymous.backlog().get() == 1)
+        try await anonymous.close(timeout: .milliseconds(10)).get()
+        try await hl.shutdown()
     }
 }

@@ -1,34 +1,43 @@
-import KaijuCodecs
 public import NIOCore
 import Synchronization
 import NIOPosix
 public import NIOSSL
 
-/// A blocking HTTP/1.1 client for a server's admin address (the `kaiju` CLI): one request per connection.
+/// An HTTP/1.1 client for a server's admin address (the `kaiju` CLI): one request per connection.
 public enum AdminClient {
     /// A reply's status code and body.
     public struct Reply: Sendable {
+        /// The HTTP status code.
         public var status: Int
+        /// The body as text.
         public var body: String
     }
 
-    /// Sends `method path` with `body` to `address` (`HOST:PORT`) and waits for the whole reply; `token`
-    /// is sent as `Authorization: Bearer TOKEN`; with `tls` the request goes over TLS.
-    /// - Throws: when the address is invalid or the server cannot be reached.
+    /// Sends `method path` with `body` to `address` and returns the whole reply.
+    /// - Parameters:
+    ///   - address: The admin address (`0.0.0.0` is reached as `127.0.0.1`).
+    ///   - method: The HTTP method.
+    ///   - path: The request path.
+    ///   - body: The request body.
+    ///   - token: Sent as `Authorization: Bearer TOKEN` when given.
+    ///   - tls: TLS for the connection, or `nil` for plain TCP.
+    ///   - timeout: How long connecting may take.
+    /// - Returns: The status and body.
+    /// - Throws: When the server cannot be reached or does not answer HTTP.
     public static func request(
-        _ address: String, method: String, path: String, body: String = "", token: String? = nil, tls: NIOSSLContext? = nil,
+        _ address: BindAddress, method: String, path: String, body: String = "", token: String? = nil, tls: NIOSSLContext? = nil,
         timeout: TimeAmount = .seconds(30)
-    ) throws -> Reply {
-        guard let (host, port) = try ModuleConfiguration.parse(address: address) else { throw IngestError.malformed("--admin cannot be none") }
+    ) async throws -> Reply {
         let bytes = Array(body.utf8)
-        let target = host == "0.0.0.0" ? "127.0.0.1" : host
-        let authority = target.contains(":") ? "[\(target)]:\(port)" : "\(target):\(port)"
+        let target = address.host == "0.0.0.0" ? "127.0.0.1" : address.host
+        let port = address.port
+        let authority = BindAddress(host: target, port: port).description
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         head += "\r\n"
         let group = MultiThreadedEventLoopGroup.singleton
         let done = group.next().makePromise(of: [UInt8].self)
-        let channel = try ClientBootstrap(group: group)
+        let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -39,10 +48,10 @@ public enum AdminClient {
                     try channel.pipeline.syncOperations.addHandler(ReadToEnd(done: done))
                 }
             }
-            .connect(host: target, port: port).wait()
-        try channel.writeAndFlush(channel.allocator.buffer(bytes: Array(head.utf8) + bytes)).wait()
-        let reply = String(decoding: try done.futureResult.wait(), as: UTF8.self)
-        guard let split = reply.firstRange(of: "\r\n\r\n") else { throw IngestError.malformed("no HTTP reply from \(address)") }
+            .connect(host: target, port: port).get()
+        try await channel.writeAndFlush(channel.allocator.buffer(bytes: Array(head.utf8) + bytes))
+        let reply = String(decoding: try await done.futureResult.get(), as: UTF8.self)
+        guard let split = reply.firstRange(of: "\r\n\r\n") else { throw AdminClientError(address: address) }
         let status = Int(reply[..<split.lowerBound].split(separator: " ").dropFirst().first ?? "") ?? 0
         return Reply(status: status, body: String(reply[split.upperBound...]))
     }
@@ -63,4 +72,13 @@ public enum AdminClient {
             context.close(promise: nil)
         }
     }
+}
+
+/// The admin address answered with something that is not an HTTP reply.
+public struct AdminClientError: Error, Hashable, CustomStringConvertible {
+    /// The address asked.
+    public let address: BindAddress
+
+    /// A message naming the address.
+    public var description: String { "no HTTP reply from \(self.address)" }
 }

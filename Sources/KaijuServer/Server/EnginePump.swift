@@ -40,12 +40,12 @@ public final class EnginePump: Sendable {
     public static func start(
         on loop: any EventLoop, highWater: Int, stats: IngestStats, tick: TimeAmount = .milliseconds(50),
         recorder: RecordingWriter? = nil, setup: @escaping @Sendable (Runtime) throws -> Void
-    ) throws -> EnginePump {
-        let bound = try loop.submit { () throws -> NIOLoopBound<Runtime> in
+    ) async throws -> EnginePump {
+        let bound = try await loop.submit { () throws -> NIOLoopBound<Runtime> in
             let runtime = Runtime(clock: .wall)
             try setup(runtime)
             return NIOLoopBound(runtime, eventLoop: loop)
-        }.wait()
+        }.get()
         let pump = EnginePump(loop: loop, runtime: bound, highWater: highWater, stats: stats, recorder: recorder)
         loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
             bound.value.tick()

@@ -13,8 +13,8 @@ import DequeModule
 /// loses nothing the buffer holds. Reconnects with exponential backoff; holds at most ``capacity``
 /// Events (waiting and unacknowledged); beyond it the oldest waiting ones are dropped and counted.
 public final class HLForwarder: Sendable {
-    public let host: String
-    public let port: Int
+    /// kaiju-hl's address.
+    public let address: BindAddress
     /// The most Events held (waiting to be sent plus sent and not yet acknowledged).
     public let capacity: Int
     /// The most Events in one chunk.
@@ -47,13 +47,19 @@ public final class HLForwarder: Sendable {
         var held: Int { self.waiting.count + self.unacked.reduce(0) { $0 + $1.events.count } }
     }
 
-    /// A forwarder to `host:port` holding at most `capacity` Events, over TLS when `tls` is given.
+    /// A forwarder to `address` holding at most `capacity` Events, over TLS when `tls` is given.
+    /// - Parameters:
+    ///   - address: kaiju-hl's address.
+    ///   - capacity: The most Events held (waiting plus unacknowledged).
+    ///   - loop: The event loop the connection runs on.
+    ///   - stats: Where forwarded, resent and dropped Events are counted.
+    ///   - logger: Where connection trouble is logged.
+    ///   - tls: TLS for the link, or `nil` for plain TCP.
     public init(
-        host: String, port: Int, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger, tls: NIOSSLContext? = nil
+        to address: BindAddress, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger, tls: NIOSSLContext? = nil
     ) {
         self.tls = tls
-        self.host = host
-        self.port = port
+        self.address = address
         self.capacity = capacity
         self.loop = loop
         self.stats = stats
@@ -111,25 +117,25 @@ public final class HLForwarder: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls = self.tls {
                         try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(self.host)))
+                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(self.address.host)))
                     }
                     try channel.pipeline.syncOperations.addHandler(ForwardAckReader { id in self.acknowledged(id) })
                 }
             }
-            .connect(host: self.host, port: self.port)
+            .connect(host: self.address.host, port: self.address.port)
             .hop(to: self.loop)
             .whenComplete { result in
                 let s = self.state.value
                 s.connecting = false
                 switch result {
                 case .success(let channel):
-                    self.logger.info("connected to kaiju-hl at \(self.host):\(self.port)")
+                    self.logger.info("connected to kaiju-hl at \(self.address)")
                     s.channel = channel
                     s.backoff = .milliseconds(100)
                     channel.closeFuture.hop(to: self.loop).whenComplete { _ in self.disconnected() }
                     self.flush()
                 case .failure(let error):
-                    self.logger.debug("kaiju-hl at \(self.host):\(self.port) unreachable: \(error)")
+                    self.logger.debug("kaiju-hl at \(self.address) unreachable: \(error)")
                     self.scheduleReconnect()
                 }
             }
@@ -187,7 +193,7 @@ public final class HLForwarder: Sendable {
             s.nextChunk &+= 1
             let id = "\(s.nextChunk)"
             let timeout = self.loop.scheduleTask(in: Self.ackTimeout) {
-                self.logger.warning("kaiju-hl at \(self.host):\(self.port) did not acknowledge within \(Self.ackTimeout); reconnecting")
+                self.logger.warning("kaiju-hl at \(self.address) did not acknowledge within \(Self.ackTimeout); reconnecting")
                 channel.close(promise: nil)
             }
             s.unacked.append((id, events, timeout))
@@ -229,14 +235,5 @@ extension HLForwarder {
             self.send(output.rows.map { Event(row: $0) })
             stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
         }
-    }
-
-    /// A forwarder to `address` (`HOST:PORT`), or nil for `none`.
-    /// - Throws: ``IngestError`` for an address that is neither.
-    public static func to(
-        _ address: String, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger, tls: NIOSSLContext? = nil
-    ) throws -> HLForwarder? {
-        guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
-        return HLForwarder(host: host, port: port, capacity: capacity, loop: loop, stats: stats, logger: logger, tls: tls)
     }
 }

@@ -8,13 +8,13 @@ public struct ModuleConfiguration: Sendable {
     public enum Listener: Sendable {
         /// TCP: ndjson and line protocol, gzip streams and Forward, told apart by the first byte.
         /// With a shared key the connection must start with the Forward handshake.
-        case stream(name: String, address: String, sharedKey: String? = nil)
+        case stream(name: String, address: BindAddress, sharedKey: String? = nil)
         /// HTTP ingest.
-        case http(name: String, address: String, kind: HTTPKind)
+        case http(name: String, address: BindAddress, kind: HTTPKind)
         /// Jaeger agent UDP.
-        case jaegerUDP(name: String, address: String, binary: Bool)
+        case jaegerUDP(name: String, address: BindAddress, binary: Bool)
         /// Fluentd's UDP heartbeat on the Forward port (answered with `00`).
-        case forwardHeartbeat(name: String, address: String)
+        case forwardHeartbeat(name: String, address: BindAddress)
     }
 
     /// Which HTTP endpoints a listener serves.
@@ -26,9 +26,9 @@ public struct ModuleConfiguration: Sendable {
     public var name: String
     public var listeners: [Listener]
     /// The admin HTTP address (`GET /metrics`), or `nil`.
-    public var admin: String?
-    /// Where produced Events go (`HOST:PORT`), or `nil`.
-    public var hl: String?
+    public var admin: BindAddress?
+    /// Where produced Events go, or `nil`.
+    public var hl: BindAddress?
     public var limits: IngestLimits
     /// Event lines held while kaiju-hl is away.
     public var forwardBuffer: Int
@@ -53,7 +53,7 @@ public struct ModuleConfiguration: Sendable {
     public var idleTimeout: TimeAmount? = .seconds(300)
 
     public init(
-        name: String, listeners: [Listener], admin: String?, hl: String?, limits: IngestLimits = IngestLimits(),
+        name: String, listeners: [Listener], admin: BindAddress?, hl: BindAddress?, limits: IngestLimits = IngestLimits(),
         forwardBuffer: Int = 100_000, highWater: Int = 64, timestampUnits: TimestampUnits = .auto
     ) {
         self.name = name
@@ -64,17 +64,5 @@ public struct ModuleConfiguration: Sendable {
         self.forwardBuffer = forwardBuffer
         self.highWater = highWater
         self.timestampUnits = timestampUnits
-    }
-
-    /// Parses `HOST:PORT` (`[v6]:PORT` too); `none` disables a listener.
-    public static func parse(address: String) throws(IngestError) -> (host: String, port: Int)? {
-        if address == "none" { return nil }
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (0...65535).contains(port) else {
-            throw .malformed("'\(address)' is not HOST:PORT or none")
-        }
-        var host = String(address[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 }

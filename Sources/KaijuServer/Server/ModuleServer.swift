@@ -10,13 +10,15 @@ import Foundation
 /// A running Kaiju server: the engine on its own loop, every configured listener, the admin endpoint,
 /// and forwarding of produced Events to kaiju-hl.
 ///
+/// Executables run it as a ``ModuleService`` in a `ServiceGroup`; tests start and stop it directly.
+///
 /// # Usage
 /// ```swift
-/// let server = try ModuleServer.start(configuration, logger: logger) { runtime in
+/// let server = try await ModuleServer.start(configuration, logger: logger) { runtime in
 ///     try PaperRules.installLogs(in: runtime, listener: StdoutRows.write)
 /// }
-/// server.waitForSignal()   // SIGINT / SIGTERM
-/// try server.shutdown()
+/// // ... traffic ...
+/// try await server.shutdown()
 /// ```
 public final class ModuleServer: Sendable {
     public let configuration: ModuleConfiguration
@@ -59,8 +61,8 @@ public final class ModuleServer: Sendable {
     public static func start(
         _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(),
         rules: @escaping @Sendable (Runtime) throws -> Void
-    ) throws -> ModuleServer {
-        try self.start(configuration, logger: logger, stats: stats) { runtime, _ in try rules(runtime) }
+    ) async throws -> ModuleServer {
+        try await self.start(configuration, logger: logger, stats: stats) { runtime, _ in try rules(runtime) }
     }
 
     /// Starts the server with rules that may send rows to the server's sinks (rule-file listeners),
@@ -68,22 +70,19 @@ public final class ModuleServer: Sendable {
     public static func start(
         _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(), recorder: RecordingWriter? = nil,
         rules: @escaping @Sendable (Runtime, StatementSinks) throws -> Void
-    ) throws -> ModuleServer {
+    ) async throws -> ModuleServer {
         let io = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         let engine = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            var forwarder: HLForwarder?
-            if let hl = configuration.hl {
-                forwarder = try HLForwarder.to(
-                    hl, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger, tls: configuration.hlTLS)
-                guard forwarder != nil else { throw IngestError.malformed("--hl cannot be none") }
+            let forwarder = configuration.hl.map {
+                HLForwarder(to: $0, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger, tls: configuration.hlTLS)
             }
             let forwarding = forwarder
             let engineLogger = logger
             let sinks = StatementSinks(
                 defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer,
                 sampleDirectory: configuration.sampleDirectory, allowRuleAddresses: configuration.allowRuleAddresses, tls: configuration.hlTLS)
-            let pump = try EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
+            let pump = try await EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
                 runtime.logger = engineLogger
                 try rules(runtime, sinks)
                 try forwarding?.forwardEvents(of: runtime, stats: stats)
@@ -96,12 +95,10 @@ public final class ModuleServer: Sendable {
             }
             for listener in configuration.listeners {
                 let registry = ConnectionRegistry(maxConnections: caps.ingest, stats: stats)
-                if let channel = try Self.bind(listener, configuration: configuration, pump: pump, connections: registry, io: io, logger: logger) {
-                    channels.append(channel)
-                    connections.append(registry)
-                }
+                channels.append(try await Self.bind(listener, configuration: configuration, pump: pump, connections: registry, io: io, logger: logger))
+                connections.append(registry)
             }
-            if let admin = configuration.admin, let (host, port) = try ModuleConfiguration.parse(address: admin) {
+            if let admin = configuration.admin {
                 let ingest = connections
                 // /metrics reports the connection cap in force, which the descriptor limit may have lowered.
                 var effective = configuration
@@ -110,8 +107,8 @@ public final class ModuleServer: Sendable {
                     pump: pump, forwarder: forwarder, sinks: sinks, configuration: effective,
                     connections: { ingest.reduce(0) { $0 + $1.count } }, recordingLost: { recorder?.lostLines ?? 0 })
                 let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
-                channels.append(("admin", try Self.bindHTTP(
-                    name: "admin", host: host, port: port, route: route, configuration: configuration, stats: stats,
+                channels.append(("admin", try await Self.bindHTTP(
+                    name: "admin", address: admin, route: route, configuration: configuration, stats: stats,
                     connections: registry, io: io, logger: logger)))
                 connections.append(registry)
             }
@@ -122,8 +119,8 @@ public final class ModuleServer: Sendable {
                 configuration: configuration, pump: pump, forwarder: forwarder, sinks: sinks, io: io, engine: engine, channels: channels,
                 connections: connections, logger: logger)
         } catch {
-            try? io.syncShutdownGracefully()
-            try? engine.syncShutdownGracefully()
+            try? await io.shutdownGracefully()
+            try? await engine.shutdownGracefully()
             throw error
         }
     }
@@ -145,10 +142,9 @@ public final class ModuleServer: Sendable {
     private static func bind(
         _ listener: ModuleConfiguration.Listener, configuration: ModuleConfiguration, pump: EnginePump,
         connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
-    ) throws -> (String, any Channel)? {
+    ) async throws -> (String, any Channel) {
         switch listener {
         case .stream(let name, let address, let sharedKey):
-            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
             let limits = configuration.limits
             let units = configuration.timestampUnits
             let hostname = ProcessInfo.processInfo.hostName
@@ -157,7 +153,7 @@ public final class ModuleServer: Sendable {
                 if case .stream(_, _, let key?) = $0 { return !key.isEmpty }
                 return false
             }
-            let channel = try Self.serverBootstrap(io)
+            let channel = try await Self.serverBootstrap(io)
                 .childChannelOption(.autoRead, value: false)
                 .childChannelOption(.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
@@ -171,10 +167,9 @@ public final class ModuleServer: Sendable {
                             StreamIngestHandler(decoder: decoder, pump: pump, logger: logger, greeting: handshake?.helo))
                     }
                 }
-                .bind(host: host, port: port).wait()
+                .bind(host: address.host, port: address.port).get()
             return (name, channel)
         case .http(let name, let address, let kind):
-            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
             let route: HTTPIngestRoute
             switch kind {
             case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits, limits: configuration.limits)
@@ -182,21 +177,19 @@ public final class ModuleServer: Sendable {
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump, limits: configuration.limits)
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
             }
-            return (name, try Self.bindHTTP(
-                name: name, host: host, port: port, route: route, configuration: configuration, stats: pump.stats,
+            return (name, try await Self.bindHTTP(
+                name: name, address: address, route: route, configuration: configuration, stats: pump.stats,
                 connections: connections, io: io, logger: logger))
         case .forwardHeartbeat(let name, let address):
-            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
-            let channel = try DatagramBootstrap(group: io)
+            let channel = try await DatagramBootstrap(group: io)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ForwardHeartbeatHandler()) }
                 }
-                .bind(host: host, port: port).wait()
+                .bind(host: address.host, port: address.port).get()
             return (name, channel)
         case .jaegerUDP(let name, let address, let binary):
-            guard let (host, port) = try ModuleConfiguration.parse(address: address) else { return nil }
-            let channel = try DatagramBootstrap(group: io)
+            let channel = try await DatagramBootstrap(group: io)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
@@ -206,7 +199,7 @@ public final class ModuleServer: Sendable {
                             JaegerUDPHandler(encoding: binary ? .binary : .compact, pump: pump, logger: logger, maxDepth: configuration.limits.maxDepth))
                     }
                 }
-                .bind(host: host, port: port).wait()
+                .bind(host: address.host, port: address.port).get()
             return (name, channel)
         }
     }
@@ -225,11 +218,11 @@ public final class ModuleServer: Sendable {
     }
 
     private static func bindHTTP(
-        name: String, host: String, port: Int, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
+        name: String, address: BindAddress, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
         stats: IngestStats, connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
-    ) throws -> any Channel {
+    ) async throws -> any Channel {
         let limits = configuration.limits
-        return try Self.serverBootstrap(io)
+        return try await Self.serverBootstrap(io)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard try Self.admit(channel, configuration: configuration, connections: connections, stats: stats) else {
@@ -240,41 +233,27 @@ public final class ModuleServer: Sendable {
                         HTTPIngestHandler(name: name, limits: limits, stats: stats, logger: logger, route: route))
                 }
             }
-            .bind(host: host, port: port).wait()
-    }
-
-    /// Blocks until SIGINT or SIGTERM.
-    public func waitForSignal() {
-        let semaphore = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { semaphore.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        semaphore.wait()
-        self.logger.info("\(self.configuration.name): shutting down")
-        for s in sources { s.cancel() }
+            .bind(host: address.host, port: address.port).get()
     }
 
     /// Stops accepting, closes the accepted connections (what they read still reaches the engine),
     /// lets the engine finish what it was given, then flushes Events to kaiju-hl (waiting up to
     /// `flushTimeout`), the rule-file sinks and the recording, and stops every thread.
-    public func shutdown(flushTimeout: TimeAmount = .seconds(2)) throws {
-        for (_, channel) in self.channels { try? channel.close().wait() }
+    /// - Parameter flushTimeout: How long to wait for kaiju-hl to acknowledge what is held.
+    public func shutdown(flushTimeout: TimeAmount = .seconds(2)) async throws {
+        self.logger.info("\(self.configuration.name): shutting down")
+        for (_, channel) in self.channels { try? await channel.close() }
         let loop = self.io.next()
-        try? EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).wait()
+        try? await EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).get()
         // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
         self.pump.releasePausedReaders()
-        for ioLoop in self.io.makeIterator() { try? ioLoop.submit {}.wait() }
+        for ioLoop in self.io.makeIterator() { try? await ioLoop.submit {}.get() }
         self.pump.stop()
-        try self.pump.withRuntime { runtime in runtime.tick() }.wait()
-        if let forwarder = self.forwarder { try? forwarder.close(timeout: flushTimeout).wait() }
-        self.sinks.close(timeout: flushTimeout)
+        try await self.pump.withRuntime { runtime in runtime.tick() }.get()
+        if let forwarder = self.forwarder { try? await forwarder.close(timeout: flushTimeout).get() }
+        await self.sinks.close(timeout: flushTimeout)
         self.pump.recorder?.close()
-        try self.io.syncShutdownGracefully()
-        try self.engine.syncShutdownGracefully()
+        try await self.io.shutdownGracefully()
+        try await self.engine.shutdownGracefully()
     }
 }

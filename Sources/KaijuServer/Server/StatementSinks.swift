@@ -49,7 +49,7 @@ public final class StatementSinks: Sendable {
     /// The listener for a rule file entry. Nothing is created yet: a sample file is opened by its first
     /// row. A statement that is then refused must be given back with ``abandon(_:)``.
     /// - Throws: ``RuleFileError`` for an `hl` listener without any address or with an address while rule
-    ///   addresses are not allowed, or a sample path outside the sample directory; ``IngestError`` for a bad address.
+    ///   addresses are not allowed, or a sample path outside the sample directory; ``BindAddressError`` for a bad address.
     public func listener(for kind: StatementsFile.Listener) throws -> StatementListener? {
         switch kind {
         case .none: return nil
@@ -90,11 +90,9 @@ public final class StatementSinks: Sendable {
         }
         return try self.forwarders.withLock { (all) throws -> HLForwarder in
             if let f = all[address] { return f }
-            guard let f = try HLForwarder.to(
-                address, capacity: self.forwardBuffer, loop: self.loop, stats: self.stats, logger: self.logger, tls: self.tls)
-            else {
-                throw RuleFileError("listener hl address cannot be none")
-            }
+            let f = HLForwarder(
+                to: try BindAddress(parsing: address), capacity: self.forwardBuffer, loop: self.loop, stats: self.stats,
+                logger: self.logger, tls: self.tls)
             all[address] = f
             return f
         }
@@ -124,8 +122,8 @@ public final class StatementSinks: Sendable {
     }
 
     /// Flushes the extra forwarders (up to `timeout`) and closes the sample files.
-    public func close(timeout: TimeAmount) {
-        for f in self.forwarders.withLock({ Array($0.values) }) { try? f.close(timeout: timeout).wait() }
+    public func close(timeout: TimeAmount) async {
+        for f in self.forwarders.withLock({ Array($0.values) }) { try? await f.close(timeout: timeout).get() }
         self.samples.withLock { all in
             for file in all.values { file.close() }
             all.removeAll()
