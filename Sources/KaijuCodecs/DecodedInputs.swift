@@ -4,7 +4,7 @@ public import KaijuCore
 /// that could not be read (good parts are kept).
 public struct DecodedInputs: Sendable {
     /// The inputs decoded, in the order they were sent.
-    public var items: [Ingested]
+    public var items: [InputEvent]
     /// One error per part that could not be decoded.
     public var errors: [IngestError]
 
@@ -12,7 +12,7 @@ public struct DecodedInputs: Sendable {
     /// - Parameters:
     ///   - items: The inputs decoded.
     ///   - errors: The errors met.
-    public init(items: [Ingested] = [], errors: [IngestError] = []) {
+    public init(items: [InputEvent] = [], errors: [IngestError] = []) {
         self.items = items
         self.errors = errors
     }

@@ -26,7 +26,7 @@ enum ReplayMain {
             defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer,
             sampleDirectory: options.sampleDirectory, allowRuleAddresses: options.allowRuleAddresses, tls: tls)
         try rules.install(in: runtime) { entry in try sinks.listener(for: entry.listener) }
-        if let forwarder { try forwarder.forwardEvents(of: runtime, stats: stats) }
+        if let forwarder { forwarder.forwardEvents(of: runtime, stats: stats) }
         let summary = RecordingPlayer.play(bytes, into: runtime, drain: runtime.longestPeriod)
         for (line, error) in summary.errors { logger.error("\(path):\(line): \(error)") }
         logger.info("replayed \(summary.events) events from \(path) (\(summary.errors.count) bad lines)")

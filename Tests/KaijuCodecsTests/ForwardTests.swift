@@ -11,7 +11,7 @@ struct ForwardTests {
         0x81, 0xa3, 0x6d, 0x73, 0x67, 0xa2, 0x68, 0x69,
     ]
 
-    static func logs(_ items: [Ingested]) -> [LogRecord] {
+    static func logs(_ items: [InputEvent]) -> [LogRecord] {
         items.compactMap { if case .log(let l) = $0 { return l } else { return nil } }
     }
 

@@ -22,7 +22,7 @@ struct HardeningDecoderTests {
     @Test func nestingUpToTheLimitIsAcceptedAndOneMoreIsNot() throws {
         let limits = IngestLimits(maxDepth: 4)
         let decoder = JSONLineDecoder(limits: limits)
-        var out: [Ingested] = []
+        var out: [InputEvent] = []
         try decoder.decode(line: Array(#"{"a":{"b":{"c":[1]}}}"#.utf8), receivedAt: 1, into: &out)
         #expect(out == [.log(LogRecord(timestamp: 1, fields: ["a.b.c[0]": 1]))])
         #expect(throws: JSONError(offset: 16, message: "nested deeper than 4", limit: "depth")) {
@@ -33,7 +33,7 @@ struct HardeningDecoderTests {
     @Test func deeplyNestedJSONUnderAnUnknownKeyOfEveryJSONDecoderIsAnError() throws {
         let body = Array(("{\"unknown\":" + String(repeating: "[", count: 100_000)).utf8)
         #expect(throws: IngestError.self) { try OTLPTraceJSON.decode(body) }
-        var items: [Ingested] = []
+        var items: [InputEvent] = []
         #expect(throws: JSONError.self) { try JSONLineDecoder().decode(line: body, receivedAt: 1, into: &items) }
         let fluent = FluentHTTPBody(limits: IngestLimits()).decode(body, mediaType: "application/json", receivedAt: 1)
         #expect(fluent.items.isEmpty)
@@ -73,7 +73,7 @@ struct HardeningDecoderTests {
         let long = String(repeating: "k", count: 20_000)
         let leaves = (0..<5_000).map { "\"\($0)\":1" }.joined(separator: ",")
         let line = Array("{\"\(long)\":{\(leaves)}}".utf8)
-        var items: [Ingested] = []
+        var items: [InputEvent] = []
         #expect(throws: JSONError.self) { try JSONLineDecoder().decode(line: line, receivedAt: 1, into: &items) }
         do {
             try JSONLineDecoder().decode(line: line, receivedAt: 1, into: &items)

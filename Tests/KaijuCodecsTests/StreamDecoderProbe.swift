@@ -4,7 +4,7 @@ import KaijuCodecs
 /// Collects what a ``StreamDecoder`` yields over several reads.
 final class StreamDecoderProbe {
     struct Result: Equatable {
-        var items: [Ingested] = []
+        var items: [InputEvent] = []
         var acks: [[UInt8]] = []
         var replies: [[UInt8]] = []
         var errors: [String] = []

@@ -4,7 +4,7 @@ import KaijuCore
 @testable import KaijuCodecs
 
 struct TelegrafTests {
-    static func metrics(_ items: [Ingested]) -> [Metric] {
+    static func metrics(_ items: [InputEvent]) -> [Metric] {
         items.compactMap { if case .metric(let m) = $0 { return m } else { return nil } }
     }
 
@@ -93,7 +93,7 @@ struct TelegrafTests {
     }
 
     @Test func classifiesJSONLinesByTheirKeysAsTheOriginalDid() throws {
-        var out: [Ingested] = []
+        var out: [InputEvent] = []
         let decoder = JSONLineDecoder(timestampUnits: .auto)
         for line in [
             #"{"name":"cpu","fields":{"v":1},"tags":{"h":"a"},"timestamp":1700000000123}"#,

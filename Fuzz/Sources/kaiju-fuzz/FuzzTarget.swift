@@ -25,7 +25,7 @@ enum FuzzTarget: String, CaseIterable {
             var framer = MsgPackFramer(maxFrameSize: limits.maxFrameSize)
             _ = try? framer.nextFrame(in: bytes)
         case .telegrafJSON:
-            var items: [Ingested] = []
+            var items: [InputEvent] = []
             let decoder = JSONLineDecoder(limits: limits)
             _ = try? JSONScanner.parseSequence(bytes, maxDepth: limits.maxDepth) { (s) throws(JSONError) in
                 try decoder.decode(&s, receivedAt: 1, into: &items)
@@ -53,7 +53,7 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? Event(json: bytes)
             _ = try? Metric(json: bytes)
         case .ndjson:
-            var items: [Ingested] = []
+            var items: [InputEvent] = []
             for line in bytes.split(separator: 0x0A) {
                 _ = try? JSONLineDecoder(limits: limits).decode(line: line, receivedAt: 1, into: &items)
             }

@@ -18,7 +18,7 @@ public struct JSONLineDecoder: Sendable {
 
     /// Decodes one JSON object at the scanner's position and appends what it holds.
     public func decode(
-        _ s: inout JSONScanner, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [Ingested]
+        _ s: inout JSONScanner, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [InputEvent]
     ) throws(JSONError) {
         let start = s.offset
         let raw = try s.rawValue()
@@ -31,13 +31,13 @@ public struct JSONLineDecoder: Sendable {
 
     /// Decodes one complete JSON object (a line); an `interner` builds repeated tag and field names once.
     public func decode<C: Collection<UInt8>>(
-        line: C, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [Ingested]
+        line: C, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [InputEvent]
     ) throws(JSONError) {
         try self.decodeClassified(line, receivedAt: receivedAt, interner: interner, into: &out)
     }
 
     private func decodeClassified<C: Collection<UInt8>>(
-        _ bytes: C, receivedAt: Int64, interner: StringInterner?, into out: inout [Ingested]
+        _ bytes: C, receivedAt: Int64, interner: StringInterner?, into out: inout [InputEvent]
     ) throws(JSONError) {
         var name: String?
         var fields = ValueMap()

@@ -13,7 +13,7 @@ public final class StreamDecoder {
 
     /// The outcome of feeding bytes.
     public struct Output {
-        public var items: [Ingested] = []
+        public var items: [InputEvent] = []
         /// Forward `chunk` values to acknowledge once `items` are accepted.
         public var acks: [[UInt8]] = []
         /// Bytes to send back right away (handshake replies).

@@ -53,11 +53,16 @@ public final class Runtime {
         /// Each statement reading the type, with the input it arrives on.
         let targets: [(statement: Statement, input: Int)]
         let counter: TypeCounter
-        init(targets: [(statement: Statement, input: Int)], counter: TypeCounter) {
+        /// Whether the type is `Event` or a subtype and someone observes Events.
+        let observed: Bool
+        init(targets: [(statement: Statement, input: Int)], counter: TypeCounter, observed: Bool) {
             self.targets = targets
             self.counter = counter
+            self.observed = observed
         }
     }
+    /// Called with every Event that enters or is inserted (see ``observeEvents(_:)``).
+    private var eventObservers: [(Event) -> Void] = []
     @exclusivity(unchecked) private var queue: Deque<EngineEvent> = []
     @exclusivity(unchecked) private var routedThisEvent = 0
     @exclusivity(unchecked) private var dispatching = false
@@ -213,6 +218,14 @@ public final class Runtime {
         return s.name
     }
 
+    /// Calls `observer` with every Event that enters the runtime or that a rule inserts (type `Event` and
+    /// its subtypes), in the order the engine processes them: what a server forwards to kaiju-hl.
+    /// - Parameter observer: Receives each Event; it runs on the runtime's thread and must not call back into it.
+    public func observeEvents(_ observer: @escaping (Event) -> Void) {
+        self.eventObservers.append(observer)
+        self.invalidateRoutes()
+    }
+
     /// Adds a listener to a running statement. Returns false if there is no such statement.
     @discardableResult
     public func addListener(to statement: String, _ listener: @escaping StatementListener) -> Bool {
@@ -335,6 +348,10 @@ public final class Runtime {
     private func dispatch(_ event: EngineEvent) {
         let route = self.route(for: event.type)
         route.counter.count += 1
+        if route.observed {
+            let e = event.asEvent
+            for observe in self.eventObservers { observe(e) }
+        }
         for t in route.targets where t.statement.active { t.statement.receive(event, input: t.input, runtime: self) }
     }
 
@@ -351,7 +368,8 @@ public final class Runtime {
                 if once { break }
             }
         }
-        let route = Route(targets: targets, counter: counter)
+        let observed = !self.eventObservers.isEmpty && self.types["Event"].map { type.isSubtype(of: $0) } == true
+        let route = Route(targets: targets, counter: counter, observed: observed)
         self.routes[id] = route
         return route
     }

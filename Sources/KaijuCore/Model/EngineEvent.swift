@@ -47,6 +47,16 @@ public final class EngineEvent: Sendable {
         }
     }
 
+    /// The Event this event is: its own body for an `Event`, else read from its `timestamp`, `payload` and
+    /// `context` properties (a subtype declared with those columns).
+    var asEvent: Event {
+        if case .event(let e) = self.body { return e }
+        return Event(
+            timestamp: self.property("timestamp").intValue ?? self.timestamp,
+            payload: self.property("payload").objectValue ?? [:],
+            context: self.property("context").objectValue ?? [:])
+    }
+
     /// A property by name, as EPL's `select *` and dynamic access see it; `.null` when absent.
     public func property(_ name: String) -> Value {
         switch self.body {

@@ -3,29 +3,16 @@
 /// `event` is Telegraf's JSON for a Metric, the record as received for a LogRecord (flattened when read),
 /// the camelCase Thrift model for a Batch, and the Event JSON for an Event.
 public struct RecordingLine: Sendable, Hashable {
-    /// The typed event of a line.
-    public enum Recorded: Sendable, Hashable {
-        case metric(Metric)
-        case log(LogRecord)
-        case batch(Batch)
-        case event(Event)
-
-        /// The `type` member's text.
-        public var typeName: String {
-            switch self {
-            case .metric: return "Metric"
-            case .log: return "LogRecord"
-            case .batch: return "Batch"
-            case .event: return "Event"
-            }
-        }
-    }
-
     /// Engine time in ms at which the event entered the runtime.
     public var at: Int64
-    public var event: Recorded
+    /// The event.
+    public var event: InputEvent
 
-    public init(at: Int64, event: Recorded) {
+    /// Creates a line.
+    /// - Parameters:
+    ///   - at: Engine time in ms at which the event entered the runtime.
+    ///   - event: The event.
+    public init(at: Int64, event: InputEvent) {
         self.at = at
         self.event = event
     }
@@ -92,28 +79,5 @@ public struct RecordingLine: Sendable, Hashable {
             }
         }
         return w.string
-    }
-}
-
-extension Runtime {
-    /// Feeds one recorded event at its recorded engine time (virtual clock) or now (wall clock).
-    public func send(_ line: RecordingLine) {
-        self.send(line.event, at: line.at)
-    }
-
-    /// Feeds one typed input: at engine time `time` if given, else at the event's own timestamp (on the wall
-    /// clock, now). A Batch goes in as the original sent it: the Batch event, then one Span event per span.
-    public func send(_ event: RecordingLine.Recorded, at time: Int64? = nil) {
-        func put<E: EventKind>(_ e: E) {
-            if let time { self.send(e, at: time) } else { self.send(e) }
-        }
-        switch event {
-        case .metric(let m): put(m)
-        case .log(let l): put(l)
-        case .batch(let b):
-            put(b)
-            for span in b.spans { put(span) }
-        case .event(let e): put(e)
-        }
     }
 }

@@ -1,4 +1,4 @@
-public import KaijuCodecs
+import KaijuCodecs
 public import KaijuCore
 public import NIOCore
 import Synchronization
@@ -100,7 +100,7 @@ public final class EnginePump: Sendable {
 
     /// Sends `items` into the runtime; the future completes once they have been processed.
     @discardableResult
-    public func submit(_ items: [Ingested]) -> EventLoopFuture<Void> {
+    public func submit(_ items: [InputEvent]) -> EventLoopFuture<Void> {
         guard !items.isEmpty else { return self.loop.makeSucceededVoidFuture() }
         guard !self.stopped.load(ordering: .relaxed) else {
             self.stats.dropped("shutdown", items.count)
@@ -151,16 +151,5 @@ public final class EnginePump: Sendable {
     /// Runs `body` with the runtime on its loop.
     public func withRuntime<T: Sendable>(_ body: @escaping @Sendable (Runtime) throws -> T) -> EventLoopFuture<T> {
         self.loop.submit { try body(self.runtime.value) }
-    }
-}
-
-extension Event {
-    /// The Event a `select * from Event` row describes.
-    public init(row: Row) {
-        self.init(
-            timestamp: row["timestamp"]?.intValue ?? 0,
-            payload: row["payload"]?.objectValue ?? [:],
-            context: row["context"]?.objectValue ?? [:]
-        )
     }
 }

@@ -224,9 +224,16 @@ final class ForwardAckReader: ChannelInboundHandler {
 }
 
 extension HLForwarder {
-    /// Adds the default statement `ForwardEventsToHL` (`select * from Event`) sending every produced Event here.
-    public func forwardEvents(of runtime: Runtime, stats: IngestStats) throws(PlanError) {
-        try runtime.add(StatementPlan(streams: [.type("Event")]), name: "ForwardEventsToHL", listener: self.eventListener(stats: stats))
+    /// Sends every Event the runtime takes in or its rules insert (type `Event` and subtypes) here,
+    /// counted as an Event out; the Events go as they are, without a statement or a row in between.
+    /// - Parameters:
+    ///   - runtime: The runtime to observe.
+    ///   - stats: Where Events out are counted.
+    public func forwardEvents(of runtime: Runtime, stats: IngestStats) {
+        runtime.observeEvents { event in
+            self.send([event])
+            stats.add(.init("kaiju_events_out_total", ["type": "Event"]), 1)
+        }
     }
 
     /// A listener sending each output row here as an Event, counted as an Event out.

@@ -85,7 +85,7 @@ public final class ModuleServer: Sendable {
             let pump = try await EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
                 runtime.logger = engineLogger
                 try rules(runtime, sinks)
-                try forwarding?.forwardEvents(of: runtime, stats: stats)
+                forwarding?.forwardEvents(of: runtime, stats: stats)
             }
             var channels: [(String, any Channel)] = []
             var connections: [ConnectionRegistry] = []

@@ -22,7 +22,7 @@ final class StreamIngestHandler: ChannelInboundHandler {
     /// The connection was closed (by us or the peer); nothing more is read.
     private var closed = false
     /// What was decoded while paused, and the Forward acks that wait for it.
-    private var held: (items: [Ingested], acks: [[UInt8]]) = ([], [])
+    private var held: (items: [InputEvent], acks: [[UInt8]]) = ([], [])
 
     init(decoder: StreamDecoder, pump: EnginePump, logger: Logger, greeting: [UInt8]?) {
         self.decoder = decoder
@@ -92,7 +92,7 @@ final class StreamIngestHandler: ChannelInboundHandler {
     }
 
     /// Submits `items` (held while paused) and acknowledges `acks` once the engine has taken them.
-    private func deliver(_ items: [Ingested], acks: [[UInt8]], context: ChannelHandlerContext) {
+    private func deliver(_ items: [InputEvent], acks: [[UInt8]], context: ChannelHandlerContext) {
         guard !self.paused else {
             self.held.items += items
             self.held.acks += acks

@@ -67,6 +67,8 @@ final class PatternFront: StatementFront {
     @exclusivity(unchecked) private var seq: Int64 = 0
     @exclusivity(unchecked) private var entries: [WindowEntry] = []
     @exclusivity(unchecked) private var matches: [EngineEvent] = []
+    /// Refused instances already warned about.
+    private var warnedDrops = 0
 
     init(engine: any PatternMatcher, stage: WindowStage) {
         self.engine = engine
@@ -76,30 +78,35 @@ final class PatternFront: StatementFront {
     var inputs: [EventType] { self.engine.inputTypes }
 
     func start(_ statement: Statement, runtime: Runtime) {
-        self.engine.attach(runtime: runtime, statement: statement)
         self.matches.clear()
-        self.engine.start(into: &self.matches)
+        self.engine.start(now: runtime.now, into: &self.matches)
         self.deliver(statement: statement, runtime: runtime)
     }
 
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
         self.matches.clear()
-        self.engine.receive(event, into: &self.matches)
+        self.engine.receive(event, now: runtime.now, into: &self.matches)
         self.deliver(statement: statement, runtime: runtime)
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
         if case .pattern(let timer) = kind {
             self.matches.clear()
-            self.engine.fire(timer, into: &self.matches)
+            self.engine.fire(timer, now: runtime.now, into: &self.matches)
             self.deliver(statement: statement, runtime: runtime)
         } else {
             self.stage.fire(kind, at: at, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
         }
     }
 
-    /// Hands ``matches`` to the windows.
+    /// Schedules the timers the matcher asked for, warns when it refused instances, and hands
+    /// ``matches`` to the windows.
     private func deliver(statement: Statement, runtime: Runtime) {
+        for (at, timer) in self.engine.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
+        while self.warnedDrops < self.engine.droppedInstances {
+            self.warnedDrops += 1
+            runtime.warnPatternLimit(statement: statement.name, limit: runtime.limits.maxPatternInstances, dropped: self.warnedDrops)
+        }
         guard !self.matches.isEmpty else { return }
         statement.eventsIn += self.matches.count
         self.entries.clear()

@@ -30,8 +30,6 @@ final class EveryFollowedByMatcher: PatternMatcher {
     /// Whether `b`'s key of an event equals its key as an `a` (`m2.tags = m1.tags` over one type), so an
     /// event that is both computes it once.
     let keysCoincide: Bool
-    private unowned(unsafe) var runtime: Runtime!
-    private unowned(unsafe) var statement: Statement!
 
     @exclusivity(unchecked) private var keyed: [HashedValue: Chain] = [:]
     /// A chain whose waits the event being received all took, left in place until the end of
@@ -89,12 +87,7 @@ final class EveryFollowedByMatcher: PatternMatcher {
     var inputTypes: [EventType] { [self.first, self.second].distinctTypes }
     var liveInstances: Int { self.running ? 1 + self.pending : 0 }
 
-    func attach(runtime: Runtime, statement: Statement) {
-        self.runtime = runtime
-        self.statement = statement
-    }
-
-    func start(into out: inout [EngineEvent]) {
+    func start(now: Int64, into out: inout [EngineEvent]) {
         self.running = true
         self.seq += 1
         self.firstSeq = self.seq
@@ -108,9 +101,11 @@ final class EveryFollowedByMatcher: PatternMatcher {
         self.pending = 0
     }
 
-    func fire(_ timer: PatternTimer, into out: inout [EngineEvent]) {}
+    func fire(_ timer: PatternTimer, now: Int64, into out: inout [EngineEvent]) {}
 
-    func receive(_ event: EngineEvent, into out: inout [EngineEvent]) {
+    func takeTimers() -> [(at: Int64, timer: PatternTimer)] { [] }
+
+    func receive(_ event: EngineEvent, now: Int64, into out: inout [EngineEvent]) {
         guard self.running else { return }
         let startsWait = self.matchesOwn(self.first, event)
         var matched = self.scratch
@@ -206,7 +201,6 @@ final class EveryFollowedByMatcher: PatternMatcher {
         self.firstSeq = self.seq
         guard 1 + self.pending < self.maxInstances else {
             self.droppedInstances += 1
-            self.runtime.warnPatternLimit(statement: self.statement.name, limit: self.maxInstances, dropped: self.droppedInstances)
             return
         }
         self.seq += 1

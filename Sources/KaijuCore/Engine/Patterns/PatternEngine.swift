@@ -13,9 +13,10 @@ final class PatternEngine: PatternParent, PatternMatcher {
     /// Most live waits; beyond it a followed-by drops new instances (counted).
     let maxInstances: Int
 
-    /// Where matches and timers go; set while the statement runs.
-    unowned(unsafe) var runtime: Runtime!
-    unowned(unsafe) var statement: Statement!
+    /// Engine time of the call being served (``start(now:into:)``, ``receive(_:now:into:)``, ``fire(_:now:into:)``).
+    @exclusivity(unchecked) private var now: Int64 = 0
+    /// Timers asked for during the call being served; the caller schedules them.
+    @exclusivity(unchecked) private var timers: [(at: Int64, timer: PatternTimer)] = []
 
     @exclusivity(unchecked) private var registries: [AtomRegistry]
     @exclusivity(unchecked) private var seq: Int64 = 0
@@ -40,16 +41,12 @@ final class PatternEngine: PatternParent, PatternMatcher {
 
     var inputTypes: [EventType] { self.atoms.distinctTypes }
 
-    func attach(runtime: Runtime, statement: Statement) {
-        self.runtime = runtime
-        self.statement = statement
-    }
-
     // MARK: - Life cycle
 
     /// Starts the pattern (at statement creation); appends matches produced right away to `out`.
-    func start(into out: inout [EngineEvent]) {
-        let empty = EngineEvent(type: self.tupleType, timestamp: self.runtime.now, body: .tuple(Array(repeating: nil, count: self.slotCount)))
+    func start(now: Int64, into out: inout [EngineEvent]) {
+        self.now = now
+        let empty = EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(Array(repeating: nil, count: self.slotCount)))
         let r = self.make(self.program, begin: empty, parent: self, siblings: nil)
         self.root = r
         self.collectingMatches(into: &out) { r.start() }
@@ -102,7 +99,6 @@ final class PatternEngine: PatternParent, PatternMatcher {
 
     func countDrop() {
         self.droppedInstances += 1
-        self.runtime.warnPatternLimit(statement: self.statement.name, limit: self.maxInstances, dropped: self.droppedInstances)
     }
 
     // MARK: - Waits
@@ -137,7 +133,8 @@ final class PatternEngine: PatternParent, PatternMatcher {
     }
 
     /// Tests an arriving event against every wait; appends the matches it completed to `out`.
-    func receive(_ event: EngineEvent, into out: inout [EngineEvent]) {
+    func receive(_ event: EngineEvent, now: Int64, into out: inout [EngineEvent]) {
+        self.now = now
         self.collectingMatches(into: &out) { self.match(event) }
     }
 
@@ -186,11 +183,18 @@ final class PatternEngine: PatternParent, PatternMatcher {
     // MARK: - Timers
 
     func schedule(_ s: PatternState, after period: Int64) {
-        self.runtime.scheduler.schedule(at: self.runtime.now + period, self.statement, .pattern(PatternTimer(s)))
+        self.timers.append((self.now + period, PatternTimer(s)))
+    }
+
+    func takeTimers() -> [(at: Int64, timer: PatternTimer)] {
+        guard !self.timers.isEmpty else { return [] }
+        defer { self.timers.removeAll(keepingCapacity: true) }
+        return self.timers
     }
 
     /// A guard or interval timer fired; appends the matches that caused to `out`.
-    func fire(_ timer: PatternTimer, into out: inout [EngineEvent]) {
+    func fire(_ timer: PatternTimer, now: Int64, into out: inout [EngineEvent]) {
+        self.now = now
         self.collectingMatches(into: &out) { timer.state?.timerFired() }
     }
 

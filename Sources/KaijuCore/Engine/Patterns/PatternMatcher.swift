@@ -7,11 +7,15 @@ protocol PatternMatcher: AnyObject {
     var liveInstances: Int { get }
     /// Instances refused by the instance limit.
     var droppedInstances: Int { get }
-    /// Connects the matcher to its statement before ``start(into:)``.
-    func attach(runtime: Runtime, statement: Statement)
-    func start(into out: inout [EngineEvent])
-    func receive(_ event: EngineEvent, into out: inout [EngineEvent])
-    func fire(_ timer: PatternTimer, into out: inout [EngineEvent])
+    /// Starts the pattern at engine time `now`; appends the matches produced at once to `out`.
+    func start(now: Int64, into out: inout [EngineEvent])
+    /// Matches `event` (arrived at engine time `now`); appends the complete matches to `out`.
+    func receive(_ event: EngineEvent, now: Int64, into out: inout [EngineEvent])
+    /// A guard or interval timer fired at engine time `now`; appends the matches that caused to `out`.
+    func fire(_ timer: PatternTimer, now: Int64, into out: inout [EngineEvent])
+    /// The timers the last call asked for (engine time due, timer), for the caller to schedule.
+    func takeTimers() -> [(at: Int64, timer: PatternTimer)]
+    /// Ends every instance (statement removed).
     func stop()
 }
 

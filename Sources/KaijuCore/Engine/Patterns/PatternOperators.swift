@@ -8,7 +8,7 @@ final class AtomState: PatternState {
     /// Whether the wait is in the engine's registry.
     @exclusivity(unchecked) var registered = false
     /// Neighbours among the registered waits with the same key (see ``AtomRegistry``).
-    unowned(unsafe) var newer: AtomState?
+    unowned var newer: AtomState?
     @exclusivity(unchecked) var older: AtomState?
 
     init(atom: Int, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
