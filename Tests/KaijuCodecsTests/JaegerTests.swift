@@ -104,10 +104,10 @@ struct JaegerTests {
     @Test func refusesWrongTypesAndHugeLists() {
         // A list header announcing 2^31 elements in 10 bytes.
         let huge = Self.hex("0c 00 01 0b 00 01 00 00 00 00 00 0f 00 02 0c 7f ff ff ff")
-        #expect(throws: IngestError.malformed("thrift binary at byte 19: list of 2147483647 elements past the end")) {
+        #expect(throws: IngestError.malformed("thrift binary", at: 19, "list of 2147483647 elements past the end")) {
             try huge.raw { try JaegerThriftDecoder.batch(binary: $0) }
         }
-        #expect(throws: IngestError.malformed("thrift compact at byte 1: not a compact protocol message")) {
+        #expect(throws: IngestError.malformed("thrift compact", at: 1, "not a compact protocol message")) {
             try [UInt8](Array("GET / HTTP/1.1".utf8)).raw { try JaegerThriftDecoder.emitBatch(compact: $0) }
         }
     }

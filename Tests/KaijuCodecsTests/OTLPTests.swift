@@ -60,7 +60,7 @@ struct OTLPTests {
         #expect(throws: IngestError.self) {
             try OTLPTraceJSON.decode(Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz","spanId":"01"}]}]}]}"#.utf8))
         }
-        #expect(throws: IngestError.malformed("otlp json: invalid JSON at byte 105: otlp: spanId must be 8 bytes, got 1")) {
+        #expect(throws: IngestError.json(JSONError(offset: 105, message: "otlp: spanId must be 8 bytes, got 1"), "otlp json")) {
             try OTLPTraceJSON.decode(Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000001","spanId":"01"}]}]}]}"#.utf8))
         }
         let body = try Inflater().inflate(try Fixture("otlp-traces-protobuf-gzip").bytes)

@@ -57,7 +57,7 @@ struct InsertIntoTests {
         r.send(Event(timestamp: 10, payload: ["c": "web", "u": "2.5"]))
         try r.send(row: ["t1"], type: "TraceAnomaly", timestamp: 20)
         #expect(c.take() == [#"10 All {"n":1}"#, #"10 Containers {"c":"web"}"#, #"20 All {"n":2}"#])
-        #expect(throws: PlanError("unknown property 'highUsage' of ContainerAnomaly (it has: container)")) {
+        #expect(throws: PlanError(.unknownProperty, "unknown property 'highUsage' of ContainerAnomaly (it has: container)", subject: "highUsage")) {
             try r.add(StatementPlan(from: .init("ContainerAnomaly"), select: [col(prop("highUsage"), "u")]))
         }
     }

@@ -15,7 +15,7 @@ struct RuntimeTests {
         r.advance(to: 20_000)   // A's pending expiry timers are ignored
         #expect(c.take() == [#"0 A {"n":1}"#, #"1000 A {"n":2}"#, #"1000 B {"v":2}"#, #"2000 B {"v":3}"#])
         #expect(r.statementInfos.map(\.name) == ["B"])
-        #expect(throws: PlanError("a statement named 'B' already exists")) { try r.add(StatementPlan(from: .init("S")), name: "B") }
+        #expect(throws: PlanError(.duplicate, "a statement named 'B' already exists", subject: "B")) { try r.add(StatementPlan(from: .init("S")), name: "B") }
     }
 
     @Test func timersFireAtTheirOwnTimeInOrder() throws {
@@ -59,17 +59,17 @@ struct RuntimeTests {
 
     @Test func badStatementsAreRefusedWithAClearMessage() throws {
         let r = try makeRuntime()
-        #expect(throws: PlanError("unknown event type 'Nope'")) { try r.add(StatementPlan(from: .init("Nope"))) }
-        #expect(throws: PlanError("unknown property 'x' of S (it has: k, v)")) { try r.add(StatementPlan(from: .init("S"), select: [col(prop("x"), "x")])) }
-        #expect(throws: PlanError("aggregate functions are not allowed in where: count(*)>1")) {
+        #expect(throws: PlanError(.unknownType, "unknown event type 'Nope'", subject: "Nope")) { try r.add(StatementPlan(from: .init("Nope"))) }
+        #expect(throws: PlanError(.unknownProperty, "unknown property 'x' of S (it has: k, v)", subject: "x")) { try r.add(StatementPlan(from: .init("S"), select: [col(prop("x"), "x")])) }
+        #expect(throws: PlanError(.invalid, "aggregate functions are not allowed in where: count(*)>1")) {
             try r.add(StatementPlan(from: .init("S"), where: .binary(.greater, agg(.count), lit(1))))
         }
-        #expect(throws: PlanError("unknown function 'nope' in nope(k)")) { try r.add(StatementPlan(from: .init("S"), select: [col(.call("nope", [prop("k")]), "x")])) }
-        #expect(throws: PlanError("function 'contains' takes 2 argument(s), got 1")) { try r.add(StatementPlan(from: .init("S"), select: [col(.call("contains", [prop("k")]), "x")])) }
-        #expect(throws: PlanError("a batch window cannot be combined with other windows")) {
+        #expect(throws: PlanError(.unknownFunction, "unknown function 'nope' in nope(k)", subject: "nope")) { try r.add(StatementPlan(from: .init("S"), select: [col(.call("nope", [prop("k")]), "x")])) }
+        #expect(throws: PlanError(.invalid, "function 'contains' takes 2 argument(s), got 1", subject: "contains")) { try r.add(StatementPlan(from: .init("S"), select: [col(.call("contains", [prop("k")]), "x")])) }
+        #expect(throws: PlanError(.invalid, "a batch window cannot be combined with other windows")) {
             try r.add(StatementPlan(from: .init("S"), windows: [.timeBatch(.seconds(1)), .length(2)]))
         }
-        #expect(throws: PlanError("aggregate functions cannot be nested: sum(count(*))")) {
+        #expect(throws: PlanError(.invalid, "aggregate functions cannot be nested: sum(count(*))")) {
             try r.add(StatementPlan(from: .init("S"), select: [col(agg(.sum, agg(.count)), "x")]))
         }
         #expect(r.statementInfos.isEmpty)

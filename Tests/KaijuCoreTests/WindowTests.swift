@@ -138,7 +138,7 @@ struct WindowTests {
         for v in [1, 2, 3] { try r.s("a", Int64(v), at: 0) }
         #expect(c.take() == [#"0 W {"n":1,"s":1}"#, #"0 W {"n":2,"s":3}"#, #"0 W {"n":2,"s":5}"#])
         #expect(r.statementInfos[0].windowEvictions == 1)
-        #expect(throws: PlanError("window size 3 exceeds the limit of 2 events")) {
+        #expect(throws: PlanError(.limit, "window size 3 exceeds the limit of 2 events")) {
             try r.add(StatementPlan(from: .init("S"), windows: [.length(3)]))
         }
     }

@@ -105,7 +105,7 @@ public struct ForwardDecoder: Sendable {
         let first = try r.readItem()
         if first == .null { return nil }
         guard case .array(let n) = first, (2...4).contains(n) else {
-            throw .malformed("forward: expected [tag, entries, option] but found \(Self.describe(first))")
+            throw .malformed("forward", "expected [tag, entries, option] but found \(Self.describe(first))")
         }
         let tag = try r.readString()
         let modeStart = r.offset
@@ -114,7 +114,7 @@ public struct ForwardDecoder: Sendable {
         switch mode {
         case .int, .uint, .double, .ext:
             // Message mode: [tag, time, record, option?]
-            guard n >= 3 else { throw .malformed("forward: message mode needs a record") }
+            guard n >= 3 else { throw .malformed("forward", at: r.offset, "message mode needs a record") }
             let option = try Self.readOptions(&r, skipping: 2, present: n == 4)
             r.offset = modeStart
             var message = ForwardMessage(tag: tag, records: [], chunk: option.chunk)
@@ -138,7 +138,7 @@ public struct ForwardDecoder: Sendable {
             let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
             return try self.packed(tag: tag, option: option, frame: frame, range: range, receivedAt: receivedAt, interner: interner)
         default:
-            throw .malformed("forward: element 2 is \(Self.describe(mode)), not time, entries or packed entries")
+            throw .malformed("forward", at: modeStart, "element 2 is \(Self.describe(mode)), not time, entries or packed entries")
         }
     }
 

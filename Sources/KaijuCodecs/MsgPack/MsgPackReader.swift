@@ -38,7 +38,7 @@ public struct MsgPackReader {
     /// Whether every byte was read.
     public var isAtEnd: Bool { self.offset >= self.bytes.count }
 
-    func error(_ message: String) -> IngestError { .malformed("msgpack at byte \(self.offset): \(message)") }
+    func error(_ message: String) -> IngestError { .malformed("msgpack", at: self.offset, message) }
 
     @inline(__always)
     mutating func take(_ n: Int) throws(IngestError) -> Int {

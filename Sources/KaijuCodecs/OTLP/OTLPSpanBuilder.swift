@@ -20,8 +20,8 @@ struct OTLPSpanBuilder {
     static let kinds = ["", "internal", "server", "client", "producer", "consumer"]
 
     func span(scopeName: String) throws(IngestError) -> Span {
-        guard self.traceID.count == 16 else { throw .malformed("otlp: traceId must be 16 bytes, got \(self.traceID.count)") }
-        guard self.spanID.count == 8 else { throw .malformed("otlp: spanId must be 8 bytes, got \(self.spanID.count)") }
+        guard self.traceID.count == 16 else { throw .malformed("otlp", "traceId must be 16 bytes, got \(self.traceID.count)") }
+        guard self.spanID.count == 8 else { throw .malformed("otlp", "spanId must be 8 bytes, got \(self.spanID.count)") }
         var tags = self.tags
         if self.kind > 0, self.kind < Self.kinds.count { tags.append(.string("span.kind", Self.kinds[Int(self.kind)])) }
         if self.statusCode == 2 {

@@ -21,7 +21,7 @@ public struct ProtobufReader {
         self.maxDepth = maxDepth
     }
 
-    func error(_ message: String) -> IngestError { .malformed("protobuf at byte \(self.offset): \(message)") }
+    func error(_ message: String) -> IngestError { .malformed("protobuf", at: self.offset, message) }
 
     /// The next field number and wire type, or `nil` at the end of this message.
     public mutating func nextField() throws(IngestError) -> (number: Int, wire: Int)? {

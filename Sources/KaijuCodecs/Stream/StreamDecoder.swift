@@ -93,7 +93,7 @@ public final class StreamDecoder {
         var out = Output()
         self.decode(receivedAt: receivedAt, atEnd: true, into: &out)
         if self.mode == .forward, self.consumed < self.buffer.count {
-            out.errors.append(.malformed("forward: connection closed inside a message"))
+            out.errors.append(.truncated("forward"))
         }
         return out
     }
@@ -184,7 +184,7 @@ public final class StreamDecoder {
                     let reply = handshake.answer(ping: frame)
                     out.replies.append(reply.pong)
                     if !reply.accepted {
-                        out.fatal = .malformed("forward handshake refused: \(reply.reason)")
+                        out.fatal = .handshakeRefused(reply.reason)
                         return
                     }
                     self.handshake = nil

@@ -84,7 +84,7 @@ public struct LineProtocolParser {
             var skip = Cursor(bytes: self.bytes, at: start)
             self.offset = skip.lineEnd() ?? self.bytes.count
             let column = error.at - start + 1
-            return .failed(.malformed("line protocol, column \(column): \(error.message)"))
+            return .failed(.lineProtocol(at: error.at, column: column, error.message))
         }
     }
 

@@ -14,7 +14,7 @@ public struct ThriftBinaryReader: ThriftReader {
 
     public var isAtEnd: Bool { self.offset >= self.bytes.count }
 
-    public func error(_ message: String) -> IngestError { .malformed("thrift binary at byte \(self.offset): \(message)") }
+    public func error(_ message: String) -> IngestError { .malformed("thrift binary", at: self.offset, message) }
 
     private mutating func bigEndian<T: FixedWidthInteger>(_: T.Type) throws(IngestError) -> T {
         let n = MemoryLayout<T>.size

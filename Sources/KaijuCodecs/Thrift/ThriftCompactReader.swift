@@ -18,7 +18,7 @@ public struct ThriftCompactReader: ThriftReader {
 
     public var isAtEnd: Bool { self.offset >= self.bytes.count }
 
-    public func error(_ message: String) -> IngestError { .malformed("thrift compact at byte \(self.offset): \(message)") }
+    public func error(_ message: String) -> IngestError { .malformed("thrift compact", at: self.offset, message) }
 
     private mutating func byte() throws(IngestError) -> UInt8 {
         guard self.offset < self.bytes.count else { throw self.error("truncated") }

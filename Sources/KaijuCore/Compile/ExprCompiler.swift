@@ -47,7 +47,7 @@ struct ExprCompiler {
 
     /// Compiles an expression where aggregates are not allowed (filters, `where`, `group by`, window keys).
     mutating func compileRow(_ node: ExprNode, clause: String) throws(PlanError) -> CompiledExpr {
-        if node.containsAggregate { throw PlanError("aggregate functions are not allowed in \(clause): \(node)") }
+        if node.containsAggregate { throw PlanError(.invalid, "aggregate functions are not allowed in \(clause): \(node)") }
         return try self.compile(node)
     }
 
@@ -64,9 +64,9 @@ struct ExprCompiler {
         if let stream {
             if let i = self.streams.firstIndex(where: { $0.alias == stream }) { return .stream(i, rest: path) }
             if self.derived[stream] != nil { return .derived(stream, rest: path) }
-            throw PlanError("unknown stream '\(stream)' in \(node)")
+            throw PlanError(.unknownStream, "unknown stream '\(stream)' in \(node)", subject: stream)
         }
-        guard let first = path.first else { throw PlanError("empty property in \(node)") }
+        guard let first = path.first else { throw PlanError(.unknownProperty, "empty property in \(node)") }
         let rest = Array(path.dropFirst())
         if let l = self.locals.lastIndex(of: first) { return .local(l, rest: rest) }
         let defaultHas = self.defaultStream.map { self.streams[$0].type.column(first) != nil } ?? false
@@ -77,13 +77,13 @@ struct ExprCompiler {
         if having.count == 1 { return .stream(having[0], rest: path) }
         if having.count > 1 {
             let names = having.map { self.streams[$0].alias ?? self.streams[$0].type.name }
-            throw PlanError("property '\(first)' is ambiguous in \(node): qualify it with one of \(names.joined(separator: ", "))")
+            throw PlanError(.invalid, "property '\(first)' is ambiguous in \(node): qualify it with one of \(names.joined(separator: ", "))", subject: first)
         }
         if self.streams.count == 1 {
             let t = self.streams[0].type
-            throw PlanError("unknown property '\(first)' of \(t.name) (it has: \(t.columns.map(\.name).joined(separator: ", ")))")
+            throw PlanError(.unknownProperty, "unknown property '\(first)' of \(t.name) (it has: \(t.columns.map(\.name).joined(separator: ", ")))", subject: first)
         }
-        throw PlanError("unknown property '\(first)' in \(node)")
+        throw PlanError(.unknownProperty, "unknown property '\(first)' in \(node)", subject: first)
     }
 
     /// The streams an expression reads (derived names count as their stream). Unresolvable names are skipped.
@@ -138,7 +138,7 @@ struct ExprCompiler {
             return { ctx in .int(ctx.now) }
         case .native(let accessor):
             guard let i = self.streamIndex(alias: accessor.stream) else {
-                throw PlanError("unknown stream '\(accessor.stream ?? "")' in \(node)")
+                throw PlanError(.unknownStream, "unknown stream '\(accessor.stream ?? "")' in \(node)", subject: accessor.stream ?? "")
             }
             let get = self.eventGetter(i)
             let read = accessor.read
@@ -193,7 +193,7 @@ struct ExprCompiler {
                 return .object(ValueMap(out))
             }
         case .aggregate(let kind, let argument):
-            if argument?.containsAggregate == true { throw PlanError("aggregate functions cannot be nested: \(node)") }
+            if argument?.containsAggregate == true { throw PlanError(.invalid, "aggregate functions cannot be nested: \(node)") }
             if let argument { _ = try self.compile(argument) }  // validates properties
             let slot: Int
             if let i = self.aggregates.firstIndex(where: { $0.kind == kind && $0.argument == argument }) {
@@ -249,7 +249,7 @@ struct ExprCompiler {
             }
             let type = self.streams[i].type
             guard let read = PropertyAccess.reader(type, column: column) else {
-                throw PlanError("unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))")
+                throw PlanError(.unknownProperty, "unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))", subject: column)
             }
             base = self.reading(i, read)
             rest = Array(r.dropFirst())
@@ -263,9 +263,9 @@ struct ExprCompiler {
     }
 
     private mutating func compileTableGet(_ name: String, _ keys: [ExprNode], _ column: String?, _ node: ExprNode) throws(PlanError) -> CompiledExpr {
-        guard let table = self.tables[name] else { throw PlanError("unknown table '\(name)' in \(node)") }
+        guard let table = self.tables[name] else { throw PlanError(.unknownTable, "unknown table '\(name)' in \(node)", subject: name) }
         guard keys.count == table.keyIndices.count else {
-            throw PlanError("table '\(name)' has \(table.keyIndices.count) primary key column(s), \(node) gives \(keys.count)")
+            throw PlanError(.invalid, "table '\(name)' has \(table.keyIndices.count) primary key column(s), \(node) gives \(keys.count)", subject: name)
         }
         var compiled: [CompiledExpr] = []
         for k in keys { compiled.append(try self.compile(k)) }
@@ -274,7 +274,7 @@ struct ExprCompiler {
             return { ctx in find(ctx)?.value ?? .null }
         }
         guard let ci = table.type.columnIndex(column) else {
-            throw PlanError("unknown column '\(column)' of table '\(name)' in \(node)")
+            throw PlanError(.unknownProperty, "unknown column '\(column)' of table '\(name)' in \(node)", subject: column)
         }
         return { ctx in
             guard case .tableRow(let r)? = find(ctx)?.body else { return .null }
@@ -324,7 +324,7 @@ struct ExprCompiler {
             defer { self.locals.removeLast() }
             lambda = try self.compile(body)
         } else if method == .selectFrom {
-            throw PlanError("selectFrom needs a lambda: selectFrom(x => expr)")
+            throw PlanError(.invalid, "selectFrom needs a lambda: selectFrom(x => expr)")
         }
         return { ctx in
             guard case .array(let elements) = items(ctx) else { return .null }
@@ -387,10 +387,10 @@ struct ExprCompiler {
 
     private mutating func compileCall(_ name: String, _ args: [ExprNode], _ node: ExprNode) throws(PlanError) -> CompiledExpr {
         guard let f = BuiltinFunction.named(name) else {
-            throw PlanError("unknown function '\(name)' in \(node)")
+            throw PlanError(.unknownFunction, "unknown function '\(name)' in \(node)", subject: name)
         }
         guard f.arity.contains(args.count) else {
-            throw PlanError("function '\(name)' takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "at least \(f.arity.lowerBound)") argument(s), got \(args.count)")
+            throw PlanError(.invalid, "function '\(name)' takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "at least \(f.arity.lowerBound)") argument(s), got \(args.count)", subject: name)
         }
         var compiled: [CompiledExpr] = []
         for a in args { compiled.append(try self.compile(a)) }
@@ -430,7 +430,7 @@ extension ExprNode {
 /// The last row a table read found, for which evaluated event and table version.
 /// Holds the event strongly, so a new event can never be mistaken for it.
 final class TableRowCache {
-    @exclusivity(unchecked) var event: EngineEvent?
-    @exclusivity(unchecked) var version = -1
-    @exclusivity(unchecked) var row: EngineEvent?
+    var event: EngineEvent?
+    var version = -1
+    var row: EngineEvent?
 }

@@ -7,7 +7,7 @@ enum FrontCompiler {
     static func compile(
         _ streams: [StreamSpec], where whereClause: ExprNode?, context: EvalContext, env: inout CompileEnvironment
     ) throws(PlanError) -> Compiled {
-        guard let first = streams.first else { throw PlanError("a statement needs a stream in its from clause") }
+        guard let first = streams.first else { throw PlanError(.invalid, "a statement needs a stream in its from clause") }
         if streams.count > 1 { return try self.join(streams, where: whereClause, context: context, env: env) }
         switch first.input {
         case .type(let name, let filter):
@@ -46,9 +46,9 @@ enum FrontCompiler {
     private static func type(_ name: String, _ env: CompileEnvironment) throws(PlanError) -> EventType {
         guard let t = env.types[name] else {
             if env.tables[name] != nil {
-                throw PlanError("'\(name)' is a table: read it with \(name)[key].column or an on-demand query")
+                throw PlanError(.invalid, "'\(name)' is a table: read it with \(name)[key].column or an on-demand query", subject: name)
             }
-            throw PlanError("unknown event type '\(name)'")
+            throw PlanError(.unknownType, "unknown event type '\(name)'", subject: name)
         }
         return t
     }
@@ -59,7 +59,7 @@ enum FrontCompiler {
     ) throws(PlanError) -> Compiled {
         let parent = try self.type(name, env)
         guard parent.representation == .batch, selection.property == "spans", let span = env.types["Span"] else {
-            throw PlanError("contained-event selection supports Batch[... from spans]; got \(name)[... from \(selection.property)]")
+            throw PlanError(.invalid, "contained-event selection supports Batch[... from spans]; got \(name)[... from \(selection.property)]")
         }
         var parentCompiler = ExprCompiler(streamType: parent, alias: stream.alias)
         parentCompiler.tables = env.tables
@@ -91,21 +91,21 @@ enum FrontCompiler {
         _ streams: [StreamSpec], where whereClause: ExprNode?, context: EvalContext, env: CompileEnvironment
     ) throws(PlanError) -> Compiled {
         guard streams.count <= env.limits.maxJoinStreams else {
-            throw PlanError("a join of \(streams.count) streams, more than the limit of \(env.limits.maxJoinStreams)")
+            throw PlanError(.limit, "a join of \(streams.count) streams, more than the limit of \(env.limits.maxJoinStreams)")
         }
         var bindings: [StreamBinding] = []
         var filters: [CompiledExpr?] = []
         var stages: [WindowStage] = []
         for (i, s) in streams.enumerated() {
             guard case .type(let name, let filter) = s.input else {
-                throw PlanError("a join takes typed streams (stream \(i + 1) is a pattern or contained selection)")
+                throw PlanError(.invalid, "a join takes typed streams (stream \(i + 1) is a pattern or contained selection)")
             }
             guard !s.windows.isEmpty else {
-                throw PlanError("each stream of a join needs a data window (stream \(s.alias ?? name) has none; e.g. #lastevent)")
+                throw PlanError(.invalid, "each stream of a join needs a data window (stream \(s.alias ?? name) has none; e.g. #lastevent)")
             }
             let type = try self.type(name, env)
             let alias = s.alias ?? name
-            if bindings.contains(where: { $0.alias == alias }) { throw PlanError("two streams of the join are named '\(alias)'") }
+            if bindings.contains(where: { $0.alias == alias }) { throw PlanError(.duplicate, "two streams of the join are named '\(alias)'", subject: alias) }
             bindings.append(StreamBinding(alias: alias, type: type, slot: i))
             var own = ExprCompiler(streamType: type, alias: alias)
             own.tables = env.tables

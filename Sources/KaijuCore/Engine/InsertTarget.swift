@@ -8,15 +8,15 @@ struct InsertTarget {
         case .event:
             let ts = row["timestamp"]?.intValue ?? now
             guard case .object(let payload)? = row["payload"] ?? .object([:]) else {
-                return .failure(PlanError("insert into Event: 'payload' is not a map"))
+                return .failure(PlanError(.invalid, "insert into Event: 'payload' is not a map", subject: "payload"))
             }
             guard case .object(let context)? = row["context"] ?? .object([:]) else {
-                return .failure(PlanError("insert into Event: 'context' is not a map"))
+                return .failure(PlanError(.invalid, "insert into Event: 'context' is not a map", subject: "context"))
             }
             let e = Event(timestamp: ts, payload: payload, context: context)
             return .success(EngineEvent(type: self.type, timestamp: now, body: .event(e)))
         case .metric:
-            guard let name = row["name"]?.stringValue else { return .failure(PlanError("insert into Metric: no 'name'")) }
+            guard let name = row["name"]?.stringValue else { return .failure(PlanError(.invalid, "insert into Metric: no 'name'", subject: "name")) }
             let m = Metric(
                 name: name, timestamp: row["timestamp"]?.intValue ?? now, fields: row["fields"]?.objectValue ?? [:],
                 tags: row["tags"]?.objectValue ?? [:]
@@ -26,7 +26,7 @@ struct InsertTarget {
             let l = LogRecord(timestamp: row["timestamp"]?.intValue ?? now, fields: row["fields"]?.objectValue ?? [:])
             return .success(EngineEvent(type: self.type, timestamp: now, body: .log(l)))
         case .batch, .span, .tuple:
-            return .failure(PlanError("cannot insert into \(self.type.name)"))
+            return .failure(PlanError(.invalid, "cannot insert into \(self.type.name)"))
         case .row:
             var values = [Value](repeating: .null, count: self.type.columns.count)
             for (i, name) in row.columns.enumerated() {

@@ -34,14 +34,14 @@ final class ResultProcessor {
     /// `select rstream`: plain rows come from leaving events.
     let removeStream: Bool
 
-    @exclusivity(unchecked) private var groups = GroupIndex()
+    private var groups = GroupIndex()
     /// Component values of a several-expression group key being looked up.
-    @exclusivity(unchecked) private var keyParts: [Value] = []
-    @exclusivity(unchecked) private var single: GroupState?
-    @exclusivity(unchecked) private var update: Int64 = 0
-    @exclusivity(unchecked) private var touched: [GroupState] = []
+    private var keyParts: [Value] = []
+    private var single: GroupState?
+    private var update: Int64 = 0
+    private var touched: [GroupState] = []
     /// Events not aggregated because ``maxGroups`` was reached.
-    @exclusivity(unchecked) private(set) var groupOverflows = 0
+    private(set) var groupOverflows = 0
 
     init(
         shape: Shape, context: EvalContext, whereClause: CompiledExpr?, groupBy: [CompiledExpr], having: CompiledExpr?,

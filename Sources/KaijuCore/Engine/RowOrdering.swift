@@ -15,7 +15,7 @@ struct RowOrdering {
             } else if case .property(nil, let path) = item.expression, path.count == 1, wildcard || columns.contains(path[0]) {
                 keys.append((path[0], item.descending))
             } else {
-                throw PlanError("order by '\(item.expression)' is not a selected column (\(columns.joined(separator: ", ")))")
+                throw PlanError(.invalid, "order by '\(item.expression)' is not a selected column (\(columns.joined(separator: ", ")))", subject: "\(item.expression)")
             }
         }
         self.keys = keys

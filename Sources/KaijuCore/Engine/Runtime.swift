@@ -127,7 +127,7 @@ public final class Runtime {
     /// - Throws: ``PlanError`` if the name is taken or the declaration is invalid.
     public func createTable(_ declaration: TableDeclaration) throws(PlanError) {
         guard self.tables[declaration.name] == nil, self.types[declaration.name] == nil else {
-            throw PlanError("'\(declaration.name)' already exists")
+            throw PlanError(.duplicate, "'\(declaration.name)' already exists", subject: declaration.name)
         }
         self.tables[declaration.name] = try Table(declaration)
     }
@@ -143,7 +143,7 @@ public final class Runtime {
     /// into it) a statement of the same name keeps in `windows`, for on-demand queries.
     /// - Throws: ``PlanError`` if the name is taken or the windows are invalid.
     public func createWindow(_ schema: SchemaDeclaration, windows: [WindowSpec]) throws(PlanError) {
-        guard self.tables[schema.name] == nil else { throw PlanError("'\(schema.name)' already exists") }
+        guard self.tables[schema.name] == nil else { throw PlanError(.duplicate, "'\(schema.name)' already exists", subject: schema.name) }
         try self.declare(schema)
         try self.add(StatementPlan(from: .init(schema.name), windows: windows), name: schema.name)
         self.namedWindows.insert(schema.name)
@@ -155,7 +155,7 @@ public final class Runtime {
     /// - Throws: ``PlanError`` if the stream is neither or the plan does not compile.
     public func query(_ plan: StatementPlan) throws(PlanError) -> [Row] {
         guard plan.streams.count == 1, case .type(let name, _) = plan.streams[0].input else {
-            throw PlanError("an on-demand query reads one table or named window")
+            throw PlanError(.invalid, "an on-demand query reads one table or named window")
         }
         let type: EventType
         let events: [EngineEvent]
@@ -164,7 +164,7 @@ public final class Runtime {
         } else if self.namedWindows.contains(name), let t = self.types[name] {
             (type, events) = (t, self.windowContents(of: name))
         } else {
-            throw PlanError("'\(name)' is not a table or named window")
+            throw PlanError(.unknownTable, "'\(name)' is not a table or named window", subject: name)
         }
         var forTable = plan
         forTable.streams[0].windows = []
@@ -177,7 +177,7 @@ public final class Runtime {
         var rows: [Row] = []
         s.listeners.append { rows += $0.rows }
         // One update holding every row (passing the stream filter), so aggregates give one answer.
-        let filter = (s.front as? StreamFront)?.filter
+        let filter = s.front.streamFilter
         s.context.now = self.now
         var entries: [WindowEntry] = []
         for (i, row) in events.enumerated() {
@@ -200,7 +200,7 @@ public final class Runtime {
             stmtName = "stmt-\(self.unnamed)"
         }
         if self.statements.contains(where: { $0.name == stmtName }) {
-            throw PlanError("a statement named '\(stmtName)' already exists")
+            throw PlanError(.duplicate, "a statement named '\(stmtName)' already exists", subject: stmtName)
         }
         return stmtName
     }
@@ -251,7 +251,7 @@ public final class Runtime {
             StatementInfo(
                 name: $0.name, source: $0.source, eventsIn: $0.eventsIn, rowsOut: $0.rowsOut,
                 windowEvictions: $0.front.evictions, groupOverflows: $0.processor?.groupOverflows ?? 0,
-                groups: $0.processor?.groupCount ?? 0, patternInstances: ($0.front as? PatternFront)?.liveInstances ?? 0,
+                groups: $0.processor?.groupCount ?? 0, patternInstances: $0.front.liveInstances,
                 patternInstancesDropped: $0.front.droppedInstances
             )
         }
@@ -259,7 +259,7 @@ public final class Runtime {
 
     /// The pattern matcher a statement runs, if it is a pattern statement (for tests).
     func patternMatcher(of statement: String) -> (any PatternMatcher)? {
-        (self.statements.first { $0.name == statement }?.front as? PatternFront)?.engine
+        self.statements.first { $0.name == statement }?.front.patternMatcher
     }
 
     /// The events in a statement's window, oldest first (empty if it has none).
@@ -285,7 +285,7 @@ public final class Runtime {
     /// - Throws: ``PlanError`` if the type is unknown or not a declared type.
     public func send(row values: [Value], type name: String, timestamp: Int64) throws(PlanError) {
         guard let t = self.types[name], t.representation == .row else {
-            throw PlanError("'\(name)' is not a declared event type")
+            throw PlanError(.unknownType, "'\(name)' is not a declared event type", subject: name)
         }
         self.sendBody(.row(values), type: t, timestamp: timestamp)
     }

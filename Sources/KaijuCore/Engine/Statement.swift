@@ -19,7 +19,7 @@ final class Statement {
     }
 
     /// Creation order in the runtime, which orders same-time timers across statements.
-    @exclusivity(unchecked) var ordinal: Int = 0
+    var ordinal: Int = 0
 
     let name: String
     /// What the statement was built from.
@@ -29,18 +29,18 @@ final class Statement {
     let processor: ResultProcessor?
     let limiter: OutputLimiter
     let insertTarget: InsertTarget?
-    @exclusivity(unchecked) var listeners: [StatementListener] = []
+    var listeners: [StatementListener] = []
     /// `order by` / `limit`, applied to each output batch.
-    @exclusivity(unchecked) var ordering: RowOrdering?
-    @exclusivity(unchecked) var active = true
+    var ordering: RowOrdering?
+    var active = true
 
-    @exclusivity(unchecked) private var outputTimerStarted = false
-    @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
+    private var outputTimerStarted = false
+    private var rowBuffer: [ResultProcessor.KeyedRow] = []
 
     /// Events that passed the statement's filters.
-    @exclusivity(unchecked) var eventsIn = 0
+    var eventsIn = 0
     /// Rows emitted.
-    @exclusivity(unchecked) private(set) var rowsOut = 0
+    private(set) var rowsOut = 0
 
     init(
         name: String, source: StatementInfo.Source, context: EvalContext, front: any StatementFront,

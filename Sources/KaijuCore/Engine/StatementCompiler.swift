@@ -43,7 +43,7 @@ enum StatementCompiler {
             }
         }
         if Set(names).count != names.count {
-            throw PlanError("duplicate column name in select: \(names.joined(separator: ", "))")
+            throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))")
         }
         let having = try plan.having.map { (h) throws(PlanError) in try compiler.compile(h) }
         let aggregates = compiler.aggregates
@@ -56,12 +56,12 @@ enum StatementCompiler {
         if !plan.groupBy.isEmpty {
             shape = .rowPerGroup
         } else if aggregates.isEmpty {
-            if plan.having != nil { throw PlanError("having without aggregates or group by; use where") }
+            if plan.having != nil { throw PlanError(.invalid, "having without aggregates or group by; use where") }
             shape = .plain
         } else {
             shape = readsEvent ? .rowPerEvent : .rowForAll
         }
-        if plan.removeStream, shape != .plain { throw PlanError("select rstream works only without aggregates and group by") }
+        if plan.removeStream, shape != .plain { throw PlanError(.invalid, "select rstream works only without aggregates and group by") }
         let processor = ResultProcessor(
             shape: shape, context: context, whereClause: whereClause, groupBy: groupBy, having: having,
             aggregates: aggregates, aggregateArguments: arguments,
@@ -71,8 +71,8 @@ enum StatementCompiler {
             maxGroups: env.limits.maxGroups, removeStream: plan.removeStream
         )
 
-        if case .events(let n)? = plan.output?.trigger, n <= 0 { throw PlanError("output every n events needs n > 0") }
-        if case .time(let p)? = plan.output?.trigger, p.milliseconds <= 0 { throw PlanError("output period must be positive") }
+        if case .events(let n)? = plan.output?.trigger, n <= 0 { throw PlanError(.invalid, "output every n events needs n > 0") }
+        if case .time(let p)? = plan.output?.trigger, p.milliseconds <= 0 { throw PlanError(.invalid, "output period must be positive") }
 
         var target: InsertTarget?
         if let into = plan.insertInto {
@@ -86,7 +86,7 @@ enum StatementCompiler {
             } else {
                 // ...else from the select list.
                 guard !plan.select.contains(.wildcard) else {
-                    throw PlanError("insert into '\(into)' with select *: declare '\(into)' first (create schema)")
+                    throw PlanError(.invalid, "insert into '\(into)' with select *: declare '\(into)' first (create schema)", subject: into)
                 }
                 target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: names.map { Column($0, .any) })))
             }
@@ -106,16 +106,16 @@ enum StatementCompiler {
         for spec in windows {
             switch spec {
             case .time(let p), .timeBatch(let p):
-                guard p.milliseconds > 0 else { throw PlanError("window period must be positive") }
+                guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
             case .length(let n), .lengthBatch(let n):
-                guard n > 0 else { throw PlanError("window size must be positive") }
+                guard n > 0 else { throw PlanError(.invalid, "window size must be positive") }
                 guard n <= limits.maxWindowEvents else {
-                    throw PlanError("window size \(n) exceeds the limit of \(limits.maxWindowEvents) events")
+                    throw PlanError(.limit, "window size \(n) exceeds the limit of \(limits.maxWindowEvents) events")
                 }
             default: break
             }
             if spec.isBatch {
-                guard windows.count == 1 else { throw PlanError("a batch window cannot be combined with other windows") }
+                guard windows.count == 1 else { throw PlanError(.invalid, "a batch window cannot be combined with other windows") }
                 switch spec {
                 case .timeBatch(let p): batch = BatchWindow(kind: .time(p.milliseconds), limit: limits.maxWindowEvents)
                 case .lengthBatch(let n): batch = BatchWindow(kind: .length(n), limit: limits.maxWindowEvents)
@@ -125,7 +125,7 @@ enum StatementCompiler {
             }
             var keys: [CompiledExpr] = []
             if case .unique(let exprs) = spec {
-                guard !exprs.isEmpty else { throw PlanError("#unique needs at least one key expression") }
+                guard !exprs.isEmpty else { throw PlanError(.invalid, "#unique needs at least one key expression") }
                 for k in exprs { keys.append(try compiler.compileRow(k, clause: "a window key")) }
             }
             chainWindows.append(DataWindow.make(spec, keys: keys, context: context))

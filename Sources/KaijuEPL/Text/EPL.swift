@@ -54,20 +54,25 @@ public enum EPL {
     /// `create window W as select * from T` copies T's columns (T must be a declared type).
     static func resolveWindowSchema(_ schema: SchemaDeclaration, in runtime: Runtime) throws(PlanError) -> SchemaDeclaration {
         guard schema.columns.isEmpty, let source = schema.inherits.first else { return schema }
-        guard let t = runtime.types[source] else { throw PlanError("unknown event type '\(source)'") }
+        guard let t = runtime.types[source] else { throw PlanError(.unknownType, "unknown event type '\(source)'", subject: source) }
         guard t.representation == .row else {
-            throw PlanError("create window as select * from '\(source)': declare the window's columns instead (as (col type, ...))")
+            throw PlanError(.invalid, "create window as select * from '\(source)': declare the window's columns instead (as (col type, ...))", subject: source)
         }
         return SchemaDeclaration(schema.name, columns: t.columns)
     }
 
-    /// A compile error placed at the first token matching a name it quotes (`unknown property 'x'`), else at the start.
+    /// A compile error placed at the first token spelling the name at fault (``PlanError/subject``; for a
+    /// dotted name, its last part), else at the start of the statement.
+    /// - Parameters:
+    ///   - error: The engine's refusal.
+    ///   - text: The statement's text.
+    ///   - line: The line the statement starts on in its file.
+    ///   - prefix: Text before the statement on its first line (a rule file's `key:value,...=`).
+    /// - Returns: The error with its line and column.
     public static func positioned(_ error: PlanError, in text: String, line: Int = 1, prefix: String = "") -> EPLSyntaxError {
         let source = EPLSource(text: text, line: line, prefix: prefix)
         let tokens = (try? EPLLexer.tokenize(text) { source.locate($0) }) ?? []
-        let quoted = error.message.split(separator: "'", omittingEmptySubsequences: false).enumerated()
-            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
-        for name in quoted {
+        if let name = error.subject {
             let last = name.split(separator: ".").last.map(String.init) ?? name
             if let t = tokens.first(where: { ($0.kind == .identifier || $0.kind == .string) && ($0.text == name || $0.text == last) }) {
                 return source.error(error.message, at: t.offset)

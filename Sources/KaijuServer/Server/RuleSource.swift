@@ -4,8 +4,12 @@ public import KaijuEPL
 import Foundation
 
 /// A rule file that cannot be loaded: every broken line, each with its position and caret.
-public struct RuleFileError: Error, CustomStringConvertible {
+public struct RuleFileError: Error, Hashable, CustomStringConvertible {
+    /// What is wrong, naming the file (and line and column where one is at fault).
     public let description: String
+
+    /// Creates an error.
+    /// - Parameter description: What is wrong, naming the file.
     public init(_ description: String) { self.description = description }
 }
 

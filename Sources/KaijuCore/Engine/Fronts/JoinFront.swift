@@ -24,7 +24,7 @@ final class JoinFront: StatementFront {
     let plans: [[Step]]
     let tupleType: EventType
     let context: EvalContext
-    @exclusivity(unchecked) private var seq: Int64 = 0
+    private var seq: Int64 = 0
 
     init(streams: [Stream], plans: [[Step]], tupleType: EventType, context: EvalContext) {
         self.streams = streams
@@ -110,7 +110,7 @@ final class JoinIndex {
     let keys: [CompiledExpr]
     /// Identifies the key expressions, so two lookups on the same keys share one index.
     let signature: String
-    @exclusivity(unchecked) private var map: [Value: [WindowEntry]] = [:]
+    private var map: [Value: [WindowEntry]] = [:]
 
     init(keys: [CompiledExpr], signature: String) {
         self.keys = keys

@@ -16,6 +16,12 @@ protocol StatementFront: AnyObject {
     var evictions: Int { get }
     /// Pattern instances refused by the instance limit.
     var droppedInstances: Int { get }
+    /// Pattern waits currently live.
+    var liveInstances: Int { get }
+    /// The pattern matcher the front runs, if it runs one.
+    var patternMatcher: (any PatternMatcher)? { get }
+    /// The filter an event passes before it enters the front's windows (a typed stream's), if any.
+    var streamFilter: CompiledExpr? { get }
 }
 
 extension StatementFront {
@@ -23,4 +29,7 @@ extension StatementFront {
     func start(_ statement: Statement, runtime: Runtime) {}
     func stop() {}
     var droppedInstances: Int { 0 }
+    var liveInstances: Int { 0 }
+    var patternMatcher: (any PatternMatcher)? { nil }
+    var streamFilter: CompiledExpr? { nil }
 }

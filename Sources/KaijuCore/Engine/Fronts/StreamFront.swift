@@ -8,6 +8,8 @@ final class StreamFront: StatementFront {
     @exclusivity(unchecked) private var seq: Int64 = 0
     @exclusivity(unchecked) private var expanded: [WindowEntry] = []
 
+    var streamFilter: CompiledExpr? { self.filter }
+
     init(type: EventType, filter: CompiledExpr?, stage: WindowStage, expand: ContainedExpansion?) {
         self.inputs = [type]
         self.filter = filter
@@ -124,4 +126,5 @@ final class PatternFront: StatementFront {
     var droppedInstances: Int { self.engine.droppedInstances }
     /// Waits currently live.
     var liveInstances: Int { self.engine.liveInstances }
+    var patternMatcher: (any PatternMatcher)? { self.engine }
 }

@@ -14,20 +14,20 @@ final class PatternEngine: PatternParent, PatternMatcher {
     let maxInstances: Int
 
     /// Engine time of the call being served (``start(now:into:)``, ``receive(_:now:into:)``, ``fire(_:now:into:)``).
-    @exclusivity(unchecked) private var now: Int64 = 0
+    private var now: Int64 = 0
     /// Timers asked for during the call being served; the caller schedules them.
-    @exclusivity(unchecked) private var timers: [(at: Int64, timer: PatternTimer)] = []
+    private var timers: [(at: Int64, timer: PatternTimer)] = []
 
-    @exclusivity(unchecked) private var registries: [AtomRegistry]
-    @exclusivity(unchecked) private var seq: Int64 = 0
-    @exclusivity(unchecked) private var root: PatternState?
-    @exclusivity(unchecked) private var matches: [EngineEvent] = []
+    private var registries: [AtomRegistry]
+    private var seq: Int64 = 0
+    private var root: PatternState?
+    private var matches: [EngineEvent] = []
     /// Scratch list of the waits an event may match, kept for its capacity.
-    @exclusivity(unchecked) private var candidates: [AtomState] = []
+    private var candidates: [AtomState] = []
     /// Waits currently registered.
-    @exclusivity(unchecked) private(set) var liveInstances = 0
+    private(set) var liveInstances = 0
     /// Instances refused by ``maxInstances``.
-    @exclusivity(unchecked) private(set) var droppedInstances = 0
+    private(set) var droppedInstances = 0
 
     init(program: PatternProgram, atoms: [PatternAtom], tupleType: EventType, slotCount: Int, context: EvalContext, maxInstances: Int) {
         self.program = program

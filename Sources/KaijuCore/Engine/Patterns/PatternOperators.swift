@@ -2,14 +2,14 @@
 final class AtomState: PatternState {
     let atom: Int
     /// Registration order, which orders matches caused by one event.
-    @exclusivity(unchecked) var seq: Int64 = 0
+    var seq: Int64 = 0
     /// The index key this wait is registered under, if indexed.
-    @exclusivity(unchecked) var key: HashedValue?
+    var key: HashedValue?
     /// Whether the wait is in the engine's registry.
-    @exclusivity(unchecked) var registered = false
+    var registered = false
     /// Neighbours among the registered waits with the same key (see ``AtomRegistry``).
     unowned var newer: AtomState?
-    @exclusivity(unchecked) var older: AtomState?
+    var older: AtomState?
 
     init(atom: Int, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.atom = atom
@@ -28,9 +28,9 @@ final class AtomState: PatternState {
 final class FollowedByState: PatternState, PatternParent {
     let left: PatternProgram
     let right: PatternProgram
-    @exclusivity(unchecked) private var leftState: PatternState?
+    private var leftState: PatternState?
     /// The running right-hand instances; each knows its position (``PatternState/position``).
-    @exclusivity(unchecked) private var rights: [PatternState] = []
+    private var rights: [PatternState] = []
 
     init(_ left: PatternProgram, _ right: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.left = left
@@ -96,7 +96,7 @@ final class FollowedByState: PatternState, PatternParent {
 class SingleChildState: PatternState, PatternParent {
     let child: PatternProgram
     /// The running instance of ``child``, if any.
-    @exclusivity(unchecked) var current: PatternState?
+    var current: PatternState?
 
     init(_ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.child = child
@@ -124,7 +124,7 @@ class SingleChildState: PatternState, PatternParent {
 
 /// `every a`: restarts `a` whenever it ends, true or false (unless it can never succeed).
 final class EveryState: SingleChildState {
-    @exclusivity(unchecked) private var spawning = false
+    private var spawning = false
 
     override func start() { self.spawn() }
 
@@ -155,9 +155,9 @@ final class EveryState: SingleChildState {
 /// `a and b and ...`: true for each combination once every operand has matched.
 final class AndState: PatternState, PatternParent {
     let children: [PatternProgram]
-    @exclusivity(unchecked) private var states: [PatternState?] = []
-    @exclusivity(unchecked) private var matches: [[EngineEvent]] = []
-    @exclusivity(unchecked) private var shared: SiblingBindings
+    private var states: [PatternState?] = []
+    private var matches: [[EngineEvent]] = []
+    private var shared: SiblingBindings
 
     init(_ children: [PatternProgram], engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.children = children
@@ -208,7 +208,7 @@ final class AndState: PatternState, PatternParent {
 /// `a or b or ...`: true when any operand matches.
 final class OrState: PatternState, PatternParent {
     let children: [PatternProgram]
-    @exclusivity(unchecked) private var states: [PatternState?] = []
+    private var states: [PatternState?] = []
 
     init(_ children: [PatternProgram], engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.children = children
@@ -261,7 +261,7 @@ final class NotState: SingleChildState {
 /// `[n] a`: `a` n times in a row, each repetition started when the previous one matched.
 final class RepeatState: SingleChildState {
     let count: Int
-    @exclusivity(unchecked) private var matched = 0
+    private var matched = 0
 
     init(_ count: Int, _ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.count = count

@@ -75,12 +75,12 @@ struct PatternCompiler {
             switch n {
             case .atom(let tag, let typeName, _):
                 guard let t = self.types[typeName] else {
-                    failure = failure ?? PlanError("unknown event type '\(typeName)' in pattern atom \(n)")
+                    failure = failure ?? PlanError(.unknownType, "unknown event type '\(typeName)' in pattern atom \(n)", subject: typeName)
                     return
                 }
                 if let tag {
                     if let existing = tagTypes.first(where: { $0.0 == tag }) {
-                        if existing.1 !== t { failure = failure ?? PlanError("tag '\(tag)' is bound to both \(existing.1.name) and \(t.name)") }
+                        if existing.1 !== t { failure = failure ?? PlanError(.duplicate, "tag '\(tag)' is bound to both \(existing.1.name) and \(t.name)", subject: tag) }
                     } else {
                         tagTypes.append((tag, t))
                     }
@@ -107,7 +107,7 @@ struct PatternCompiler {
         switch node {
         case .atom(let tag, let typeName, let filter):
             if insideRepeat, let tag {
-                throw PlanError("tag '\(tag)' inside a repeat ([n]) is not supported; tag the events outside the repeat")
+                throw PlanError(.invalid, "tag '\(tag)' inside a repeat ([n]) is not supported; tag the events outside the repeat", subject: tag)
             }
             let type = self.types[typeName]!
             let slot: Int
@@ -122,12 +122,12 @@ struct PatternCompiler {
         case .followedBy(let a, let b):
             return .followedBy(try self.program(a, insideRepeat: insideRepeat), try self.program(b, insideRepeat: insideRepeat))
         case .and(let xs):
-            guard xs.count >= 2 else { throw PlanError("'and' needs two or more operands") }
+            guard xs.count >= 2 else { throw PlanError(.invalid, "'and' needs two or more operands", subject: "and") }
             var out: [PatternProgram] = []
             for x in xs { out.append(try self.program(x, insideRepeat: insideRepeat)) }
             return .and(out)
         case .or(let xs):
-            guard xs.count >= 2 else { throw PlanError("'or' needs two or more operands") }
+            guard xs.count >= 2 else { throw PlanError(.invalid, "'or' needs two or more operands", subject: "or") }
             var out: [PatternProgram] = []
             for x in xs { out.append(try self.program(x, insideRepeat: insideRepeat)) }
             return .or(out)
@@ -136,13 +136,13 @@ struct PatternCompiler {
         case .every(let x):
             return .every(try self.program(x, insideRepeat: insideRepeat))
         case .repeatCount(let n, let x):
-            guard n >= 1 else { throw PlanError("a repeat count must be at least 1, got [\(n)]") }
+            guard n >= 1 else { throw PlanError(.invalid, "a repeat count must be at least 1, got [\(n)]") }
             return .repeatCount(n, try self.program(x, insideRepeat: true))
         case .within(let d, let x):
-            guard d.milliseconds > 0 else { throw PlanError("timer:within needs a positive period") }
+            guard d.milliseconds > 0 else { throw PlanError(.invalid, "timer:within needs a positive period") }
             return .within(d.milliseconds, try self.program(x, insideRepeat: insideRepeat))
         case .interval(let d):
-            guard d.milliseconds >= 0 else { throw PlanError("timer:interval needs a period of 0 or more") }
+            guard d.milliseconds >= 0 else { throw PlanError(.invalid, "timer:interval needs a period of 0 or more") }
             return .interval(d.milliseconds)
         }
     }

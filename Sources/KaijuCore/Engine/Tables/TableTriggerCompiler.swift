@@ -2,10 +2,10 @@
 enum TableTriggerCompiler {
     static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
         guard case .type(let typeName, let filter) = plan.trigger.input else {
-            throw PlanError("on-\(plan.action.keyword) is triggered by a typed stream")
+            throw PlanError(.invalid, "on-\(plan.action.keyword) is triggered by a typed stream")
         }
-        guard let type = env.types[typeName] else { throw PlanError("unknown event type '\(typeName)'") }
-        guard let table = env.tables[plan.table] else { throw PlanError("unknown table '\(plan.table)'") }
+        guard let type = env.types[typeName] else { throw PlanError(.unknownType, "unknown event type '\(typeName)'", subject: typeName) }
+        guard let table = env.tables[plan.table] else { throw PlanError(.unknownTable, "unknown table '\(plan.table)'", subject: plan.table) }
         let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
         let triggerAlias = plan.trigger.alias ?? typeName
         var own = ExprCompiler(streamType: type, alias: triggerAlias)
@@ -44,39 +44,39 @@ enum TableTriggerCompiler {
                     compiled.append(try compiler.compileRow(e, clause: "select"))
                 }
             }
-            guard Set(names).count == names.count else { throw PlanError("duplicate column name in select: \(names.joined(separator: ", "))") }
+            guard Set(names).count == names.count else { throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))") }
             selection = TableTriggerFront.Selection(names: names, values: compiled)
         case .delete:
             clauses = [TableTriggerFront.Clause(matched: true, condition: nil, action: .delete)]
         case .merge(let merge):
-            guard !merge.isEmpty else { throw PlanError("on-merge needs at least one when clause") }
+            guard !merge.isEmpty else { throw PlanError(.invalid, "on-merge needs at least one when clause") }
             for c in merge {
                 let condition = try c.condition.map { (e) throws(PlanError) in try compiler.compileRow(e, clause: "a when condition") }
                 let action: TableTriggerFront.Clause.Action
                 switch c.action {
                 case .delete:
-                    guard c.matched else { throw PlanError("'when not matched' cannot delete") }
+                    guard c.matched else { throw PlanError(.invalid, "'when not matched' cannot delete") }
                     action = .delete
                 case .update(let assignments):
-                    guard c.matched else { throw PlanError("'when not matched' cannot update; use insert") }
+                    guard c.matched else { throw PlanError(.invalid, "'when not matched' cannot update; use insert") }
                     var out: [(Int, CompiledExpr)] = []
                     for a in assignments {
                         guard let i = table.type.columnIndex(a.column) else {
-                            throw PlanError("unknown column '\(a.column)' of table '\(table.name)' in update set")
+                            throw PlanError(.unknownProperty, "unknown column '\(a.column)' of table '\(table.name)' in update set", subject: a.column)
                         }
                         out.append((i, try compiler.compileRow(a.value, clause: "update set")))
                         updatesKey = updatesKey || table.keyIndices.contains(i)
                     }
                     action = .update(out)
                 case .insert(let items):
-                    guard !c.matched else { throw PlanError("'when matched' cannot insert; use update") }
+                    guard !c.matched else { throw PlanError(.invalid, "'when matched' cannot insert; use update") }
                     var out: [(Int, CompiledExpr)] = []
                     for item in items {
                         guard case .expression(let e, let n) = item else {
-                            throw PlanError("insert into table '\(table.name)' needs named values (expr as column)")
+                            throw PlanError(.invalid, "insert into table '\(table.name)' needs named values (expr as column)", subject: table.name)
                         }
                         guard let i = table.type.columnIndex(n) else {
-                            throw PlanError("unknown column '\(n)' of table '\(table.name)' in insert")
+                            throw PlanError(.unknownProperty, "unknown column '\(n)' of table '\(table.name)' in insert", subject: n)
                         }
                         out.append((i, try compiler.compileRow(e, clause: "insert")))
                     }
