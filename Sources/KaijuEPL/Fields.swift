@@ -14,7 +14,7 @@ public struct Fields<E: EventKind>: Sendable {
 
     /// A property of a typed event.
     public subscript<T: ValueConvertible>(dynamicMember keyPath: KeyPath<E, T>) -> Expr<T> {
-        if let columns = E.self as? any ColumnKeyPaths.Type, let name = columns.column(ofAnyKeyPath: keyPath) {
+        if let name = E.column(for: keyPath) {
             return Expr(.property(stream: self.alias, path: [name]))
         }
         let label = "\(E.eventTypeName).\(keyPath)"
@@ -24,16 +24,12 @@ public struct Fields<E: EventKind>: Sendable {
     }
 }
 
-extension ColumnKeyPaths {
-    static func column(ofAnyKeyPath kp: AnyKeyPath) -> String? {
-        guard let partial = kp as? PartialKeyPath<Self> else { return nil }
-        return self.column(for: partial)
-    }
-}
-
 /// The event of a stream with no Swift model: a declared schema or an `insert into` stream.
 public struct DynamicEvent: EventKind {
+    /// No model type.
     public static var eventTypeName: String { "" }
+    /// No model columns: columns are read by name.
+    public static var columns: [ModelColumn<DynamicEvent>] { [] }
     public var eventTimestamp: Int64 { 0 }
     public var eventBody: EventBody { .row([]) }
     public static func extract(_ body: EventBody) -> DynamicEvent? { nil }

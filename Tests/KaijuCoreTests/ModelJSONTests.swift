@@ -17,7 +17,7 @@ struct ModelJSONTests {
     }
 
     @Test func metricWithoutNameIsAnError() {
-        #expect(throws: JSONError(offset: 13, message: "metric has no \"name\"")) {
+        #expect(throws: JSONError(offset: 13, message: "Metric has no \"name\"")) {
             try Metric(json: Array(#"{"fields":{}}  "#.utf8))
         }
     }
@@ -68,7 +68,7 @@ struct ModelJSONTests {
         #expect(a.jsonString == #"{"at":5,"type":"Metric","event":{"fields":{},"name":"cpu","tags":{},"timestamp":4}}"#)
         let log = try RecordingLine(json: Array(#"{"at":9,"type":"LogRecord","event":{"a":{"b":1}}}"#.utf8))
         #expect(log.event == .log(LogRecord(timestamp: 9, fields: ["a.b": 1])))
-        #expect(throws: JSONError(offset: 45, message: "metric has no \"name\"")) {
+        #expect(throws: JSONError(offset: 45, message: "Metric has no \"name\"")) {
             try RecordingLine(json: Array(#"{"at":5,"type":"Metric","event":{"nam":"cpu"}}"#.utf8))
         }
         #expect(throws: JSONError(offset: 15, message: "unknown recording type 'Nope'")) {

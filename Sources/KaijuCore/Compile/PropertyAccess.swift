@@ -4,68 +4,29 @@
 enum PropertyAccess {
     typealias Reader = (EngineEvent) -> Value
 
-    private static func metric(_ read: @escaping (Metric) -> Value) -> Reader {
-        { e in
-            if case .metric(let m) = e.body { return read(m) }
-            return .null
-        }
+    /// A reader of a model type's column: one switch on the body, then the column's own reader.
+    private static func model<M: EventKind>(_ kind: M.Type, column name: String) -> Reader? {
+        M.modelColumn(name).map { M.engineReader($0.read) }
     }
 
-    private static func event(_ read: @escaping (Event) -> Value) -> Reader {
-        { e in
-            if case .event(let ev) = e.body { return read(ev) }
-            return .null
-        }
-    }
-
-    private static func span(_ read: @escaping (Span) -> Value) -> Reader {
-        { e in
-            if case .span(let s) = e.body { return read(s) }
-            return .null
-        }
-    }
-
-    private static func log(_ read: @escaping (LogRecord) -> Value) -> Reader {
-        { e in
-            if case .log(let l) = e.body { return read(l) }
-            return .null
-        }
+    /// A reader of `key` in a model type's map column, looked up without wrapping the map.
+    private static func model<M: EventKind>(_ kind: M.Type, column name: String, key: String) -> Reader? {
+        guard let readMap = M.modelColumn(name)?.readMap else { return nil }
+        return M.engineReader({ readMap($0)[key] ?? .null })
     }
 
     /// A reader for column `name` of events of `type` (and its subtypes).
-    ///
-    /// Metric's columns (group keys and aggregate arguments of the metrics rules) switch on the body
-    /// themselves: one closure call per read instead of two.
     static func reader(_ type: EventType, column name: String) -> Reader? {
         guard type.column(name) != nil else { return nil }
-        switch (type.representation, name) {
-        case (.metric, "name"):
-            return { e in
-                guard case .metric(let m) = e.body else { return .null }
-                return .string(m.name)
-            }
-        case (.metric, "timestamp"):
-            return { e in
-                guard case .metric(let m) = e.body else { return .null }
-                return .int(m.timestamp)
-            }
-        case (.metric, "fields"): return metric { .object($0.fields) }
-        case (.metric, "tags"): return metric { .object($0.tags) }
-        case (.event, "timestamp"): return event { .int($0.timestamp) }
-        case (.event, "payload"): return event { .object($0.payload) }
-        case (.event, "context"): return event { .object($0.context) }
-        case (.log, "timestamp"): return log { .int($0.timestamp) }
-        case (.log, "fields"): return log { .object($0.fields) }
-        case (.span, "operationName"): return span { .string($0.operationName) }
-        case (.span, "duration"): return span { .int($0.duration) }
-        case (.span, "startTime"): return span { .int($0.startTime) }
-        case (.span, "traceIdLow"): return span { .int($0.traceIdLow) }
-        case (.span, "traceIdHigh"): return span { .int($0.traceIdHigh) }
-        case (.span, "spanId"): return span { .int($0.spanId) }
-        case (.span, "parentSpanId"): return span { .int($0.parentSpanId) }
-        case (.batch, _), (.span, _), (.tuple, _):
+        switch type.representation {
+        case .metric: return self.model(Metric.self, column: name)
+        case .log: return self.model(LogRecord.self, column: name)
+        case .event: return self.model(Event.self, column: name)
+        case .batch: return self.model(Batch.self, column: name)
+        case .span: return self.model(Span.self, column: name)
+        case .tuple:
             return { e in e.property(name) }
-        case (.row, _):
+        case .row:
             let cache = ColumnIndexCache(name)
             return { e in
                 guard let i = cache.index(in: e.type) else { return .null }
@@ -75,31 +36,21 @@ enum PropertyAccess {
                 default: return .null
                 }
             }
-        default:
-            return nil
         }
     }
 
     /// A reader for `column(key)` when the column is a map and the key a constant (`tags('host')`).
     static func mapReader(_ type: EventType, column name: String, key: String) -> Reader? {
-        switch (type.representation, name) {
-        case (.metric, "tags"):
-            return { e in
-                guard case .metric(let m) = e.body else { return .null }
-                return m.tags[key] ?? .null
-            }
-        case (.metric, "fields"):
-            return { e in
-                guard case .metric(let m) = e.body else { return .null }
-                return m.fields[key] ?? .null
-            }
-        case (.log, "fields"): return log { $0.fields[key] ?? .null }
-        case (.event, "payload"): return event { $0.payload[key] ?? .null }
-        case (.event, "context"): return event { $0.context[key] ?? .null }
-        default:
-            guard let base = reader(type, column: name) else { return nil }
-            return { e in base(e)[key] }
+        let direct: Reader?
+        switch type.representation {
+        case .metric: direct = self.model(Metric.self, column: name, key: key)
+        case .log: direct = self.model(LogRecord.self, column: name, key: key)
+        case .event: direct = self.model(Event.self, column: name, key: key)
+        default: direct = nil
         }
+        if let direct { return direct }
+        guard let base = reader(type, column: name) else { return nil }
+        return { e in base(e)[key] }
     }
 }
 

@@ -5,28 +5,11 @@ struct InsertTarget {
     /// The event for `row` at engine time `now`, or a reason it cannot be built.
     func event(from row: Row, now: Int64) -> Result<EngineEvent, PlanError> {
         switch self.type.representation {
-        case .event:
-            let ts = row["timestamp"]?.intValue ?? now
-            guard case .object(let payload)? = row["payload"] ?? .object([:]) else {
-                return .failure(PlanError(.invalid, "insert into Event: 'payload' is not a map", subject: "payload"))
-            }
-            guard case .object(let context)? = row["context"] ?? .object([:]) else {
-                return .failure(PlanError(.invalid, "insert into Event: 'context' is not a map", subject: "context"))
-            }
-            let e = Event(timestamp: ts, payload: payload, context: context)
-            return .success(EngineEvent(type: self.type, timestamp: now, body: .event(e)))
-        case .metric:
-            guard let name = row["name"]?.stringValue else { return .failure(PlanError(.invalid, "insert into Metric: no 'name'", subject: "name")) }
-            let m = Metric(
-                name: name, timestamp: row["timestamp"]?.intValue ?? now, fields: row["fields"]?.objectValue ?? [:],
-                tags: row["tags"]?.objectValue ?? [:]
-            )
-            return .success(EngineEvent(type: self.type, timestamp: now, body: .metric(m)))
-        case .log:
-            let l = LogRecord(timestamp: row["timestamp"]?.intValue ?? now, fields: row["fields"]?.objectValue ?? [:])
-            return .success(EngineEvent(type: self.type, timestamp: now, body: .log(l)))
+        case .metric: return self.model(Metric.self, from: row, now: now)
+        case .log: return self.model(LogRecord.self, from: row, now: now)
+        case .event: return self.model(Event.self, from: row, now: now)
         case .batch, .span, .tuple:
-            return .failure(PlanError(.invalid, "cannot insert into \(self.type.name)"))
+            return .failure(PlanError(.invalid, "cannot insert into \(self.type.name)", subject: self.type.name))
         case .row:
             var values = [Value](repeating: .null, count: self.type.columns.count)
             for (i, name) in row.columns.enumerated() {
@@ -34,5 +17,25 @@ struct InsertTarget {
             }
             return .success(EngineEvent(type: self.type, timestamp: now, body: .row(values)))
         }
+    }
+
+    /// A model value built from the row's columns (a missing `timestamp` is `now`).
+    private func model<M: EventKind>(_ kind: M.Type, from row: Row, now: Int64) -> Result<EngineEvent, PlanError> {
+        guard var model = M.blank(at: now) else {
+            return .failure(PlanError(.invalid, "cannot insert into \(self.type.name)", subject: self.type.name))
+        }
+        for column in M.columns {
+            guard let value = row[column.name], !value.isNull else {
+                if column.isRequired {
+                    return .failure(PlanError(.invalid, "insert into \(self.type.name): no '\(column.name)'", subject: column.name))
+                }
+                continue
+            }
+            guard column.assign(value, to: &model) else {
+                return .failure(PlanError(
+                    .invalid, "insert into \(self.type.name): '\(column.name)' is not a \(column.type.rawValue)", subject: column.name))
+            }
+        }
+        return .success(EngineEvent(type: self.type, timestamp: now, body: model.eventBody))
     }
 }

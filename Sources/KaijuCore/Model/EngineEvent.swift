@@ -60,31 +60,11 @@ public final class EngineEvent: Sendable {
     /// A property by name, as EPL's `select *` and dynamic access see it; `.null` when absent.
     public func property(_ name: String) -> Value {
         switch self.body {
-        case .metric(let m):
-            switch name {
-            case "name": return .string(m.name)
-            case "timestamp": return .int(m.timestamp)
-            case "fields": return .object(m.fields)
-            case "tags": return .object(m.tags)
-            default: return .null
-            }
-        case .log(let l):
-            switch name {
-            case "timestamp": return .int(l.timestamp)
-            case "fields": return .object(l.fields)
-            default: return .null
-            }
-        case .event(let e):
-            switch name {
-            case "timestamp": return .int(e.timestamp)
-            case "payload": return .object(e.payload)
-            case "context": return .object(e.context)
-            default: return .null
-            }
-        case .batch(let b):
-            return b.column(name)
-        case .span(let s):
-            return s.column(name)
+        case .metric(let m): return Metric.value(of: name, in: m)
+        case .log(let l): return LogRecord.value(of: name, in: l)
+        case .event(let e): return Event.value(of: name, in: e)
+        case .batch(let b): return Batch.value(of: name, in: b)
+        case .span(let s): return Span.value(of: name, in: s)
         case .row(let values):
             guard let i = self.type.columnIndex(name), i < values.count else { return .null }
             return values[i]
@@ -115,69 +95,5 @@ public final class EngineEvent: Sendable {
         default: break
         }
         return self.type.columns.map { ($0.name, self.property($0.name)) }
-    }
-}
-
-/// A Swift model type the engine takes as a typed event (`Metric`, `LogRecord`, `Event`, `Batch`, `Span`).
-public protocol EventKind: Sendable {
-    /// The type name statements use.
-    static var eventTypeName: String { get }
-    /// The event's time in ms, used as engine time on a virtual clock.
-    var eventTimestamp: Int64 { get }
-    /// Wraps the value as an event body.
-    var eventBody: EventBody { get }
-    /// Unwraps a body of this kind.
-    static func extract(_ body: EventBody) -> Self?
-}
-
-extension Metric: EventKind {
-    public static var eventTypeName: String { "Metric" }
-    public var eventTimestamp: Int64 { self.timestamp }
-    public var eventBody: EventBody { .metric(self) }
-    @inlinable public static func extract(_ body: EventBody) -> Metric? {
-        if case .metric(let m) = body { return m }
-        return nil
-    }
-}
-
-extension LogRecord: EventKind {
-    public static var eventTypeName: String { "LogRecord" }
-    public var eventTimestamp: Int64 { self.timestamp }
-    public var eventBody: EventBody { .log(self) }
-    @inlinable public static func extract(_ body: EventBody) -> LogRecord? {
-        if case .log(let l) = body { return l }
-        return nil
-    }
-}
-
-extension Event: EventKind {
-    public static var eventTypeName: String { "Event" }
-    public var eventTimestamp: Int64 { self.timestamp }
-    public var eventBody: EventBody { .event(self) }
-    @inlinable public static func extract(_ body: EventBody) -> Event? {
-        if case .event(let e) = body { return e }
-        return nil
-    }
-}
-
-extension Batch: EventKind {
-    public static var eventTypeName: String { "Batch" }
-    /// The earliest span start, in ms (0 for an empty batch).
-    public var eventTimestamp: Int64 { (self.spans.map(\.startTime).min() ?? 0) / 1000 }
-    public var eventBody: EventBody { .batch(self) }
-    @inlinable public static func extract(_ body: EventBody) -> Batch? {
-        if case .batch(let b) = body { return b }
-        return nil
-    }
-}
-
-extension Span: EventKind {
-    public static var eventTypeName: String { "Span" }
-    /// The span start, in ms.
-    public var eventTimestamp: Int64 { self.startTime / 1000 }
-    public var eventBody: EventBody { .span(self) }
-    @inlinable public static func extract(_ body: EventBody) -> Span? {
-        if case .span(let s) = body { return s }
-        return nil
     }
 }

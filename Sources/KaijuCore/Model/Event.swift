@@ -18,22 +18,8 @@ public struct Event: Sendable, Hashable {
 
 extension Event {
     /// Decodes one Event object at the scanner's position.
-    public static func decode(from s: inout JSONScanner) throws(JSONError) -> Event {
-        var event = Event(timestamp: 0)
-        var sawTimestamp = false
-        try s.readObject { (s, key) throws(JSONError) in
-            switch key {
-            case "timestamp":
-                event.timestamp = try s.readInt64()
-                sawTimestamp = true
-            case "payload": event.payload = try s.readValueMap()
-            case "context": event.context = try s.readValueMap()
-            default: try s.skipValue()
-            }
-        }
-        if !sawTimestamp { throw s.error("Event has no \"timestamp\"") }
-        return event
-    }
+    /// - Throws: ``JSONError`` for a member of the wrong type or a missing `timestamp`.
+    public static func decode(from s: inout JSONScanner) throws(JSONError) -> Event { try ModelJSON.decode(from: &s) }
 
     /// Parses an Event from JSON bytes.
     public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
@@ -42,30 +28,11 @@ extension Event {
 
     /// Parses an Event batch `{"events":[...]}`.
     public static func decodeBatch<C: Collection<UInt8>>(json bytes: C) throws(JSONError) -> [Event] {
-        try JSONScanner.parse(bytes) { (s) throws(JSONError) in
-            var events: [Event] = []
-            try s.readObject { (s, key) throws(JSONError) in
-                if key == "events" {
-                    try s.readArray { (s) throws(JSONError) in events.append(try Event.decode(from: &s)) }
-                } else {
-                    try s.skipValue()
-                }
-            }
-            return events
-        }
+        try ModelJSON.decodeBatch(json: bytes, key: "events")
     }
 
     /// Writes the wire form.
-    public func encode(to w: inout JSONWriter) {
-        w.object { w in
-            w.key("timestamp", first: true)
-            w.write(self.timestamp)
-            w.key("payload")
-            w.write(self.payload)
-            w.key("context")
-            w.write(self.context)
-        }
-    }
+    public func encode(to w: inout JSONWriter) { ModelJSON.encode(self, columns: Self.columns, to: &w) }
 
     /// The wire form as text.
     public var jsonString: String {
@@ -76,11 +43,35 @@ extension Event {
 
     /// Encodes events as a batch `{"events":[...]}`.
     public static func encodeBatch(_ events: [Event]) -> String {
-        var w = JSONWriter()
-        w.object { w in
-            w.key("events", first: true)
-            w.array(events) { w, e in e.encode(to: &w) }
+        ModelJSON.encodeBatch(events, key: "events", columns: Self.columns)
+    }
+}
+
+extension Event: EventKind {
+    /// Reads events of this kind in place (the model is borrowed from the body, not copied).
+    public static func engineReader(_ read: @escaping @Sendable (Event) -> Value) -> (EngineEvent) -> Value {
+        { e in
+            if case .event(let m) = e.body { return read(m) }
+            return .null
         }
-        return w.string
+    }
+    /// `Event`.
+    public static var eventTypeName: String { "Event" }
+    /// Timestamp (ms), payload and context.
+    public static let columns: [ModelColumn<Event>] = [
+        ModelColumn("timestamp", .long, \Event.timestamp, required: true) { .int($0.timestamp) },
+        ModelColumn(map: "payload", \Event.payload) { $0.payload },
+        ModelColumn(map: "context", \Event.context) { $0.context },
+    ]
+    /// An Event with an empty payload and context.
+    public static func blank(at timestamp: Int64) -> Event? { Event(timestamp: timestamp) }
+    /// The timestamp.
+    public var eventTimestamp: Int64 { self.timestamp }
+    /// The value as an event body.
+    public var eventBody: EventBody { .event(self) }
+    /// The value of a body of this kind.
+    @inlinable public static func extract(_ body: EventBody) -> Event? {
+        if case .event(let e) = body { return e }
+        return nil
     }
 }

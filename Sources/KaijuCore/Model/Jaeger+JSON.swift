@@ -133,34 +133,3 @@ enum JaegerJSON {
         return out
     }
 }
-
-extension Span {
-    /// One column as the engine reads it, without building the whole JSON tree.
-    public func column(_ name: String) -> Value {
-        switch name {
-        case "traceIdLow": return .int(self.traceIdLow)
-        case "traceIdHigh": return .int(self.traceIdHigh)
-        case "spanId": return .int(self.spanId)
-        case "parentSpanId": return .int(self.parentSpanId)
-        case "operationName": return .string(self.operationName)
-        case "references": return .array(self.references.map(\.jsonValue))
-        case "flags": return .int(Int64(self.flags))
-        case "startTime": return .int(self.startTime)
-        case "duration": return .int(self.duration)
-        case "tags": return .array(self.tags.map(\.jsonValue))
-        case "logs": return .array(self.logs.map(\.jsonValue))
-        default: return .null
-        }
-    }
-}
-
-extension Batch {
-    /// One column as the engine reads it.
-    public func column(_ name: String) -> Value {
-        switch name {
-        case "process": return self.process.jsonValue
-        case "spans": return .array(self.spans.map(\.jsonValue))
-        default: return .null
-        }
-    }
-}

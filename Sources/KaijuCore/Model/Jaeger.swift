@@ -147,3 +147,64 @@ public enum JaegerIDs {
         return self.hex(UInt64(bitPattern: high)) + String(repeating: "0", count: 16 - lowHex.count) + lowHex
     }
 }
+
+extension Batch: EventKind {
+    /// Reads events of this kind in place (the model is borrowed from the body, not copied).
+    public static func engineReader(_ read: @escaping @Sendable (Batch) -> Value) -> (EngineEvent) -> Value {
+        { e in
+            if case .batch(let m) = e.body { return read(m) }
+            return .null
+        }
+    }
+    /// `Batch`.
+    public static var eventTypeName: String { "Batch" }
+    /// The process and the spans, as Jaeger's JSON model has them.
+    public static let columns: [ModelColumn<Batch>] = [
+        ModelColumn("process", .map, \Batch.process) { $0.process.jsonValue },
+        ModelColumn("spans", .array, \Batch.spans) { .array($0.spans.map(\.jsonValue)) },
+    ]
+    /// The earliest span start, in ms (0 for an empty batch).
+    public var eventTimestamp: Int64 { (self.spans.map(\.startTime).min() ?? 0) / 1000 }
+    /// The value as an event body.
+    public var eventBody: EventBody { .batch(self) }
+    /// The value of a body of this kind.
+    @inlinable public static func extract(_ body: EventBody) -> Batch? {
+        if case .batch(let b) = body { return b }
+        return nil
+    }
+}
+
+extension Span: EventKind {
+    /// Reads events of this kind in place (the model is borrowed from the body, not copied).
+    public static func engineReader(_ read: @escaping @Sendable (Span) -> Value) -> (EngineEvent) -> Value {
+        { e in
+            if case .span(let m) = e.body { return read(m) }
+            return .null
+        }
+    }
+    /// `Span`.
+    public static var eventTypeName: String { "Span" }
+    /// The columns of Jaeger's span model.
+    public static let columns: [ModelColumn<Span>] = [
+        ModelColumn("traceIdLow", .long, \Span.traceIdLow) { .int($0.traceIdLow) },
+        ModelColumn("traceIdHigh", .long, \Span.traceIdHigh) { .int($0.traceIdHigh) },
+        ModelColumn("spanId", .long, \Span.spanId) { .int($0.spanId) },
+        ModelColumn("parentSpanId", .long, \Span.parentSpanId) { .int($0.parentSpanId) },
+        ModelColumn("operationName", .string, \Span.operationName) { .string($0.operationName) },
+        ModelColumn("references", .array, \Span.references) { .array($0.references.map(\.jsonValue)) },
+        ModelColumn("flags", .int, \Span.flags) { .int(Int64($0.flags)) },
+        ModelColumn("startTime", .long, \Span.startTime) { .int($0.startTime) },
+        ModelColumn("duration", .long, \Span.duration) { .int($0.duration) },
+        ModelColumn("tags", .array, \Span.tags) { .array($0.tags.map(\.jsonValue)) },
+        ModelColumn("logs", .array, \Span.logs) { .array($0.logs.map(\.jsonValue)) },
+    ]
+    /// The span start, in ms.
+    public var eventTimestamp: Int64 { self.startTime / 1000 }
+    /// The value as an event body.
+    public var eventBody: EventBody { .span(self) }
+    /// The value of a body of this kind.
+    @inlinable public static func extract(_ body: EventBody) -> Span? {
+        if case .span(let s) = body { return s }
+        return nil
+    }
+}

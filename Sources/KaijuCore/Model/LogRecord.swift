@@ -55,3 +55,31 @@ extension LogRecord {
     /// The flattened form as a JSON object.
     public var jsonString: String { Value.object(self.fields).jsonString }
 }
+
+extension LogRecord: EventKind {
+    /// Reads events of this kind in place (the model is borrowed from the body, not copied).
+    public static func engineReader(_ read: @escaping @Sendable (LogRecord) -> Value) -> (EngineEvent) -> Value {
+        { e in
+            if case .log(let m) = e.body { return read(m) }
+            return .null
+        }
+    }
+    /// `LogRecord`.
+    public static var eventTypeName: String { "LogRecord" }
+    /// Timestamp (ms) and the flattened fields.
+    public static let columns: [ModelColumn<LogRecord>] = [
+        ModelColumn("timestamp", .long, \LogRecord.timestamp) { .int($0.timestamp) },
+        ModelColumn(map: "fields", \LogRecord.fields) { $0.fields },
+    ]
+    /// A record without fields.
+    public static func blank(at timestamp: Int64) -> LogRecord? { LogRecord(timestamp: timestamp, fields: [:]) }
+    /// The timestamp.
+    public var eventTimestamp: Int64 { self.timestamp }
+    /// The value as an event body.
+    public var eventBody: EventBody { .log(self) }
+    /// The value of a body of this kind.
+    @inlinable public static func extract(_ body: EventBody) -> LogRecord? {
+        if case .log(let l) = body { return l }
+        return nil
+    }
+}

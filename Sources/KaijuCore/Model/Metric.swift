@@ -19,30 +19,12 @@ public struct Metric: Sendable, Hashable {
 }
 
 extension Metric {
+    /// The columns in Telegraf's JSON order (its serializer sorts keys: fields, name, tags, timestamp).
+    static let jsonColumns = Metric.columns.sorted { $0.name < $1.name }
+
     /// Decodes one metric object at the scanner's position.
-    public static func decode(from s: inout JSONScanner) throws(JSONError) -> Metric {
-        var metric = Metric(name: "", timestamp: 0)
-        var sawName = false
-        try s.readObject { (s, key) throws(JSONError) in
-            switch key {
-            case "name":
-                metric.name = try s.readString()
-                sawName = true
-            case "timestamp":
-                let at = s.offset
-                switch try s.readNumber() {
-                case .int(let i): metric.timestamp = i
-                case .double(let d) where d.isFinite && abs(d) < 9.2e18: metric.timestamp = Int64(d)
-                default: throw JSONError(offset: at, message: "timestamp is not a number")
-                }
-            case "fields": metric.fields = try s.readValueMap()
-            case "tags": metric.tags = try s.readValueMap()
-            default: try s.skipValue()
-            }
-        }
-        if !sawName { throw s.error("metric has no \"name\"") }
-        return metric
-    }
+    /// - Throws: ``JSONError`` for a member of the wrong type or a missing `name`.
+    public static func decode(from s: inout JSONScanner) throws(JSONError) -> Metric { try ModelJSON.decode(from: &s) }
 
     /// Parses a metric from JSON bytes.
     public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
@@ -51,32 +33,11 @@ extension Metric {
 
     /// Parses a metric batch `{"metrics":[...]}`.
     public static func decodeBatch<C: Collection<UInt8>>(json bytes: C) throws(JSONError) -> [Metric] {
-        try JSONScanner.parse(bytes) { (s) throws(JSONError) in
-            var metrics: [Metric] = []
-            try s.readObject { (s, key) throws(JSONError) in
-                if key == "metrics" {
-                    try s.readArray { (s) throws(JSONError) in metrics.append(try Metric.decode(from: &s)) }
-                } else {
-                    try s.skipValue()
-                }
-            }
-            return metrics
-        }
+        try ModelJSON.decodeBatch(json: bytes, key: "metrics")
     }
 
-    /// Writes Telegraf's JSON form (keys in Telegraf's order: fields, name, tags, timestamp).
-    public func encode(to w: inout JSONWriter) {
-        w.object { w in
-            w.key("fields", first: true)
-            w.write(self.fields)
-            w.key("name")
-            w.write(self.name)
-            w.key("tags")
-            w.write(self.tags)
-            w.key("timestamp")
-            w.write(self.timestamp)
-        }
-    }
+    /// Writes Telegraf's JSON form.
+    public func encode(to w: inout JSONWriter) { ModelJSON.encode(self, columns: Self.jsonColumns, to: &w) }
 
     /// Telegraf's JSON form as text.
     public var jsonString: String {
@@ -87,11 +48,36 @@ extension Metric {
 
     /// Encodes metrics as a batch `{"metrics":[...]}`.
     public static func encodeBatch(_ metrics: [Metric]) -> String {
-        var w = JSONWriter()
-        w.object { w in
-            w.key("metrics", first: true)
-            w.array(metrics) { w, m in m.encode(to: &w) }
+        ModelJSON.encodeBatch(metrics, key: "metrics", columns: Self.jsonColumns)
+    }
+}
+
+extension Metric: EventKind {
+    /// Reads events of this kind in place (the model is borrowed from the body, not copied).
+    public static func engineReader(_ read: @escaping @Sendable (Metric) -> Value) -> (EngineEvent) -> Value {
+        { e in
+            if case .metric(let m) = e.body { return read(m) }
+            return .null
         }
-        return w.string
+    }
+    /// `Metric`.
+    public static var eventTypeName: String { "Metric" }
+    /// Name, timestamp (ms), fields and tags.
+    public static let columns: [ModelColumn<Metric>] = [
+        ModelColumn("name", .string, \Metric.name, required: true) { .string($0.name) },
+        ModelColumn("timestamp", .long, \Metric.timestamp) { .int($0.timestamp) },
+        ModelColumn(map: "fields", \Metric.fields) { $0.fields },
+        ModelColumn(map: "tags", \Metric.tags) { $0.tags },
+    ]
+    /// A metric without a name, fields or tags.
+    public static func blank(at timestamp: Int64) -> Metric? { Metric(name: "", timestamp: timestamp) }
+    /// The timestamp.
+    public var eventTimestamp: Int64 { self.timestamp }
+    /// The value as an event body.
+    public var eventBody: EventBody { .metric(self) }
+    /// The value of a body of this kind.
+    @inlinable public static func extract(_ body: EventBody) -> Metric? {
+        if case .metric(let m) = body { return m }
+        return nil
     }
 }

@@ -55,31 +55,9 @@ extension EventType {
         EventType(name: name, representation: .tuple, ownColumns: aliases.map { Column($0, .any) }, parents: [])
     }
 
-    static let metric = EventType(
-        name: "Metric", representation: .metric,
-        ownColumns: [.init("name", .string), .init("timestamp", .long), .init("fields", .map), .init("tags", .map)],
-        parents: []
-    )
-    static let log = EventType(
-        name: "LogRecord", representation: .log, ownColumns: [.init("timestamp", .long), .init("fields", .map)],
-        parents: []
-    )
-    static let event = EventType(
-        name: "Event", representation: .event,
-        ownColumns: [.init("timestamp", .long), .init("payload", .map), .init("context", .map)], parents: []
-    )
-    static let batch = EventType(
-        name: "Batch", representation: .batch, ownColumns: [.init("process", .map), .init("spans", .array)],
-        parents: []
-    )
-    static let span = EventType(
-        name: "Span", representation: .span,
-        ownColumns: [
-            .init("traceIdLow", .long), .init("traceIdHigh", .long), .init("spanId", .long),
-            .init("parentSpanId", .long), .init("operationName", .string), .init("references", .array),
-            .init("flags", .int), .init("startTime", .long), .init("duration", .long), .init("tags", .array),
-            .init("logs", .array),
-        ],
-        parents: []
-    )
+    static let metric = Metric.makeEventType(.metric)
+    static let log = LogRecord.makeEventType(.log)
+    static let event = Event.makeEventType(.event)
+    static let batch = Batch.makeEventType(.batch)
+    static let span = Span.makeEventType(.span)
 }
