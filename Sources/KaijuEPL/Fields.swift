@@ -1,4 +1,4 @@
-public import KaijuCore
+@_spi(Engine) public import KaijuCore
 
 /// The event a builder closure describes: property reads become plan expressions.
 ///
@@ -31,8 +31,8 @@ public struct DynamicEvent: EventKind {
     /// No model columns: columns are read by name.
     public static var columns: [ModelColumn<DynamicEvent>] { [] }
     public var eventTimestamp: Int64 { 0 }
-    public var eventBody: EventBody { .row([]) }
-    public static func extract(_ body: EventBody) -> DynamicEvent? { nil }
+    @_spi(Engine) public var eventBody: EventBody { .row([]) }
+    @_spi(Engine) public static func extract(_ body: EventBody) -> DynamicEvent? { nil }
 }
 
 extension Fields where E == DynamicEvent {

@@ -181,7 +181,7 @@ struct HardeningLineScanTests {
             #expect(decoder.scannedWithoutNewline == fed)
         }
         let out = Array("\n".utf8).withUnsafeBytes { decoder.feed($0, receivedAt: 1) }
-        #expect(out.items == [.metric(Metric(name: "cpu", timestamp: 1_700_000_000_000, fields: ["msg": .string(value)], tags: ["host": "a"]))])
+        #expect(out.items == [.metric(Metric(name: "cpu", timestamp: 1_700_000_000_000, fields: ["msg": Value.string(value)], tags: ["host": "a"]))])
         #expect(decoder.scannedWithoutNewline == 0)
     }
 

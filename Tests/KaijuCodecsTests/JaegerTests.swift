@@ -11,7 +11,7 @@ struct JaegerTests {
     /// protocols.md §4: the example Batch as a compact `emitBatch` (seqid 1).
     static let compactExample = hex("82 81 01 09 65 6d 69 74 42 61 74 63 68 1c 1c 18 03 73 76 63 00 19 1c 16 02 16 00 16 04 16 00 18 02 6f 70 25 02 16 80 80 f2 81 83 89 85 06 16 d0 0f 00 00 00")
 
-    static let exampleBatch = Batch(process: Process(serviceName: "svc"), spans: [
+    static let exampleBatch = Batch(process: JaegerProcess(serviceName: "svc"), spans: [
         Span(traceIdLow: 1, traceIdHigh: 0, spanId: 2, parentSpanId: 0, operationName: "op", flags: 1, startTime: 1_700_000_000_000_000, duration: 1000),
     ])
 
@@ -74,7 +74,7 @@ struct JaegerTests {
         let f = try Fixture("jaeger-http-batch")
         let batch = try f.bytes.raw { try JaegerThriftDecoder.batch(binary: $0) }
         #expect(batch == Batch(
-            process: Process(serviceName: "svc", tags: [.string("ip", "10.0.0.1")]),
+            process: JaegerProcess(serviceName: "svc", tags: [.string("ip", "10.0.0.1")]),
             spans: [Span(traceIdLow: -2, traceIdHigh: 0x1234, spanId: 7, parentSpanId: 3, operationName: "op",
                          references: [SpanRef(refType: .followsFrom, traceIdLow: -2, traceIdHigh: 0x1234, spanId: 3)],
                          flags: 1, startTime: 1_700_000_000_000_000, duration: 1000,

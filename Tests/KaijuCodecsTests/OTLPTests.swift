@@ -40,7 +40,7 @@ struct OTLPTests {
 
     @Test func decodesTheSpecJSONExampleWithHexIdsAndStringNumbers() throws {
         let batches = try OTLPTraceJSON.decode(Array(Self.jsonExample.utf8))
-        #expect(batches == [Batch(process: Process(serviceName: "svc"), spans: [
+        #expect(batches == [Batch(process: JaegerProcess(serviceName: "svc"), spans: [
             Span(traceIdLow: Int64(bitPattern: 0xD269B633813FC60C), traceIdHigh: Int64(bitPattern: 0x5B8EFFF798038103),
                  spanId: Int64(bitPattern: 0xEEE19B7EC3C1B174), operationName: "op", flags: 1,
                  startTime: 1_544_712_660_000_000, duration: 1_000_000,

@@ -18,7 +18,7 @@ struct TelegrafTests {
     /// The three metrics of `telegraf-socket-writer-gzip` (JSON, JSON batch, line protocol).
     static let socketWriterMetrics = [
         Metric(name: "cpu", timestamp: 1_700_000_000_000,
-               fields: ["usage_idle": 99.5, "count": 3, "big": .double(Double(UInt64.max)), "ok": true, "msg": "hi"],
+               fields: ["usage_idle": 99.5, "count": 3, "big": Value.double(Double(UInt64.max)), "ok": true, "msg": "hi"],
                tags: ["cpu": "cpu0", "host": "web"]),
         Metric(name: "disk", timestamp: 1_700_000_001_000, fields: ["free": 1e21], tags: [:]),
         Metric(name: "cpu", timestamp: 1_700_000_000_000, fields: ["usage_idle": 99.5, "count": 3, "ok": true, "msg": "say \"hi\"\nbye"],
@@ -67,7 +67,7 @@ struct TelegrafTests {
         #expect(r.errors.isEmpty)
         #expect(r.metrics == [
             Metric(name: "m", timestamp: -1, fields: ["f": 1000.0, "g": -1.0, "h": 0.5, "i": -42, "u": 42, "b1": true, "b2": false, "b3": true, "s": "a\\b"], tags: ["t": "a"]),
-            Metric(name: "m", timestamp: 5, fields: ["f": .double(Double(UInt64.max))], tags: [:]),
+            Metric(name: "m", timestamp: 5, fields: ["f": Value.double(Double(UInt64.max))], tags: [:]),
         ])
     }
 

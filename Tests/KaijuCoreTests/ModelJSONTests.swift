@@ -1,5 +1,5 @@
 import Testing
-@testable import KaijuCore
+@_spi(Codecs) @testable import KaijuCore
 
 struct ModelJSONTests {
     @Test func telegrafMetricDecodesAndEncodes() throws {
@@ -45,7 +45,7 @@ struct ModelJSONTests {
 
     @Test func jaegerBatchRoundTripsInCamelCase() throws {
         let batch = Batch(
-            process: Process(serviceName: "frontend", tags: [.string("hostname", "h1")]),
+            process: JaegerProcess(serviceName: "frontend", tags: [.string("hostname", "h1")]),
             spans: [
                 Span(
                     traceIdLow: -1, traceIdHigh: 2, spanId: 3, parentSpanId: 0, operationName: "GET /",

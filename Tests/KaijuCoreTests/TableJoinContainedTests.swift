@@ -115,7 +115,7 @@ struct TableJoinContainedTests {
             Span(traceIdLow: 1, spanId: 1, operationName: "fast", startTime: 1_000, duration: 5),
             Span(traceIdLow: 1, spanId: 2, operationName: "slow", startTime: 1_000, duration: 50, tags: [.string("a", "x"), .long("b", 2)]),
         ]
-        r.send(Batch(process: Process(serviceName: "svc"), spans: spans))
+        r.send(Batch(process: JaegerProcess(serviceName: "svc"), spans: spans))
         #expect(c.take() == [#"1 C {"service":"svc","op":"slow","a":"x","tags":2,"hasA":true,"keys":["a","b"],"others":[{"key":"b","vLong":2,"vType":"LONG"}]}"#])
     }
 }

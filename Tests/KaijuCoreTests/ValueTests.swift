@@ -76,4 +76,15 @@ struct ValueMapOrderTests {
         #expect(big["k07"] == .int(7))
         #expect(big.keys == (0..<20).map { "k\(String(format: "%02d", $0))" })
     }
+
+    @Test func mapLiteralsTakeVariablesOfAnyConvertibleType() {
+        let usage = 93.5
+        let host = "a"
+        let cores = 4
+        let labels = ["zone": "eu"]
+        let metric = Metric(name: "cpu", timestamp: 1, fields: ["usage_idle": usage, "cores": cores], tags: ["host": host, "labels": labels])
+        #expect(metric.fields == ValueMap([ValueMap.Entry(key: "cores", value: .int(4)), ValueMap.Entry(key: "usage_idle", value: .double(93.5))]))
+        #expect(metric.tags["host"] == .string("a"))
+        #expect(metric.tags["labels"] == .object(ValueMap([ValueMap.Entry(key: "zone", value: .string("eu"))])))
+    }
 }

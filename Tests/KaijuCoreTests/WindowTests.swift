@@ -1,5 +1,5 @@
 import Testing
-@testable import KaijuCore
+@_spi(Engine) @testable import KaijuCore
 
 /// Every window kind, on the virtual clock, with exact rows and times.
 struct WindowTests {

@@ -16,7 +16,7 @@ struct EPLStatementTests {
         }
 
         func metric(_ name: String, _ v: Double, host: String = "a", at: Int64) {
-            self.runtime.send(Metric(name: name, timestamp: at, fields: ["v": .double(v)], tags: ["host": .string(host)]))
+            self.runtime.send(Metric(name: name, timestamp: at, fields: ["v": Value.double(v)], tags: ["host": Value.string(host)]))
         }
     }
 

@@ -59,7 +59,7 @@ struct HighLevelRulesTests {
         #expect(out.take().isEmpty)
     }
 
-    private func pull(_ image: String, _ ns: Value) -> [String: Value] { ["pulledImage": .string(image), "namespace": ns] }
+    private func pull(_ image: String, _ ns: Value) -> [String: Value] { ["pulledImage": Value.string(image), "namespace": ns] }
     private func anomaly(_ ns: Value) -> [String: Value] { ["container": "c1", "namespace": ns] }
 
     @Test func q6MatchesEveryLaterAnomalyInThePullsNamespaceWithoutAGap() throws {

@@ -7,9 +7,9 @@ import KaijuRules
 struct LogsTracesRulesTests {
     private func kubeEvent(app: String, reason: String, message: String, at t: Int64) -> LogRecord {
         LogRecord(timestamp: t, record: [
-            "kubernetes": ["labels": ["app": .string(app)]],
+            "kubernetes": ["labels": ["app": Value.string(app)]],
             "event": [
-                "reason": .string(reason), "message": .string(message),
+                "reason": Value.string(reason), "message": Value.string(message),
                 "involvedObject": ["name": "web-1", "namespace": "shop"],
             ],
         ])
@@ -72,7 +72,7 @@ struct LogsTracesRulesTests {
         let r = Runtime()
         let out = Printed()
         try PaperRules.installTraces(in: r, listener: out.listener)
-        let process = Process(serviceName: "cart")
+        let process = JaegerProcess(serviceName: "cart")
         // The batch is seen before its spans update the table: nothing to compare against yet.
         r.send(batchAndSpans: Batch(process: process, spans: [100, 110, 90, 100].enumerated().map { self.span("GET /cart", $1, id: Int64($0), at: 1_000) }))
         r.send(batchAndSpans: Batch(process: process, spans: [self.span("GET /cart", 105, id: 10, at: 2_000)]))  // mean 100, σ 7.07

@@ -39,7 +39,7 @@ struct MetricsRulesTests {
         let out = Printed()
         try r.declare(PaperRules.containerCPUUtilisation)
         try r.add(PaperRules.q1b, name: "Q1b", listener: out.listener)
-        let usage: (Double) -> [String: Value] = { ["container": "c1", "pod": "p1", "ns": "n1", "usage": .double($0)] }
+        let usage: (Double) -> [String: Value] = { ["container": "c1", "pod": "p1", "ns": "n1", "usage": Value.double($0)] }
         r.limit("c1", 0.5, at: 1_000)
         try r.send("ContainerCPUUtilisation", usage(0.375), at: 60_000)  // below the limit
         try r.send("ContainerCPUUtilisation", usage(0.75), at: 120_000)  // above

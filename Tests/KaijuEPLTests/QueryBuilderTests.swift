@@ -65,7 +65,7 @@ struct QueryBuilderTests {
             .select { m in ["name": m.name, "n": count(), "scaled": avg(m.fields["v"]) * 2.0] }
             .having { _ in count() > 1 }
         try r.add(q) { out in rows += out.rows.map(\.jsonString) }
-        for (i, n) in ["a", "b", "a"].enumerated() { r.send(Metric(name: n, timestamp: Int64(i), fields: ["v": .int(Int64(i))])) }
+        for (i, n) in ["a", "b", "a"].enumerated() { r.send(Metric(name: n, timestamp: Int64(i), fields: ["v": Value.int(Int64(i))])) }
         #expect(rows == [#"{"name":"a","n":2,"scaled":2.0}"#])
     }
 

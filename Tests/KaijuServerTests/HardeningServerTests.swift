@@ -177,7 +177,7 @@ struct HardeningProcessTests {
         }
         var second: ServerProcess?
         for batch in 0..<20 {
-            forwarder.send((batch * 1_000..<(batch + 1) * 1_000).map { Event(timestamp: 1_000, payload: ["i": .int(Int64($0))]) })
+            forwarder.send((batch * 1_000..<(batch + 1) * 1_000).map { Event(timestamp: 1_000, payload: ["i": Value.int(Int64($0))]) })
             if batch == 10 {
                 #expect(ServerProcess.wait { (try? forwarder.backlog().wait()) ?? 0 < 11_000 }, "kaiju-hl is taking Events")
                 first.kill()

@@ -14,7 +14,7 @@ import KaijuCore
 struct ServerTests {
     static let logger = Logger(label: "kaiju-test")
 
-    static func events(_ names: [String]) -> [Event] { names.map { Event(timestamp: 1_000, payload: ["n": .string($0)]) } }
+    static func events(_ names: [String]) -> [Event] { names.map { Event(timestamp: 1_000, payload: ["n": Value.string($0)]) } }
     static func lines(_ names: [String]) -> [String] { Self.events(names).map(\.jsonString) }
 
     @Test func forwarderHoldsABoundedBacklogAndDeliversItAfterReconnecting() throws {

@@ -1,5 +1,5 @@
 import Foundation
-public import KaijuCore
+@_spi(Codecs) public import KaijuCore
 
 /// The bytes a real client sent (`Fixtures/NAME.bin`) and what it was asked to send (`Fixtures/NAME.json`),
 /// both written by `Fixtures/capture.py`.

@@ -23,8 +23,8 @@ func benchQ1a(containers: Int) {
         let c = i % containers
         return Metric(
             name: "container_cpu_usage_seconds_total", timestamp: Int64(i / 100),
-            fields: ["counter": .double(Double(i / containers) * 1.5)],
-            tags: ["container_name": .string("c\(c)"), "pod_name": .string("p\(c)"), "namespace": "ns"]
+            fields: ["counter": Value.double(Double(i / containers) * 1.5)],
+            tags: ["container_name": Value.string("c\(c)"), "pod_name": Value.string("p\(c)"), "namespace": "ns"]
         )
     }
     measureRun("Q1a pattern, \(containers) containers", events: readings.count, setup: { r in
@@ -37,7 +37,7 @@ func benchQ1a(containers: Int) {
 func benchQ3(operations: Int) {
     let perBatch = 10
     let batches: [Batch] = (0..<(eventCount / perBatch)).map { b in
-        Batch(process: Process(serviceName: "svc"), spans: (0..<perBatch).map { k in
+        Batch(process: JaegerProcess(serviceName: "svc"), spans: (0..<perBatch).map { k in
             let i = b * perBatch + k
             return Span(
                 traceIdLow: Int64(b), spanId: Int64(i), operationName: "op-\(i % operations)", startTime: Int64(b) * 1_000,
@@ -57,7 +57,7 @@ func benchJoin() {
     let limits: [Metric] = (0..<half).map { i in
         Metric(
             name: "kube_pod_container_resource_limits_cpu_cores", timestamp: Int64(i), fields: ["gauge": 0.5],
-            tags: ["container": .string("c\(i % 100)"), "pod": .string("p\(i % 100)"), "namespace": "ns"]
+            tags: ["container": Value.string("c\(i % 100)"), "pod": Value.string("p\(i % 100)"), "namespace": "ns"]
         )
     }
     measureRun("two-stream #lastevent join (Q1b)", events: half * 2, setup: { r in

@@ -20,7 +20,7 @@ func wanted(_ name: String) -> Bool { selected?.contains(name) ?? true }
 let metrics: [Metric] = !(wanted("filter") || wanted("windowed") || wanted("output")) ? [] : (0..<eventCount).map { i in
     Metric(
         name: i % 2 == 0 ? "cpu" : "mem", timestamp: Int64(i),
-        fields: ["usage_idle": .double(Double(i % 100))], tags: ["host": .string("host-\(i % groups)")]
+        fields: ["usage_idle": Value.double(Double(i % 100))], tags: ["host": Value.string("host-\(i % groups)")]
     )
 }
 

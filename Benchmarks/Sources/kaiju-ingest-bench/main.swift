@@ -136,8 +136,8 @@ if wanted("loopback") {
     // kaiju-metrics' path end to end: Telegraf JSON over TCP into a running server with one counting rule.
     let stats = IngestStats()
     let configuration = ModuleConfiguration(
-        name: "bench", listeners: [.stream(name: "tcp", address: "127.0.0.1:0")], admin: nil, hl: nil)
-    let server = try! ModuleServer.start(configuration, logger: .init(label: "bench"), stats: stats) { runtime in
+        name: "bench", listeners: [.stream(name: "tcp", address: BindAddress(host: "127.0.0.1", port: 0))], admin: nil, hl: nil)
+    let server = try! await ModuleServer.start(configuration, logger: .init(label: "bench"), stats: stats) { runtime in
         try runtime.add(StatementPlan(streams: [.type("Metric")], select: [.wildcard]), name: "all")
     }
     let port = server.boundAddresses["tcp"]!.port!
@@ -159,5 +159,5 @@ if wanted("loopback") {
         while stats.value(key) - before < metricCount { usleep(200) }
         return metricCount
     }
-    try! server.shutdown()
+    try! await server.shutdown()
 }

@@ -1,4 +1,4 @@
-import KaijuCore
+@_spi(Codecs) import KaijuCore
 import KaijuEPL
 import KaijuCodecs
 

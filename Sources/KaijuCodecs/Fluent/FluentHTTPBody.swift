@@ -1,4 +1,4 @@
-import KaijuCore
+@_spi(Codecs) import KaijuCore
 
 /// Decodes the bodies of the Fluentd and Fluent Bit `http` outputs: a JSON array, ndjson or back-to-back
 /// objects, or concatenated msgpack (maps, `[time, record]` or `[[time, metadata], record]`).

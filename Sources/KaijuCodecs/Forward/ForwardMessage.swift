@@ -1,4 +1,4 @@
-public import KaijuCore
+@_spi(Codecs) public import KaijuCore
 
 /// One decoded Fluentd Forward message: its tag, the log records it carried, and what to acknowledge.
 public struct ForwardMessage: Sendable {
@@ -88,7 +88,7 @@ public struct ForwardDecoder: Sendable {
 
     /// A reader over `bytes` with this decoder's bounds.
     func reader(_ bytes: UnsafeRawBufferPointer, interner: StringInterner?) -> MsgPackReader {
-        var r = MsgPackReader(bytes, interner: interner)
+        var r = MsgPackReader(bytes, offset: 0, interner: interner)
         r.maxDepth = self.maxDepth
         r.maxFlattenExpansion = self.maxFlattenExpansion
         return r
@@ -98,8 +98,18 @@ public struct ForwardDecoder: Sendable {
     /// - Throws: ``IngestError`` for a value that is not a Forward message. If the message carried a
     ///   `chunk` but its entries were bad, the entries are counted as skipped and the chunk is still
     ///   returned, so the sender gets its ack and stops retrying (as Fluentd does).
-    public func decode(
-        _ frame: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner? = nil
+    /// Decodes one Forward message (the whole frame).
+    /// - Parameters:
+    ///   - frame: The message's bytes.
+    ///   - receivedAt: The wall time (ms) given to entries without a time.
+    /// - Returns: The message, or `nil` for one Kaiju skips.
+    /// - Throws: ``IngestError`` with the byte offset of what could not be read.
+    public func decode(_ frame: UnsafeRawBufferPointer, receivedAt: Int64) throws(IngestError) -> ForwardMessage? {
+        try self.decode(frame, receivedAt: receivedAt, interner: nil)
+    }
+
+    func decode(
+        _ frame: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner?
     ) throws(IngestError) -> ForwardMessage? {
         var r = self.reader(frame, interner: interner)
         let first = try r.readItem()

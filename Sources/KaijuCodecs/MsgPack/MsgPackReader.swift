@@ -1,4 +1,4 @@
-public import KaijuCore
+@_spi(Codecs) public import KaijuCore
 
 /// A msgpack pull reader over bytes it does not own (the project's own decoder).
 ///
@@ -27,9 +27,17 @@ public struct MsgPackReader {
     /// How many flattened key bytes a record may produce per byte it takes (see ``KeyFlattener``).
     public var maxFlattenExpansion = 16
     /// Builds repeated short strings (keys, values) once, if set.
-    public var interner: StringInterner?
+    var interner: StringInterner?
 
-    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, interner: StringInterner? = nil) {
+    /// A reader of `bytes` starting at `offset`.
+    /// - Parameters:
+    ///   - bytes: The msgpack bytes.
+    ///   - offset: Where reading starts.
+    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.init(bytes, offset: offset, interner: nil)
+    }
+
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int, interner: StringInterner?) {
         self.bytes = bytes
         self.offset = offset
         self.interner = interner

@@ -1,4 +1,4 @@
-public import KaijuCore
+@_spi(Codecs) public import KaijuCore
 
 /// Classifies and decodes one JSON object by its keys, as the original Kaiju did: `name` → Metric,
 /// `metrics` → Metric batch, `payload` → Event, `events` → Event batch, anything else → a flattened log.
@@ -17,7 +17,7 @@ public struct JSONLineDecoder: Sendable {
     }
 
     /// Decodes one JSON object at the scanner's position and appends what it holds.
-    public func decode(
+    func decode(
         _ s: inout JSONScanner, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [InputEvent]
     ) throws(JSONError) {
         let start = s.offset
@@ -30,8 +30,18 @@ public struct JSONLineDecoder: Sendable {
     }
 
     /// Decodes one complete JSON object (a line); an `interner` builds repeated tag and field names once.
-    public func decode<C: Collection<UInt8>>(
-        line: C, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [InputEvent]
+    /// Decodes one line and appends what it holds to `out`.
+    /// - Parameters:
+    ///   - line: The line's bytes (without the newline).
+    ///   - receivedAt: The wall time (ms) given to items without a time.
+    ///   - out: Where decoded inputs are appended.
+    /// - Throws: ``JSONError`` with the byte offset.
+    public func decode<C: Collection<UInt8>>(line: C, receivedAt: Int64, into out: inout [InputEvent]) throws(JSONError) {
+        try self.decode(line: line, receivedAt: receivedAt, interner: nil, into: &out)
+    }
+
+    func decode<C: Collection<UInt8>>(
+        line: C, receivedAt: Int64, interner: StringInterner?, into out: inout [InputEvent]
     ) throws(JSONError) {
         try self.decodeClassified(line, receivedAt: receivedAt, interner: interner, into: &out)
     }

@@ -66,8 +66,8 @@ struct OTLPSpanBuilder {
     }
 
     /// A service name from resource attributes; the rest stay as process tags.
-    static func process(_ attributes: [Tag]) -> Process {
-        var process = Process(serviceName: "")
+    static func process(_ attributes: [Tag]) -> JaegerProcess {
+        var process = JaegerProcess(serviceName: "")
         for tag in attributes {
             if tag.key == "service.name", let s = tag.vStr { process.serviceName = s } else { process.tags.append(tag) }
         }

@@ -1,4 +1,4 @@
-public import KaijuCore
+@_spi(Codecs) public import KaijuCore
 import Foundation
 
 /// Decodes an OTLP/HTTP JSON `ExportTraceServiceRequest` (hex ids, integer enums, 64-bit ints as strings

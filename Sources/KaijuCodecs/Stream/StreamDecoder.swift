@@ -1,4 +1,4 @@
-public import KaijuCore
+@_spi(Codecs) public import KaijuCore
 import Foundation
 
 /// Decodes one TCP connection's byte stream, whatever it turns out to be: ndjson and line protocol

@@ -1,4 +1,4 @@
-import KaijuCore
+@_spi(Codecs) import KaijuCore
 
 /// Decodes the bodies Telegraf's `outputs.http` and the InfluxDB write API post: Telegraf JSON
 /// (sniffed from the first byte, since Telegraf labels both forms `text/plain`) or line protocol.

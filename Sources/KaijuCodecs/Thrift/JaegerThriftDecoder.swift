@@ -55,7 +55,7 @@ public enum JaegerThriftDecoder {
     }
 
     static func batch<R: ThriftReader>(_ r: inout R) throws(IngestError) -> Batch {
-        var batch = Batch(process: Process(serviceName: ""), spans: [])
+        var batch = Batch(process: JaegerProcess(serviceName: ""), spans: [])
         var sawProcess = false
         r.structBegin()
         while let (t, id) = try r.fieldHeader() {
@@ -73,8 +73,8 @@ public enum JaegerThriftDecoder {
         return batch
     }
 
-    static func process<R: ThriftReader>(_ r: inout R) throws(IngestError) -> Process {
-        var process = Process(serviceName: "")
+    static func process<R: ThriftReader>(_ r: inout R) throws(IngestError) -> JaegerProcess {
+        var process = JaegerProcess(serviceName: "")
         r.structBegin()
         while let (t, id) = try r.fieldHeader() {
             switch (id, t) {

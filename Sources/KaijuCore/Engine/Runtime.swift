@@ -263,7 +263,7 @@ public final class Runtime {
     }
 
     /// The events in a statement's window, oldest first (empty if it has none).
-    public func windowContents(of statement: String) -> [EngineEvent] {
+    func windowContents(of statement: String) -> [EngineEvent] {
         self.statements.first { $0.name == statement }?.front.contents ?? []
     }
 

@@ -3,7 +3,7 @@ import Foundation
 ///
 /// It never builds an intermediate tree unless asked (``readValue()``); typed decoders walk objects with
 /// ``readObject(_:)`` and pull exactly the values they need.
-public struct JSONScanner {
+@_spi(Codecs) public struct JSONScanner {
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     /// The current byte offset.
     public internal(set) var offset: Int

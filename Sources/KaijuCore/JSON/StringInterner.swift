@@ -1,7 +1,7 @@
 /// Hands out the same `String` for the same short byte sequence, so the tag keys, tag values, field names
 /// and flattened record keys that repeat in every event are validated and built once. A direct-mapped cache
 /// of strings up to 32 bytes; a collision just replaces the slot. Not thread-safe: one per connection or request.
-public final class StringInterner {
+@_spi(Codecs) public final class StringInterner {
     /// A slot's bytes, kept apart from its string so a lookup compares plain words only.
     struct Key {
         var w0: UInt64 = 0

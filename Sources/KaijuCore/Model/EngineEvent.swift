@@ -1,5 +1,5 @@
 /// What an event carries, by representation: a Swift model value or a row of a declared type.
-public enum EventBody: Sendable {
+@_spi(Engine) public enum EventBody {
     case metric(Metric)
     case log(LogRecord)
     case event(Event)
@@ -19,15 +19,14 @@ public enum EventBody: Sendable {
 /// The values of one table row. A class, so on-merge updates change the row in place (one event per
 /// row for its whole life) instead of building a new event per assignment.
 ///
-/// `@unchecked Sendable`: only the engine's thread updates it, between evaluations; table rows
-/// leave the engine only as ``Row`` copies.
-public final class TableRow: @unchecked Sendable {
+/// Only the engine's thread updates it, between evaluations; table rows leave the engine only as ``Row`` copies.
+@_spi(Engine) public final class TableRow {
     @exclusivity(unchecked) public internal(set) var values: [Value]
     init(_ values: [Value]) { self.values = values }
 }
 
 /// A class, so windows, groups and evaluation contexts share one event for the price of a retain.
-public final class EngineEvent: Sendable {
+@_spi(Engine) public final class EngineEvent {
     public let type: EventType
     public let timestamp: Int64
     public let body: EventBody

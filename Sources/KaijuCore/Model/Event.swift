@@ -19,7 +19,7 @@ public struct Event: Sendable, Hashable {
 extension Event {
     /// Decodes one Event object at the scanner's position.
     /// - Throws: ``JSONError`` for a member of the wrong type or a missing `timestamp`.
-    public static func decode(from s: inout JSONScanner) throws(JSONError) -> Event { try ModelJSON.decode(from: &s) }
+    @_spi(Codecs) public static func decode(from s: inout JSONScanner) throws(JSONError) -> Event { try ModelJSON.decode(from: &s) }
 
     /// Parses an Event from JSON bytes.
     public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
@@ -49,7 +49,7 @@ extension Event {
 
 extension Event: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    public static func engineReader(_ read: @escaping @Sendable (Event) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Event) -> Value) -> (EngineEvent) -> Value {
         { e in
             if case .event(let m) = e.body { return read(m) }
             return .null
@@ -68,9 +68,9 @@ extension Event: EventKind {
     /// The timestamp.
     public var eventTimestamp: Int64 { self.timestamp }
     /// The value as an event body.
-    public var eventBody: EventBody { .event(self) }
+    @_spi(Engine) public var eventBody: EventBody { .event(self) }
     /// The value of a body of this kind.
-    @inlinable public static func extract(_ body: EventBody) -> Event? {
+    @_spi(Engine) @inlinable public static func extract(_ body: EventBody) -> Event? {
         if case .event(let e) = body { return e }
         return nil
     }

@@ -13,11 +13,11 @@ public protocol EventKind: Sendable {
     /// The event's time in ms, used as engine time on a virtual clock.
     var eventTimestamp: Int64 { get }
     /// Wraps the value as an event body.
-    var eventBody: EventBody { get }
+    @_spi(Engine) var eventBody: EventBody { get }
     /// Unwraps a body of this kind.
-    static func extract(_ body: EventBody) -> Self?
+    @_spi(Engine) static func extract(_ body: EventBody) -> Self?
     /// A reader applying `read` to events of this kind in place, `.null` for other events.
-    static func engineReader(_ read: @escaping @Sendable (Self) -> Value) -> (EngineEvent) -> Value
+    @_spi(Engine) static func engineReader(_ read: @escaping @Sendable (Self) -> Value) -> (EngineEvent) -> Value
 }
 
 extension EventKind {
@@ -25,7 +25,7 @@ extension EventKind {
     public static func blank(at timestamp: Int64) -> Self? { nil }
 
     /// Reads through ``extract(_:)`` (a copy); the built-in models read in place.
-    public static func engineReader(_ read: @escaping @Sendable (Self) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Self) -> Value) -> (EngineEvent) -> Value {
         { e in Self.extract(e.body).map(read) ?? .null }
     }
 }

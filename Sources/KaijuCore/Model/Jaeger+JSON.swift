@@ -13,7 +13,7 @@ extension Batch {
     public var jsonValue: Value {
         .object([
             "process": self.process.jsonValue,
-            "spans": .array(self.spans.map(\.jsonValue)),
+            "spans": Value.array(self.spans.map(\.jsonValue)),
         ])
     }
 
@@ -21,7 +21,7 @@ extension Batch {
     /// - Throws: ``JSONError`` (offset 0) naming the missing or mistyped member.
     public init(jsonValue v: Value) throws(JSONError) {
         guard let p = v["process"].objectValue else { throw JaegerJSON.missing("process") }
-        self.init(process: try Process(jsonValue: .object(p)), spans: try JaegerJSON.list(v["spans"], Span.init(jsonValue:)))
+        self.init(process: try JaegerProcess(jsonValue: .object(p)), spans: try JaegerJSON.list(v["spans"], Span.init(jsonValue:)))
     }
 
     /// Parses a batch from JSON bytes.
@@ -30,9 +30,9 @@ extension Batch {
     }
 }
 
-extension Process {
+extension JaegerProcess {
     var jsonValue: Value {
-        .object(["serviceName": .string(self.serviceName), "tags": .array(self.tags.map(\.jsonValue))])
+        .object(["serviceName": Value.string(self.serviceName), "tags": Value.array(self.tags.map(\.jsonValue))])
     }
 
     init(jsonValue v: Value) throws(JSONError) {
@@ -44,11 +44,11 @@ extension Process {
 extension Span {
     var jsonValue: Value {
         .object([
-            "traceIdLow": .int(self.traceIdLow), "traceIdHigh": .int(self.traceIdHigh), "spanId": .int(self.spanId),
-            "parentSpanId": .int(self.parentSpanId), "operationName": .string(self.operationName),
-            "references": .array(self.references.map(\.jsonValue)), "flags": .int(Int64(self.flags)),
-            "startTime": .int(self.startTime), "duration": .int(self.duration),
-            "tags": .array(self.tags.map(\.jsonValue)), "logs": .array(self.logs.map(\.jsonValue)),
+            "traceIdLow": Value.int(self.traceIdLow), "traceIdHigh": Value.int(self.traceIdHigh), "spanId": Value.int(self.spanId),
+            "parentSpanId": Value.int(self.parentSpanId), "operationName": Value.string(self.operationName),
+            "references": Value.array(self.references.map(\.jsonValue)), "flags": Value.int(Int64(self.flags)),
+            "startTime": Value.int(self.startTime), "duration": Value.int(self.duration),
+            "tags": Value.array(self.tags.map(\.jsonValue)), "logs": Value.array(self.logs.map(\.jsonValue)),
         ])
     }
 
@@ -72,8 +72,8 @@ extension Span {
 extension SpanRef {
     var jsonValue: Value {
         .object([
-            "refType": .string(self.refType.rawValue), "traceIdLow": .int(self.traceIdLow),
-            "traceIdHigh": .int(self.traceIdHigh), "spanId": .int(self.spanId),
+            "refType": Value.string(self.refType.rawValue), "traceIdLow": Value.int(self.traceIdLow),
+            "traceIdHigh": Value.int(self.traceIdHigh), "spanId": Value.int(self.spanId),
         ])
     }
 
@@ -90,7 +90,7 @@ extension SpanRef {
 
 extension SpanLog {
     var jsonValue: Value {
-        .object(["timestamp": .int(self.timestamp), "fields": .array(self.fields.map(\.jsonValue))])
+        .object(["timestamp": Value.int(self.timestamp), "fields": Value.array(self.fields.map(\.jsonValue))])
     }
 
     init(jsonValue v: Value) throws(JSONError) {
@@ -100,7 +100,7 @@ extension SpanLog {
 
 extension Tag {
     var jsonValue: Value {
-        var m: ValueMap = ["key": .string(self.key), "vType": .string(self.vType.rawValue)]
+        var m: ValueMap = ["key": Value.string(self.key), "vType": Value.string(self.vType.rawValue)]
         if let s = self.vStr { m["vStr"] = .string(s) }
         if let d = self.vDouble { m["vDouble"] = .double(d) }
         if let b = self.vBool { m["vBool"] = .bool(b) }

@@ -116,7 +116,7 @@ public struct Span: Sendable, Hashable {
 }
 
 /// The service that emitted a batch of spans.
-public struct Process: Sendable, Hashable {
+public struct JaegerProcess: Sendable, Hashable {
     public var serviceName: String
     public var tags: [Tag]
     public init(serviceName: String, tags: [Tag] = []) {
@@ -127,9 +127,9 @@ public struct Process: Sendable, Hashable {
 
 /// One process's spans, as a Jaeger client or agent sends them.
 public struct Batch: Sendable, Hashable {
-    public var process: Process
+    public var process: JaegerProcess
     public var spans: [Span]
-    public init(process: Process, spans: [Span]) {
+    public init(process: JaegerProcess, spans: [Span]) {
         self.process = process
         self.spans = spans
     }
@@ -150,7 +150,7 @@ public enum JaegerIDs {
 
 extension Batch: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    public static func engineReader(_ read: @escaping @Sendable (Batch) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Batch) -> Value) -> (EngineEvent) -> Value {
         { e in
             if case .batch(let m) = e.body { return read(m) }
             return .null
@@ -166,9 +166,9 @@ extension Batch: EventKind {
     /// The earliest span start, in ms (0 for an empty batch).
     public var eventTimestamp: Int64 { (self.spans.map(\.startTime).min() ?? 0) / 1000 }
     /// The value as an event body.
-    public var eventBody: EventBody { .batch(self) }
+    @_spi(Engine) public var eventBody: EventBody { .batch(self) }
     /// The value of a body of this kind.
-    @inlinable public static func extract(_ body: EventBody) -> Batch? {
+    @_spi(Engine) @inlinable public static func extract(_ body: EventBody) -> Batch? {
         if case .batch(let b) = body { return b }
         return nil
     }
@@ -176,7 +176,7 @@ extension Batch: EventKind {
 
 extension Span: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    public static func engineReader(_ read: @escaping @Sendable (Span) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Span) -> Value) -> (EngineEvent) -> Value {
         { e in
             if case .span(let m) = e.body { return read(m) }
             return .null
@@ -201,9 +201,9 @@ extension Span: EventKind {
     /// The span start, in ms.
     public var eventTimestamp: Int64 { self.startTime / 1000 }
     /// The value as an event body.
-    public var eventBody: EventBody { .span(self) }
+    @_spi(Engine) public var eventBody: EventBody { .span(self) }
     /// The value of a body of this kind.
-    @inlinable public static func extract(_ body: EventBody) -> Span? {
+    @_spi(Engine) @inlinable public static func extract(_ body: EventBody) -> Span? {
         if case .span(let s) = body { return s }
         return nil
     }

@@ -59,7 +59,7 @@ public struct KeyFlattener: Sendable {
 
     /// The current key for a leaf whose value starts at byte `offset`, or `nil` when handing it out
     /// would exceed the budget.
-    public mutating func leafKey(consumedTo offset: Int, interner: StringInterner? = nil) -> String? {
+    @_spi(Codecs) public mutating func leafKey(consumedTo offset: Int, interner: StringInterner? = nil) -> String? {
         self.produced += self.path.count
         let consumed = max(0, offset - self.start)
         let (budget, overflow) = consumed.multipliedReportingOverflow(by: self.maxExpansion)

@@ -21,7 +21,7 @@ extension LogRecord {
     ///   - maxExpansion: how many flattened key bytes the record may produce per byte of input (see ``KeyFlattener``).
     /// - Throws: ``JSONError`` for malformed JSON, a record that is not an object, or a limit exceeded.
     public init<C: Collection<UInt8>>(
-        json bytes: C, timestamp: Int64, maxDepth: Int = JSONScanner.defaultMaxDepth, maxExpansion: Int = 16
+        json bytes: C, timestamp: Int64, maxDepth: Int = 128, maxExpansion: Int = 16
     ) throws(JSONError) {
         let fields = try JSONScanner.parse(bytes, maxDepth: maxDepth) { (s) throws(JSONError) in
             try LogRecord.readFlattenedFields(&s, maxExpansion: maxExpansion)
@@ -30,7 +30,7 @@ extension LogRecord {
     }
 
     /// Reads a record object at the scanner's position, flattened.
-    public static func readFlattenedFields(_ s: inout JSONScanner, maxExpansion: Int = 16) throws(JSONError) -> ValueMap {
+    @_spi(Codecs) public static func readFlattenedFields(_ s: inout JSONScanner, maxExpansion: Int = 16) throws(JSONError) -> ValueMap {
         guard s.peek() == UInt8(ascii: "{") else { throw s.error("a log record must be a JSON object") }
         var entries: [ValueMap.Entry] = []
         try s.readFlattened(into: &entries, maxExpansion: maxExpansion)
@@ -58,7 +58,7 @@ extension LogRecord {
 
 extension LogRecord: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    public static func engineReader(_ read: @escaping @Sendable (LogRecord) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (LogRecord) -> Value) -> (EngineEvent) -> Value {
         { e in
             if case .log(let m) = e.body { return read(m) }
             return .null
@@ -76,9 +76,9 @@ extension LogRecord: EventKind {
     /// The timestamp.
     public var eventTimestamp: Int64 { self.timestamp }
     /// The value as an event body.
-    public var eventBody: EventBody { .log(self) }
+    @_spi(Engine) public var eventBody: EventBody { .log(self) }
     /// The value of a body of this kind.
-    @inlinable public static func extract(_ body: EventBody) -> LogRecord? {
+    @_spi(Engine) @inlinable public static func extract(_ body: EventBody) -> LogRecord? {
         if case .log(let l) = body { return l }
         return nil
     }

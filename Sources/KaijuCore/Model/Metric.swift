@@ -24,7 +24,7 @@ extension Metric {
 
     /// Decodes one metric object at the scanner's position.
     /// - Throws: ``JSONError`` for a member of the wrong type or a missing `name`.
-    public static func decode(from s: inout JSONScanner) throws(JSONError) -> Metric { try ModelJSON.decode(from: &s) }
+    @_spi(Codecs) public static func decode(from s: inout JSONScanner) throws(JSONError) -> Metric { try ModelJSON.decode(from: &s) }
 
     /// Parses a metric from JSON bytes.
     public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
@@ -54,7 +54,7 @@ extension Metric {
 
 extension Metric: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    public static func engineReader(_ read: @escaping @Sendable (Metric) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Metric) -> Value) -> (EngineEvent) -> Value {
         { e in
             if case .metric(let m) = e.body { return read(m) }
             return .null
@@ -74,9 +74,9 @@ extension Metric: EventKind {
     /// The timestamp.
     public var eventTimestamp: Int64 { self.timestamp }
     /// The value as an event body.
-    public var eventBody: EventBody { .metric(self) }
+    @_spi(Engine) public var eventBody: EventBody { .metric(self) }
     /// The value of a body of this kind.
-    @inlinable public static func extract(_ body: EventBody) -> Metric? {
+    @_spi(Engine) @inlinable public static func extract(_ body: EventBody) -> Metric? {
         if case .metric(let m) = body { return m }
         return nil
     }

@@ -131,9 +131,9 @@ public struct NativeAccessor: @unchecked Sendable, Hashable {
     /// A readable rendering for column names and errors.
     public let label: String
     /// The read itself.
-    public let read: @Sendable (EventBody) -> Value
+    @_spi(Engine) public let read: @Sendable (EventBody) -> Value
 
-    public init(identity: AnyKeyPath, stream: String? = nil, label: String, read: @escaping @Sendable (EventBody) -> Value) {
+    @_spi(Engine) public init(identity: AnyKeyPath, stream: String? = nil, label: String, read: @escaping @Sendable (EventBody) -> Value) {
         self.identity = identity
         self.stream = stream
         self.label = label

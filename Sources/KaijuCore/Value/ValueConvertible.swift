@@ -11,15 +11,18 @@ extension Int64: ValueConvertible { public var kaijuValue: Value { .int(self) } 
 extension Int32: ValueConvertible { public var kaijuValue: Value { .int(Int64(self)) } }
 extension Int: ValueConvertible { public var kaijuValue: Value { .int(Int64(self)) } }
 extension Double: ValueConvertible { public var kaijuValue: Value { .double(self) } }
-extension ValueMap: ValueConvertible { public var kaijuValue: Value { .object(self) } }
+extension ValueMap: ValueConvertible { public var kaijuValue: KaijuCore.Value { .object(self) } }
 extension Optional: ValueConvertible where Wrapped: ValueConvertible {
     public var kaijuValue: Value { self?.kaijuValue ?? .null }
 }
 extension Array: ValueConvertible where Element: ValueConvertible {
     public var kaijuValue: Value { .array(self.map(\.kaijuValue)) }
 }
+extension Dictionary: ValueConvertible where Key == String, Value: ValueConvertible {
+    public var kaijuValue: KaijuCore.Value { .object(ValueMap(self.map { ValueMap.Entry(key: $0.key, value: $0.value.kaijuValue) })) }
+}
 extension Tag: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
-extension Process: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
+extension JaegerProcess: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
 extension Span: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
 extension SpanRef: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
 extension SpanLog: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }

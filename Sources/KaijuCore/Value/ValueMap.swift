@@ -9,8 +9,8 @@ public struct ValueMap: Sendable, Hashable, Sequence {
     /// One key and its value.
     public struct Entry: Sendable, Hashable {
         public var key: String
-        public var value: Value
-        public init(key: String, value: Value) {
+        public var value: KaijuCore.Value
+        public init(key: String, value: KaijuCore.Value) {
             self.key = key
             self.value = value
         }
@@ -38,12 +38,12 @@ public struct ValueMap: Sendable, Hashable, Sequence {
     }
 
     /// A map from key/value pairs.
-    public init(_ pairs: KeyValuePairs<String, Value>) {
+    public init(_ pairs: KeyValuePairs<String, KaijuCore.Value>) {
         self.init(pairs.map { Entry(key: $0.key, value: $0.value) })
     }
 
     /// A map from a dictionary.
-    public init(_ dictionary: [String: Value]) {
+    public init(_ dictionary: [String: KaijuCore.Value]) {
         self.init(dictionary.map { Entry(key: $0.key, value: $0.value) })
     }
 
@@ -93,7 +93,7 @@ public struct ValueMap: Sendable, Hashable, Sequence {
 
     /// The value for `key`, or `nil`.
     /// - Complexity: O(log n)
-    public subscript(key: String) -> Value? {
+    public subscript(key: String) -> KaijuCore.Value? {
         get {
             guard let i = self.index(of: key) else { return nil }
             return self.entries[i].value
@@ -142,7 +142,9 @@ public struct ValueMap: Sendable, Hashable, Sequence {
 }
 
 extension ValueMap: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (String, Value)...) {
-        self.init(elements.map { Entry(key: $0.0, value: $0.1) })
+    /// A map from a literal whose values may be variables of any ``ValueConvertible`` type:
+    /// `["usage_idle": usage, "host": host, "n": 1]`.
+    public init(dictionaryLiteral elements: (String, any ValueConvertible)...) {
+        self.init(elements.map { Entry(key: $0.0, value: $0.1.kaijuValue) })
     }
 }
