@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
         .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuRules"]),
         .target(name: "KaijuTestSupport", dependencies: ["KaijuCore"], path: "Tests/KaijuTestSupport", exclude: ["Fixtures"]),
-        .testTarget(name: "KaijuCodecsTests", dependencies: ["KaijuCore", "KaijuCodecs", "KaijuTestSupport"]),
+        .testTarget(name: "KaijuCodecsTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuTestSupport"]),
         .testTarget(
             name: "KaijuServerTests",
             dependencies: [

@@ -1,7 +1,7 @@
-/// Why input could not be ingested: what kind of problem, in which format, at which byte.
-/// Cases can be added without breaking callers.
 public import KaijuCore
 
+/// Why input could not be ingested: what kind of problem, in which format, at which byte.
+/// Cases can be added without breaking callers.
 public struct IngestError: Error, Hashable, CustomStringConvertible {
     private enum Base: Hashable {
         case inflatedTooLarge(limit: Int)

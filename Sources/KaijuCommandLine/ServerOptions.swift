@@ -10,87 +10,115 @@ import NIOCore
 
 /// The flags every Kaiju server takes.
 public struct ServerOptions: ParsableArguments {
+    /// EPL rule file, one key:value,...=STATEMENT a line (default stmts/statements.txt; without one the built-in rules run; a missing file given explicitly is an error).
     @Option(help: "EPL rule file, one key:value,...=STATEMENT a line (default stmts/statements.txt; without one the built-in rules run; a missing file given explicitly is an error).")
     public var statements: String?
 
+    /// Do not read the statements file.
     @Flag(name: .customLong("no-parse"), help: "Do not read the statements file.")
     public var noParse = false
 
+    /// Retention time substituted for :retentionTime: in statements (Esper forms: 2min, 30 sec).
     @Option(help: "Retention time substituted for :retentionTime: in statements (Esper forms: 2min, 30 sec).")
     public var rtime = "2min"
 
+    /// kaiju-hl HOST:PORT that produced Events are forwarded to (default: $HL_ADDRESS; none to disable).
     @Option(help: "kaiju-hl HOST:PORT that produced Events are forwarded to (default: $HL_ADDRESS; none to disable).")
     public var hl: AddressOption?
 
+    /// TCP address for ndjson / line protocol / Forward, told apart per connection (none to disable).
     @Option(help: "TCP address for ndjson / line protocol / Forward, told apart per connection (none to disable).")
     public var tcp = AddressOption(host: "0.0.0.0", port: 9876)
 
+    /// Admin HTTP address serving GET /metrics (none to disable).
     @Option(help: "Admin HTTP address serving GET /metrics (none to disable).")
     public var admin = AddressOption(host: "127.0.0.1", port: 9278)
 
+    /// Log level on stderr: trace, debug, info, notice, warning, error, critical.
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     public var logLevel = "info"
 
+    /// Largest line, Forward message or datagram, in bytes.
     @Option(help: "Largest line, Forward message or datagram, in bytes.")
     public var maxFrameBytes = 16 << 20
 
+    /// Largest HTTP body as received, in bytes.
     @Option(help: "Largest HTTP body as received, in bytes.")
     public var maxBodyBytes = 32 << 20
 
+    /// Most bytes one compressed payload may inflate to.
     @Option(help: "Most bytes one compressed payload may inflate to.")
     public var maxInflatedBytes = 64 << 20
 
+    /// Deepest nesting of JSON objects/arrays and msgpack maps/arrays in one input value.
     @Option(help: "Deepest nesting of JSON objects/arrays and msgpack maps/arrays in one input value.")
     public var maxDepth = 64
 
+    /// Most flattened key bytes a log record may produce per byte of input.
     @Option(help: "Most flattened key bytes a log record may produce per byte of input.")
     public var maxFlattenExpansion = 16
 
+    /// Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it.
     @Option(help: "Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it.")
     public var forwardBuffer = 100_000
 
+    /// Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.
     @Option(help: "Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.")
     public var highWater = 64
 
+    /// Most connections one TCP or HTTP listener keeps open; more are closed at once (and counted).
     @Option(help: "Most connections one TCP or HTTP listener keeps open; more are closed at once (and counted).")
     public var maxConnections = 1024
 
+    /// Seconds a connection may send nothing before it is closed (and counted); 0 disables.
     @Option(help: "Seconds a connection may send nothing before it is closed (and counted); 0 disables.")
     public var idleTimeout = 300
 
+    /// Bearer token the admin address requires (Authorization: Bearer TOKEN); prefer --admin-token-file or $KAIJU_ADMIN_TOKEN, which stay out of ps.
     @Option(help: "Bearer token the admin address requires (Authorization: Bearer TOKEN); prefer --admin-token-file or $KAIJU_ADMIN_TOKEN, which stay out of ps.")
     public var adminToken: String?
 
+    /// File whose first line is the admin bearer token.
     @Option(help: "File whose first line is the admin bearer token.")
     public var adminTokenFile: String?
 
+    /// A host name the admin address answers to besides IP literals and localhost (repeatable; e.g. a Kubernetes service name).
     @Option(help: "A host name the admin address answers to besides IP literals and localhost (repeatable; e.g. a Kubernetes service name).")
     public var adminHost: [String] = []
 
+    /// Directory sample listeners write in; their paths resolve inside it ('none' refuses sample listeners).
     @Option(help: "Directory sample listeners write in; their paths resolve inside it ('none' refuses sample listeners).")
     public var sampleDir = "."
 
+    /// Let hl listeners in rule text name their own address (otherwise only --hl is used).
     @Flag(help: "Let hl listeners in rule text name their own address (otherwise only --hl is used).")
     public var allowRuleAddresses = false
 
+    /// PEM certificate chain: with --tls-key, every TCP and HTTP listener (admin too) speaks TLS.
     @Option(help: "PEM certificate chain: with --tls-key, every TCP and HTTP listener (admin too) speaks TLS.")
     public var tlsCert: String?
 
+    /// PEM private key of --tls-cert.
     @Option(help: "PEM private key of --tls-cert.")
     public var tlsKey: String?
 
+    /// PEM CA bundle: listeners then require client certificates signed by it; the kaiju-hl link verifies kaiju-hl against it.
     @Option(help: "PEM CA bundle: listeners then require client certificates signed by it; the kaiju-hl link verifies kaiju-hl against it.")
     public var tlsCa: String?
 
+    /// Speak TLS to kaiju-hl (--hl), verifying it against --tls-ca (or the system roots) and presenting --tls-cert if given.
     @Flag(help: "Speak TLS to kaiju-hl (--hl), verifying it against --tls-ca (or the system roots) and presenting --tls-cert if given.")
     public var hlTls = false
 
+    /// Append every input event, as it enters the runtime, to this ndjson recording.
     @Option(help: "Append every input event, as it enters the runtime, to this ndjson recording.")
     public var record: String?
 
+    /// Run the rules over this recording on its own clock, print what they output, and exit (no listeners).
     @Option(help: "Run the rules over this recording on its own clock, print what they output, and exit (no listeners).")
     public var replay: String?
 
+    /// Unit of Telegraf JSON timestamps: auto, s, ms, us, ns.
     @Option(help: "Unit of Telegraf JSON timestamps: auto, s, ms, us, ns.")
     public var jsonTimestampUnits = "auto"
 

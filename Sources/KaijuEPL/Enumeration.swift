@@ -44,5 +44,6 @@ extension Expr {
 @dynamicMemberLookup
 public struct LambdaFields: Sendable {
     let parameter: String
+    /// A property of the lambda's parameter.
     public subscript(dynamicMember name: String) -> Expr<Value> { Expr(.property(stream: nil, path: [self.parameter, name])) }
 }

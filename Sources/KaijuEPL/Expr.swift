@@ -5,7 +5,9 @@ public import KaijuCore
 public struct Expr<T>: Sendable, ExprConvertible {
     /// The plan node.
     public let node: ExprNode
+    /// An expression of the plan node `node`.
     public init(_ node: ExprNode) { self.node = node }
+    /// The plan node.
     public var exprNode: ExprNode { self.node }
 
     /// Names the expression as an output column: `avg(m.fields["x"]).as("mean")`.
@@ -19,6 +21,7 @@ public protocol ExprConvertible: Sendable {
 
 /// One select-list item of the builder.
 public struct SelectItem: Sendable {
+    /// The select item.
     public let item: StatementPlan.SelectItem
     init(_ item: StatementPlan.SelectItem) { self.item = item }
     /// `*`: every property of the event.

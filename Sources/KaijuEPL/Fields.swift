@@ -30,8 +30,11 @@ public struct DynamicEvent: EventKind {
     public static var eventTypeName: String { "" }
     /// No model columns: columns are read by name.
     public static var columns: [ModelColumn<DynamicEvent>] { [] }
+    /// No model timestamp.
     public var eventTimestamp: Int64 { 0 }
+    /// An empty row.
     @_spi(Engine) public var eventBody: EventBody { .row([]) }
+    /// Never a model value.
     @_spi(Engine) public static func extract(_ body: EventBody) -> DynamicEvent? { nil }
 }
 

@@ -5,7 +5,9 @@ public import KaijuCore
 ///
 /// Precedence needs no rules here: the calls nest as written.
 public struct Pattern: Sendable {
+    /// The plan node.
     public let node: PatternNode
+    /// A pattern of the plan node `node`.
     public init(_ node: PatternNode) { self.node = node }
 
     /// `tag=Type(filter)`: one event of a typed stream; the filter's closure gets the tag's handle.

@@ -145,6 +145,7 @@ extension Query where E == Span {
 
 /// One stream of a builder join: a type or named stream, its alias, filter and windows.
 public struct JoinStream: Sendable {
+    /// The stream.
     public let spec: StreamSpec
 
     /// A typed stream.

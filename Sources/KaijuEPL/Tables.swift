@@ -4,9 +4,12 @@ public import KaijuCore
 /// reads from any expression (`MeanDurationPerOperation[key].meanDuration`).
 @dynamicMemberLookup
 public struct TableRef: Sendable {
+    /// The table's name.
     public let name: String
+    /// Its name in the statement.
     public let alias: String
 
+    /// The table `name`, named `alias` in the statement (default: its name).
     public init(_ name: String, as alias: String? = nil) {
         self.name = name
         self.alias = alias ?? name
@@ -27,11 +30,13 @@ public struct TableRef: Sendable {
 public struct TableRow: Sendable {
     let table: String
     let keys: [ExprNode]
+    /// A column of the keyed row (`table[key].column`).
     public subscript(dynamicMember column: String) -> Expr<Value> { Expr(.tableGet(table: self.table, keys: self.keys, column: column)) }
 }
 
 /// `on Type as s merge Table as t where ... when ...` written as Swift code.
 public struct OnMerge<E: EventKind>: Sendable {
+    /// The plan this statement compiles to.
     public private(set) var plan: OnPlan
 
     /// Starts an on-merge triggered by a typed stream.

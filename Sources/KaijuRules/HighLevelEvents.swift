@@ -5,6 +5,7 @@ public import KaijuEPL
 /// for each type with payload keys, a statement turning every `Event` whose payload has all of them
 /// into that type (columns from `payload(key)` or `context(key)`, cast to their types).
 public enum HighLevelEvents {
+    /// The declarations, as `events.txt` lines.
     public static let lines: [EventsFile.Line] = [
         EventsFile.Line(name: "Anomaly", payload: [], context: [], parents: []),
         EventsFile.Line(name: "TraceAnomaly", payload: [.init("traceId", .string)], context: [], parents: ["Anomaly"]),

@@ -11,6 +11,7 @@ public struct Inflater: Sendable {
     /// The most bytes one payload may inflate to (default 64 MiB).
     public var maxInflatedSize: Int
 
+    /// An inflater refusing output beyond `maxInflatedSize` bytes (default 64 MiB).
     public init(maxInflatedSize: Int = 64 << 20) { self.maxInflatedSize = maxInflatedSize }
 
     /// Inflates every gzip member (or the zlib stream) of `input`.

@@ -7,8 +7,10 @@ public final class StreamingInflater {
     private var stream = z_stream()
     private var initialised = false
     private var memberOutput = 0
+    /// The most bytes one stream may inflate to.
     public let maxInflatedSize: Int
 
+    /// A streaming inflater refusing output beyond `maxInflatedSize` bytes (default 64 MiB).
     public init(maxInflatedSize: Int = 64 << 20) { self.maxInflatedSize = maxInflatedSize }
 
     deinit { if self.initialised { inflateEnd(&self.stream) } }

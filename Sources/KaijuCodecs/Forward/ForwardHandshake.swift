@@ -9,6 +9,7 @@ public struct ForwardHandshake: Sendable {
     /// The random nonce sent in HELO.
     public let nonce: [UInt8]
 
+    /// A handshake for `sharedKey`, answering as `hostname`; `nonce` is random unless given (tests).
     public init(sharedKey: String, hostname: String, nonce: [UInt8]? = nil) {
         self.sharedKey = sharedKey
         self.hostname = hostname
@@ -32,8 +33,11 @@ public struct ForwardHandshake: Sendable {
 
     /// The outcome of a PING: the PONG to send and whether the client may go on.
     public struct Reply: Sendable {
+        /// The PONG message to send back.
         public var pong: [UInt8]
+        /// Whether the client proved it knows the shared key.
         public var accepted: Bool
+        /// Why the client was refused (empty when accepted).
         public var reason: String
     }
 

@@ -15,6 +15,7 @@ public struct ForwardMessage: Sendable {
     /// Why entries were skipped, if they were.
     public var skipError: IngestError?
 
+    /// A message of `records` under `tag`; `chunk` is the option to acknowledge, `skipped` counts entries not kept and `skipError` says why.
     public init(tag: String, records: [LogRecord], chunk: [UInt8]?, skipped: Int = 0, skipError: IngestError? = nil) {
         self.tag = tag
         self.records = records

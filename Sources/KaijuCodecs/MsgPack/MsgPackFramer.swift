@@ -10,6 +10,7 @@ public struct MsgPackFramer: Sendable {
     /// The largest value accepted.
     public var maxFrameSize: Int
 
+    /// A framer refusing values larger than `maxFrameSize` bytes.
     public init(maxFrameSize: Int) { self.maxFrameSize = maxFrameSize }
 
     /// Scans `bytes` (the unconsumed stream, starting at the current value) and returns the length of

@@ -1,12 +1,12 @@
-@_spi(Codecs) public import KaijuCore
+@_spi(Codecs) import KaijuCore
 
 /// A msgpack pull reader over bytes it does not own (the project's own decoder).
 ///
 /// Strings are never validated as UTF-8 (Fluentd puts raw binary in str32); they decode with
 /// replacement characters when read as text. Nesting is capped by ``maxDepth``.
-public struct MsgPackReader {
+struct MsgPackReader {
     /// One msgpack item's header; `str`, `bin` and `ext` carry the byte range of their payload.
-    public enum Item: Equatable {
+    enum Item: Equatable {
         case null
         case bool(Bool)
         case int(Int64)
@@ -19,13 +19,13 @@ public struct MsgPackReader {
         case ext(type: Int8, Range<Int>)
     }
 
-    public let bytes: UnsafeRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
     /// The offset of the next unread byte.
-    public var offset: Int
+    var offset: Int
     /// The deepest nesting ``readValue(depth:)`` and ``readFlattenedMap(into:)`` accept.
-    public var maxDepth = 64
+    var maxDepth = 64
     /// How many flattened key bytes a record may produce per byte it takes (see ``KeyFlattener``).
-    public var maxFlattenExpansion = 16
+    var maxFlattenExpansion = 16
     /// Builds repeated short strings (keys, values) once, if set.
     var interner: StringInterner?
 
@@ -33,7 +33,7 @@ public struct MsgPackReader {
     /// - Parameters:
     ///   - bytes: The msgpack bytes.
     ///   - offset: Where reading starts.
-    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.init(bytes, offset: offset, interner: nil)
     }
 
@@ -44,7 +44,7 @@ public struct MsgPackReader {
     }
 
     /// Whether every byte was read.
-    public var isAtEnd: Bool { self.offset >= self.bytes.count }
+    var isAtEnd: Bool { self.offset >= self.bytes.count }
 
     func error(_ message: String) -> IngestError { .malformed("msgpack", at: self.offset, message) }
 
@@ -70,7 +70,7 @@ public struct MsgPackReader {
     }
 
     /// Reads one item's header (and, for str/bin/ext, steps over its payload).
-    public mutating func readItem() throws(IngestError) -> Item {
+    mutating func readItem() throws(IngestError) -> Item {
         let b = self.bytes[try self.take(1)]
         switch b {
         case 0x00...0x7f: return .int(Int64(b))
@@ -122,17 +122,17 @@ public struct MsgPackReader {
     }
 
     /// The text of a str or bin payload (invalid UTF-8 becomes U+FFFD).
-    public func text(_ range: Range<Int>) -> String {
+    func text(_ range: Range<Int>) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: self.bytes[range])
         if let interner = self.interner { return interner.string(raw) }
         return String(decoding: raw, as: UTF8.self)
     }
 
     /// The raw bytes of a payload.
-    public func data(_ range: Range<Int>) -> [UInt8] { Array(self.bytes[range]) }
+    func data(_ range: Range<Int>) -> [UInt8] { Array(self.bytes[range]) }
 
     /// Reads a str (or bin) as text.
-    public mutating func readString() throws(IngestError) -> String {
+    mutating func readString() throws(IngestError) -> String {
         switch try self.readItem() {
         case .str(let r), .bin(let r): return self.text(r)
         default: throw self.error("expected a string")
@@ -140,19 +140,19 @@ public struct MsgPackReader {
     }
 
     /// Reads an array header.
-    public mutating func readArrayCount() throws(IngestError) -> Int {
+    mutating func readArrayCount() throws(IngestError) -> Int {
         guard case .array(let n) = try self.readItem() else { throw self.error("expected an array") }
         return n
     }
 
     /// Reads a map header.
-    public mutating func readMapCount() throws(IngestError) -> Int {
+    mutating func readMapCount() throws(IngestError) -> Int {
         guard case .map(let n) = try self.readItem() else { throw self.error("expected a map") }
         return n
     }
 
     /// Steps over one complete value.
-    public mutating func skip() throws(IngestError) {
+    mutating func skip() throws(IngestError) {
         var pending = 1
         while pending > 0 {
             pending -= 1
@@ -167,7 +167,7 @@ public struct MsgPackReader {
     }
 
     /// Reads one value as a ``Value``: bin as text, EventTime (ext 0) as epoch seconds, other ext as hex text.
-    public mutating func readValue(depth: Int = 0) throws(IngestError) -> Value {
+    mutating func readValue(depth: Int = 0) throws(IngestError) -> Value {
         guard depth < self.maxDepth else { throw self.depthError() }
         switch try self.readItem() {
         case .null: return .null
@@ -197,7 +197,7 @@ public struct MsgPackReader {
 
     /// Reads a map at the reader's position flattened as the original FLog did (`a.b`, `a[0]`); the
     /// keys produced stay within ``maxFlattenExpansion`` times the record's bytes (see ``KeyFlattener``).
-    public mutating func readFlattenedMap(into entries: inout [ValueMap.Entry]) throws(IngestError) {
+    mutating func readFlattenedMap(into entries: inout [ValueMap.Entry]) throws(IngestError) {
         var flattener = KeyFlattener(start: self.offset, maxExpansion: self.maxFlattenExpansion)
         let n = try self.readMapCount()
         try self.checkCount(2 * n)
@@ -273,11 +273,11 @@ public struct MsgPackReader {
 }
 
 /// Fluentd's EventTime: msgpack ext type 0 holding big-endian seconds and nanoseconds.
-public struct EventTime: Hashable, Sendable {
-    public var seconds: UInt32
-    public var nanoseconds: UInt32
+struct EventTime: Hashable, Sendable {
+    var seconds: UInt32
+    var nanoseconds: UInt32
 
-    public init(seconds: UInt32, nanoseconds: UInt32) {
+    init(seconds: UInt32, nanoseconds: UInt32) {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
     }
@@ -294,5 +294,5 @@ public struct EventTime: Hashable, Sendable {
     }
 
     /// Milliseconds since the epoch.
-    public var milliseconds: Int64 { Int64(self.seconds) * 1000 + Int64(self.nanoseconds / 1_000_000) }
+    var milliseconds: Int64 { Int64(self.seconds) * 1000 + Int64(self.nanoseconds / 1_000_000) }
 }

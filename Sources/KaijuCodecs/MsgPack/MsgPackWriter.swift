@@ -3,10 +3,13 @@ public import KaijuCore
 /// Writes the msgpack values Kaiju sends: Forward acks and handshake replies, and the Events it
 /// forwards to kaiju-hl.
 public struct MsgPackWriter: Sendable {
+    /// The bytes written so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// An empty writer.
     public init() {}
 
+    /// Writes an array header for `n` elements (fixarray, array 16 or array 32).
     public mutating func writeArrayHeader(_ n: Int) {
         switch n {
         case ..<16: self.bytes.append(0x90 | UInt8(n))
@@ -15,6 +18,7 @@ public struct MsgPackWriter: Sendable {
         }
     }
 
+    /// Writes a map header for `n` pairs (fixmap, map 16 or map 32).
     public mutating func writeMapHeader(_ n: Int) {
         switch n {
         case ..<16: self.bytes.append(0x80 | UInt8(n))
@@ -78,8 +82,10 @@ public struct MsgPackWriter: Sendable {
         self.bytes.append(contentsOf: s)
     }
 
+    /// Writes `s` as a msgpack str.
     public mutating func writeString(_ s: String) { self.writeString(bytes: Array(s.utf8)) }
 
+    /// Writes `b` as a msgpack bin.
     public mutating func writeBinary(_ b: [UInt8]) {
         switch b.count {
         case ..<256: self.bytes.append(0xc4); self.bytes.append(UInt8(b.count))
@@ -99,6 +105,7 @@ public struct MsgPackWriter: Sendable {
         }
     }
 
+    /// Writes `true` or `false`.
     public mutating func writeBool(_ b: Bool) { self.bytes.append(b ? 0xc3 : 0xc2) }
 
     private mutating func appendBE<T: FixedWidthInteger>(_ v: T) {

@@ -1,13 +1,13 @@
 /// A proto3 wire-format reader (the project's own): tags, varints, fixed widths, length-delimited fields.
-public struct ProtobufReader {
+struct ProtobufReader {
     let bytes: UnsafeRawBufferPointer
-    public private(set) var offset: Int
+    private(set) var offset: Int
     let end: Int
     /// The deepest nesting of recursive messages (OTLP `AnyValue`) a decoder accepts.
-    public let maxDepth: Int
+    let maxDepth: Int
 
     /// A reader over `bytes`; decoders refuse recursive messages nested deeper than `maxDepth`.
-    public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
+    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
         self.bytes = bytes
         self.offset = 0
         self.end = bytes.count
@@ -24,7 +24,7 @@ public struct ProtobufReader {
     func error(_ message: String) -> IngestError { .malformed("protobuf", at: self.offset, message) }
 
     /// The next field number and wire type, or `nil` at the end of this message.
-    public mutating func nextField() throws(IngestError) -> (number: Int, wire: Int)? {
+    mutating func nextField() throws(IngestError) -> (number: Int, wire: Int)? {
         guard self.offset < self.end else { return nil }
         let key = try self.varint()
         let number = Int(key >> 3)
@@ -32,7 +32,7 @@ public struct ProtobufReader {
         return (number, Int(key & 7))
     }
 
-    public mutating func varint() throws(IngestError) -> UInt64 {
+    mutating func varint() throws(IngestError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -46,7 +46,7 @@ public struct ProtobufReader {
         }
     }
 
-    public mutating func fixed64() throws(IngestError) -> UInt64 {
+    mutating func fixed64() throws(IngestError) -> UInt64 {
         guard self.end - self.offset >= 8 else { throw self.error("truncated fixed64") }
         var v: UInt64 = 0
         for i in 0..<8 { v |= UInt64(self.bytes[self.offset + i]) << (8 * UInt64(i)) }
@@ -54,7 +54,7 @@ public struct ProtobufReader {
         return v
     }
 
-    public mutating func fixed32() throws(IngestError) -> UInt32 {
+    mutating func fixed32() throws(IngestError) -> UInt32 {
         guard self.end - self.offset >= 4 else { throw self.error("truncated fixed32") }
         var v: UInt32 = 0
         for i in 0..<4 { v |= UInt32(self.bytes[self.offset + i]) << (8 * UInt32(i)) }
@@ -62,10 +62,10 @@ public struct ProtobufReader {
         return v
     }
 
-    public mutating func double() throws(IngestError) -> Double { Double(bitPattern: try self.fixed64()) }
+    mutating func double() throws(IngestError) -> Double { Double(bitPattern: try self.fixed64()) }
 
     /// A length-delimited field's byte range.
-    public mutating func lengthDelimited() throws(IngestError) -> Range<Int> {
+    mutating func lengthDelimited() throws(IngestError) -> Range<Int> {
         let n = try self.varint()
         guard n <= UInt64(self.end - self.offset) else { throw self.error("field of \(n) bytes past the end") }
         let start = self.offset
@@ -74,18 +74,18 @@ public struct ProtobufReader {
     }
 
     /// A reader over an embedded message.
-    public mutating func message() throws(IngestError) -> ProtobufReader {
+    mutating func message() throws(IngestError) -> ProtobufReader {
         ProtobufReader(self.bytes, range: try self.lengthDelimited(), maxDepth: self.maxDepth)
     }
 
-    public mutating func string() throws(IngestError) -> String {
+    mutating func string() throws(IngestError) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[try self.lengthDelimited()]), as: UTF8.self)
     }
 
-    public mutating func data() throws(IngestError) -> [UInt8] { Array(self.bytes[try self.lengthDelimited()]) }
+    mutating func data() throws(IngestError) -> [UInt8] { Array(self.bytes[try self.lengthDelimited()]) }
 
     /// Steps over a field of wire type `wire`.
-    public mutating func skip(wire: Int) throws(IngestError) {
+    mutating func skip(wire: Int) throws(IngestError) {
         switch wire {
         case 0: _ = try self.varint()
         case 1: _ = try self.fixed64()
@@ -96,7 +96,7 @@ public struct ProtobufReader {
     }
 
     /// Checks a field's wire type.
-    public func expect(_ wire: Int, is expected: Int) throws(IngestError) {
+    func expect(_ wire: Int, is expected: Int) throws(IngestError) {
         guard wire == expected else { throw self.error("wire type \(wire) where \(expected) was expected") }
     }
 }

@@ -8,11 +8,13 @@ import Foundation
 public final class StreamDecoder {
     /// What the connection speaks.
     public enum Mode: Equatable, Sendable {
+        /// Not yet known (no byte yet); ndjson or line protocol; a gzip stream of lines; Fluentd Forward.
         case undecided, lines, gzipLines, forward
     }
 
     /// The outcome of feeding bytes.
     public struct Output {
+        /// The inputs decoded, in order.
         public var items: [InputEvent] = []
         /// Forward `chunk` values to acknowledge once `items` are accepted.
         public var acks: [[UInt8]] = []
@@ -26,7 +28,9 @@ public final class StreamDecoder {
         public var fatal: IngestError?
     }
 
+    /// What the connection turned out to speak (decided by its first byte).
     public private(set) var mode: Mode
+    /// The bounds applied to the connection.
     public let limits: IngestLimits
     let lineDecoder: JSONLineDecoder
     let forwardDecoder: ForwardDecoder

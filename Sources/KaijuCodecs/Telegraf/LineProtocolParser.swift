@@ -27,6 +27,7 @@ public struct LineProtocolParser {
     /// The unit of timestamps (`precision` of the InfluxDB write API; ns by default).
     let precision: TimestampUnits
 
+    /// A parser over `bytes`; `complete` says whether the last line may be cut, `precision` is the timestamps' unit and `receivedAt` the time for lines without one.
     public init(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, complete: Bool, offset: Int = 0, precision: TimestampUnits = .ns) {
         self.bytes = bytes
         self.receivedAt = receivedAt

@@ -2,6 +2,7 @@
 public enum TimestampUnits: String, Sendable, CaseIterable {
     /// Guess from the magnitude: below 1e11 seconds, below 1e14 ms, below 1e17 µs, else ns.
     case auto
+    /// Seconds, milliseconds, microseconds, nanoseconds.
     case s, ms, us, ns
 
     /// Converts a raw timestamp to milliseconds (rounding down, so a time before 1970 stays in its millisecond).

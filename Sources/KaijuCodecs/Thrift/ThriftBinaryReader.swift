@@ -1,20 +1,20 @@
 /// Apache Thrift's binary protocol (Jaeger agent UDP 6832, collector HTTP): big-endian fixed widths.
-public struct ThriftBinaryReader: ThriftReader {
+struct ThriftBinaryReader: ThriftReader {
     let bytes: UnsafeRawBufferPointer
-    public private(set) var offset = 0
+    private(set) var offset = 0
 
     /// The deepest nesting skipped over (unknown fields).
-    public let maxDepth: Int
+    let maxDepth: Int
 
     /// A reader over `bytes` stepping at most `maxDepth` levels into unknown fields.
-    public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
+    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
 
-    public var isAtEnd: Bool { self.offset >= self.bytes.count }
+    var isAtEnd: Bool { self.offset >= self.bytes.count }
 
-    public func error(_ message: String) -> IngestError { .malformed("thrift binary", at: self.offset, message) }
+    func error(_ message: String) -> IngestError { .malformed("thrift binary", at: self.offset, message) }
 
     private mutating func bigEndian<T: FixedWidthInteger>(_: T.Type) throws(IngestError) -> T {
         let n = MemoryLayout<T>.size
@@ -43,38 +43,38 @@ public struct ThriftBinaryReader: ThriftReader {
         }
     }
 
-    public mutating func structBegin() {}
-    public mutating func structEnd() {}
+    mutating func structBegin() {}
+    mutating func structEnd() {}
 
-    public mutating func fieldHeader() throws(IngestError) -> (type: ThriftType, id: Int16)? {
+    mutating func fieldHeader() throws(IngestError) -> (type: ThriftType, id: Int16)? {
         let code = try self.bigEndian(UInt8.self)
         if code == 0 { return nil }
         let t = try self.type(code)
         return (t, Int16(bitPattern: try self.bigEndian(UInt16.self)))
     }
 
-    public mutating func readBool() throws(IngestError) -> Bool { try self.bigEndian(UInt8.self) != 0 }
-    public mutating func readByte() throws(IngestError) -> Int8 { Int8(bitPattern: try self.bigEndian(UInt8.self)) }
-    public mutating func readI16() throws(IngestError) -> Int16 { Int16(bitPattern: try self.bigEndian(UInt16.self)) }
-    public mutating func readI32() throws(IngestError) -> Int32 { Int32(bitPattern: try self.bigEndian(UInt32.self)) }
-    public mutating func readI64() throws(IngestError) -> Int64 { Int64(bitPattern: try self.bigEndian(UInt64.self)) }
-    public mutating func readDouble() throws(IngestError) -> Double { Double(bitPattern: try self.bigEndian(UInt64.self)) }
+    mutating func readBool() throws(IngestError) -> Bool { try self.bigEndian(UInt8.self) != 0 }
+    mutating func readByte() throws(IngestError) -> Int8 { Int8(bitPattern: try self.bigEndian(UInt8.self)) }
+    mutating func readI16() throws(IngestError) -> Int16 { Int16(bitPattern: try self.bigEndian(UInt16.self)) }
+    mutating func readI32() throws(IngestError) -> Int32 { Int32(bitPattern: try self.bigEndian(UInt32.self)) }
+    mutating func readI64() throws(IngestError) -> Int64 { Int64(bitPattern: try self.bigEndian(UInt64.self)) }
+    mutating func readDouble() throws(IngestError) -> Double { Double(bitPattern: try self.bigEndian(UInt64.self)) }
 
-    public mutating func readBinary() throws(IngestError) -> [UInt8] {
+    mutating func readBinary() throws(IngestError) -> [UInt8] {
         let n = Int(try self.readI32())
         guard n >= 0, n <= self.bytes.count - self.offset else { throw self.error("string of \(n) bytes past the end") }
         defer { self.offset += n }
         return Array(self.bytes[self.offset..<(self.offset + n)])
     }
 
-    public mutating func listHeader() throws(IngestError) -> (element: ThriftType, count: Int) {
+    mutating func listHeader() throws(IngestError) -> (element: ThriftType, count: Int) {
         let t = try self.type(try self.bigEndian(UInt8.self))
         let n = Int(try self.readI32())
         guard n >= 0, n <= self.bytes.count - self.offset else { throw self.error("list of \(n) elements past the end") }
         return (t, n)
     }
 
-    public mutating func mapHeader() throws(IngestError) -> (key: ThriftType, value: ThriftType, count: Int) {
+    mutating func mapHeader() throws(IngestError) -> (key: ThriftType, value: ThriftType, count: Int) {
         let k = try self.type(try self.bigEndian(UInt8.self))
         let v = try self.type(try self.bigEndian(UInt8.self))
         let n = Int(try self.readI32())
@@ -83,7 +83,7 @@ public struct ThriftBinaryReader: ThriftReader {
     }
 
     /// Strict (`80 01 00 tt`, name, seqid) or old non-strict (name, type, seqid) envelopes.
-    public mutating func messageBegin() throws(IngestError) -> String {
+    mutating func messageBegin() throws(IngestError) -> String {
         let first = try self.readI32()
         if first < 0 {
             guard UInt32(bitPattern: first) & 0xffff_0000 == 0x8001_0000 else { throw self.error("bad binary protocol version") }

@@ -1,24 +1,24 @@
 /// Apache Thrift's compact protocol (Jaeger agent UDP 6831): varints, zigzag, delta field ids,
 /// bools in the field header, little-endian doubles.
-public struct ThriftCompactReader: ThriftReader {
+struct ThriftCompactReader: ThriftReader {
     let bytes: UnsafeRawBufferPointer
-    public private(set) var offset = 0
+    private(set) var offset = 0
     private var lastFieldID: Int16 = 0
     private var fieldIDStack: [Int16] = []
     private var pendingBool: Bool?
 
     /// The deepest nesting skipped over (unknown fields).
-    public let maxDepth: Int
+    let maxDepth: Int
 
     /// A reader over `bytes` stepping at most `maxDepth` levels into unknown fields.
-    public init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
+    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
 
-    public var isAtEnd: Bool { self.offset >= self.bytes.count }
+    var isAtEnd: Bool { self.offset >= self.bytes.count }
 
-    public func error(_ message: String) -> IngestError { .malformed("thrift compact", at: self.offset, message) }
+    func error(_ message: String) -> IngestError { .malformed("thrift compact", at: self.offset, message) }
 
     private mutating func byte() throws(IngestError) -> UInt8 {
         guard self.offset < self.bytes.count else { throw self.error("truncated") }
@@ -61,14 +61,14 @@ public struct ThriftCompactReader: ThriftReader {
         }
     }
 
-    public mutating func structBegin() {
+    mutating func structBegin() {
         self.fieldIDStack.append(self.lastFieldID)
         self.lastFieldID = 0
     }
 
-    public mutating func structEnd() { self.lastFieldID = self.fieldIDStack.popLast() ?? 0 }
+    mutating func structEnd() { self.lastFieldID = self.fieldIDStack.popLast() ?? 0 }
 
-    public mutating func fieldHeader() throws(IngestError) -> (type: ThriftType, id: Int16)? {
+    mutating func fieldHeader() throws(IngestError) -> (type: ThriftType, id: Int16)? {
         let b = try self.byte()
         if b == 0 { return nil }
         let nibble = b & 0x0f
@@ -87,7 +87,7 @@ public struct ThriftCompactReader: ThriftReader {
         return (t, id)
     }
 
-    public mutating func readBool() throws(IngestError) -> Bool {
+    mutating func readBool() throws(IngestError) -> Bool {
         if let b = self.pendingBool {
             self.pendingBool = nil
             return b
@@ -95,21 +95,21 @@ public struct ThriftCompactReader: ThriftReader {
         return try self.byte() == 1
     }
 
-    public mutating func readByte() throws(IngestError) -> Int8 { Int8(bitPattern: try self.byte()) }
+    mutating func readByte() throws(IngestError) -> Int8 { Int8(bitPattern: try self.byte()) }
 
-    public mutating func readI16() throws(IngestError) -> Int16 {
+    mutating func readI16() throws(IngestError) -> Int16 {
         guard let v = Int16(exactly: try self.zigzag()) else { throw self.error("i16 out of range") }
         return v
     }
 
-    public mutating func readI32() throws(IngestError) -> Int32 {
+    mutating func readI32() throws(IngestError) -> Int32 {
         guard let v = Int32(exactly: try self.zigzag()) else { throw self.error("i32 out of range") }
         return v
     }
 
-    public mutating func readI64() throws(IngestError) -> Int64 { try self.zigzag() }
+    mutating func readI64() throws(IngestError) -> Int64 { try self.zigzag() }
 
-    public mutating func readDouble() throws(IngestError) -> Double {
+    mutating func readDouble() throws(IngestError) -> Double {
         guard self.bytes.count - self.offset >= 8 else { throw self.error("truncated double") }
         var bits: UInt64 = 0
         for i in 0..<8 { bits |= UInt64(self.bytes[self.offset + i]) << (8 * UInt64(i)) }
@@ -117,14 +117,14 @@ public struct ThriftCompactReader: ThriftReader {
         return Double(bitPattern: bits)
     }
 
-    public mutating func readBinary() throws(IngestError) -> [UInt8] {
+    mutating func readBinary() throws(IngestError) -> [UInt8] {
         let n = try self.varint()
         guard n <= UInt64(self.bytes.count - self.offset) else { throw self.error("string of \(n) bytes past the end") }
         defer { self.offset += Int(n) }
         return Array(self.bytes[self.offset..<(self.offset + Int(n))])
     }
 
-    public mutating func listHeader() throws(IngestError) -> (element: ThriftType, count: Int) {
+    mutating func listHeader() throws(IngestError) -> (element: ThriftType, count: Int) {
         let b = try self.byte()
         let t = try self.type(b & 0x0f)
         var n = UInt64(b >> 4)
@@ -133,7 +133,7 @@ public struct ThriftCompactReader: ThriftReader {
         return (t, Int(n))
     }
 
-    public mutating func mapHeader() throws(IngestError) -> (key: ThriftType, value: ThriftType, count: Int) {
+    mutating func mapHeader() throws(IngestError) -> (key: ThriftType, value: ThriftType, count: Int) {
         let n = try self.varint()
         guard n > 0 else { return (.byte, .byte, 0) }
         guard n <= UInt64(self.bytes.count - self.offset) else { throw self.error("map of \(n) entries past the end") }
@@ -141,7 +141,7 @@ public struct ThriftCompactReader: ThriftReader {
         return (try self.type(kv >> 4), try self.type(kv & 0x0f), Int(n))
     }
 
-    public mutating func messageBegin() throws(IngestError) -> String {
+    mutating func messageBegin() throws(IngestError) -> String {
         guard try self.byte() == 0x82 else { throw self.error("not a compact protocol message") }
         let typeAndVersion = try self.byte()
         guard typeAndVersion & 0x1f == 1 else { throw self.error("unsupported compact protocol version") }

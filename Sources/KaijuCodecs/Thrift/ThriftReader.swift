@@ -1,10 +1,10 @@
 /// Thrift wire types, the same for both protocols once read.
-public enum ThriftType: Sendable, Equatable {
+enum ThriftType: Sendable, Equatable {
     case bool, byte, i16, i32, i64, double, binary, list, set, map, structure, uuid
 }
 
 /// What the Jaeger decoder needs from a Thrift protocol (compact or binary).
-public protocol ThriftReader {
+protocol ThriftReader {
     /// An error at the current position.
     func error(_ message: String) -> IngestError
     /// Whether every byte was read.
@@ -32,12 +32,12 @@ public protocol ThriftReader {
 
 extension ThriftReader {
     /// A string (UTF-8, invalid bytes replaced).
-    public mutating func readString() throws(IngestError) -> String {
+    mutating func readString() throws(IngestError) -> String {
         String(decoding: try self.readBinary(), as: UTF8.self)
     }
 
     /// Steps over a value of `type` (unknown fields, newer IDL fields), bounded in depth.
-    public mutating func skip(_ type: ThriftType, depth: Int = 0) throws(IngestError) {
+    mutating func skip(_ type: ThriftType, depth: Int = 0) throws(IngestError) {
         guard depth < self.maxDepth else {
             throw .limitExceeded("depth", detail: "\(self.error("nested deeper than \(self.maxDepth)"))")
         }

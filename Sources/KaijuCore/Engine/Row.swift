@@ -1,8 +1,11 @@
 /// One output row of a statement: column names (shared) and values in select order.
 public struct Row: Sendable, Hashable {
+    /// The column names, in select order.
     public let columns: [String]
+    /// The values, one per column.
     public let values: [Value]
 
+    /// A row of `values` under `columns`.
     public init(columns: [String], values: [Value]) {
         self.columns = columns
         self.values = values
@@ -33,8 +36,11 @@ public struct Row: Sendable, Hashable {
 
 /// What a statement produced in one step: its name, the engine time, the new rows.
 public struct StatementOutput: Sendable, Hashable {
+    /// The statement that produced the rows.
     public let statement: String
+    /// The engine time (ms) of the delivery.
     public let time: Int64
+    /// The rows delivered.
     public let rows: [Row]
 
     /// The rows as the `simple` listener prints them: one `{"statement":"NAME","row":{...}}` per line.

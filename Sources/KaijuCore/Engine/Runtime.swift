@@ -5,7 +5,7 @@ public import Logging
 /// output rows to listeners.
 ///
 /// A runtime is single-threaded and deterministic: drive it from one actor or one NIO event loop
-/// (``EngineActor`` does the former). On a virtual clock the same input gives the same output, always.
+/// (an actor of your own that creates it, or `KaijuServer`'s `EnginePump`). On a virtual clock the same input gives the same output, always.
 ///
 /// # Usage
 /// ```swift
@@ -15,7 +15,9 @@ public import Logging
 /// runtime.advance(to: 120_000)   // fires every timer due until then
 /// ```
 public final class Runtime {
+    /// The clock engine time follows: virtual (driven by events) or wall.
     public let clock: EngineClock
+    /// The bounds on windows, groups, pattern instances and joins.
     public let limits: RuntimeLimits
     /// Engine time in ms.
     @exclusivity(unchecked) public private(set) var now: Int64
@@ -71,6 +73,7 @@ public final class Runtime {
     /// Named windows (`create window`), each kept by the statement of its name.
     @exclusivity(unchecked) private var namedWindows: Set<String> = []
 
+    /// A runtime with no statements on `clock`, bounded by `limits`.
     public init(clock: EngineClock = .virtual(startingAt: 0), limits: RuntimeLimits = RuntimeLimits()) {
         self.clock = clock
         self.limits = limits
@@ -385,5 +388,5 @@ public final class Runtime {
     }
 }
 
-@available(*, unavailable, message: "a Runtime is single-threaded; own it from one actor or event loop (see EngineActor)")
+@available(*, unavailable, message: "a Runtime is single-threaded; own it from one actor or event loop")
 extension Runtime: Sendable {}

@@ -39,21 +39,30 @@ public struct RuntimeStats: Sendable, Hashable {
 public struct StatementInfo: Sendable, Hashable {
     /// What a statement was built from.
     public enum Source: Sendable, Hashable {
+        /// A select statement.
         case select(StatementPlan)
+        /// An on-merge, on-update, on-delete or on-select statement.
         case on(OnPlan)
     }
 
+    /// The statement's name.
     public let name: String
+    /// Whether it came from the builder, EPL text or a rule file.
     public let source: Source
     /// The plan of a select statement.
     public var plan: StatementPlan? {
         if case .select(let p) = self.source { return p }
         return nil
     }
+    /// Events it received.
     public let eventsIn: Int
+    /// Rows it delivered.
     public let rowsOut: Int
+    /// Window entries pushed out by the size limit.
     public let windowEvictions: Int
+    /// Groups refused by the group limit.
     public let groupOverflows: Int
+    /// Groups it holds now.
     public let groups: Int
     /// Live pattern waits.
     public let patternInstances: Int

@@ -22,5 +22,6 @@ public struct JSONError: Error, Hashable, CustomStringConvertible {
         JSONError(offset: self.offset + delta, message: self.message, limit: self.limit)
     }
 
+    /// The error with its byte offset.
     public var description: String { "invalid JSON at byte \(self.offset): \(self.message)" }
 }

@@ -5,6 +5,7 @@ public struct JSONWriter: Sendable {
     /// The bytes written so far.
     public var bytes: [UInt8]
 
+    /// An empty writer reserving `capacity` bytes.
     public init(capacity: Int = 256) {
         self.bytes = []
         self.bytes.reserveCapacity(capacity)

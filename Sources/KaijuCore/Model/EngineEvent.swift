@@ -28,9 +28,12 @@
 /// A class, so windows, groups and evaluation contexts share one event for the price of a retain.
 @_spi(Engine) public final class EngineEvent {
     public let type: EventType
+    /// Engine time (ms) at which the event entered.
     public let timestamp: Int64
+    /// What the event carries.
     public let body: EventBody
 
+    /// An event of `type` at `timestamp` carrying `body`.
     public init(type: EventType, timestamp: Int64, body: EventBody) {
         self.type = type
         self.timestamp = timestamp

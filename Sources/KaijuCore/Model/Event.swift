@@ -9,6 +9,7 @@ public struct Event: Sendable, Hashable {
     /// Where it comes from (pod, namespace, service).
     public var context: ValueMap
 
+    /// An Event at `timestamp` (ms) with `payload` and `context`.
     public init(timestamp: Int64, payload: ValueMap = [:], context: ValueMap = [:]) {
         self.timestamp = timestamp
         self.payload = payload

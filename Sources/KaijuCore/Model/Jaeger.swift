@@ -4,19 +4,28 @@
 
 /// The type of a ``Tag``'s value.
 public enum TagType: String, Sendable, Hashable, CaseIterable {
+    /// Which value field of the tag is set.
     case string = "STRING", double = "DOUBLE", bool = "BOOL", long = "LONG", binary = "BINARY"
 }
 
 /// A typed key/value annotation on a span, log or process.
 public struct Tag: Sendable, Hashable {
+    /// The tag's name.
     public var key: String
+    /// Which of the value fields is set.
     public var vType: TagType
+    /// The value of a string tag.
     public var vStr: String?
+    /// The value of a double tag.
     public var vDouble: Double?
+    /// The value of a bool tag.
     public var vBool: Bool?
+    /// The value of a long tag.
     public var vLong: Int64?
+    /// The value of a binary tag.
     public var vBinary: [UInt8]?
 
+    /// A tag of type `vType` whose matching value field is set.
     public init(
         key: String, vType: TagType, vStr: String? = nil, vDouble: Double? = nil, vBool: Bool? = nil,
         vLong: Int64? = nil, vBinary: [UInt8]? = nil
@@ -55,7 +64,9 @@ public struct Tag: Sendable, Hashable {
 public struct SpanLog: Sendable, Hashable {
     /// Microseconds since the epoch.
     public var timestamp: Int64
+    /// The log's fields.
     public var fields: [Tag]
+    /// A log at `timestamp` (µs) with `fields`.
     public init(timestamp: Int64, fields: [Tag]) {
         self.timestamp = timestamp
         self.fields = fields
@@ -66,12 +77,18 @@ public struct SpanLog: Sendable, Hashable {
 public struct SpanRef: Sendable, Hashable {
     /// `CHILD_OF` or `FOLLOWS_FROM`.
     public enum Kind: String, Sendable, Hashable {
+        /// The referencing span is a child of, or follows from, the referenced one.
         case childOf = "CHILD_OF", followsFrom = "FOLLOWS_FROM"
     }
+    /// How the spans relate.
     public var refType: Kind
+    /// The referenced trace id's low 64 bits.
     public var traceIdLow: Int64
+    /// The referenced trace id's high 64 bits.
     public var traceIdHigh: Int64
+    /// The referenced span's id.
     public var spanId: Int64
+    /// A reference of `refType` to span `spanId` of trace (`traceIdHigh`, `traceIdLow`).
     public init(refType: Kind, traceIdLow: Int64, traceIdHigh: Int64, spanId: Int64) {
         self.refType = refType
         self.traceIdLow = traceIdLow
@@ -82,20 +99,30 @@ public struct SpanRef: Sendable, Hashable {
 
 /// One timed operation of a trace.
 public struct Span: Sendable, Hashable {
+    /// The trace id's low 64 bits.
     public var traceIdLow: Int64
+    /// The trace id's high 64 bits (0 for 64-bit ids).
     public var traceIdHigh: Int64
+    /// The span's id.
     public var spanId: Int64
+    /// The parent span's id (0 for a root span).
     public var parentSpanId: Int64
+    /// What the span did (`GET /users`).
     public var operationName: String
+    /// Links to other spans.
     public var references: [SpanRef]
+    /// Jaeger's flags (sampled, debug).
     public var flags: Int32
     /// Microseconds since the epoch.
     public var startTime: Int64
     /// Microseconds.
     public var duration: Int64
+    /// Annotations on the span.
     public var tags: [Tag]
+    /// Timestamped events within the span.
     public var logs: [SpanLog]
 
+    /// A span; times are in microseconds.
     public init(
         traceIdLow: Int64, traceIdHigh: Int64 = 0, spanId: Int64, parentSpanId: Int64 = 0, operationName: String,
         references: [SpanRef] = [], flags: Int32 = 1, startTime: Int64, duration: Int64, tags: [Tag] = [],
@@ -117,8 +144,11 @@ public struct Span: Sendable, Hashable {
 
 /// The service that emitted a batch of spans.
 public struct JaegerProcess: Sendable, Hashable {
+    /// The service's name.
     public var serviceName: String
+    /// The process's tags (host, client version).
     public var tags: [Tag]
+    /// The service's name.
     public init(serviceName: String, tags: [Tag] = []) {
         self.serviceName = serviceName
         self.tags = tags
@@ -127,8 +157,11 @@ public struct JaegerProcess: Sendable, Hashable {
 
 /// One process's spans, as a Jaeger client or agent sends them.
 public struct Batch: Sendable, Hashable {
+    /// The process that emitted the spans.
     public var process: JaegerProcess
+    /// The spans.
     public var spans: [Span]
+    /// A batch of `spans` from `process`.
     public init(process: JaegerProcess, spans: [Span]) {
         self.process = process
         self.spans = spans

@@ -8,6 +8,7 @@ public struct LogRecord: Sendable, Hashable {
     /// The flattened fields.
     public var fields: ValueMap
 
+    /// A record stamped `timestamp` (ms) with flattened `fields`.
     public init(timestamp: Int64, fields: ValueMap) {
         self.timestamp = timestamp
         self.fields = fields

@@ -4,12 +4,16 @@
 /// `{"fields":{"counter":1234.5},"name":"cpu","tags":{"host":"a"},"timestamp":1542650713000}`;
 /// a batch is `{"metrics":[...]}`.
 public struct Metric: Sendable, Hashable {
+    /// The measurement name (`cpu`).
     public var name: String
     /// Milliseconds since the epoch.
     public var timestamp: Int64
+    /// The measured values.
     public var fields: ValueMap
+    /// The tags (`host`, `cpu`).
     public var tags: ValueMap
 
+    /// A metric `name` at `timestamp` (ms) with `fields` and `tags`.
     public init(name: String, timestamp: Int64, fields: ValueMap = [:], tags: ValueMap = [:]) {
         self.name = name
         self.timestamp = timestamp

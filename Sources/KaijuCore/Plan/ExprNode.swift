@@ -10,7 +10,9 @@ public indirect enum ExprNode: Sendable, Hashable {
     case native(NativeAccessor)
     /// A keyed lookup into a map: EPL's mapped property `tags('host')`, `payload('k')`.
     case mapGet(ExprNode, ExprNode)
+    /// A unary operator applied to an expression.
     case unary(UnaryOperator, ExprNode)
+    /// A binary operator applied to two expressions.
     case binary(BinaryOperator, ExprNode, ExprNode)
     /// A built-in function by name; methods (`s.contains('x')`) pass the receiver as the first argument.
     case call(String, [ExprNode])
@@ -30,8 +32,11 @@ public indirect enum ExprNode: Sendable, Hashable {
 
     /// One `key = expr` of a ``newMap(_:)``.
     public struct MapEntry: Sendable, Hashable {
+        /// The entry's key.
         public var key: String
+        /// The entry's value expression.
         public var value: ExprNode
+        /// An entry `key = value` of a `new { ... }` map.
         public init(_ key: String, _ value: ExprNode) {
             self.key = key
             self.value = value
@@ -103,18 +108,23 @@ public enum EnumerationMethod: String, Sendable, Hashable, CaseIterable {
 
 /// Unary operators.
 public enum UnaryOperator: String, Sendable, Hashable {
+    /// `not e`, `-e`.
     case not, negate = "-"
 }
 
 /// Binary operators, arithmetic first, then comparison, then logic.
 public enum BinaryOperator: String, Sendable, Hashable {
+    /// Arithmetic and string concatenation.
     case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", concat = "||"
+    /// Comparisons.
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    /// Logical connectives.
     case and, or
 }
 
 /// Aggregate functions, computed incrementally as events enter and leave windows.
 public enum AggregateKind: String, Sendable, Hashable, CaseIterable {
+    /// The aggregate functions.
     case count, sum, avg, min, max, stddev, first, last
 }
 
@@ -133,6 +143,7 @@ public struct NativeAccessor: @unchecked Sendable, Hashable {
     /// The read itself.
     @_spi(Engine) public let read: @Sendable (EventBody) -> Value
 
+    /// An accessor identified by `identity` (the key path), reading with `read`.
     @_spi(Engine) public init(identity: AnyKeyPath, stream: String? = nil, label: String, read: @escaping @Sendable (EventBody) -> Value) {
         self.identity = identity
         self.stream = stream
@@ -140,9 +151,11 @@ public struct NativeAccessor: @unchecked Sendable, Hashable {
         self.read = read
     }
 
+    /// Whether both read the same key path of the same stream.
     public static func == (a: NativeAccessor, b: NativeAccessor) -> Bool {
         a.identity == b.identity && a.stream == b.stream
     }
+    /// Hashes the key path and stream.
     public func hash(into h: inout Hasher) {
         h.combine(self.identity)
         h.combine(self.stream)

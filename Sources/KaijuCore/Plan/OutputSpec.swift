@@ -18,9 +18,12 @@ public struct OutputSpec: Sendable, Hashable {
         case events(Int)
     }
 
+    /// Which rows an output delivers (all, first, last).
     public var selection: Selection
+    /// When output happens (a period or an event count).
     public var trigger: Trigger
 
+    /// Output of `selection` rows on `trigger`.
     public init(_ selection: Selection = .all, every trigger: Trigger) {
         self.selection = selection
         self.trigger = trigger

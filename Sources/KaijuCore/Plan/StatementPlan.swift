@@ -15,9 +15,13 @@ public struct StatementPlan: Sendable, Hashable {
 
     /// The stream a statement reads: a type, with a filter applied before any window.
     public struct Source: Sendable, Hashable {
+        /// The event type read.
         public var typeName: String
+        /// The stream filter (`Metric(name='cpu')`).
         public var filter: ExprNode?
+        /// The stream's name in the statement (`as m`).
         public var alias: String?
+        /// A stream of `typeName`, filtered by `filter`, named `alias`.
         public init(_ typeName: String, filter: ExprNode? = nil, alias: String? = nil) {
             self.typeName = typeName
             self.filter = filter
@@ -27,10 +31,15 @@ public struct StatementPlan: Sendable, Hashable {
 
     /// The `from` clause: one stream, or several joined through their windows.
     public var streams: [StreamSpec]
+    /// The `where` clause.
     public var whereClause: ExprNode?
+    /// The select list.
     public var select: [SelectItem]
+    /// The `group by` expressions.
     public var groupBy: [ExprNode]
+    /// The `having` clause.
     public var having: ExprNode?
+    /// Output rate limiting (`output last every 1 min`).
     public var output: OutputSpec?
     /// The stream output rows are inserted into (`Event`, a declared schema, or a new name).
     public var insertInto: String?
@@ -44,8 +53,11 @@ public struct StatementPlan: Sendable, Hashable {
 
     /// One `order by` item.
     public struct OrderItem: Sendable, Hashable {
+        /// The expression ordered by.
         public var expression: ExprNode
+        /// Whether the order is descending.
         public var descending: Bool
+        /// An `order by` item.
         public init(_ expression: ExprNode, descending: Bool = false) {
             self.expression = expression
             self.descending = descending
@@ -54,14 +66,18 @@ public struct StatementPlan: Sendable, Hashable {
 
     /// `limit count offset offset`.
     public struct RowLimit: Sendable, Hashable {
+        /// How many rows at most.
         public var count: Int
+        /// How many rows to skip first.
         public var offset: Int
+        /// `limit count offset offset`.
         public init(count: Int, offset: Int = 0) {
             self.count = count
             self.offset = offset
         }
     }
 
+    /// A statement over one typed stream: `select ... from source#windows where ... group by ... having ... output ...`.
     public init(
         from source: Source, windows: [WindowSpec] = [], where whereClause: ExprNode? = nil,
         select: [SelectItem] = [.wildcard], groupBy: [ExprNode] = [], having: ExprNode? = nil,
@@ -74,6 +90,7 @@ public struct StatementPlan: Sendable, Hashable {
         self.streams = [StreamSpec(.type(source.typeName, filter: source.filter), alias: source.alias, windows: windows)]
     }
 
+    /// A statement over `streams` (several make a join): the clauses as in EPL.
     public init(
         streams: [StreamSpec], where whereClause: ExprNode? = nil, select: [SelectItem] = [.wildcard],
         groupBy: [ExprNode] = [], having: ExprNode? = nil, output: OutputSpec? = nil, insertInto: String? = nil

@@ -11,11 +11,14 @@ public struct StreamSpec: Sendable, Hashable {
         case contained(String, filter: ExprNode?, ContainedSelection)
     }
 
+    /// What the stream reads: a type, a pattern or a contained selection.
     public var input: Input
     /// `as name`: how expressions refer to the stream.
     public var alias: String?
+    /// The stream's data windows.
     public var windows: [WindowSpec]
 
+    /// A stream reading `input`, named `alias`, through `windows`.
     public init(_ input: Input, alias: String? = nil, windows: [WindowSpec] = []) {
         self.input = input
         self.alias = alias
@@ -38,6 +41,7 @@ public struct ContainedSelection: Sendable, Hashable {
     /// `*` (the element's properties) and `expr as name` read from the containing event (`process as p`).
     public var items: [StatementPlan.SelectItem]
 
+    /// A contained-event selection over `property` (`Batch[select ... from spans]`).
     public init(property: String, alias: String? = nil, items: [StatementPlan.SelectItem] = [.wildcard]) {
         self.property = property
         self.alias = alias

@@ -1,11 +1,14 @@
 /// `create table Name (col type primary key, col type, ...)`: rows keyed by their primary key columns,
 /// updated by `on ... merge` and `on ... delete`, read by `Name[key].col` and on-demand queries.
 public struct TableDeclaration: Sendable, Hashable {
+    /// The table's name.
     public var name: String
+    /// The table's columns.
     public var columns: [Column]
     /// The primary key columns, in key order.
     public var primaryKey: [String]
 
+    /// A table `name` with `columns`, keyed by `primaryKey`.
     public init(_ name: String, columns: [Column], primaryKey: [String]) {
         self.name = name
         self.columns = columns
@@ -28,12 +31,16 @@ public struct OnPlan: Sendable, Hashable {
 
     /// The triggering stream (a type with a filter, and its alias).
     public var trigger: StreamSpec
+    /// The table acted on.
     public var table: String
+    /// The table's name in the statement.
     public var tableAlias: String?
     /// Which rows the event concerns; `nil` is every row.
     public var whereClause: ExprNode?
+    /// What the statement does to matching rows.
     public var action: Action
 
+    /// `on trigger merge|update|delete|select ... table as tableAlias where ...`.
     public init(on trigger: StreamSpec, table: String, as tableAlias: String? = nil, where whereClause: ExprNode? = nil, action: Action) {
         self.trigger = trigger
         self.table = table
@@ -58,8 +65,11 @@ public struct MergeClause: Sendable, Hashable {
 
     /// `col = expr`.
     public struct Assignment: Sendable, Hashable {
+        /// The column assigned.
         public var column: String
+        /// The value assigned.
         public var value: ExprNode
+        /// `set column = value`.
         public init(_ column: String, _ value: ExprNode) {
             self.column = column
             self.value = value
@@ -68,9 +78,12 @@ public struct MergeClause: Sendable, Hashable {
 
     /// Whether the clause applies to a matched row (else: when no row matched).
     public var matched: Bool
+    /// The clause's extra condition (`when matched and ...`).
     public var condition: ExprNode?
+    /// What the clause does.
     public var action: Action
 
+    /// A `when matched` or `when not matched` clause.
     public init(matched: Bool, condition: ExprNode? = nil, _ action: Action) {
         self.matched = matched
         self.condition = condition

@@ -2,10 +2,13 @@
 public enum RecordingPlayer {
     /// The outcome of a replay.
     public struct Summary: Sendable, Hashable {
+        /// Events replayed.
         public var events = 0
         /// Lines that could not be parsed, with their 1-based line number.
         public var errors: [(line: Int, error: JSONError)] = []
+        /// Whether both replayed as many events with errors on the same lines.
         public static func == (a: Summary, b: Summary) -> Bool { a.events == b.events && a.errors.map(\.line) == b.errors.map(\.line) }
+        /// Hashes the event count.
         public func hash(into h: inout Hasher) { h.combine(self.events) }
     }
 

@@ -1,5 +1,6 @@
 /// The declared type of an event column (`create schema X(a string, b double)`).
 public enum ColumnType: String, Sendable, Hashable, CaseIterable {
+    /// Any value; then the scalar, map and array types of EPL and `events.txt`.
     case any, bool, int, long, float, double, string, map, array
 
     /// Parses a type name as EPL and `events.txt` write it (`String`, `long`, `Integer`, `float`...).
@@ -54,8 +55,11 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
 
 /// A named, typed column of an event type.
 public struct Column: Sendable, Hashable {
+    /// The column's name.
     public var name: String
+    /// The column's type.
     public var type: ColumnType
+    /// A column `name` of `type`.
     public init(_ name: String, _ type: ColumnType) {
         self.name = name
         self.type = type

@@ -6,12 +6,15 @@
 public final class EventType: Sendable, Hashable, CustomStringConvertible {
     /// How events of this type are stored.
     public enum Representation: Sendable, Hashable {
+        /// A built-in model type, or a declared type whose events are rows.
         case metric, log, event, batch, span, row
         /// A multi-stream result: one column per stream, each holding that stream's event.
         case tuple
     }
 
+    /// The type's name in statements.
     public let name: String
+    /// How its events are stored.
     public let representation: Representation
     /// Every column, inherited ones first (in parent order), then the type's own.
     public let columns: [Column]
@@ -44,8 +47,11 @@ public final class EventType: Sendable, Hashable, CustomStringConvertible {
     /// Whether this type is `other` or inherits from it.
     public func isSubtype(of other: EventType) -> Bool { self === other || self.lineage.contains(other.name) }
 
+    /// Whether both are the same type (identity).
     public static func == (a: EventType, b: EventType) -> Bool { a === b }
+    /// Hashes the type's identity.
     public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
+    /// The type's name.
     public var description: String { self.name }
 }
 

@@ -1,5 +1,6 @@
 /// Equality, hashing and ordering with numeric promotion.
 extension Value: Equatable, Hashable, Comparable {
+    /// Whether two values are equal; numbers compare by value (`.int(1) == .double(1)`).
     public static func == (lhs: Value, rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -15,6 +16,7 @@ extension Value: Equatable, Hashable, Comparable {
         }
     }
 
+    /// Hashes consistently with `==` (equal numbers hash alike).
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0 as UInt8)
@@ -82,6 +84,7 @@ extension Value: Equatable, Hashable, Comparable {
 
 /// The outcome of comparing two values.
 public enum ComparisonOrder: Sendable, Equatable {
+    /// How two values order.
     case orderedAscending, orderedSame, orderedDescending
 
     init?(_ a: Double, _ b: Double) {

@@ -10,12 +10,19 @@
 /// Value.int(3) < .double(3.5)   // true
 /// ```
 public enum Value: Sendable {
+    /// No value (EPL's `null`).
     case null
+    /// A boolean.
     case bool(Bool)
+    /// An integer (EPL's int and long).
     case int(Int64)
+    /// A floating-point number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([Value])
+    /// A map with string keys, sorted by key.
     case object(ValueMap)
 }
 
@@ -98,17 +105,25 @@ extension Value: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressib
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
+    /// `nil` is `.null`.
     public init(nilLiteral: ()) { self = .null }
+    /// A bool literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// A floating-point literal.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal.
     public init(arrayLiteral elements: Value...) { self = .array(elements) }
+    /// A map literal.
     public init(dictionaryLiteral elements: (String, Value)...) {
         self = .object(ValueMap(elements.map { ValueMap.Entry(key: $0.0, value: $0.1) }))
     }
 }
 
 extension Value: CustomStringConvertible {
+    /// The value as JSON.
     public var description: String { self.jsonString }
 }

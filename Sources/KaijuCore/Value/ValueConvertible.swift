@@ -13,12 +13,15 @@ extension Int: ValueConvertible { public var kaijuValue: Value { .int(Int64(self
 extension Double: ValueConvertible { public var kaijuValue: Value { .double(self) } }
 extension ValueMap: ValueConvertible { public var kaijuValue: KaijuCore.Value { .object(self) } }
 extension Optional: ValueConvertible where Wrapped: ValueConvertible {
+    /// The wrapped value, or `.null`.
     public var kaijuValue: Value { self?.kaijuValue ?? .null }
 }
 extension Array: ValueConvertible where Element: ValueConvertible {
+    /// The elements as an array.
     public var kaijuValue: Value { .array(self.map(\.kaijuValue)) }
 }
 extension Dictionary: ValueConvertible where Key == String, Value: ValueConvertible {
+    /// The entries as a map.
     public var kaijuValue: KaijuCore.Value { .object(ValueMap(self.map { ValueMap.Entry(key: $0.key, value: $0.value.kaijuValue) })) }
 }
 extension Tag: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }

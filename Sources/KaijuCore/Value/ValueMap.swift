@@ -8,8 +8,11 @@
 public struct ValueMap: Sendable, Hashable, Sequence {
     /// One key and its value.
     public struct Entry: Sendable, Hashable {
+        /// The entry's key.
         public var key: String
+        /// The entry's value.
         public var value: KaijuCore.Value
+        /// An entry.
         public init(key: String, value: KaijuCore.Value) {
             self.key = key
             self.value = value
@@ -138,6 +141,7 @@ public struct ValueMap: Sendable, Hashable, Sequence {
         return (false, lo)
     }
 
+    /// The entries in key order.
     public func makeIterator() -> IndexingIterator<[Entry]> { self.entries.makeIterator() }
 }
 

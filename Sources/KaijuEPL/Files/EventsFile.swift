@@ -7,13 +7,18 @@ public import KaijuCore
 public struct EventsFile: Sendable {
     /// One line.
     public struct Line: Sendable, Hashable {
+        /// The declared type's name.
         public let name: String
+        /// Its payload columns.
         public let payload: [Column]
+        /// Its context columns.
         public let context: [Column]
+        /// The types it inherits from.
         public let parents: [String]
         /// 1-based line number (0 for lines built in code).
         public let number: Int
 
+        /// A declaration line.
         public init(name: String, payload: [Column] = [], context: [Column] = [], parents: [String] = [], number: Int = 0) {
             self.name = name
             self.payload = payload
@@ -23,8 +28,10 @@ public struct EventsFile: Sendable {
         }
     }
 
+    /// The declarations, in file order.
     public var lines: [Line]
 
+    /// A file of `lines`.
     public init(lines: [Line]) { self.lines = lines }
 
     /// Parses a file's contents; `#` lines and blank lines are skipped. Returns an error for every broken line.

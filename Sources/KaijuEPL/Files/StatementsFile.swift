@@ -10,6 +10,7 @@ public struct StatementsFile: Sendable {
     public enum Listener: Sendable, Hashable {
         /// `{"statement":NAME,"row":{...}}` lines on stdout.
         case simple
+        /// Rows go nowhere (the statement only inserts).
         case none
         /// Rows forwarded as Events to kaiju-hl: `address`, or the server's `--hl` when `nil`.
         case hl(address: String?)
@@ -21,13 +22,16 @@ public struct StatementsFile: Sendable {
     public struct Entry: Sendable, Hashable {
         /// 1-based line number in the file.
         public var line: Int
+        /// The statement's `name`, if given.
         public var name: String?
+        /// Where its rows go.
         public var listener: Listener
         /// The EPL text (with `:retentionTime:` replaced).
         public var text: String
         /// The line's `key:value=` part, for error columns.
         public var prefix: String
 
+        /// An entry from `line` of the file.
         public init(line: Int, name: String?, listener: Listener, text: String, prefix: String = "") {
             self.line = line
             self.name = name
@@ -37,6 +41,7 @@ public struct StatementsFile: Sendable {
         }
     }
 
+    /// The statements, in file order.
     public var entries: [Entry]
 
     /// Parses a file's contents. Returns the entries and an error for every line whose configuration is broken.

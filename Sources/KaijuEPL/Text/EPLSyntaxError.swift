@@ -1,8 +1,11 @@
 /// A rule text that does not parse or compile: what was expected, where (1-based line and column), and
 /// the offending line with a caret under the position.
 public struct EPLSyntaxError: Error, Hashable, CustomStringConvertible {
+    /// What was expected, or what is wrong.
     public let message: String
+    /// The line (1-based).
     public let line: Int
+    /// The column (1-based).
     public let column: Int
     /// The source line the position is on, without its newline.
     public let sourceLine: String

@@ -6,8 +6,11 @@ import Foundation
 
 /// One HTTP request as a route sees it: head, the (inflated) body, and the peer.
 public struct HTTPIngestRequest: Sendable {
+    /// The request line and headers.
     public var head: HTTPRequestHead
+    /// The body, inflated.
     public var body: [UInt8]
+    /// The client's address.
     public var peer: String
     /// The local port the request arrived on.
     public var localPort: Int?
@@ -36,11 +39,16 @@ public struct HTTPIngestRequest: Sendable {
 
 /// What a route answers.
 public struct HTTPIngestReply: Sendable {
+    /// The status.
     public var status: HTTPResponseStatus
+    /// The body's content type.
     public var contentType: String?
+    /// The body.
     public var body: [UInt8]
+    /// Extra headers.
     public var headers: [(String, String)]
 
+    /// A reply.
     public init(_ status: HTTPResponseStatus, contentType: String? = nil, body: [UInt8] = [], headers: [(String, String)] = []) {
         self.status = status
         self.contentType = contentType
@@ -48,6 +56,7 @@ public struct HTTPIngestReply: Sendable {
         self.headers = headers
     }
 
+    /// A plain-text reply.
     public static func text(_ status: HTTPResponseStatus, _ message: String) -> HTTPIngestReply {
         HTTPIngestReply(status, contentType: "text/plain; charset=utf-8", body: Array((message + "\n").utf8))
     }

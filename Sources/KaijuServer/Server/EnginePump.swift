@@ -11,6 +11,7 @@ import CMalloc
 /// 503 and UDP drops, each counted, so the queue holds at most ``highWater`` batches plus one read per
 /// connection. Timers fire from a periodic tick on the wall clock.
 public final class EnginePump: Sendable {
+    /// The loop the runtime runs on.
     public let loop: any EventLoop
     private let runtime: NIOLoopBound<Runtime>
     private let inFlight = Atomic<Int>(0)
@@ -24,6 +25,7 @@ public final class EnginePump: Sendable {
     private let loadedSinceTrim = Atomic<Bool>(false)
     /// Batches in flight above which readers pause.
     public let highWater: Int
+    /// The counters `/metrics` shows.
     public let stats: IngestStats
     /// `--record`: every input event, as it enters the runtime.
     let recorder: RecordingWriter?

@@ -6,19 +6,24 @@ import Synchronization
 public final class IngestStats: Sendable {
     /// A counter's name and labels, e.g. `kaiju_events_in_total` with `type="Metric"`.
     public struct Key: Hashable, Sendable, Comparable {
+        /// The metric's name.
         public var name: String
+        /// Its labels, rendered as Prometheus writes them.
         public var labels: String
 
+        /// A key for `name{labels}`.
         public init(_ name: String, _ labels: KeyValuePairs<String, String> = [:]) {
             self.name = name
             self.labels = labels.map { "\($0.key)=\"\(IngestStats.escape($0.value))\"" }.joined(separator: ",")
         }
 
+        /// Orders by name, then labels.
         public static func < (a: Key, b: Key) -> Bool { (a.name, a.labels) < (b.name, b.labels) }
     }
 
     private let counters = Mutex<[Key: Int]>([:])
 
+    /// Empty counters.
     public init() {}
 
     /// Adds `n` (negative amounts are ignored: counters only go up) and saturates at `Int.max`.
@@ -30,6 +35,7 @@ public final class IngestStats: Sendable {
         }
     }
 
+    /// The counter's value (0 if never counted).
     public func value(_ key: Key) -> Int { self.counters.withLock { $0[key] ?? 0 } }
 
     /// Every counter, sorted.

@@ -19,21 +19,25 @@ public struct ModuleConfiguration: Sendable {
 
     /// Which HTTP endpoints a listener serves.
     public enum HTTPKind: Sendable {
+        /// Telegraf and InfluxDB write, Fluentd/Fluent Bit http, Jaeger collector, OTLP/HTTP.
         case telegraf, fluent, jaeger, otlp
     }
 
     /// The executable's name, for logs.
     public var name: String
+    /// The listeners.
     public var listeners: [Listener]
     /// The admin HTTP address (`GET /metrics`), or `nil`.
     public var admin: BindAddress?
     /// Where produced Events go, or `nil`.
     public var hl: BindAddress?
+    /// The bounds on frames, bodies, inflation and nesting.
     public var limits: IngestLimits
     /// Event lines held while kaiju-hl is away.
     public var forwardBuffer: Int
     /// Batches in flight before TCP reads pause, UDP drops and HTTP answers 503.
     public var highWater: Int
+    /// The unit of Telegraf JSON timestamps.
     public var timestampUnits: TimestampUnits
     /// Replaces `:retentionTime:` in statements added at run time (`--rtime`), as in the rule file.
     public var retentionTime = "2min"
@@ -52,6 +56,7 @@ public struct ModuleConfiguration: Sendable {
     /// A connection that sends nothing for this long is closed and counted (`nil`: never).
     public var idleTimeout: TimeAmount? = .seconds(300)
 
+    /// A configuration with the given listeners and addresses; the rest have defaults.
     public init(
         name: String, listeners: [Listener], admin: BindAddress?, hl: BindAddress?, limits: IngestLimits = IngestLimits(),
         forwardBuffer: Int = 100_000, highWater: Int = 64, timestampUnits: TimestampUnits = .auto

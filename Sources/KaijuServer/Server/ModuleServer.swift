@@ -21,8 +21,11 @@ import Foundation
 /// try await server.shutdown()
 /// ```
 public final class ModuleServer: Sendable {
+    /// What the server listens on.
     public let configuration: ModuleConfiguration
+    /// The engine and its queue.
     public let pump: EnginePump
+    /// The link to kaiju-hl, if configured.
     public let forwarder: HLForwarder?
     /// Where rule-file listeners send rows; closed at shutdown.
     public let sinks: StatementSinks

@@ -27,6 +27,7 @@ public struct RuleSource: Sendable {
     /// The built-in event types installed before a statements file (kaiju-hl's hierarchy).
     public var builtInEvents: (@Sendable (Runtime) throws -> Void)?
 
+    /// Rules from `statementsPath` (and `eventsPath`) when given, else the built-in ones.
     public init(
         statementsPath: String?, eventsPath: String? = nil, retentionTime: String = "2min",
         builtIn: @escaping @Sendable (Runtime, @escaping StatementListener) throws -> Void,
