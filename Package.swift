@@ -111,8 +111,10 @@ let package = Package(
         .testTarget(
             name: "KaijuServerTests",
             dependencies: [
-                "KaijuCore", "KaijuCodecs", "KaijuServer", "KaijuTestSupport",
+                "KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuServer", "KaijuTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

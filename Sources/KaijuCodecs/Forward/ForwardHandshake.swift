@@ -93,14 +93,3 @@ public struct ForwardHandshake: Sendable {
         SHA512.hash(data: bytes).lowercaseHex
     }
 }
-
-extension ForwardMessage {
-    /// `{"ack": chunk}` with the chunk's bytes echoed exactly, as a msgpack str.
-    public static func ack(_ chunk: [UInt8]) -> [UInt8] {
-        var w = MsgPackWriter()
-        w.writeMapHeader(1)
-        w.writeString("ack")
-        w.writeString(bytes: chunk)
-        return w.bytes
-    }
-}

@@ -42,6 +42,8 @@ public final class StreamDecoder {
     var inflater: StreamingInflater?
     var buffer: [UInt8] = []
     var consumed = 0
+    /// Set once a fatal error was reported: the stream is not read any further.
+    private var failed = false
     /// How many bytes after ``consumed`` are known to hold no newline (an incomplete last line), so a
     /// long line arriving in many reads is scanned once, not from its start on every read.
     var scannedWithoutNewline = 0
@@ -66,6 +68,8 @@ public final class StreamDecoder {
     /// Feeds the next bytes read; `receivedAt` (ms) stamps records without a time.
     public func feed(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64) -> Output {
         var out = Output()
+        guard !self.failed else { return out }
+        defer { self.failed = out.fatal != nil }
         if self.mode == .undecided, let first = bytes.first {
             switch first {
             case 0x1f: self.mode = .gzipLines
@@ -95,6 +99,7 @@ public final class StreamDecoder {
     /// The connection ended: decodes a last line without a newline.
     public func finish(receivedAt: Int64) -> Output {
         var out = Output()
+        guard !self.failed else { return out }
         self.decode(receivedAt: receivedAt, atEnd: true, into: &out)
         if self.mode == .forward, self.consumed < self.buffer.count {
             out.errors.append(.truncated("forward"))

@@ -33,6 +33,10 @@ struct Scheduler {
     /// When the next timer is due.
     var nextDue: Int64? { self.heap.min?.at }
 
+    /// The heap and the last sequence number issued, for ``_checkInvariants()``.
+    var heapForInvariants: Heap<Timer> { self.heap }
+    var seqForInvariants: Int64 { self.seq }
+
     /// Timers pending.
     var count: Int { self.heap.count }
 }

@@ -31,6 +31,9 @@ struct GroupIndex {
         self.count += 1
     }
 
+    /// The hash buckets, for ``_checkInvariants()``.
+    var byHashForInvariants: [Int: GroupState] { self.byHash }
+
     mutating func remove(_ g: GroupState) {
         guard let head = self.byHash[g.key.hash] else { return }
         if head === g {

@@ -37,3 +37,14 @@ public struct ForwardAckDecoder: Sendable {
         return (chunks, consumed)
     }
 }
+
+extension ForwardMessage {
+    /// `{"ack": chunk}` with the chunk's bytes echoed exactly, as a msgpack str.
+    public static func ack(_ chunk: [UInt8]) -> [UInt8] {
+        var w = MsgPackWriter()
+        w.writeMapHeader(1)
+        w.writeString("ack")
+        w.writeString(bytes: chunk)
+        return w.bytes
+    }
+}
