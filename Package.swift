@@ -86,7 +86,9 @@ let package = Package(
         .executableTarget(name: "kaiju-hl", dependencies: serverExecutableDependencies),
         .executableTarget(
             name: "kaiju",
-            dependencies: ["KaijuServer", "KaijuCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "KaijuServer", "KaijuCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // MARK: - Examples
@@ -100,14 +102,24 @@ let package = Package(
             name: "kaiju-paper",
             dependencies: ["KaijuRules", "KaijuCore"],
             path: "Examples/paper",
-            exclude: ["metrics.ndjson", "logs.ndjson", "traces.ndjson", "hl.ndjson", "expected.ndjson", "make-recordings.py"]
+            exclude: [
+                "metrics.ndjson", "logs.ndjson", "traces.ndjson", "hl.ndjson", "expected.ndjson", "make-recordings.py",
+            ]
         ),
 
         // MARK: - Tests
         .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
         .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuRules"]),
-        .target(name: "KaijuTestSupport", dependencies: ["KaijuCore"], path: "Tests/KaijuTestSupport", exclude: ["Fixtures"]),
-        .testTarget(name: "KaijuCodecsTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuTestSupport"]),
+        .target(
+            name: "KaijuTestSupport",
+            dependencies: ["KaijuCore"],
+            path: "Tests/KaijuTestSupport",
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "KaijuCodecsTests",
+            dependencies: ["KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuTestSupport"]
+        ),
         .testTarget(
             name: "KaijuServerTests",
             dependencies: [

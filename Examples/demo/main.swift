@@ -8,7 +8,8 @@ import Foundation
 import KaijuCore
 import KaijuRules
 
-let defaultSample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("sample.ndjson").path
+let defaultSample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("sample.ndjson")
+    .path
 let path = CommandLine.arguments.dropFirst().first ?? defaultSample
 guard let data = FileManager.default.contents(atPath: path) else {
     FileHandle.standardError.write(Data("kaiju-demo: cannot read \(path)\n".utf8))

@@ -44,6 +44,8 @@ for module in selected {
         FileHandle.standardError.write(Data("kaiju-paper: \(path):\(line): \(error)\n".utf8))
         failed = true
     }
-    FileHandle.standardError.write(Data("kaiju-paper: \(module.name): replayed \(summary.events) records from \(path)\n".utf8))
+    FileHandle.standardError.write(
+        Data("kaiju-paper: \(module.name): replayed \(summary.events) records from \(path)\n".utf8)
+    )
 }
 exit(failed ? 1 : 0)

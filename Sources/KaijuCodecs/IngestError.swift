@@ -22,7 +22,9 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
     /// Inflating would exceed the configured cap (a likely gzip bomb).
     public static func inflatedTooLarge(limit: Int) -> IngestError { IngestError(.inflatedTooLarge(limit: limit)) }
     /// The compressed bytes are not valid gzip/zlib.
-    public static func corruptCompressedData(_ detail: String) -> IngestError { IngestError(.corruptCompressedData(detail)) }
+    public static func corruptCompressedData(_ detail: String) -> IngestError {
+        IngestError(.corruptCompressedData(detail))
+    }
     /// One frame (message, line, datagram, body) is larger than the configured limit.
     public static func frameTooLarge(limit: Int) -> IngestError { IngestError(.frameTooLarge(limit: limit)) }
     /// The bytes do not follow the protocol.
@@ -38,7 +40,9 @@ public struct IngestError: Error, Hashable, CustomStringConvertible {
     /// The stream ended inside a message of `format`.
     public static func truncated(_ format: String) -> IngestError { IngestError(.truncated(format: format)) }
     /// The Forward handshake failed (wrong shared key, same host name, malformed PING).
-    public static func handshakeRefused(_ reason: String) -> IngestError { IngestError(.handshakeRefused(reason: reason)) }
+    public static func handshakeRefused(_ reason: String) -> IngestError {
+        IngestError(.handshakeRefused(reason: reason))
+    }
 
     /// The input exceeded a configured bound other than size (nesting depth, flattened key size); `limit`
     /// names it (`depth`, `flatten`) for the `kaiju_limit_hits_total` counter, `detail` says where.

@@ -1,11 +1,10 @@
-import KaijuServer
-import KaijuEPL
 import Foundation
 import KaijuCore
+import KaijuEPL
+import KaijuServer
 import Logging
 import NIOCore
 import NIOPosix
-import KaijuEPL
 
 /// `--replay PATH`: the module's rules over a recording on the virtual clock (starting at the first
 /// record's `at`), as fast as it can; output as the live server prints it, Events forwarded if `--hl` is
@@ -20,11 +19,25 @@ enum ReplayMain {
         let stats = IngestStats()
         let tls = options.hlTls ? try options.tlsFiles.clientContext() : nil
         let forwarder = try options.hlAddress().map {
-            HLForwarder(to: $0, capacity: options.forwardBuffer, loop: group.next(), stats: stats, logger: logger, tls: tls)
+            HLForwarder(
+                to: $0,
+                capacity: options.forwardBuffer,
+                loop: group.next(),
+                stats: stats,
+                logger: logger,
+                tls: tls
+            )
         }
         let sinks = StatementSinks(
-            defaultForwarder: forwarder, loop: group.next(), stats: stats, logger: logger, forwardBuffer: options.forwardBuffer,
-            sampleDirectory: options.sampleDirectory, allowRuleAddresses: options.allowRuleAddresses, tls: tls)
+            defaultForwarder: forwarder,
+            loop: group.next(),
+            stats: stats,
+            logger: logger,
+            forwardBuffer: options.forwardBuffer,
+            sampleDirectory: options.sampleDirectory,
+            allowRuleAddresses: options.allowRuleAddresses,
+            tls: tls
+        )
         try rules.install(in: runtime) { entry in try sinks.listener(for: entry.listener) }
         if let forwarder { forwarder.forwardEvents(of: runtime, stats: stats) }
         let summary = RecordingPlayer.play(bytes, into: runtime, drain: runtime.longestPeriod)

@@ -1,6 +1,6 @@
-import KaijuServer
-import KaijuEPL
 import Foundation
+import KaijuEPL
+import KaijuServer
 
 /// Secrets (the Forward shared key, the admin token) given on the command line, in a file or in an
 /// environment variable, so they need not appear in `ps`.
@@ -11,7 +11,9 @@ public enum Secret {
     public static func resolve(value: String?, file: String?, environment: String) throws -> String? {
         if let value, !value.isEmpty { return value }
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw RuleFileError("cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw RuleFileError("cannot read \(file)")
+            }
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw RuleFileError("\(file) is empty") }
             return text

@@ -21,7 +21,10 @@ public enum ServerMain {
     ///   - builtIn: The module's built-in rules, used when no statements file is present.
     /// - Throws: When the rules cannot be loaded or a listener cannot be bound.
     public static func run(
-        name: String, options: ServerOptions, listeners: [ModuleConfiguration.Listener?], eventsPath: String? = nil,
+        name: String,
+        options: ServerOptions,
+        listeners: [ModuleConfiguration.Listener?],
+        eventsPath: String? = nil,
         builtInEvents: (@Sendable (Runtime) throws -> Void)? = nil,
         builtIn: @escaping @Sendable (Runtime, @escaping StatementListener) throws -> Void
     ) async throws {
@@ -36,8 +39,11 @@ public enum ServerMain {
         let fromFile = statements.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let events = eventsPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
         let rules = RuleSource(
-            statementsPath: fromFile ? statements : nil, eventsPath: fromFile ? events : nil, retentionTime: options.rtime,
-            builtIn: builtIn, builtInEvents: builtInEvents
+            statementsPath: fromFile ? statements : nil,
+            eventsPath: fromFile ? events : nil,
+            retentionTime: options.rtime,
+            builtIn: builtIn,
+            builtInEvents: builtInEvents
         )
         logger.info("\(name): rules from \(rules.summary)")
         if let replay = options.replay {
@@ -46,8 +52,13 @@ public enum ServerMain {
         }
         let tcp = options.tcp.address.map { ModuleConfiguration.Listener.stream(name: "tcp", address: $0) }
         var configuration = ModuleConfiguration(
-            name: name, listeners: (listeners + [tcp]).compactMap { $0 }, admin: options.admin.address,
-            hl: try options.hlAddress(), limits: options.limits, forwardBuffer: options.forwardBuffer, highWater: options.highWater,
+            name: name,
+            listeners: (listeners + [tcp]).compactMap { $0 },
+            admin: options.admin.address,
+            hl: try options.hlAddress(),
+            limits: options.limits,
+            forwardBuffer: options.forwardBuffer,
+            highWater: options.highWater,
             timestampUnits: TimestampUnits(rawValue: options.jsonTimestampUnits) ?? .auto
         )
         configuration.retentionTime = options.rtime
@@ -57,7 +68,9 @@ public enum ServerMain {
         if options.hlTls { configuration.hlTLS = try options.tlsFiles.clientContext() }
         configuration.sampleDirectory = options.sampleDirectory
         configuration.allowRuleAddresses = options.allowRuleAddresses
-        if options.adminToken != nil { logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN") }
+        if options.adminToken != nil {
+            logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN")
+        }
         configuration.idleTimeout = options.idleTimeout > 0 ? TimeAmount.seconds(Int64(options.idleTimeout)) : nil
         let recorder = try options.record.map { try RecordingWriter(path: $0) }
         let service = ModuleService(configuration, logger: logger, recorder: recorder) { runtime, sinks in
@@ -68,7 +81,8 @@ public enum ServerMain {
             }
         }
         let group = ServiceGroup(
-            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
         try await group.run()
     }
 }

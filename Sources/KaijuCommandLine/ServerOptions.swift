@@ -1,17 +1,19 @@
-public import KaijuCodecs
-public import KaijuServer
-import KaijuEPL
 public import ArgumentParser
 import Foundation
+public import KaijuCodecs
 import KaijuCore
 import KaijuEPL
+public import KaijuServer
 import Logging
 import NIOCore
 
 /// The flags every Kaiju server takes.
 public struct ServerOptions: ParsableArguments {
     /// EPL rule file, one key:value,...=STATEMENT a line (default stmts/statements.txt; without one the built-in rules run; a missing file given explicitly is an error).
-    @Option(help: "EPL rule file, one key:value,...=STATEMENT a line (default stmts/statements.txt; without one the built-in rules run; a missing file given explicitly is an error).")
+    @Option(
+        help:
+            "EPL rule file, one key:value,...=STATEMENT a line (default stmts/statements.txt; without one the built-in rules run; a missing file given explicitly is an error)."
+    )
     public var statements: String?
 
     /// Do not read the statements file.
@@ -59,7 +61,9 @@ public struct ServerOptions: ParsableArguments {
     public var maxFlattenExpansion = 16
 
     /// Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it.
-    @Option(help: "Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it.")
+    @Option(
+        help: "Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it."
+    )
     public var forwardBuffer = 100_000
 
     /// Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.
@@ -75,7 +79,10 @@ public struct ServerOptions: ParsableArguments {
     public var idleTimeout = 300
 
     /// Bearer token the admin address requires (Authorization: Bearer TOKEN); prefer --admin-token-file or $KAIJU_ADMIN_TOKEN, which stay out of ps.
-    @Option(help: "Bearer token the admin address requires (Authorization: Bearer TOKEN); prefer --admin-token-file or $KAIJU_ADMIN_TOKEN, which stay out of ps.")
+    @Option(
+        help:
+            "Bearer token the admin address requires (Authorization: Bearer TOKEN); prefer --admin-token-file or $KAIJU_ADMIN_TOKEN, which stay out of ps."
+    )
     public var adminToken: String?
 
     /// File whose first line is the admin bearer token.
@@ -83,11 +90,16 @@ public struct ServerOptions: ParsableArguments {
     public var adminTokenFile: String?
 
     /// A host name the admin address answers to besides IP literals and localhost (repeatable; e.g. a Kubernetes service name).
-    @Option(help: "A host name the admin address answers to besides IP literals and localhost (repeatable; e.g. a Kubernetes service name).")
+    @Option(
+        help:
+            "A host name the admin address answers to besides IP literals and localhost (repeatable; e.g. a Kubernetes service name)."
+    )
     public var adminHost: [String] = []
 
     /// Directory sample listeners write in; their paths resolve inside it ('none' refuses sample listeners).
-    @Option(help: "Directory sample listeners write in; their paths resolve inside it ('none' refuses sample listeners).")
+    @Option(
+        help: "Directory sample listeners write in; their paths resolve inside it ('none' refuses sample listeners)."
+    )
     public var sampleDir = "."
 
     /// Let hl listeners in rule text name their own address (otherwise only --hl is used).
@@ -103,11 +115,17 @@ public struct ServerOptions: ParsableArguments {
     public var tlsKey: String?
 
     /// PEM CA bundle: listeners then require client certificates signed by it; the kaiju-hl link verifies kaiju-hl against it.
-    @Option(help: "PEM CA bundle: listeners then require client certificates signed by it; the kaiju-hl link verifies kaiju-hl against it.")
+    @Option(
+        help:
+            "PEM CA bundle: listeners then require client certificates signed by it; the kaiju-hl link verifies kaiju-hl against it."
+    )
     public var tlsCa: String?
 
     /// Speak TLS to kaiju-hl (--hl), verifying it against --tls-ca (or the system roots) and presenting --tls-cert if given.
-    @Flag(help: "Speak TLS to kaiju-hl (--hl), verifying it against --tls-ca (or the system roots) and presenting --tls-cert if given.")
+    @Flag(
+        help:
+            "Speak TLS to kaiju-hl (--hl), verifying it against --tls-ca (or the system roots) and presenting --tls-cert if given."
+    )
     public var hlTls = false
 
     /// Append every input event, as it enters the runtime, to this ndjson recording.
@@ -115,7 +133,9 @@ public struct ServerOptions: ParsableArguments {
     public var record: String?
 
     /// Run the rules over this recording on its own clock, print what they output, and exit (no listeners).
-    @Option(help: "Run the rules over this recording on its own clock, print what they output, and exit (no listeners).")
+    @Option(
+        help: "Run the rules over this recording on its own clock, print what they output, and exit (no listeners)."
+    )
     public var replay: String?
 
     /// Unit of Telegraf JSON timestamps: auto, s, ms, us, ns.
@@ -128,14 +148,22 @@ public struct ServerOptions: ParsableArguments {
     /// Checks the flags together: TLS files in pairs, durations, levels, addresses, positive limits, files present.
     /// - Throws: `ValidationError` naming the flag.
     public mutating func validate() throws {
-        if (self.tlsCert == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard TimePeriod(parsing: self.rtime) != nil else { throw ValidationError("--rtime '\(self.rtime)' is not a duration such as 2min or 30 sec") }
-        guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level '\(self.logLevel)' is not a log level") }
+        if (self.tlsCert == nil) != (self.tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard TimePeriod(parsing: self.rtime) != nil else {
+            throw ValidationError("--rtime '\(self.rtime)' is not a duration such as 2min or 30 sec")
+        }
+        guard Logger.Level(rawValue: self.logLevel) != nil else {
+            throw ValidationError("--log-level '\(self.logLevel)' is not a log level")
+        }
         guard TimestampUnits(rawValue: self.jsonTimestampUnits) != nil else {
             throw ValidationError("--json-timestamp-units must be one of auto, s, ms, us, ns")
         }
-        guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0, self.highWater > 0,
-              self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0 else {
+        guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0,
+            self.highWater > 0,
+            self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0
+        else {
             throw ValidationError("limits must be positive")
         }
         if !self.noParse, let path = self.statements, !FileManager.default.fileExists(atPath: path) {
@@ -159,12 +187,19 @@ public struct ServerOptions: ParsableArguments {
     /// - Throws: ``RuleFileError`` when the token file cannot be read.
     public func adminAccess() throws -> AdminAccess {
         AdminAccess(
-            token: try Secret.resolve(value: self.adminToken, file: self.adminTokenFile, environment: "KAIJU_ADMIN_TOKEN"),
-            allowedHosts: self.adminHost)
+            token: try Secret.resolve(
+                value: self.adminToken,
+                file: self.adminTokenFile,
+                environment: "KAIJU_ADMIN_TOKEN"
+            ),
+            allowedHosts: self.adminHost
+        )
     }
 
     /// The TLS files given.
-    public var tlsFiles: TLSFiles { TLSFiles(certificate: self.tlsCert, privateKey: self.tlsKey, certificateAuthority: self.tlsCa) }
+    public var tlsFiles: TLSFiles {
+        TLSFiles(certificate: self.tlsCert, privateKey: self.tlsKey, certificateAuthority: self.tlsCa)
+    }
 
     /// The sample directory, or `nil` when sample listeners are refused.
     public var sampleDirectory: String? { self.sampleDir == "none" ? nil : self.sampleDir }
@@ -172,7 +207,11 @@ public struct ServerOptions: ParsableArguments {
     /// The ingest limits the flags set.
     public var limits: IngestLimits {
         IngestLimits(
-            maxFrameSize: self.maxFrameBytes, maxBodySize: self.maxBodyBytes, maxInflatedSize: self.maxInflatedBytes,
-            maxDepth: self.maxDepth, maxFlattenExpansion: self.maxFlattenExpansion)
+            maxFrameSize: self.maxFrameBytes,
+            maxBodySize: self.maxBodyBytes,
+            maxInflatedSize: self.maxInflatedBytes,
+            maxDepth: self.maxDepth,
+            maxFlattenExpansion: self.maxFlattenExpansion
+        )
     }
 }

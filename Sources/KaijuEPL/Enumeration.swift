@@ -3,8 +3,17 @@ public import KaijuCore
 /// Esper's enumeration methods on lists (`tags.firstOf(t => t.key = 'x')`); the lambda's parameter
 /// is a ``LambdaFields`` handle named `parameter`.
 extension Expr {
-    private func enumerate(_ m: EnumerationMethod, _ parameter: String, _ body: ((LambdaFields) -> any ExprConvertible)?) -> ExprNode {
-        .enumeration(m, self.node, parameter: body == nil ? nil : parameter, body: body?(LambdaFields(parameter: parameter)).exprNode)
+    private func enumerate(
+        _ m: EnumerationMethod,
+        _ parameter: String,
+        _ body: ((LambdaFields) -> any ExprConvertible)?
+    ) -> ExprNode {
+        .enumeration(
+            m,
+            self.node,
+            parameter: body == nil ? nil : parameter,
+            body: body?(LambdaFields(parameter: parameter)).exprNode
+        )
     }
 
     /// The first element the lambda accepts (null when none).
@@ -45,5 +54,7 @@ extension Expr {
 public struct LambdaFields: Sendable {
     let parameter: String
     /// A property of the lambda's parameter.
-    public subscript(dynamicMember name: String) -> Expr<Value> { Expr(.property(stream: nil, path: [self.parameter, name])) }
+    public subscript(dynamicMember name: String) -> Expr<Value> {
+        Expr(.property(stream: nil, path: [self.parameter, name]))
+    }
 }

@@ -53,11 +53,17 @@ extension Expr where T == Value {
 
 extension Expr where T: StringLikeValue {
     /// Whether the string contains `s`.
-    public func contains(_ s: String) -> Expr<Bool> { Expr<Bool>(.call("contains", [self.node, .literal(.string(s))])) }
+    public func contains(_ s: String) -> Expr<Bool> {
+        Expr<Bool>(.call("contains", [self.node, .literal(.string(s))]))
+    }
     /// Whether the string starts with `s`.
-    public func startsWith(_ s: String) -> Expr<Bool> { Expr<Bool>(.call("startsWith", [self.node, .literal(.string(s))])) }
+    public func startsWith(_ s: String) -> Expr<Bool> {
+        Expr<Bool>(.call("startsWith", [self.node, .literal(.string(s))]))
+    }
     /// Whether the string ends with `s`.
-    public func endsWith(_ s: String) -> Expr<Bool> { Expr<Bool>(.call("endsWith", [self.node, .literal(.string(s))])) }
+    public func endsWith(_ s: String) -> Expr<Bool> {
+        Expr<Bool>(.call("endsWith", [self.node, .literal(.string(s))]))
+    }
     /// The string in lower case.
     public func lowercased() -> Expr<String> { Expr<String>(.call("toLowerCase", [self.node])) }
     /// The string in upper case.

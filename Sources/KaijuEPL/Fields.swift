@@ -19,7 +19,9 @@ public struct Fields<E: EventKind>: Sendable {
         }
         let label = "\(E.eventTypeName).\(keyPath)"
         let path = SendableKeyPath(keyPath)
-        let read: @Sendable (EventBody) -> Value = { body in E.extract(body).map { $0[keyPath: path.keyPath].kaijuValue } ?? .null }
+        let read: @Sendable (EventBody) -> Value = { body in
+            E.extract(body).map { $0[keyPath: path.keyPath].kaijuValue } ?? .null
+        }
         return Expr(.native(NativeAccessor(identity: keyPath, stream: self.alias, label: label, read: read)))
     }
 }

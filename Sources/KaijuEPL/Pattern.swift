@@ -11,12 +11,20 @@ public struct Pattern: Sendable {
     public init(_ node: PatternNode) { self.node = node }
 
     /// `tag=Type(filter)`: one event of a typed stream; the filter's closure gets the tag's handle.
-    public static func event<T: EventKind>(_ type: T.Type, as tag: String? = nil, where filter: ((Fields<T>) -> Expr<Bool>)? = nil) -> Pattern {
+    public static func event<T: EventKind>(
+        _ type: T.Type,
+        as tag: String? = nil,
+        where filter: ((Fields<T>) -> Expr<Bool>)? = nil
+    ) -> Pattern {
         Pattern(.atom(tag: tag, type: T.eventTypeName, filter: filter?(Fields(alias: tag)).node))
     }
 
     /// `tag=Type(filter)` for a declared type, read by column name.
-    public static func event(_ type: String, as tag: String? = nil, where filter: ((Fields<DynamicEvent>) -> Expr<Bool>)? = nil) -> Pattern {
+    public static func event(
+        _ type: String,
+        as tag: String? = nil,
+        where filter: ((Fields<DynamicEvent>) -> Expr<Bool>)? = nil
+    ) -> Pattern {
         Pattern(.atom(tag: tag, type: type, filter: filter?(Fields(alias: tag)).node))
     }
 

@@ -56,7 +56,7 @@ public struct Query<E: EventKind>: Sendable {
     }
 
     /// Groups by several expressions.
-    public func groupBy(_ keys: (Fields<E>) -> [any ExprConvertible]) -> Query<E> {
+    public func groupByKeys(_ keys: (Fields<E>) -> [any ExprConvertible]) -> Query<E> {
         var q = self
         q.plan.groupBy = keys(self.fields).map(\.exprNode)
         return q
@@ -70,7 +70,7 @@ public struct Query<E: EventKind>: Sendable {
     }
 
     /// Selects items built with `.as(_:)` (or ``SelectItem/all``).
-    public func select(items: (Fields<E>) -> [SelectItem]) -> Query<E> {
+    public func selectItems(_ items: (Fields<E>) -> [SelectItem]) -> Query<E> {
         var q = self
         q.plan.select = items(self.fields).map(\.item)
         return q
@@ -126,7 +126,11 @@ extension Query where E == DynamicEvent {
 extension Runtime {
     /// Compiles and starts a builder query. See ``Runtime/add(_:name:listener:)``.
     @discardableResult
-    public func add<E>(_ query: Query<E>, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
+    public func add<E>(
+        _ query: Query<E>,
+        name: String? = nil,
+        listener: StatementListener? = nil
+    ) throws(PlanError) -> String {
         try self.add(query.plan, name: name, listener: listener)
     }
 }
@@ -135,9 +139,12 @@ extension Query where E == Span {
     /// `Batch[select <carried> , * from spans as alias]`: one row per span of each batch, carrying values
     /// of the batch under names (read them with `Fields<DynamicEvent>(alias: name)`).
     public static func spans(
-        as alias: String? = nil, carrying carried: (Fields<Batch>) -> KeyValuePairs<String, any ExprConvertible> = { _ in [:] }
+        as alias: String? = nil,
+        carrying carried: (Fields<Batch>) -> KeyValuePairs<String, any ExprConvertible> = { _ in [:] }
     ) -> Query<Span> {
-        let items = carried(Fields<Batch>(alias: nil)).map { StatementPlan.SelectItem.expression($0.value.exprNode, name: $0.key) }
+        let items = carried(Fields<Batch>(alias: nil)).map {
+            StatementPlan.SelectItem.expression($0.value.exprNode, name: $0.key)
+        }
         let selection = ContainedSelection(property: "spans", alias: alias, items: items + [.wildcard])
         return Query(plan: StatementPlan(streams: [StreamSpec(.contained("Batch", filter: nil, selection))]))
     }
@@ -150,14 +157,22 @@ public struct JoinStream: Sendable {
 
     /// A typed stream.
     public static func of<T: EventKind>(
-        _ type: T.Type, as alias: String, where filter: ((Fields<T>) -> Expr<Bool>)? = nil, window: WindowSpec...
+        _ type: T.Type,
+        as alias: String,
+        where filter: ((Fields<T>) -> Expr<Bool>)? = nil,
+        window: WindowSpec...
     ) -> JoinStream {
-        JoinStream(spec: .type(T.eventTypeName, filter: filter?(Fields(alias: alias)).node, alias: alias, windows: window))
+        JoinStream(
+            spec: .type(T.eventTypeName, filter: filter?(Fields(alias: alias)).node, alias: alias, windows: window)
+        )
     }
 
     /// A declared or `insert into` stream.
     public static func named(
-        _ name: String, as alias: String, where filter: ((Fields<DynamicEvent>) -> Expr<Bool>)? = nil, window: WindowSpec...
+        _ name: String,
+        as alias: String,
+        where filter: ((Fields<DynamicEvent>) -> Expr<Bool>)? = nil,
+        window: WindowSpec...
     ) -> JoinStream {
         JoinStream(spec: .type(name, filter: filter?(Fields(alias: alias)).node, alias: alias, windows: window))
     }

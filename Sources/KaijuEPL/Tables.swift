@@ -19,7 +19,9 @@ public struct TableRef: Sendable {
     public static let initial = Fields<DynamicEvent>(alias: "initial")
 
     /// A column of the matched row.
-    public subscript(dynamicMember column: String) -> Expr<Value> { Expr(.property(stream: self.alias, path: [column])) }
+    public subscript(dynamicMember column: String) -> Expr<Value> {
+        Expr(.property(stream: self.alias, path: [column]))
+    }
 
     /// The row under a primary key.
     public subscript<K>(key: Expr<K>) -> TableRow { TableRow(table: self.name, keys: [key.node]) }
@@ -31,7 +33,9 @@ public struct TableRow: Sendable {
     let table: String
     let keys: [ExprNode]
     /// A column of the keyed row (`table[key].column`).
-    public subscript(dynamicMember column: String) -> Expr<Value> { Expr(.tableGet(table: self.table, keys: self.keys, column: column)) }
+    public subscript(dynamicMember column: String) -> Expr<Value> {
+        Expr(.tableGet(table: self.table, keys: self.keys, column: column))
+    }
 }
 
 /// `on Type as s merge Table as t where ... when ...` written as Swift code.
@@ -41,13 +45,22 @@ public struct OnMerge<E: EventKind>: Sendable {
 
     /// Starts an on-merge triggered by a typed stream.
     public static func on(
-        _ type: E.Type, as alias: String, where filter: ((Fields<E>) -> Expr<Bool>)? = nil, merge table: TableRef,
+        _ type: E.Type,
+        as alias: String,
+        where filter: ((Fields<E>) -> Expr<Bool>)? = nil,
+        merge table: TableRef,
         matching correlation: (Fields<E>) -> Expr<Bool>
     ) -> OnMerge<E> {
         let trigger = StreamSpec.type(E.eventTypeName, filter: filter?(Fields(alias: alias)).node, alias: alias)
-        return OnMerge(plan: OnPlan(
-            on: trigger, table: table.name, as: table.alias, where: correlation(Fields(alias: alias)).node, action: .merge([])
-        ))
+        return OnMerge(
+            plan: OnPlan(
+                on: trigger,
+                table: table.name,
+                as: table.alias,
+                where: correlation(Fields(alias: alias)).node,
+                action: .merge([])
+            )
+        )
     }
 
     private func adding(_ clause: MergeClause) -> OnMerge<E> {
@@ -57,8 +70,17 @@ public struct OnMerge<E: EventKind>: Sendable {
     }
 
     /// `when matched [and condition] then update set col = expr, ...` (in order).
-    public func whenMatched(and condition: Expr<Bool>? = nil, update assignments: KeyValuePairs<String, any ExprConvertible>) -> OnMerge<E> {
-        self.adding(MergeClause(matched: true, condition: condition?.node, .update(assignments.map { .init($0.key, $0.value.exprNode) })))
+    public func whenMatched(
+        and condition: Expr<Bool>? = nil,
+        update assignments: KeyValuePairs<String, any ExprConvertible>
+    ) -> OnMerge<E> {
+        self.adding(
+            MergeClause(
+                matched: true,
+                condition: condition?.node,
+                .update(assignments.map { .init($0.key, $0.value.exprNode) })
+            )
+        )
     }
 
     /// `when matched [and condition] then delete`.
@@ -67,8 +89,17 @@ public struct OnMerge<E: EventKind>: Sendable {
     }
 
     /// `when not matched [and condition] then insert select expr as col, ...`.
-    public func whenNotMatched(and condition: Expr<Bool>? = nil, insert values: KeyValuePairs<String, any ExprConvertible>) -> OnMerge<E> {
-        self.adding(MergeClause(matched: false, condition: condition?.node, .insert(values.map { .expression($0.value.exprNode, name: $0.key) })))
+    public func whenNotMatched(
+        and condition: Expr<Bool>? = nil,
+        insert values: KeyValuePairs<String, any ExprConvertible>
+    ) -> OnMerge<E> {
+        self.adding(
+            MergeClause(
+                matched: false,
+                condition: condition?.node,
+                .insert(values.map { .expression($0.value.exprNode, name: $0.key) })
+            )
+        )
     }
 }
 

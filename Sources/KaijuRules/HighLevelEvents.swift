@@ -11,17 +11,35 @@ public enum HighLevelEvents {
         EventsFile.Line(name: "TraceAnomaly", payload: [.init("traceId", .string)], context: [], parents: ["Anomaly"]),
         EventsFile.Line(
             name: "HighLatencySpan",
-            payload: [.init("operationName", .string), .init("spanId", .string), .init("traceId", .string), .init("duration", .long)],
-            context: [.init("serviceName", .string), .init("startTime", .long), .init("node", .string), .init("pod", .string), .init("namespace", .string)],
+            payload: [
+                .init("operationName", .string), .init("spanId", .string), .init("traceId", .string),
+                .init("duration", .long),
+            ],
+            context: [
+                .init("serviceName", .string), .init("startTime", .long), .init("node", .string), .init("pod", .string),
+                .init("namespace", .string),
+            ],
             parents: ["TraceAnomaly"]
         ),
-        EventsFile.Line(name: "ContainerAnomaly", payload: [.init("container", .string)], context: [.init("namespace", .string)], parents: ["Anomaly"]),
         EventsFile.Line(
-            name: "ContainerHighCPUUsage", payload: [.init("container", .string), .init("highUsage", .float)],
-            context: [.init("cpuLimit", .float), .init("pod", .string), .init("namespace", .string)], parents: ["ContainerAnomaly"]
+            name: "ContainerAnomaly",
+            payload: [.init("container", .string)],
+            context: [.init("namespace", .string)],
+            parents: ["Anomaly"]
+        ),
+        EventsFile.Line(
+            name: "ContainerHighCPUUsage",
+            payload: [.init("container", .string), .init("highUsage", .float)],
+            context: [.init("cpuLimit", .float), .init("pod", .string), .init("namespace", .string)],
+            parents: ["ContainerAnomaly"]
         ),
         EventsFile.Line(name: "KubeEvent", payload: [], context: [], parents: []),
-        EventsFile.Line(name: "PulledImageEvent", payload: [.init("pulledImage", .string)], context: [.init("namespace", .string)], parents: ["KubeEvent"]),
+        EventsFile.Line(
+            name: "PulledImageEvent",
+            payload: [.init("pulledImage", .string)],
+            context: [.init("namespace", .string)],
+            parents: ["KubeEvent"]
+        ),
     ]
 
     /// Declares `HLEvent` and every line's schema, and adds the routing statements.

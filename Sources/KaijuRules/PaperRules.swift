@@ -24,7 +24,7 @@ public enum PaperRules {
             .followedBy(.event(Metric.self, as: "m2") { $0.name == m1.name && $0.tags == m1.tags })
     )
     .window(.time(.minutes(1)))
-    .groupBy { _ in [m1.tags["container_name"], m1.tags["pod_name"], m1.tags["namespace"]] }
+    .groupByKeys { _ in [m1.tags["container_name"], m1.tags["pod_name"], m1.tags["namespace"]] }
     .select { _ in
         [
             "container": m1.tags["container_name"], "pod": m1.tags["pod_name"], "ns": m1.tags["namespace"],
@@ -40,10 +40,16 @@ public enum PaperRules {
     /// Q1b: a container whose usage exceeds its CPU limit becomes an `Event`.
     public static let q1b = Query.join(
         .named("ContainerCPUUtilisation", as: "u", window: .lastEvent),
-        .of(Metric.self, as: "m", where: { $0.name == "kube_pod_container_resource_limits_cpu_cores" }, window: .lastEvent)
+        .of(
+            Metric.self,
+            as: "m",
+            where: { $0.name == "kube_pod_container_resource_limits_cpu_cores" },
+            window: .lastEvent
+        )
     )
     .where { _ in
-        m.tags["container"] == u.container && m.tags["pod"] == u.pod && m.tags["namespace"] == u.ns && u.usage > m.fields["gauge"]
+        m.tags["container"] == u.container && m.tags["pod"] == u.pod && m.tags["namespace"] == u.ns
+            && u.usage > m.fields["gauge"]
     }
     .select { _ in
         [
@@ -95,7 +101,10 @@ public enum PaperRules {
     /// `create table MeanDurationPerOperation (operationName string primary key, meanDuration double, m2 double, counter long)`.
     public static let meanDurationTable = TableDeclaration(
         "MeanDurationPerOperation",
-        columns: [.init("operationName", .string), .init("meanDuration", .double), .init("m2", .double), .init("counter", .long)],
+        columns: [
+            .init("operationName", .string), .init("meanDuration", .double), .init("m2", .double),
+            .init("counter", .long),
+        ],
         primaryKey: ["operationName"]
     )
 
@@ -104,17 +113,24 @@ public enum PaperRules {
     static let initial = TableRef.initial
 
     /// Q3a: running mean and variance (Welford) of span duration per operation, reset after 100 000 spans.
-    public static let q3a = OnMerge.on(Span.self, as: "s", merge: table, matching: { s in s.operationName == table.operationName })
-        .whenMatched(
-            and: table.counter <= 100_000,
-            update: [
-                "counter": initial.counter + 1,
-                "meanDuration": initial.meanDuration + ((s.duration - initial.meanDuration) / table.counter),
-                "m2": initial.m2 + (s.duration - table.meanDuration) * (s.duration - initial.meanDuration),
-            ]
-        )
-        .whenMatched(and: table.counter > 100_000, update: ["counter": lit(1), "meanDuration": s.duration, "m2": lit(0)])
-        .whenNotMatched(insert: ["operationName": s.operationName, "meanDuration": s.duration, "m2": lit(0), "counter": lit(1)])
+    public static let q3a = OnMerge.on(
+        Span.self,
+        as: "s",
+        merge: table,
+        matching: { s in s.operationName == table.operationName }
+    )
+    .whenMatched(
+        and: table.counter <= 100_000,
+        update: [
+            "counter": initial.counter + 1,
+            "meanDuration": initial.meanDuration + ((s.duration - initial.meanDuration) / table.counter),
+            "m2": initial.m2 + (s.duration - table.meanDuration) * (s.duration - initial.meanDuration),
+        ]
+    )
+    .whenMatched(and: table.counter > 100_000, update: ["counter": lit(1), "meanDuration": s.duration, "m2": lit(0)])
+    .whenNotMatched(insert: [
+        "operationName": s.operationName, "meanDuration": s.duration, "m2": lit(0), "counter": lit(1),
+    ])
 
     static let p = Fields<DynamicEvent>(alias: "p")
     static let byOperation = TableRef("MeanDurationPerOperation")
@@ -162,7 +178,8 @@ public enum PaperRules {
 
     /// Q5: `a=ContainerHighCPUUsage and b=HighLatencySpan(pod = a.pod) where timer:within(1min)` — the guard covers only `b`.
     public static let q5 = Query.from(
-        pattern: .event("ContainerHighCPUUsage", as: "a") && .event("HighLatencySpan", as: "b") { $0.pod == a.pod }.within(.minutes(1))
+        pattern: .event("ContainerHighCPUUsage", as: "a")
+            && .event("HighLatencySpan", as: "b") { $0.pod == a.pod }.within(.minutes(1))
     )
     .select { _ in ["pod": a.pod] }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import KaijuCore
-import KaijuRules
 import KaijuCodecs
 import KaijuCommandLine
+import KaijuCore
+import KaijuRules
 import KaijuServer
 
 /// kaiju-hl: Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.
@@ -13,8 +13,10 @@ import KaijuServer
 struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-hl",
-        abstract: "Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.",
-        discussion: "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
+        abstract:
+            "Receives Events from the other modules (or other kaiju-hl instances), derives the declared event types and correlates them.",
+        discussion:
+            "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
     )
 
     @OptionGroup var options: ServerOptions
@@ -30,10 +32,12 @@ struct KaijuCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ServerMain.run(
-            name: "kaiju-hl", options: self.options, listeners: [], eventsPath: self.events ?? "stmts/events.txt",
-            builtInEvents: { runtime in try HighLevelEvents.install(in: runtime) }
-        ) { runtime, listener in
-            try PaperRules.installHighLevel(in: runtime, listener: listener)
-        }
+            name: "kaiju-hl",
+            options: self.options,
+            listeners: [],
+            eventsPath: self.events ?? "stmts/events.txt",
+            builtInEvents: { runtime in try HighLevelEvents.install(in: runtime) },
+            builtIn: { runtime, listener in try PaperRules.installHighLevel(in: runtime, listener: listener) }
+        )
     }
 }

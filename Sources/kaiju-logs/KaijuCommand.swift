@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import KaijuCore
-import KaijuRules
 import KaijuCodecs
 import KaijuCommandLine
+import KaijuCore
+import KaijuRules
 import KaijuServer
 
 /// kaiju-logs: Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.
@@ -13,8 +13,10 @@ import KaijuServer
 struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-logs",
-        abstract: "Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.",
-        discussion: "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
+        abstract:
+            "Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.",
+        discussion:
+            "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
     )
 
     @OptionGroup var options: ServerOptions
@@ -25,7 +27,10 @@ struct KaijuCommand: AsyncParsableCommand {
     @Option(help: "HTTP address for the Fluentd / Fluent Bit http output (any path).")
     var http = AddressOption(host: "0.0.0.0", port: 9880)
 
-    @Option(help: "Require the Forward handshake with this shared key (every port then refuses Forward without it); prefer --shared-key-file or $KAIJU_SHARED_KEY, which stay out of ps.")
+    @Option(
+        help:
+            "Require the Forward handshake with this shared key (every port then refuses Forward without it); prefer --shared-key-file or $KAIJU_SHARED_KEY, which stay out of ps."
+    )
     var sharedKey: String?
 
     @Option(help: "File whose first line is the Forward shared key.")
@@ -34,7 +39,8 @@ struct KaijuCommand: AsyncParsableCommand {
     func run() async throws {
         let key = try Secret.resolve(value: self.sharedKey, file: self.sharedKeyFile, environment: "KAIJU_SHARED_KEY")
         try await ServerMain.run(
-            name: "kaiju-logs", options: self.options,
+            name: "kaiju-logs",
+            options: self.options,
             listeners: [
                 self.forward.address.map { .stream(name: "forward", address: $0, sharedKey: key) },
                 self.forward.address.map { .forwardHeartbeat(name: "forward-heartbeat", address: $0) },

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import KaijuCore
-import KaijuRules
 import KaijuCodecs
 import KaijuCommandLine
+import KaijuCore
+import KaijuRules
 import KaijuServer
 
 /// kaiju-metrics: Takes metrics as Telegraf sends them (socket_writer, http, InfluxDB write API) and runs Kaiju's rules over them.
@@ -13,18 +13,24 @@ import KaijuServer
 struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-metrics",
-        abstract: "Takes metrics as Telegraf sends them (socket_writer, http, InfluxDB write API) and runs Kaiju's rules over them.",
-        discussion: "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
+        abstract:
+            "Takes metrics as Telegraf sends them (socket_writer, http, InfluxDB write API) and runs Kaiju's rules over them.",
+        discussion:
+            "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
     )
 
     @OptionGroup var options: ServerOptions
 
-    @Option(help: "HTTP address for Telegraf outputs.http (any path, e.g. /telegraf) and the InfluxDB write API (/write, /api/v2/write).")
+    @Option(
+        help:
+            "HTTP address for Telegraf outputs.http (any path, e.g. /telegraf) and the InfluxDB write API (/write, /api/v2/write)."
+    )
     var http = AddressOption(host: "0.0.0.0", port: 8186)
 
     func run() async throws {
         try await ServerMain.run(
-            name: "kaiju-metrics", options: self.options,
+            name: "kaiju-metrics",
+            options: self.options,
             listeners: [self.http.address.map { .http(name: "http", address: $0, kind: .telegraf) }]
         ) { runtime, listener in
             try PaperRules.installMetrics(in: runtime, listener: listener)

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import KaijuCore
-import KaijuRules
 import KaijuCodecs
 import KaijuCommandLine
+import KaijuCore
+import KaijuRules
 import KaijuServer
 
 /// kaiju-traces: Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.
@@ -13,8 +13,10 @@ import KaijuServer
 struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-traces",
-        abstract: "Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.",
-        discussion: "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
+        abstract:
+            "Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.",
+        discussion:
+            "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
     )
 
     @OptionGroup var options: ServerOptions
@@ -33,7 +35,8 @@ struct KaijuCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ServerMain.run(
-            name: "kaiju-traces", options: self.options,
+            name: "kaiju-traces",
+            options: self.options,
             listeners: [
                 self.jaegerCompact.address.map { .jaegerUDP(name: "jaeger-compact", address: $0, binary: false) },
                 self.jaegerBinary.address.map { .jaegerUDP(name: "jaeger-binary", address: $0, binary: true) },

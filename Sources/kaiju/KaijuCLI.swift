@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import KaijuCodecs
-import KaijuServer
 import KaijuCommandLine
+import KaijuServer
 
 /// kaiju: manages a running Kaiju server's rules through its admin address.
 @main
@@ -10,7 +10,8 @@ struct KaijuCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju",
         abstract: "Lists, adds and removes a running Kaiju server's statements, and runs on-demand queries.",
-        discussion: "Talks to the server's --admin address (GET/POST /api/statements, DELETE /api/statements/NAME, POST /api/query).",
+        discussion:
+            "Talks to the server's --admin address (GET/POST /api/statements, DELETE /api/statements/NAME, POST /api/query).",
         subcommands: [List.self, Add.self, Remove.self, Query.self]
     )
 
@@ -32,7 +33,9 @@ struct KaijuCLI: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prints the running statements as JSON (name, text, listener, eventsIn, rowsOut).")
+        static let configuration = CommandConfiguration(
+            abstract: "Prints the running statements as JSON (name, text, listener, eventsIn, rowsOut)."
+        )
         @OptionGroup var admin: Admin
         func run() async throws { try await KaijuCLI.call(self.admin, "GET", "/api/statements") }
     }
@@ -53,13 +56,16 @@ struct KaijuCLI: AsyncParsableCommand {
         @OptionGroup var admin: Admin
         @Argument var name: String
         func run() async throws {
-            let encoded = self.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? self.name
+            let encoded =
+                self.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? self.name
             try await KaijuCLI.call(self.admin, "DELETE", "/api/statements/\(encoded)")
         }
     }
 
     struct Query: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Runs an on-demand select over a table or named window; prints the rows as JSON.")
+        static let configuration = CommandConfiguration(
+            abstract: "Runs an on-demand select over a table or named window; prints the rows as JSON."
+        )
         @OptionGroup var admin: Admin
         @Argument(help: "A select statement.")
         var statement: String
@@ -72,7 +78,14 @@ struct KaijuCLI: AsyncParsableCommand {
         let token = try Secret.resolve(value: nil, file: admin.tokenFile, environment: "KAIJU_ADMIN_TOKEN")
         let files = TLSFiles(certificate: admin.tlsCert, privateKey: admin.tlsKey, certificateAuthority: admin.tlsCa)
         let tls = files == TLSFiles() ? nil : try files.clientContext()
-        let reply = try await AdminClient.request(address, method: method, path: path, body: body, token: token, tls: tls)
+        let reply = try await AdminClient.request(
+            address,
+            method: method,
+            path: path,
+            body: body,
+            token: token,
+            tls: tls
+        )
         if !reply.body.isEmpty { print(reply.body.hasSuffix("\n") ? String(reply.body.dropLast()) : reply.body) }
         guard (200..<300).contains(reply.status) else { throw ExitCode.failure }
     }

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-import KaijuTestSupport
 import KaijuCore
+import KaijuTestSupport
+import Testing
+
 @testable import KaijuCodecs
 
 struct ForwardTests {
     /// protocols.md §1: Message mode `["app.log", EventTime(1700000000,5), {"msg":"hi"}]`.
     static let messageMode: [UInt8] = [
-        0x93, 0xa7, 0x61, 0x70, 0x70, 0x2e, 0x6c, 0x6f, 0x67, 0xd7, 0x00, 0x65, 0x53, 0xf1, 0x00, 0x00, 0x00, 0x00, 0x05,
+        0x93, 0xa7, 0x61, 0x70, 0x70, 0x2e, 0x6c, 0x6f, 0x67, 0xd7, 0x00, 0x65, 0x53, 0xf1, 0x00, 0x00, 0x00, 0x00,
+        0x05,
         0x81, 0xa3, 0x6d, 0x73, 0x67, 0xa2, 0x68, 0x69,
     ]
 
@@ -36,14 +38,22 @@ struct ForwardTests {
         let f = try Fixture("forward-fluent-logger")
         let result = decodeStream(f.bytes, splitAt: 0, make: { StreamDecoderProbe.make() })
         #expect(result.errors.isEmpty && result.fatal == nil)
-        #expect(Self.logs(result.items) == [
-            LogRecord(timestamp: f.expected["time_ms"].intValue!, fields: [
-                "msg": "hello", "level": "info", "kubernetes.labels.app": "web", "kubernetes.pod": "web-1", "n": 42,
-            ])
-        ])
+        #expect(
+            Self.logs(result.items) == [
+                LogRecord(
+                    timestamp: f.expected["time_ms"].intValue!,
+                    fields: [
+                        "msg": "hello", "level": "info", "kubernetes.labels.app": "web", "kubernetes.pod": "web-1",
+                        "n": 42,
+                    ]
+                )
+            ]
+        )
     }
 
-    @Test(arguments: ["forward-fluentbit-forward", "forward-ack", "forward-packed-str32", "forward-compressed-2members"])
+    @Test(arguments: [
+        "forward-fluentbit-forward", "forward-ack", "forward-packed-str32", "forward-compressed-2members",
+    ])
     func decodesEveryModeAtEverySplit(name: String) throws {
         let f = try Fixture(name)
         let expectedAcks = f.expected["chunk"].stringValue.map { [Array($0.utf8)] } ?? []
@@ -149,7 +159,9 @@ struct ForwardTests {
             var r = MsgPackReader(raw)
             return try r.readValue().arrayValue ?? []
         }
-        let expectedDigest = ForwardHandshake.hexSHA512(Array("salt".utf8) + Array("kaiju".utf8) + nonce + Array("secret".utf8))
+        let expectedDigest = ForwardHandshake.hexSHA512(
+            Array("salt".utf8) + Array("kaiju".utf8) + nonce + Array("secret".utf8)
+        )
         #expect(pong == ["PONG", true, "", "kaiju", .string(expectedDigest)])
 
         let bad = StreamDecoderProbe.make(handshake: handshake)
@@ -159,7 +171,10 @@ struct ForwardTests {
     }
 
     @Test func digestsAndExtValuesAreLowerCaseHex() throws {
-        #expect(ForwardHandshake.hexSHA512(Array("abc".utf8)) == "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")
+        #expect(
+            ForwardHandshake.hexSHA512(Array("abc".utf8))
+                == "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        )
         // fixext2 of type 5 holding 0x0a 0xff reads as its hex text.
         let value = try [UInt8]([0xd5, 0x05, 0x0a, 0xff]).raw { raw -> Value in
             var r = MsgPackReader(raw)

@@ -17,7 +17,10 @@ struct CodecsGettingStartedTests {
         for input in decoded.items { runtime.send(input) }
         #expect(decoded.errors.map(\.description) == ["line protocol, column 9: expected field=value"])
 
-        let body = Array(#"{"metrics":[{"name":"cpu","timestamp":1700000000,"fields":{"usage_idle":93.5},"tags":{"host":"b"}}]}"#.utf8)
+        let body = Array(
+            #"{"metrics":[{"name":"cpu","timestamp":1700000000,"fields":{"usage_idle":93.5},"tags":{"host":"b"}}]}"#
+                .utf8
+        )
         let telegraf = TelegrafHTTPBody(timestampUnits: .auto, limits: IngestLimits())
         let result = telegraf.decode(body, lineProtocolOnly: false, precision: .ns, receivedAt: 0)
         for input in result.items { runtime.send(input) }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import KaijuTestSupport
 import KaijuCore
+import KaijuTestSupport
+import Testing
+
 @testable import KaijuCodecs
 
 /// Issue 13's crash inputs against the decoders: each is refused with an error at its offset, counted
@@ -12,7 +13,9 @@ struct HardeningDecoderTests {
 
     @Test func deeplyNestedNDJSONLineIsRefusedAtItsDepthAndTheNextLineStillDecodes() {
         let probe = StreamDecoderProbe.make()
-        probe.feed(Self.deepJSON + Array("\n{\"name\":\"cpu\",\"timestamp\":5,\"fields\":{\"v\":1},\"tags\":{}}\n".utf8))
+        probe.feed(
+            Self.deepJSON + Array("\n{\"name\":\"cpu\",\"timestamp\":5,\"fields\":{\"v\":1},\"tags\":{}}\n".utf8)
+        )
         probe.finish()
         #expect(probe.result.fatal == nil)
         #expect(probe.result.errors == ["ndjson: invalid JSON at byte 68: nested deeper than 64"])
@@ -99,8 +102,12 @@ struct HardeningDecoderTests {
             bytes += [0xa0 | UInt8(key.count)] + key + [0x01]
         }
         var entries: [ValueMap.Entry] = []
-        #expect(throws: IngestError.limitExceeded(
-            "flatten", detail: "msgpack at byte 20066: flattened keys exceed 16 times the record's size")) {
+        #expect(
+            throws: IngestError.limitExceeded(
+                "flatten",
+                detail: "msgpack at byte 20066: flattened keys exceed 16 times the record's size"
+            )
+        ) {
             try bytes.raw { raw in
                 var r = MsgPackReader(raw)
                 try r.readFlattenedMap(into: &entries)
@@ -181,7 +188,18 @@ struct HardeningLineScanTests {
             #expect(decoder.scannedWithoutNewline == fed)
         }
         let out = Array("\n".utf8).withUnsafeBytes { decoder.feed($0, receivedAt: 1) }
-        #expect(out.items == [.metric(Metric(name: "cpu", timestamp: 1_700_000_000_000, fields: ["msg": Value.string(value)], tags: ["host": "a"]))])
+        #expect(
+            out.items == [
+                .metric(
+                    Metric(
+                        name: "cpu",
+                        timestamp: 1_700_000_000_000,
+                        fields: ["msg": Value.string(value)],
+                        tags: ["host": "a"]
+                    )
+                )
+            ]
+        )
         #expect(decoder.scannedWithoutNewline == 0)
     }
 
@@ -189,7 +207,9 @@ struct HardeningLineScanTests {
         let decoder = StreamDecoder(limits: IngestLimits(maxFrameSize: 64 << 10))
         var fatal: String?
         for _ in 0..<40 where fatal == nil {
-            let out = [UInt8](repeating: UInt8(ascii: "a"), count: 4096).withUnsafeBytes { decoder.feed($0, receivedAt: 1) }
+            let out = [UInt8](repeating: UInt8(ascii: "a"), count: 4096).withUnsafeBytes {
+                decoder.feed($0, receivedAt: 1)
+            }
             fatal = out.fatal?.description
         }
         #expect(fatal == "frame exceeds the limit of 65536 bytes")

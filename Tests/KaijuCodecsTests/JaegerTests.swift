@@ -1,6 +1,7 @@
-import Testing
-import KaijuTestSupport
 import KaijuCore
+import KaijuTestSupport
+import Testing
+
 @testable import KaijuCodecs
 
 struct JaegerTests {
@@ -9,19 +10,35 @@ struct JaegerTests {
     }
 
     /// protocols.md §4: the example Batch as a compact `emitBatch` (seqid 1).
-    static let compactExample = hex("82 81 01 09 65 6d 69 74 42 61 74 63 68 1c 1c 18 03 73 76 63 00 19 1c 16 02 16 00 16 04 16 00 18 02 6f 70 25 02 16 80 80 f2 81 83 89 85 06 16 d0 0f 00 00 00")
+    static let compactExample = hex(
+        "82 81 01 09 65 6d 69 74 42 61 74 63 68 1c 1c 18 03 73 76 63 00 19 1c 16 02 16 00 16 04 16 00 18 02 6f 70 25 02 16 80 80 f2 81 83 89 85 06 16 d0 0f 00 00 00"
+    )
 
-    static let exampleBatch = Batch(process: JaegerProcess(serviceName: "svc"), spans: [
-        Span(traceIdLow: 1, traceIdHigh: 0, spanId: 2, parentSpanId: 0, operationName: "op", flags: 1, startTime: 1_700_000_000_000_000, duration: 1000),
-    ])
+    static let exampleBatch = Batch(
+        process: JaegerProcess(serviceName: "svc"),
+        spans: [
+            Span(
+                traceIdLow: 1,
+                traceIdHigh: 0,
+                spanId: 2,
+                parentSpanId: 0,
+                operationName: "op",
+                flags: 1,
+                startTime: 1_700_000_000_000_000,
+                duration: 1000
+            )
+        ]
+    )
 
     /// The same Batch, binary, as the collector's HTTP body.
-    static let binaryExample = hex("""
+    static let binaryExample = hex(
+        """
         0c 00 01 0b 00 01 00 00 00 03 73 76 63 00 0f 00 02 0c 00 00 00 01 \
         0a 00 01 00 00 00 00 00 00 00 01 0a 00 02 00 00 00 00 00 00 00 00 0a 00 03 00 00 00 00 00 00 00 02 \
         0a 00 04 00 00 00 00 00 00 00 00 0b 00 05 00 00 00 02 6f 70 08 00 07 00 00 00 01 \
         0a 00 08 00 06 0a 24 18 1e 40 00 0a 00 09 00 00 00 00 00 00 03 e8 00 00
-        """)
+        """
+    )
 
     @Test func decodesTheSpecCompactExample() throws {
         let batch = try Self.compactExample.raw { try JaegerThriftDecoder.emitBatch(compact: $0) }
@@ -30,7 +47,9 @@ struct JaegerTests {
 
     @Test func decodesTheSpecBinaryExampleBareAndInAStrictEnvelope() throws {
         #expect(try Self.binaryExample.raw { try JaegerThriftDecoder.batch(binary: $0) } == Self.exampleBatch)
-        let envelope = Self.hex("80 01 00 04 00 00 00 09") + Array("emitBatch".utf8) + Self.hex("00 00 00 01 0c 00 01") + Self.binaryExample + [0]
+        let envelope =
+            Self.hex("80 01 00 04 00 00 00 09") + Array("emitBatch".utf8) + Self.hex("00 00 00 01 0c 00 01")
+            + Self.binaryExample + [0]
         #expect(try envelope.raw { try JaegerThriftDecoder.emitBatch(binary: $0) } == Self.exampleBatch)
     }
 
@@ -73,13 +92,28 @@ struct JaegerTests {
     @Test func decodesTheCollectorBatchThriftWrote() throws {
         let f = try Fixture("jaeger-http-batch")
         let batch = try f.bytes.raw { try JaegerThriftDecoder.batch(binary: $0) }
-        #expect(batch == Batch(
-            process: JaegerProcess(serviceName: "svc", tags: [.string("ip", "10.0.0.1")]),
-            spans: [Span(traceIdLow: -2, traceIdHigh: 0x1234, spanId: 7, parentSpanId: 3, operationName: "op",
-                         references: [SpanRef(refType: .followsFrom, traceIdLow: -2, traceIdHigh: 0x1234, spanId: 3)],
-                         flags: 1, startTime: 1_700_000_000_000_000, duration: 1000,
-                         tags: [.double("d", 1.5), .long("n", -5), .bool("b", true)])]
-        ))
+        #expect(
+            batch
+                == Batch(
+                    process: JaegerProcess(serviceName: "svc", tags: [.string("ip", "10.0.0.1")]),
+                    spans: [
+                        Span(
+                            traceIdLow: -2,
+                            traceIdHigh: 0x1234,
+                            spanId: 7,
+                            parentSpanId: 3,
+                            operationName: "op",
+                            references: [
+                                SpanRef(refType: .followsFrom, traceIdLow: -2, traceIdHigh: 0x1234, spanId: 3)
+                            ],
+                            flags: 1,
+                            startTime: 1_700_000_000_000_000,
+                            duration: 1000,
+                            tags: [.double("d", 1.5), .long("n", -5), .bool("b", true)]
+                        )
+                    ]
+                )
+        )
     }
 
     @Test func skipsUnknownFieldsOfANewerIDL() throws {

@@ -1,5 +1,5 @@
-import KaijuCore
 import KaijuCodecs
+import KaijuCore
 
 /// Collects what a ``StreamDecoder`` yields over several reads.
 final class StreamDecoderProbe {

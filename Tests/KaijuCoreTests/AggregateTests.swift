@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KaijuCore
 
 struct AggregateTests {
@@ -7,10 +8,13 @@ struct AggregateTests {
         let c = Collector()
         let v = prop("v")
         let plan = StatementPlan(
-            from: .init("S"), windows: [.length(3)],
+            from: .init("S"),
+            windows: [.length(3)],
             select: [
-                col(agg(.count), "n"), col(agg(.count, prop("k")), "nk"), col(agg(.sum, v), "sum"), col(agg(.avg, v), "avg"),
-                col(agg(.min, v), "min"), col(agg(.max, v), "max"), col(agg(.first, v), "first"), col(agg(.last, v), "last"),
+                col(agg(.count), "n"), col(agg(.count, prop("k")), "nk"), col(agg(.sum, v), "sum"),
+                col(agg(.avg, v), "avg"),
+                col(agg(.min, v), "min"), col(agg(.max, v), "max"), col(agg(.first, v), "first"),
+                col(agg(.last, v), "last"),
             ]
         )
         try r.add(plan, name: "A", listener: c.listener)
@@ -19,19 +23,22 @@ struct AggregateTests {
         try r.s("x", 9, at: 2)
         try r.s("x", 3, at: 3)  // 5 leaves
         try r.s("x", 3, at: 4)  // 1 (k null) leaves
-        #expect(c.take() == [
-            #"0 A {"n":1,"nk":1,"sum":5,"avg":5.0,"min":5,"max":5,"first":5,"last":5}"#,
-            #"1 A {"n":2,"nk":1,"sum":6,"avg":3.0,"min":1,"max":5,"first":5,"last":1}"#,
-            #"2 A {"n":3,"nk":2,"sum":15,"avg":5.0,"min":1,"max":9,"first":5,"last":9}"#,
-            #"3 A {"n":3,"nk":2,"sum":13,"avg":4.333333333333333,"min":1,"max":9,"first":1,"last":3}"#,
-            #"4 A {"n":3,"nk":3,"sum":15,"avg":5.0,"min":3,"max":9,"first":9,"last":3}"#,
-        ])
+        #expect(
+            c.take() == [
+                #"0 A {"n":1,"nk":1,"sum":5,"avg":5.0,"min":5,"max":5,"first":5,"last":5}"#,
+                #"1 A {"n":2,"nk":1,"sum":6,"avg":3.0,"min":1,"max":5,"first":5,"last":1}"#,
+                #"2 A {"n":3,"nk":2,"sum":15,"avg":5.0,"min":1,"max":9,"first":5,"last":9}"#,
+                #"3 A {"n":3,"nk":2,"sum":13,"avg":4.333333333333333,"min":1,"max":9,"first":1,"last":3}"#,
+                #"4 A {"n":3,"nk":3,"sum":15,"avg":5.0,"min":3,"max":9,"first":9,"last":3}"#,
+            ]
+        )
     }
 
     @Test func stddevIsTheSampleDeviationAndSurvivesRemovals() throws {
         let r = try makeRuntime()
         var last: Value = .null
-        try r.add(StatementPlan(from: .init("S"), windows: [.length(4)], select: [col(agg(.stddev, prop("v")), "sd")])) { out in
+        try r.add(StatementPlan(from: .init("S"), windows: [.length(4)], select: [col(agg(.stddev, prop("v")), "sd")]))
+        { out in
             last = out.rows.last!["sd"]!
         }
         try r.s("a", 100, at: 0)
@@ -47,7 +54,11 @@ struct AggregateTests {
         let r = Runtime()
         try r.declare(SchemaDeclaration("N", columns: [Column("x", .any)]))
         let c = Collector()
-        try r.add(StatementPlan(from: .init("N"), windows: [.length(2)], select: [col(agg(.sum, prop("x")), "s")]), name: "S", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("N"), windows: [.length(2)], select: [col(agg(.sum, prop("x")), "s")]),
+            name: "S",
+            listener: c.listener
+        )
         try r.send(row: [.int(2)], type: "N", timestamp: 0)
         try r.send(row: [.double(0.5)], type: "N", timestamp: 0)
         try r.send(row: [.int(3)], type: "N", timestamp: 0)
@@ -58,7 +69,11 @@ struct AggregateTests {
     @Test func withoutAWindowAggregatesAccumulate() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), select: [col(prop("k"), "k"), col(agg(.count), "n")]), name: "A", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), select: [col(prop("k"), "k"), col(agg(.count), "n")]),
+            name: "A",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 0)
         try r.s("b", 1, at: 100_000)
         // plain properties with aggregates and no group by: a row per event, with the running aggregate

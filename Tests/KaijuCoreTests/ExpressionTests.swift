@@ -1,9 +1,18 @@
 import Testing
+
 @testable import KaijuCore
 
 struct ExpressionTests {
     /// Evaluates `select expr as x from Metric` on one metric.
-    func eval(_ e: ExprNode, _ m: Metric = Metric(name: "cpu", timestamp: 42, fields: ["idle": 12.5, "n": 3, "s": "Pulled image"], tags: ["host": "a", "pod": "p"])) throws -> Value {
+    func eval(
+        _ e: ExprNode,
+        _ m: Metric = Metric(
+            name: "cpu",
+            timestamp: 42,
+            fields: ["idle": 12.5, "n": 3, "s": "Pulled image"],
+            tags: ["host": "a", "pod": "p"]
+        )
+    ) throws -> Value {
         let r = Runtime()
         var out: Value = "unset"
         try r.add(StatementPlan(from: .init("Metric", alias: "m"), select: [col(e, "x")])) { out = $0.rows[0]["x"]! }
@@ -63,7 +72,15 @@ struct ExpressionTests {
     @Test func filtersRunBeforeWindowsAndTreatNullAsFalse() throws {
         let r = Runtime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("Metric", filter: .binary(.greater, .mapGet(prop("fields"), lit("v")), lit(1))), windows: [.length(1)], select: [col(agg(.count), "n")]), name: "F", listener: c.listener)
+        try r.add(
+            StatementPlan(
+                from: .init("Metric", filter: .binary(.greater, .mapGet(prop("fields"), lit("v")), lit(1))),
+                windows: [.length(1)],
+                select: [col(agg(.count), "n")]
+            ),
+            name: "F",
+            listener: c.listener
+        )
         r.send(Metric(name: "a", timestamp: 1, fields: ["v": 2]))
         r.send(Metric(name: "a", timestamp: 2, fields: [:]))
         r.send(Metric(name: "a", timestamp: 3, fields: ["v": 0]))

@@ -1,5 +1,6 @@
-@testable import KaijuCore
 import Testing
+
+@testable import KaijuCore
 
 /// The data structures' invariants, checked after every operation of a deterministic workload.
 struct InvariantTests {
@@ -18,7 +19,9 @@ struct InvariantTests {
     @Test func valueMapsStaySortedAndUniqueHoweverTheyAreBuilt() {
         var random = SplitMix(state: 1)
         for size in [0, 1, 2, 15, 16, 17, 100] {
-            let entries = (0..<size).map { _ in ValueMap.Entry(key: "k\(random.next(size + 1))", value: .int(Int64(random.next(1000)))) }
+            let entries = (0..<size).map { _ in
+                ValueMap.Entry(key: "k\(random.next(size + 1))", value: .int(Int64(random.next(1000))))
+            }
             let map = ValueMap(entries)
             map._checkInvariants()
             // The last of repeated keys wins.
@@ -55,13 +58,23 @@ struct InvariantTests {
         try runtime.declare(SchemaDeclaration("T", columns: [Column("k", .string), Column("v", .long)]))
         try runtime.add(StatementPlan(from: .init("T"), windows: [.time(.seconds(10))]), name: "window")
         try runtime.add(
-            StatementPlan(from: .init("T"), windows: [.time(.seconds(5))], select: [.wildcard], output: OutputSpec(.last, every: .time(.seconds(3)))),
-            name: "output")
+            StatementPlan(
+                from: .init("T"),
+                windows: [.time(.seconds(5))],
+                select: [.wildcard],
+                output: OutputSpec(.last, every: .time(.seconds(3)))
+            ),
+            name: "output"
+        )
         var random = SplitMix(state: 3)
         var time: Int64 = 0
         for _ in 0..<500 {
             time += Int64(random.next(2_000))
-            try runtime.send(row: [.string("k\(random.next(5))"), .int(Int64(random.next(100)))], type: "T", timestamp: time)
+            try runtime.send(
+                row: [.string("k\(random.next(5))"), .int(Int64(random.next(100)))],
+                type: "T",
+                timestamp: time
+            )
             runtime.scheduler._checkInvariants()
         }
         runtime.advance(to: time + 60_000)

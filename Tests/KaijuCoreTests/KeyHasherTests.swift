@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KaijuCore
 
 /// ``KeyHasher`` must agree with `Value`'s `==`: equal keys hash alike, or lookups miss.
@@ -14,7 +15,8 @@ struct KeyHasherTests {
     @Test func canonicallyEquivalentStringsHashAlike() {
         // KELVIN SIGN, GREEK QUESTION MARK and GREEK VARIA equal ASCII letters under Swift's ==.
         let pairs: [(String, String)] = [
-            ("\u{212A}elvin", "Kelvin"), ("a\u{037E}", "a;"), ("\u{1FEF}x", "`x"), ("e\u{301}t\u{E9}", "\u{E9}te\u{301}"),
+            ("\u{212A}elvin", "Kelvin"), ("a\u{037E}", "a;"), ("\u{1FEF}x", "`x"),
+            ("e\u{301}t\u{E9}", "\u{E9}te\u{301}"),
         ]
         for (a, b) in pairs {
             #expect(Value.string(a) == .string(b))

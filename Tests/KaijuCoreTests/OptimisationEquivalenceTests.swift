@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KaijuCore
 
 /// The engine's output-neutral optimisations — `every a -> b` on ``EveryFollowedByMatcher``, `output last`
@@ -19,19 +20,36 @@ struct OptimisationEquivalenceTests {
         }
     }
 
-    private func atom(_ tag: String, _ filter: ExprNode? = nil) -> PatternNode { .atom(tag: tag, type: "S", filter: filter) }
+    private func atom(_ tag: String, _ filter: ExprNode? = nil) -> PatternNode {
+        .atom(tag: tag, type: "S", filter: filter)
+    }
     private func p(_ tag: String, _ column: String) -> ExprNode { .property(stream: tag, path: [column]) }
 
     /// Rows, live instances and drops of `pattern` over a stream of `count` events, on one engine.
-    private func run(_ pattern: PatternNode, specialised: Bool, limit: Int, count: Int) throws -> (rows: [String], live: Int, dropped: Int, usedSpecialised: Bool) {
+    private func run(
+        _ pattern: PatternNode,
+        specialised: Bool,
+        limit: Int,
+        count: Int
+    ) throws -> (rows: [String], live: Int, dropped: Int, usedSpecialised: Bool) {
         let r = try makeRuntime(limits: RuntimeLimits(maxPatternInstances: limit))
         r.optimises = specialised
         let c = Collector()
-        let select: [StatementPlan.SelectItem] = [col(self.p("a", "k"), "ak"), col(self.p("a", "v"), "av"), col(self.p("b", "k"), "bk"), col(self.p("b", "v"), "bv")]
-        try r.add(StatementPlan(streams: [StreamSpec(.pattern(pattern))], select: select), name: "P", listener: c.listener)
+        let select: [StatementPlan.SelectItem] = [
+            col(self.p("a", "k"), "ak"), col(self.p("a", "v"), "av"), col(self.p("b", "k"), "bk"),
+            col(self.p("b", "v"), "bv"),
+        ]
+        try r.add(
+            StatementPlan(streams: [StreamSpec(.pattern(pattern))], select: select),
+            name: "P",
+            listener: c.listener
+        )
         try self.feed(r, count: count)
         let info = try #require(r.statementInfos.first)
-        return (c.take(), info.patternInstances, info.patternInstancesDropped, r.patternMatcher(of: "P") is EveryFollowedByMatcher)
+        return (
+            c.take(), info.patternInstances, info.patternInstancesDropped,
+            r.patternMatcher(of: "P") is EveryFollowedByMatcher
+        )
     }
 
     private func expectSameAsGeneralEngine(_ pattern: PatternNode, limit: Int = 1_000_000, count: Int = 3_000) throws {
@@ -45,17 +63,29 @@ struct OptimisationEquivalenceTests {
     }
 
     @Test func keyedCorrelationMatchesTheGeneralEngine() throws {
-        try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a")), self.atom("b", .binary(.equal, self.p("b", "k"), self.p("a", "k")))))
+        try self.expectSameAsGeneralEngine(
+            .followedBy(.every(self.atom("a")), self.atom("b", .binary(.equal, self.p("b", "k"), self.p("a", "k"))))
+        )
     }
 
     @Test func keyedCorrelationWithAResidualFilterMatchesTheGeneralEngine() throws {
-        let filter = ExprNode.binary(.and, .binary(.equal, self.p("b", "k"), self.p("a", "k")), .binary(.greater, self.p("b", "v"), self.p("a", "v")))
-        try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a", .binary(.less, self.p("a", "v"), lit(50)))), self.atom("b", filter)))
+        let filter = ExprNode.binary(
+            .and,
+            .binary(.equal, self.p("b", "k"), self.p("a", "k")),
+            .binary(.greater, self.p("b", "v"), self.p("a", "v"))
+        )
+        try self.expectSameAsGeneralEngine(
+            .followedBy(.every(self.atom("a", .binary(.less, self.p("a", "v"), lit(50)))), self.atom("b", filter))
+        )
     }
 
     /// `b`'s key of an event differs from its key as an `a`, so a completed chain's slot is freed, not reused.
     @Test func keyedCorrelationOnDifferentKeysMatchesTheGeneralEngine() throws {
-        let filter = ExprNode.binary(.equal, .binary(.modulo, self.p("b", "v"), lit(7)), .binary(.modulo, self.p("a", "v"), lit(5)))
+        let filter = ExprNode.binary(
+            .equal,
+            .binary(.modulo, self.p("b", "v"), lit(7)),
+            .binary(.modulo, self.p("a", "v"), lit(5))
+        )
         try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a")), self.atom("b", filter)))
     }
 
@@ -65,7 +95,10 @@ struct OptimisationEquivalenceTests {
     }
 
     @Test func instanceLimitDropsTheSameInstances() throws {
-        try self.expectSameAsGeneralEngine(.followedBy(.every(self.atom("a")), self.atom("b", .binary(.equal, self.p("b", "k"), self.p("a", "k")))), limit: 4)
+        try self.expectSameAsGeneralEngine(
+            .followedBy(.every(self.atom("a")), self.atom("b", .binary(.equal, self.p("b", "k"), self.p("a", "k")))),
+            limit: 4
+        )
     }
 
     // MARK: - Deferred `output last` rows
@@ -83,9 +116,15 @@ struct OptimisationEquivalenceTests {
 
     private func lastRows(every trigger: OutputSpec.Trigger, having: ExprNode? = nil) -> StatementPlan {
         StatementPlan(
-            from: .init("S"), windows: [.time(.milliseconds(10))],
-            select: [col(prop("k"), "k"), col(agg(.sum, prop("v")), "sum"), col(agg(.count), "n"), col(agg(.last, prop("v")), "last"), col(.currentTimestamp, "at")],
-            groupBy: [prop("k")], having: having, output: OutputSpec(.last, every: trigger)
+            from: .init("S"),
+            windows: [.time(.milliseconds(10))],
+            select: [
+                col(prop("k"), "k"), col(agg(.sum, prop("v")), "sum"), col(agg(.count), "n"),
+                col(agg(.last, prop("v")), "last"), col(.currentTimestamp, "at"),
+            ],
+            groupBy: [prop("k")],
+            having: having,
+            output: OutputSpec(.last, every: trigger)
         )
     }
 
@@ -104,7 +143,10 @@ struct OptimisationEquivalenceTests {
     }
 
     @Test func rowsFilteredByHavingAreNotDeferredAndMatchEagerRows() throws {
-        let plan = self.lastRows(every: .time(.milliseconds(25)), having: .binary(.greater, agg(.sum, prop("v")), lit(100)))
+        let plan = self.lastRows(
+            every: .time(.milliseconds(25)),
+            having: .binary(.greater, agg(.sum, prop("v")), lit(100))
+        )
         let eager = try self.outputs(plan, optimised: false)
         #expect(eager.count > 100)
         #expect(try self.outputs(plan, optimised: true) == eager)

@@ -1,15 +1,27 @@
-import Testing
 import KaijuCore
+import Testing
 
 /// Pattern operators on the schema S(k string, v long), exact outputs on the virtual clock.
 struct PatternTests {
-    private func atom(_ tag: String?, _ filter: ExprNode? = nil) -> PatternNode { .atom(tag: tag, type: "S", filter: filter) }
-    private func k(_ tag: String, _ value: String) -> ExprNode { .binary(.equal, .property(stream: tag, path: ["k"]), lit(.string(value))) }
+    private func atom(_ tag: String?, _ filter: ExprNode? = nil) -> PatternNode {
+        .atom(tag: tag, type: "S", filter: filter)
+    }
+    private func k(_ tag: String, _ value: String) -> ExprNode {
+        .binary(.equal, .property(stream: tag, path: ["k"]), lit(.string(value)))
+    }
 
-    private func run(_ pattern: PatternNode, select: [StatementPlan.SelectItem] = [.wildcard], _ feed: (Runtime) throws -> Void) throws -> [String] {
+    private func run(
+        _ pattern: PatternNode,
+        select: [StatementPlan.SelectItem] = [.wildcard],
+        _ feed: (Runtime) throws -> Void
+    ) throws -> [String] {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(streams: [StreamSpec(.pattern(pattern))], select: select), name: "P", listener: c.listener)
+        try r.add(
+            StatementPlan(streams: [StreamSpec(.pattern(pattern))], select: select),
+            name: "P",
+            listener: c.listener
+        )
         try feed(r)
         return c.take()
     }
@@ -37,7 +49,10 @@ struct PatternTests {
 
     @Test func everyAroundTheWholeFollowedByRestartsOnlyAfterAMatch() throws {
         let select: [StatementPlan.SelectItem] = [col(prop("a", "v"), "a"), col(prop("b", "v"), "b")]
-        let out = try self.run(.every(.followedBy(self.atom("a", self.k("a", "x")), self.atom("b", self.k("b", "y")))), select: select) { r in
+        let out = try self.run(
+            .every(.followedBy(self.atom("a", self.k("a", "x")), self.atom("b", self.k("b", "y")))),
+            select: select
+        ) { r in
             try r.s("x", 1, at: 1)
             try r.s("x", 2, at: 2)  // the wait for b is already running: ignored
             try r.s("y", 3, at: 3)
@@ -49,7 +64,10 @@ struct PatternTests {
 
     @Test func notFollowedByWithinAnIntervalDetectsAbsence() throws {
         // every a=S(k='x') -> (timer:interval(10 msec) and not b=S(k='y'))
-        let absent = PatternNode.followedBy(.every(self.atom("a", self.k("a", "x"))), .and([.interval(.milliseconds(10)), .not(self.atom("b", self.k("b", "y")))]))
+        let absent = PatternNode.followedBy(
+            .every(self.atom("a", self.k("a", "x"))),
+            .and([.interval(.milliseconds(10)), .not(self.atom("b", self.k("b", "y")))])
+        )
         let out = try self.run(absent, select: [col(prop("a", "v"), "missing")]) { r in
             try r.s("x", 1, at: 0)
             try r.s("y", 2, at: 5)  // answers the first x
@@ -60,7 +78,10 @@ struct PatternTests {
     }
 
     @Test func orTakesTheFirstOperandToMatch() throws {
-        let out = try self.run(.or([self.atom("a", self.k("a", "x")), self.atom("b", self.k("b", "y"))]), select: [col(prop("a", "v"), "a"), col(prop("b", "v"), "b")]) { r in
+        let out = try self.run(
+            .or([self.atom("a", self.k("a", "x")), self.atom("b", self.k("b", "y"))]),
+            select: [col(prop("a", "v"), "a"), col(prop("b", "v"), "b")]
+        ) { r in
             try r.s("y", 1, at: 1)
             try r.s("x", 2, at: 2)
         }
@@ -68,7 +89,10 @@ struct PatternTests {
     }
 
     @Test func withinEndsAWaitAndEveryRestartsIt() throws {
-        let out = try self.run(.every(.within(.milliseconds(10), self.atom("a", self.k("a", "x")))), select: [col(prop("a", "v"), "v")]) { r in
+        let out = try self.run(
+            .every(.within(.milliseconds(10), self.atom("a", self.k("a", "x")))),
+            select: [col(prop("a", "v"), "v")]
+        ) { r in
             try r.s("x", 1, at: 5)
             try r.s("x", 2, at: 50)
             r.advance(to: 200)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KaijuCore
 
 struct ValueTests {
@@ -26,19 +27,26 @@ struct ValueTests {
     }
 
     @Test func jsonRoundTripsExactly() throws {
-        let text = #"{"a":[1,-2,3.5,1e-05,true,false,null],"b":{"c":"x\"y\\z\n\u0001é😀"},"big":9223372036854775807,"neg":-9223372036854775808}"#
+        let text =
+            #"{"a":[1,-2,3.5,1e-05,true,false,null],"b":{"c":"x\"y\\z\n\u0001é😀"},"big":9223372036854775807,"neg":-9223372036854775808}"#
         let v = try Value(json: text)
         #expect(v["big"] == .int(Int64.max))
         #expect(v["neg"] == .int(Int64.min))
         #expect(v["b"]["c"] == .string("x\"y\\z\n\u{1}é😀"))
-        #expect(v.jsonString == #"{"a":[1,-2,3.5,1e-05,true,false,null],"b":{"c":"x\"y\\z\n\u0001é😀"},"big":9223372036854775807,"neg":-9223372036854775808}"#)
+        #expect(
+            v.jsonString
+                == #"{"a":[1,-2,3.5,1e-05,true,false,null],"b":{"c":"x\"y\\z\n\u0001é😀"},"big":9223372036854775807,"neg":-9223372036854775808}"#
+        )
         #expect(try Value(json: #""\ud83d\ude00""#) == .string("😀"))
         #expect(try Value(json: "18446744073709551616") == .double(18446744073709551616.0))
     }
 
     @Test func malformedJsonReportsTheByteOffset() {
         func offset(_ s: String) -> Int? {
-            do { _ = try Value(json: s); return nil } catch { return error.offset }
+            do {
+                _ = try Value(json: s)
+                return nil
+            } catch { return error.offset }
         }
         #expect(offset(#"{"a":1,}"#) == 7)
         #expect(offset(#"{"a" 1}"#) == 5)
@@ -61,7 +69,9 @@ struct ValueTests {
 }
 
 struct ValueMapOrderTests {
-    static func entries(_ pairs: [(String, Int64)]) -> [ValueMap.Entry] { pairs.map { .init(key: $0.0, value: .int($0.1)) } }
+    static func entries(_ pairs: [(String, Int64)]) -> [ValueMap.Entry] {
+        pairs.map { .init(key: $0.0, value: .int($0.1)) }
+    }
 
     @Test func sortsByKeyAndKeepsTheLastOfRepeatedKeys() {
         let small = ValueMap(Self.entries([("b", 1), ("a", 2), ("b", 3), ("a", 4), ("c", 5), ("a", 6)]))
@@ -82,8 +92,19 @@ struct ValueMapOrderTests {
         let host = "a"
         let cores = 4
         let labels = ["zone": "eu"]
-        let metric = Metric(name: "cpu", timestamp: 1, fields: ["usage_idle": usage, "cores": cores], tags: ["host": host, "labels": labels])
-        #expect(metric.fields == ValueMap([ValueMap.Entry(key: "cores", value: .int(4)), ValueMap.Entry(key: "usage_idle", value: .double(93.5))]))
+        let metric = Metric(
+            name: "cpu",
+            timestamp: 1,
+            fields: ["usage_idle": usage, "cores": cores],
+            tags: ["host": host, "labels": labels]
+        )
+        #expect(
+            metric.fields
+                == ValueMap([
+                    ValueMap.Entry(key: "cores", value: .int(4)),
+                    ValueMap.Entry(key: "usage_idle", value: .double(93.5)),
+                ])
+        )
         #expect(metric.tags["host"] == .string("a"))
         #expect(metric.tags["labels"] == .object(ValueMap([ValueMap.Entry(key: "zone", value: .string("eu"))])))
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @_spi(Engine) @testable import KaijuCore
 
 /// Every window kind, on the virtual clock, with exact rows and times.
@@ -8,7 +9,11 @@ struct WindowTests {
     @Test func timeWindowExpiresAtExactlyTPlusPeriodBeforeSameMillisecondArrivals() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.time(.seconds(10))], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.time(.seconds(10))], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 0)
         try r.s("a", 2, at: 5_000)
         r.advance(to: 9_999)
@@ -22,30 +27,50 @@ struct WindowTests {
     @Test func eventsOfTheSameMillisecondAreKeptInArrivalOrder() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.time(.seconds(1))], select: [col(agg(.first, prop("v")), "f"), col(agg(.last, prop("v")), "l"), col(agg(.count), "n")]), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(
+                from: .init("S"),
+                windows: [.time(.seconds(1))],
+                select: [col(agg(.first, prop("v")), "f"), col(agg(.last, prop("v")), "l"), col(agg(.count), "n")]
+            ),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 100)
         try r.s("a", 2, at: 100)
         try r.s("a", 3, at: 100)
         r.advance(to: 1_100)
-        #expect(c.take() == [
-            #"100 W {"f":1,"l":1,"n":1}"#, #"100 W {"f":1,"l":2,"n":2}"#, #"100 W {"f":1,"l":3,"n":3}"#,
-            #"1100 W {"f":null,"l":null,"n":0}"#,
-        ])
+        #expect(
+            c.take() == [
+                #"100 W {"f":1,"l":1,"n":1}"#, #"100 W {"f":1,"l":2,"n":2}"#, #"100 W {"f":1,"l":3,"n":3}"#,
+                #"1100 W {"f":null,"l":null,"n":0}"#,
+            ]
+        )
     }
 
     @Test func lengthWindowKeepsTheLastN() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.length(2)], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.length(2)], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         for (i, v) in [1, 2, 3, 10].enumerated() { try r.s("a", Int64(v), at: Int64(i)) }
         // On the third event, the first leaves in the same update: one row with both applied.
-        #expect(c.take() == [#"0 W {"n":1,"s":1}"#, #"1 W {"n":2,"s":3}"#, #"2 W {"n":2,"s":5}"#, #"3 W {"n":2,"s":13}"#])
+        #expect(
+            c.take() == [#"0 W {"n":1,"s":1}"#, #"1 W {"n":2,"s":3}"#, #"2 W {"n":2,"s":5}"#, #"3 W {"n":2,"s":13}"#]
+        )
     }
 
     @Test func lastEventKeepsOne() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.lastEvent], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.lastEvent], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 5, at: 0)
         try r.s("b", 7, at: 1)
         #expect(c.take() == [#"0 W {"n":1,"s":5}"#, #"1 W {"n":1,"s":7}"#])
@@ -55,7 +80,11 @@ struct WindowTests {
     @Test func uniqueKeepsTheLatestPerKey() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.unique([prop("k")])], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.unique([prop("k")])], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 0)
         try r.s("b", 2, at: 1)
         try r.s("a", 5, at: 2)
@@ -66,21 +95,35 @@ struct WindowTests {
     @Test func chainedWindowsIntersect() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.unique([prop("k")]), .time(.seconds(10))], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(
+                from: .init("S"),
+                windows: [.unique([prop("k")]), .time(.seconds(10))],
+                select: self.countAndSum
+            ),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 0)
-        try r.s("a", 2, at: 5_000)   // replaces a=1 in unique: it leaves the intersection now
+        try r.s("a", 2, at: 5_000)  // replaces a=1 in unique: it leaves the intersection now
         try r.s("b", 3, at: 6_000)
-        r.advance(to: 20_000)        // a=1's time expiry at 10 s is moot; a=2 leaves at 15 s, b at 16 s
-        #expect(c.take() == [
-            #"0 W {"n":1,"s":1}"#, #"5000 W {"n":1,"s":2}"#, #"6000 W {"n":2,"s":5}"#,
-            #"15000 W {"n":1,"s":3}"#, #"16000 W {"n":0,"s":null}"#,
-        ])
+        r.advance(to: 20_000)  // a=1's time expiry at 10 s is moot; a=2 leaves at 15 s, b at 16 s
+        #expect(
+            c.take() == [
+                #"0 W {"n":1,"s":1}"#, #"5000 W {"n":1,"s":2}"#, #"6000 W {"n":2,"s":5}"#,
+                #"15000 W {"n":1,"s":3}"#, #"16000 W {"n":0,"s":null}"#,
+            ]
+        )
     }
 
     @Test func timeBatchPostsBatchesAlignedToTheFirstEvent() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.timeBatch(.seconds(10))], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.timeBatch(.seconds(10))], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 1_000)
         try r.s("a", 2, at: 3_000)
         try r.s("a", 4, at: 12_000)
@@ -95,7 +138,11 @@ struct WindowTests {
     @Test func timeBatchWithoutAggregatesPostsTheEvents() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.timeBatch(.seconds(5))], select: [col(prop("v"), "v")]), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.timeBatch(.seconds(5))], select: [col(prop("v"), "v")]),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 0)
         try r.s("a", 2, at: 4_999)
         try r.s("a", 3, at: 5_000)
@@ -106,7 +153,11 @@ struct WindowTests {
     @Test func lengthBatchPostsEveryN() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.lengthBatch(2)], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.lengthBatch(2)], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         for (i, v) in [1, 2, 3, 4, 5].enumerated() { try r.s("a", Int64(v), at: Int64(i)) }
         // The second batch replaces the first: 1+2 leave, 3+4 enter.
         #expect(c.take() == [#"1 W {"n":2,"s":3}"#, #"3 W {"n":2,"s":7}"#])
@@ -115,7 +166,11 @@ struct WindowTests {
     @Test func keepAllNeverRemoves() throws {
         let r = try makeRuntime()
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.keepAll], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.keepAll], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         try r.s("a", 1, at: 0)
         try r.s("a", 2, at: 1_000_000)
         r.advance(to: 10_000_000)
@@ -134,7 +189,11 @@ struct WindowTests {
     @Test func windowLimitPushesOutTheOldestAndCountsIt() throws {
         let r = try makeRuntime(limits: RuntimeLimits(maxWindowEvents: 2))
         let c = Collector()
-        try r.add(StatementPlan(from: .init("S"), windows: [.time(.minutes(1))], select: self.countAndSum), name: "W", listener: c.listener)
+        try r.add(
+            StatementPlan(from: .init("S"), windows: [.time(.minutes(1))], select: self.countAndSum),
+            name: "W",
+            listener: c.listener
+        )
         for v in [1, 2, 3] { try r.s("a", Int64(v), at: 0) }
         #expect(c.take() == [#"0 W {"n":1,"s":1}"#, #"0 W {"n":2,"s":3}"#, #"0 W {"n":2,"s":5}"#])
         #expect(r.statementInfos[0].windowEvictions == 1)

@@ -1,6 +1,6 @@
-import Testing
 import KaijuCore
 import KaijuEPL
+import Testing
 
 /// Malformed statements: each is refused with its exact message, line and column.
 struct EPLErrorTests {
@@ -9,44 +9,86 @@ struct EPLErrorTests {
         ("select * from", "line 1, column 14: expected an event type name, found end of statement"),
         ("select * Metric", "line 1, column 10: expected 'from', found 'Metric'"),
         ("select from Metric", "line 1, column 8: expected an expression, found 'from'"),
-        ("select * from Metric#time(1 parsec)", "line 1, column 29: expected a time unit (msec, sec, min, hour, day), found 'parsec'"),
+        (
+            "select * from Metric#time(1 parsec)",
+            "line 1, column 29: expected a time unit (msec, sec, min, hour, day), found 'parsec'"
+        ),
         ("select * from Metric#time()", "line 1, column 27: expected a time period such as 1 min or 30 sec, found ')'"),
         ("select * from Metric#length(0)", "line 1, column 29: a number of events must be positive"),
-        ("select * from Metric#wobble(3)", "line 1, column 22: unknown window 'wobble' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)"),
+        (
+            "select * from Metric#wobble(3)",
+            "line 1, column 22: unknown window 'wobble' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)"
+        ),
         ("select * from Metric where", "line 1, column 27: expected an expression, found end of statement"),
         ("select * from Metric where name = 'cpu", "line 1, column 35: unterminated string: expected a closing '"),
         ("select * from Metric where name == 'cpu'", "line 1, column 34: expected an expression, found '='"),
         ("select * from Metric group name", "line 1, column 28: expected 'by', found 'name'"),
-        ("select count(*) from Metric output every", "line 1, column 41: expected a time period such as 1 min or 30 sec, found end of statement"),
-        ("select count(*) from Metric output last every 5 potatoes", "line 1, column 49: expected a time unit (msec, sec, min, hour, day), found 'potatoes'"),
+        (
+            "select count(*) from Metric output every",
+            "line 1, column 41: expected a time period such as 1 min or 30 sec, found end of statement"
+        ),
+        (
+            "select count(*) from Metric output last every 5 potatoes",
+            "line 1, column 49: expected a time unit (msec, sec, min, hour, day), found 'potatoes'"
+        ),
         ("select * from pattern [every]", "line 1, column 29: expected an event type in the pattern, found ']'"),
         ("select * from pattern [a=Metric -> ]", "line 1, column 36: expected an event type in the pattern, found ']'"),
-        ("select * from pattern [a=Metric where timer:within(1 min)", "line 1, column 58: expected ']', found end of statement"),
-        ("select * from pattern [a=Metric where timer:interval(1 min)]", "line 1, column 39: expected 'timer:within(...)', found 'timer'"),
+        (
+            "select * from pattern [a=Metric where timer:within(1 min)",
+            "line 1, column 58: expected ']', found end of statement"
+        ),
+        (
+            "select * from pattern [a=Metric where timer:interval(1 min)]",
+            "line 1, column 39: expected 'timer:within(...)', found 'timer'"
+        ),
         ("select * from pattern [[0] Metric]", "line 1, column 25: a repeat count must be positive"),
         ("select * from Metric(name = 'x'", "line 1, column 32: expected ')', found end of statement"),
         ("select avg(fields('a'), 2) from Metric", "line 1, column 23: avg() takes one argument"),
         ("select * from Metric limit x", "line 1, column 28: expected a row count after 'limit', found 'x'"),
         ("insert Event select * from Metric", "line 1, column 8: expected 'into', found 'Event'"),
-        ("insert into select * from Metric", "line 1, column 13: expected an event type name after 'insert into', found 'select'"),
-        ("create schema X(a strin)", "line 1, column 19: unknown column type 'strin' (expected string, int, long, double, float, boolean, map or array)"),
+        (
+            "insert into select * from Metric",
+            "line 1, column 13: expected an event type name after 'insert into', found 'select'"
+        ),
+        (
+            "create schema X(a strin)",
+            "line 1, column 19: unknown column type 'strin' (expected string, int, long, double, float, boolean, map or array)"
+        ),
         ("create schema X(a string", "line 1, column 25: expected ')', found end of statement"),
         ("create schema (a string)", "line 1, column 15: expected a schema name, found '('"),
         ("create widget X", "line 1, column 8: expected 'schema', 'table' or 'window' after 'create', found 'widget'"),
         ("create table T (a string primary)", "line 1, column 33: expected 'key', found ')'"),
         ("create schema S(a string primary key)", "line 1, column 26: 'primary key' is only allowed in create table"),
-        ("on Span as s merge T m where s.a = m.a", "line 1, column 39: expected 'when matched' or 'when not matched', found end of statement"),
-        ("on Span as s merge T m when matched then explode", "line 1, column 42: expected 'update set', 'insert select' or 'delete' after 'then', found 'explode'"),
+        (
+            "on Span as s merge T m where s.a = m.a",
+            "line 1, column 39: expected 'when matched' or 'when not matched', found end of statement"
+        ),
+        (
+            "on Span as s merge T m when matched then explode",
+            "line 1, column 42: expected 'update set', 'insert select' or 'delete' after 'then', found 'explode'"
+        ),
         ("on Span s select * from T", "line 1, column 25: unknown table 'T'"),
-        ("select irstream * from Metric", "line 1, column 8: 'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream"),
+        (
+            "select irstream * from Metric",
+            "line 1, column 8: 'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream"
+        ),
         ("select distinct name from Metric", "line 1, column 8: 'select distinct' is not supported"),
-        ("select * from Metric output snapshot every 1 min", "line 1, column 29: 'output snapshot' is not supported (use all, first or last)"),
+        (
+            "select * from Metric output snapshot every 1 min",
+            "line 1, column 29: 'output snapshot' is not supported (use all, first or last)"
+        ),
         ("select java.time.Instant.later() from Metric", "line 1, column 26: unknown method java.time.Instant.later"),
         ("select new {a 1} from Metric", "line 1, column 15: expected '=', found '1'"),
-        ("select * from Metric #", "line 1, column 23: expected a window name (time, length, lastevent, unique, time_batch, length_batch, keepall), found end of statement"),
+        (
+            "select * from Metric #",
+            "line 1, column 23: expected a window name (time, length, lastevent, unique, time_batch, length_batch, keepall), found end of statement"
+        ),
         ("select name from Metric ~", "line 1, column 25: unexpected character '~'"),
         ("select * from Nope", "line 1, column 15: unknown event type 'Nope'"),
-        ("select nope from Metric", "line 1, column 8: unknown property 'nope' of Metric (it has: name, timestamp, fields, tags)"),
+        (
+            "select nope from Metric",
+            "line 1, column 8: unknown property 'nope' of Metric (it has: name, timestamp, fields, tags)"
+        ),
         ("select sqrt(1, 2) from Metric", "line 1, column 8: function 'sqrt' takes 1 argument(s), got 2"),
         ("select frobnicate(name) from Metric", "line 1, column 8: unknown function 'frobnicate' in frobnicate(name)"),
         ("select name from Metric order by nope", "line 1, column 34: order by 'nope' is not a selected column (name)"),
@@ -81,7 +123,9 @@ struct EPLErrorTests {
     @Test func keywordsAreCaseInsensitiveButNamesAreNot() throws {
         let r = Runtime()
         var rows: [String] = []
-        try EPL.install("SELECT name AS n FROM Metric(name = 'cpu') WHERE fields('v') > 1", in: r, name: "s") { rows += $0.jsonLines }
+        try EPL.install("SELECT name AS n FROM Metric(name = 'cpu') WHERE fields('v') > 1", in: r, name: "s") {
+            rows += $0.jsonLines
+        }
         #expect(throws: EPLSyntaxError.self) { try EPL.install("select * from metric", in: r) }
         r.send(Metric(name: "cpu", timestamp: 5, fields: ["v": 2.0], tags: [:]))
         r.send(Metric(name: "CPU", timestamp: 6, fields: ["v": 2.0], tags: [:]))
@@ -89,8 +133,14 @@ struct EPLErrorTests {
     }
 
     @Test func durationsAcceptEspersForms() throws {
-        for (text, ms) in [("1min", 60_000), ("1 min", 60_000), ("10 sec", 10_000), ("2 minutes", 120_000), ("500 msec", 500), ("1 hour 30 minutes", 5_400_000), ("30", 30_000)] {
-            guard case .select(let plan) = try EPL.parse("select * from Metric#time(\(text))") else { Issue.record("not a select"); continue }
+        for (text, ms) in [
+            ("1min", 60_000), ("1 min", 60_000), ("10 sec", 10_000), ("2 minutes", 120_000), ("500 msec", 500),
+            ("1 hour 30 minutes", 5_400_000), ("30", 30_000),
+        ] {
+            guard case .select(let plan) = try EPL.parse("select * from Metric#time(\(text))") else {
+                Issue.record("not a select")
+                continue
+            }
             #expect(plan.windows == [.time(.milliseconds(Int64(ms)))], "\(text)")
         }
     }
@@ -106,21 +156,29 @@ struct EPLErrorTests {
             name:unknown=select nope from Metric
             """
         let (file, parseErrors) = StatementsFile.parse(text)
-        #expect(parseErrors.map(\.summary) == ["line 5, column 10: unknown listener 'loud' (expected simple, none, hl or sample)"])
+        #expect(
+            parseErrors.map(\.summary) == [
+                "line 5, column 10: unknown listener 'loud' (expected simple, none, hl or sample)"
+            ]
+        )
         let errors = file.install(in: Runtime()) { _ in nil }
-        #expect(errors.map(\.summary) == [
-            "line 3, column 54: expected a time unit (msec, sec, min, hour, day), found 'parsec'",
-            "line 6, column 21: unknown property 'nope' of Metric (it has: name, timestamp, fields, tags)",
-        ])
+        #expect(
+            errors.map(\.summary) == [
+                "line 3, column 54: expected a time unit (msec, sec, min, hour, day), found 'parsec'",
+                "line 6, column 21: unknown property 'nope' of Metric (it has: name, timestamp, fields, tags)",
+            ]
+        )
         #expect(errors[0].sourceLine == "listener:simple,name:bad=select * from Metric#time(1 parsec)")
     }
 
     @Test func eventsFileErrorsArePositioned() {
         let (_, errors) = EventsFile.parse("Anomaly\nBad>{a:strng}\n>{x:string}\nOk>{a:string}>{b:long}>{Anomaly}")
-        #expect(errors.map(\.summary) == [
-            "line 2, column 8: unknown type 'strng' (expected string, int, long, float, double, boolean)",
-            "line 3, column 1: expected an event type name",
-        ])
+        #expect(
+            errors.map(\.summary) == [
+                "line 2, column 8: unknown type 'strng' (expected string, int, long, float, double, boolean)",
+                "line 3, column 1: expected an event type name",
+            ]
+        )
     }
 }
 
@@ -146,7 +204,10 @@ struct EPLRobustnessTests {
             "select a.pulledImage, b.namespace from pattern [every a=PulledImageEvent -> every b=ContainerAnomaly(namespace=a.namespace) where timer:within(10min)]",
             "create table T (operationName string primary key, meanDuration double, m2 double, counter long)",
         ]
-        let pieces = ["(", ")", "[", "]", "{", "}", ",", ".", "=", "->", "'", "every", "select", "from", "where", "#", "1", "min", "*", "and", ":"]
+        let pieces = [
+            "(", ")", "[", "]", "{", "}", ",", ".", "=", "->", "'", "every", "select", "from", "where", "#", "1", "min",
+            "*", "and", ":",
+        ]
         var rng = SplitMix(state: 42)
         var parsed = 0
         var refused = 0

@@ -1,6 +1,6 @@
-import Testing
 import KaijuCore
 import KaijuEPL
+import Testing
 
 /// Issue 13's statements that killed a server: each is refused with a positioned error naming the limit,
 /// and the values that trapped in rules give Java's results.
@@ -18,11 +18,22 @@ struct EPLHardeningTests {
     @Test func deepParenthesesCallsMapsNotsAndMinusesAreRefusedAtTheNestingLimit() {
         #expect(Self.refusal("select " + String(repeating: "(", count: 4_882) + "1 from Metric") == "nesting_depth")
         #expect(Self.refusal("select " + String(repeating: "abs(", count: 3_466) + "1 from Metric") == "nesting_depth")
-        #expect(Self.refusal("select " + String(repeating: "new { a = ", count: 4_149) + "1 from Metric") == "nesting_depth")
-        #expect(Self.refusal("select * from pattern [" + String(repeating: "(", count: 9_375) + "Metric]") == "nesting_depth")
-        #expect(Self.refusal("select * from Metric(" + String(repeating: "not ", count: 10_000) + "true)") == "nesting_depth")
+        #expect(
+            Self.refusal("select " + String(repeating: "new { a = ", count: 4_149) + "1 from Metric") == "nesting_depth"
+        )
+        #expect(
+            Self.refusal("select * from pattern [" + String(repeating: "(", count: 9_375) + "Metric]")
+                == "nesting_depth"
+        )
+        #expect(
+            Self.refusal("select * from Metric(" + String(repeating: "not ", count: 10_000) + "true)")
+                == "nesting_depth"
+        )
         #expect(Self.refusal("select " + String(repeating: "- ", count: 20_000) + "1 from Metric") == "nesting_depth")
-        #expect(Self.refusal("select 1 from Metric(" + String(repeating: "not ", count: 40_000) + "true)") == "statement_bytes")
+        #expect(
+            Self.refusal("select 1 from Metric(" + String(repeating: "not ", count: 40_000) + "true)")
+                == "statement_bytes"
+        )
     }
 
     @Test func nestingJustUnderTheLimitInstallsAndEvaluates() throws {
@@ -42,9 +53,15 @@ struct EPLHardeningTests {
 
     @Test func theNestingErrorIsPositionedAtTheFirstTokenPastTheLimit() throws {
         let limits = EPLLimits(maxNestingDepth: 3)
-        #expect(throws: EPLSyntaxError(
-            "nested deeper than the limit of 3 levels", line: 1, column: 11, sourceLine: "select (((1))) from Metric",
-            limit: "nesting_depth")) {
+        #expect(
+            throws: EPLSyntaxError(
+                "nested deeper than the limit of 3 levels",
+                line: 1,
+                column: 11,
+                sourceLine: "select (((1))) from Metric",
+                limit: "nesting_depth"
+            )
+        ) {
             try EPL.parse("select (((1))) from Metric", limits: limits)
         }
         _ = try EPL.parse("select ((1)) from Metric", limits: limits)
@@ -52,23 +69,31 @@ struct EPLHardeningTests {
 
     @Test func aStatementOverTheSizeLimitIsRefusedAtItsStart() {
         let limits = EPLLimits(maxStatementBytes: 20)
-        #expect(throws: EPLSyntaxError(
-            "the statement is 24 bytes, more than the limit of 20", line: 1, column: 1, sourceLine: "select ((1)) from Metric",
-            limit: "statement_bytes")) {
+        #expect(
+            throws: EPLSyntaxError(
+                "the statement is 24 bytes, more than the limit of 20",
+                line: 1,
+                column: 1,
+                sourceLine: "select ((1)) from Metric",
+                limit: "statement_bytes"
+            )
+        ) {
             try EPL.parse("select ((1)) from Metric", limits: limits)
         }
     }
 
     @Test func inWithAFlatListKeepsThreeValuedResults() throws {
         let h = try EPLStatementTests.Harness([
-            "select fields('v') in (1.0, 2.0) as a, fields('v') in (5.0, null) as b, fields('x') in (1.0) as c, fields('v') not in (3.0) as d from Metric",
+            "select fields('v') in (1.0, 2.0) as a, fields('v') in (5.0, null) as b, fields('x') in (1.0) as c, fields('v') not in (3.0) as d from Metric"
         ])
         h.metric("cpu", 2, at: 1_000)
         h.metric("cpu", 3, at: 2_000)
-        #expect(h.rows == [
-            #"{"statement":"s0","row":{"a":true,"b":null,"c":null,"d":true}}"#,
-            #"{"statement":"s0","row":{"a":false,"b":null,"c":null,"d":false}}"#,
-        ])
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"a":true,"b":null,"c":null,"d":true}}"#,
+                #"{"statement":"s0","row":{"a":false,"b":null,"c":null,"d":false}}"#,
+            ]
+        )
     }
 
     @Test func joinsBeyondTheStreamLimitAreRefusedAndLargeJoinsPlanQuickly() throws {
@@ -90,16 +115,18 @@ struct EPLHardeningTests {
         h.metric("cpu", 1e19, at: 1_000)
         h.metric("cpu", -1e19, at: 2_000)
         h.metric("cpu", .nan, at: 3_000)
-        #expect(h.rows == [
-            #"{"statement":"s0","row":{"r":9223372036854775807,"half":-2,"lo":-9223372036854775808}}"#,
-            #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
-            #"{"statement":"s0","row":{"r":-9223372036854775808,"half":-2,"lo":-9223372036854775808}}"#,
-            #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
-            #"{"statement":"s0","row":{"r":0,"half":-2,"lo":-9223372036854775808}}"#,
-            #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
-            #"{"statement":"s2","row":{"v":-1e+19}}"#,
-            #"{"statement":"s2","row":{"v":null}}"#,
-        ])
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"r":9223372036854775807,"half":-2,"lo":-9223372036854775808}}"#,
+                #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
+                #"{"statement":"s0","row":{"r":-9223372036854775808,"half":-2,"lo":-9223372036854775808}}"#,
+                #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
+                #"{"statement":"s0","row":{"r":0,"half":-2,"lo":-9223372036854775808}}"#,
+                #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
+                #"{"statement":"s2","row":{"v":-1e+19}}"#,
+                #"{"statement":"s2","row":{"v":null}}"#,
+            ]
+        )
     }
 
     @Test func engineTimeIsClampedSoPeriodsCannotOverflow() throws {

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import KaijuCore
 import KaijuEPL
 import KaijuRules
+import Testing
 
 /// The reference's listings as EPL text: every one parses unchanged, and the rule files replay the bundled
 /// recordings to exactly what the hand-written Swift rules print (`Examples/paper/expected.ndjson`).
@@ -43,16 +43,37 @@ struct EPLReferenceTests {
         }
         let (events, errors) = EventsFile.parse(try Self.contents("Examples/stmts/hl/events.txt"))
         #expect(errors.isEmpty)
-        #expect(events.lines == HighLevelEvents.lines.enumerated().map { i, l in
-            EventsFile.Line(name: l.name, payload: l.payload, context: l.context, parents: l.parents, number: i + 1)
-        })
+        #expect(
+            events.lines
+                == HighLevelEvents.lines.enumerated().map { i, l in
+                    EventsFile.Line(
+                        name: l.name,
+                        payload: l.payload,
+                        context: l.context,
+                        parents: l.parents,
+                        number: i + 1
+                    )
+                }
+        )
     }
 
     @Test func patternPrecedenceFollowsEsper() throws {
-        #expect(EPL.parsePattern("select * from pattern [Anomaly [2] timer:within(2 min)]") == "[2] (Anomaly where timer:within(120000 msec))")
-        #expect(EPL.parsePattern("select * from pattern [a=X and b=Y(pod = a.pod) where timer:within(1min)]") == "(a=X and (b=Y(pod=a.pod) where timer:within(60000 msec)))")
-        #expect(EPL.parsePattern("select * from pattern [every a=X -> every b=Y where timer:within(10min)]") == "(every a=X -> every (b=Y where timer:within(600000 msec)))")
-        #expect(EPL.parsePattern("select * from pattern [a=X or b=Y and c=Z -> not d=W]") == "((a=X or (b=Y and c=Z)) -> not d=W)")
+        #expect(
+            EPL.parsePattern("select * from pattern [Anomaly [2] timer:within(2 min)]")
+                == "[2] (Anomaly where timer:within(120000 msec))"
+        )
+        #expect(
+            EPL.parsePattern("select * from pattern [a=X and b=Y(pod = a.pod) where timer:within(1min)]")
+                == "(a=X and (b=Y(pod=a.pod) where timer:within(60000 msec)))"
+        )
+        #expect(
+            EPL.parsePattern("select * from pattern [every a=X -> every b=Y where timer:within(10min)]")
+                == "(every a=X -> every (b=Y where timer:within(600000 msec)))"
+        )
+        #expect(
+            EPL.parsePattern("select * from pattern [a=X or b=Y and c=Z -> not d=W]")
+                == "((a=X or (b=Y and c=Z)) -> not d=W)"
+        )
     }
 
     /// Each module's rule file over its bundled recording prints what the Swift rules print.
@@ -68,7 +89,9 @@ struct EPLReferenceTests {
             return lines
         }
         let text = try replay { r, listener in
-            if module == "hl" { try EventsFile.parse(try Self.contents("Examples/stmts/hl/events.txt")).file.install(in: r) }
+            if module == "hl" {
+                try EventsFile.parse(try Self.contents("Examples/stmts/hl/events.txt")).file.install(in: r)
+            }
             let (file, _) = StatementsFile.parse(try Self.contents("Examples/stmts/\(module)/statements.txt"))
             let errors = file.install(in: r) { $0.listener == .simple ? listener : nil }
             #expect(errors.isEmpty, "\(errors)")
@@ -90,7 +113,9 @@ struct EPLReferenceTests {
 extension EPL {
     /// The pattern of a `select ... from pattern [...]` statement, fully parenthesised (for tests).
     static func parsePattern(_ text: String) -> String? {
-        guard case .select(let plan)? = try? EPL.parse(text), case .pattern(let p) = plan.streams[0].input else { return nil }
+        guard case .select(let plan)? = try? EPL.parse(text), case .pattern(let p) = plan.streams[0].input else {
+            return nil
+        }
         return p.description
     }
 }

@@ -1,6 +1,6 @@
-import Testing
 import KaijuCore
 import KaijuEPL
+import Testing
 
 /// EPL text statements beyond the reference's: each asserts the exact rows a rule prints for its input.
 struct EPLStatementTests {
@@ -16,20 +16,27 @@ struct EPLStatementTests {
         }
 
         func metric(_ name: String, _ v: Double, host: String = "a", at: Int64) {
-            self.runtime.send(Metric(name: name, timestamp: at, fields: ["v": Value.double(v)], tags: ["host": Value.string(host)]))
+            self.runtime.send(
+                Metric(name: name, timestamp: at, fields: ["v": Value.double(v)], tags: ["host": Value.string(host)])
+            )
         }
     }
 
     @Test func orderByAndLimitApplyToEachOutputBatch() throws {
         let h = try Harness([
-            "select tags('host') as host, sum(fields('v')) as total from Metric#time_batch(10 sec) group by tags('host') order by total desc limit 2",
+            "select tags('host') as host, sum(fields('v')) as total from Metric#time_batch(10 sec) group by tags('host') order by total desc limit 2"
         ])
         h.metric("cpu", 1, host: "a", at: 1_000)
         h.metric("cpu", 5, host: "b", at: 2_000)
         h.metric("cpu", 3, host: "c", at: 3_000)
         h.metric("cpu", 1, host: "a", at: 4_000)
         h.runtime.advance(to: 11_000)
-        #expect(h.rows == [#"{"statement":"s0","row":{"host":"b","total":5.0}}"#, #"{"statement":"s0","row":{"host":"c","total":3.0}}"#])
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"host":"b","total":5.0}}"#,
+                #"{"statement":"s0","row":{"host":"c","total":3.0}}"#,
+            ]
+        )
     }
 
     @Test func onSelectReadsTheCorrelatedTableRows() throws {
@@ -45,10 +52,17 @@ struct EPLStatementTests {
         h.metric("limit", 12, host: "a", at: 5)
         h.metric("cpu", 11, host: "a", at: 6)
         #expect(h.rows == [#"{"statement":"s2","row":{"host":"a","max":10.0,"v":15.0}}"#])
-        let all = try EPL.install("on Metric(name = 'dump') select * from Limits", in: h.runtime, name: "dump") { h.rows += $0.jsonLines }
+        let all = try EPL.install("on Metric(name = 'dump') select * from Limits", in: h.runtime, name: "dump") {
+            h.rows += $0.jsonLines
+        }
         #expect(all == "dump")
         h.metric("dump", 0, at: 7)
-        #expect(h.rows.suffix(2) == [#"{"statement":"dump","row":{"host":"a","max":12.0}}"#, #"{"statement":"dump","row":{"host":"b","max":20.0}}"#])
+        #expect(
+            h.rows.suffix(2) == [
+                #"{"statement":"dump","row":{"host":"a","max":12.0}}"#,
+                #"{"statement":"dump","row":{"host":"b","max":20.0}}"#,
+            ]
+        )
     }
 
     @Test func namedWindowsKeepWhatIsInsertedForQueries() throws {
@@ -57,7 +71,10 @@ struct EPLStatementTests {
             "insert into Recent select tags('host') as host, fields('v') as v from Metric",
         ])
         for (i, host) in ["a", "b", "c"].enumerated() { h.metric("cpu", Double(i), host: host, at: Int64(i)) }
-        guard case .select(let plan) = try EPL.parse("select host, v from Recent order by v desc") else { Issue.record("not a select"); return }
+        guard case .select(let plan) = try EPL.parse("select host, v from Recent order by v desc") else {
+            Issue.record("not a select")
+            return
+        }
         #expect(try h.runtime.query(plan).map(\.jsonString) == [#"{"host":"c","v":2.0}"#, #"{"host":"b","v":1.0}"#])
         try EPL.install("create schema Sample(host string, v double)", in: h.runtime)
         try EPL.install("create window Copy#keepall as select * from Sample", in: h.runtime)
@@ -65,9 +82,16 @@ struct EPLStatementTests {
     }
 
     @Test func insertIntoSelectStarCopiesTheSourceColumns() throws {
-        let h = try Harness(["create schema A(field1 String, field2 int)", "insert into Output select * from A#time(10 sec)", "select field1 from Output"])
+        let h = try Harness([
+            "create schema A(field1 String, field2 int)", "insert into Output select * from A#time(10 sec)",
+            "select field1 from Output",
+        ])
         try h.runtime.send(row: ["x", .int(1)], type: "A", timestamp: 5)
-        #expect(h.rows == [#"{"statement":"s1","row":{"field1":"x","field2":1}}"#, #"{"statement":"s2","row":{"field1":"x"}}"#])
+        #expect(
+            h.rows == [
+                #"{"statement":"s1","row":{"field1":"x","field2":1}}"#, #"{"statement":"s2","row":{"field1":"x"}}"#,
+            ]
+        )
     }
 
     @Test func nullInAndBetweenTests() throws {
@@ -76,30 +100,50 @@ struct EPLStatementTests {
             "select tags('host') as host from Metric where tags('host') is not null and tags('host') not in ('a', 'b') and fields('v') not between 1 and 5",
         ])
         for (i, host) in ["a", "b", "c", "d"].enumerated() { h.metric("cpu", Double(i * 3), host: host, at: Int64(i)) }
-        #expect(h.rows == [
-            #"{"statement":"s0","row":{"host":"a"}}"#, #"{"statement":"s0","row":{"host":"c"}}"#, #"{"statement":"s1","row":{"host":"c"}}"#,
-            #"{"statement":"s1","row":{"host":"d"}}"#,
-        ])
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"host":"a"}}"#, #"{"statement":"s0","row":{"host":"c"}}"#,
+                #"{"statement":"s1","row":{"host":"c"}}"#,
+                #"{"statement":"s1","row":{"host":"d"}}"#,
+            ]
+        )
     }
 
     @Test func javaCallsMapToBuiltIns() throws {
         let h = try Harness([
-            "select java.time.Instant.now().toEpochMilli() as now, java.lang.Math.abs(fields('v')) as a, Math.sqrt(16) as r, Long.toHexString(255) as hex, eps.EventToJsonConverter.traceIdToHex(0, 255) as id, fields('v').toString() as s, current_timestamp() as t from Metric",
+            "select java.time.Instant.now().toEpochMilli() as now, java.lang.Math.abs(fields('v')) as a, Math.sqrt(16) as r, Long.toHexString(255) as hex, eps.EventToJsonConverter.traceIdToHex(0, 255) as id, fields('v').toString() as s, current_timestamp() as t from Metric"
         ])
         h.metric("cpu", -2.5, at: 1_234)
-        #expect(h.rows == [#"{"statement":"s0","row":{"now":1234,"a":2.5,"r":4.0,"hex":"ff","id":"ff","s":"-2.5","t":1234}}"#])
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"now":1234,"a":2.5,"r":4.0,"hex":"ff","id":"ff","s":"-2.5","t":1234}}"#
+            ]
+        )
     }
 
     @Test func rstreamOutputsEventsLeavingTheWindow() throws {
-        let h = try Harness(["select rstream tags('host') as host from Metric#length(2)", "insert rstream into Gone select name from Metric#time(1 sec)", "select * from Gone"])
-        for (i, host) in ["a", "b", "c", "d"].enumerated() { h.metric("cpu", 0, host: host, at: Int64(i) * 400) }
-        #expect(h.rows == [
-            #"{"statement":"s0","row":{"host":"a"}}"#, #"{"statement":"s1","row":{"name":"cpu"}}"#, #"{"statement":"s2","row":{"name":"cpu"}}"#,
-            #"{"statement":"s0","row":{"host":"b"}}"#,
+        let h = try Harness([
+            "select rstream tags('host') as host from Metric#length(2)",
+            "insert rstream into Gone select name from Metric#time(1 sec)", "select * from Gone",
         ])
-        #expect(throws: EPLSyntaxError.self) { try EPL.install("select rstream count(*) from Metric#length(2)", in: h.runtime) }
-        #expect(throws: EPLSyntaxError(
-            "'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream",
-            line: 1, column: 8, sourceLine: "select irstream * from Metric")) { try EPL.parse("select irstream * from Metric") }
+        for (i, host) in ["a", "b", "c", "d"].enumerated() { h.metric("cpu", 0, host: host, at: Int64(i) * 400) }
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"host":"a"}}"#, #"{"statement":"s1","row":{"name":"cpu"}}"#,
+                #"{"statement":"s2","row":{"name":"cpu"}}"#,
+                #"{"statement":"s0","row":{"host":"b"}}"#,
+            ]
+        )
+        #expect(throws: EPLSyntaxError.self) {
+            try EPL.install("select rstream count(*) from Metric#length(2)", in: h.runtime)
+        }
+        #expect(
+            throws: EPLSyntaxError(
+                "'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream",
+                line: 1,
+                column: 8,
+                sourceLine: "select irstream * from Metric"
+            )
+        ) { try EPL.parse("select irstream * from Metric") }
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import KaijuCore
 import KaijuRules
+import Testing
 
 /// Golden test: the bundled recordings through the paper's rules print exactly `Examples/paper/expected.ndjson`
 /// (what `swift run kaiju-paper` prints).
 struct PaperRecordingTests {
     @Test func bundledRecordingsProduceTheCommittedOutput() throws {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/paper")
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Examples/paper"
+        )
         let installs: [(String, (Runtime, @escaping StatementListener) throws -> Void)] = [
             ("metrics", { r, l in try PaperRules.installMetrics(in: r, listener: l) }),
             ("logs", { r, l in try PaperRules.installLogs(in: r, listener: l) }),
@@ -24,6 +26,9 @@ struct PaperRecordingTests {
         }
         let expected = try String(contentsOf: dir.appendingPathComponent("expected.ndjson"), encoding: .utf8)
         #expect(lines == expected.split(separator: "\n").map(String.init))
-        #expect(lines.contains { $0.hasPrefix(#"{"statement":"Q1b""#) } && lines.contains { $0.hasPrefix(#"{"statement":"Q5""#) })
+        #expect(
+            lines.contains { $0.hasPrefix(#"{"statement":"Q1b""#) }
+                && lines.contains { $0.hasPrefix(#"{"statement":"Q5""#) }
+        )
     }
 }

@@ -20,16 +20,24 @@ extension Runtime {
     }
 
     func counter(_ container: String, _ value: Double, at t: Int64) {
-        self.send(Metric(
-            name: "container_cpu_usage_seconds_total", timestamp: t, fields: ["counter": Value.double(value)],
-            tags: ["container_name": Value.string(container), "pod_name": "p1", "namespace": "n1"]
-        ))
+        self.send(
+            Metric(
+                name: "container_cpu_usage_seconds_total",
+                timestamp: t,
+                fields: ["counter": Value.double(value)],
+                tags: ["container_name": Value.string(container), "pod_name": "p1", "namespace": "n1"]
+            )
+        )
     }
 
     func limit(_ container: String, _ gauge: Double, at t: Int64) {
-        self.send(Metric(
-            name: "kube_pod_container_resource_limits_cpu_cores", timestamp: t, fields: ["gauge": Value.double(gauge)],
-            tags: ["container": Value.string(container), "pod": "p1", "namespace": "n1"]
-        ))
+        self.send(
+            Metric(
+                name: "kube_pod_container_resource_limits_cpu_cores",
+                timestamp: t,
+                fields: ["gauge": Value.double(gauge)],
+                tags: ["container": Value.string(container), "pod": "p1", "namespace": "n1"]
+            )
+        )
     }
 }

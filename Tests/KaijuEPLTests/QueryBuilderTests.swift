@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import KaijuCore
 import KaijuEPL
 import KaijuRules
+import Testing
 
 struct QueryBuilderTests {
     @Test func builderCompilesToTheSamePlanAsTheHandWrittenOne() {
@@ -19,7 +19,10 @@ struct QueryBuilderTests {
             windows: [.time(.minutes(1))],
             select: [
                 .expression(host, name: "host"),
-                .expression(.aggregate(.avg, .mapGet(.property(stream: nil, path: ["fields"]), .literal("usage_idle"))), name: "idle"),
+                .expression(
+                    .aggregate(.avg, .mapGet(.property(stream: nil, path: ["fields"]), .literal("usage_idle"))),
+                    name: "idle"
+                ),
             ],
             groupBy: [host],
             output: OutputSpec(.last, every: .time(.minutes(1))),
@@ -37,7 +40,9 @@ struct QueryBuilderTests {
     @Test func computedPropertiesRunAsCompiledKeyPaths() throws {
         let r = Runtime()
         var rows: [String] = []
-        let q = Query.from(Metric.self).where { $0.fieldCount >= 2 }.select(items: { [$0.fieldCount.as("n"), $0.name.uppercased().as("upper")] })
+        let q = Query.from(Metric.self).where { $0.fieldCount >= 2 }.selectItems({
+            [$0.fieldCount.as("n"), $0.name.uppercased().as("upper")]
+        })
         try r.add(q) { out in rows += out.rows.map(\.jsonString) }
         r.send(Metric(name: "cpu", timestamp: 1, fields: ["a": 1, "b": 2]))
         r.send(Metric(name: "mem", timestamp: 2, fields: ["a": 1]))
@@ -48,12 +53,19 @@ struct QueryBuilderTests {
         let r = Runtime()
         try r.declare(SchemaDeclaration("Usage", columns: [Column("pod", .string), Column("usage", .double)]))
         var rows: [String] = []
-        let q = Query.from(stream: "Usage").unique { [$0.pod] }.select { u in ["pods": count(), "total": sum(u.usage), "max": max(u["usage"])] }
+        let q = Query.from(stream: "Usage").unique { [$0.pod] }.select { u in
+            ["pods": count(), "total": sum(u.usage), "max": max(u["usage"])]
+        }
         try r.add(q) { out in rows += out.rows.map(\.jsonString) }
         try r.send(row: ["p1", 0.5], type: "Usage", timestamp: 0)
         try r.send(row: ["p2", 1.5], type: "Usage", timestamp: 0)
         try r.send(row: ["p1", 0.25], type: "Usage", timestamp: 0)
-        #expect(rows == [#"{"pods":1,"total":0.5,"max":0.5}"#, #"{"pods":2,"total":2.0,"max":1.5}"#, #"{"pods":2,"total":1.75,"max":1.5}"#])
+        #expect(
+            rows == [
+                #"{"pods":1,"total":0.5,"max":0.5}"#, #"{"pods":2,"total":2.0,"max":1.5}"#,
+                #"{"pods":2,"total":1.75,"max":1.5}"#,
+            ]
+        )
     }
 
     @Test func havingAndArithmeticThroughTheBuilder() throws {
@@ -65,7 +77,9 @@ struct QueryBuilderTests {
             .select { m in ["name": m.name, "n": count(), "scaled": avg(m.fields["v"]) * 2.0] }
             .having { _ in count() > 1 }
         try r.add(q) { out in rows += out.rows.map(\.jsonString) }
-        for (i, n) in ["a", "b", "a"].enumerated() { r.send(Metric(name: n, timestamp: Int64(i), fields: ["v": Value.int(Int64(i))])) }
+        for (i, n) in ["a", "b", "a"].enumerated() {
+            r.send(Metric(name: n, timestamp: Int64(i), fields: ["v": Value.int(Int64(i))]))
+        }
         #expect(rows == [#"{"name":"a","n":2,"scaled":2.0}"#])
     }
 
@@ -82,22 +96,24 @@ struct QueryBuilderTests {
         #expect(summary.errors.isEmpty)
         // host-a's idle is 90 - 0.5*step, one sample every 10 s; each period's window excludes the samples that
         // entered exactly a minute before it closes (they leave first): steps 1...5 -> 88.5, 7...11 -> 85.5, 13...17 -> 82.5.
-        #expect(lines == [
-            #"{"statement":"HostIdle","row":{"host":"host-a","idle":88.5}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-b","idle":78.75}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-c","idle":68.75}}"#,
-            #"{"statement":"MetricsPerMinute","row":{"metrics":34}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-a","idle":85.5}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-b","idle":75.75}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-c","idle":13.5}}"#,
-            #"{"statement":"LowIdleHost","row":{"timestamp":1700000120000,"payload":{"lowIdle":13.5},"context":{"host":"host-c"}}}"#,
-            #"{"statement":"MetricsPerMinute","row":{"metrics":34}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-a","idle":82.5}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-b","idle":72.75}}"#,
-            #"{"statement":"HostIdle","row":{"host":"host-c","idle":13.5}}"#,
-            #"{"statement":"LowIdleHost","row":{"timestamp":1700000180000,"payload":{"lowIdle":13.5},"context":{"host":"host-c"}}}"#,
-            #"{"statement":"MetricsPerMinute","row":{"metrics":34}}"#,
-        ])
+        #expect(
+            lines == [
+                #"{"statement":"HostIdle","row":{"host":"host-a","idle":88.5}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-b","idle":78.75}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-c","idle":68.75}}"#,
+                #"{"statement":"MetricsPerMinute","row":{"metrics":34}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-a","idle":85.5}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-b","idle":75.75}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-c","idle":13.5}}"#,
+                #"{"statement":"LowIdleHost","row":{"timestamp":1700000120000,"payload":{"lowIdle":13.5},"context":{"host":"host-c"}}}"#,
+                #"{"statement":"MetricsPerMinute","row":{"metrics":34}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-a","idle":82.5}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-b","idle":72.75}}"#,
+                #"{"statement":"HostIdle","row":{"host":"host-c","idle":13.5}}"#,
+                #"{"statement":"LowIdleHost","row":{"timestamp":1700000180000,"payload":{"lowIdle":13.5},"context":{"host":"host-c"}}}"#,
+                #"{"statement":"MetricsPerMinute","row":{"metrics":34}}"#,
+            ]
+        )
     }
 }
 

@@ -9,6 +9,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import KaijuServer
 
 /// The NIO handlers on `EmbeddedChannel`: bytes written into the channel one at a time, the engine on its own loop.
@@ -29,8 +30,11 @@ struct ChannelHandlerTests {
 
         init(_ statement: String, highWater: Int = 64) async throws {
             let rows = self.rows
-            self.pump = try await EnginePump.start(on: self.group.next(), highWater: highWater, stats: IngestStats()) { runtime in
-                try EPL.install(statement, in: runtime, name: "s") { output in rows.lines.withLock { $0 += output.jsonLines } }
+            self.pump = try await EnginePump.start(on: self.group.next(), highWater: highWater, stats: IngestStats()) {
+                runtime in
+                try EPL.install(statement, in: runtime, name: "s") { output in
+                    rows.lines.withLock { $0 += output.jsonLines }
+                }
             }
         }
 
@@ -44,7 +48,12 @@ struct ChannelHandlerTests {
     }
 
     static func stream(_ engine: Engine, limits: IngestLimits = IngestLimits()) async throws -> EmbeddedChannel {
-        let handler = StreamIngestHandler(decoder: StreamDecoder(limits: limits), pump: engine.pump, logger: Self.logger, greeting: nil)
+        let handler = StreamIngestHandler(
+            decoder: StreamDecoder(limits: limits),
+            pump: engine.pump,
+            logger: Self.logger,
+            greeting: nil
+        )
         let channel = EmbeddedChannel(handler: handler)
         try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 9)).get()
         return channel
@@ -55,13 +64,22 @@ struct ChannelHandlerTests {
     }
 
     @Test func lineProtocolArrivingOneByteAtATimeReachesTheRules() async throws {
-        let engine = try await Engine("select tags('host') as host, fields('usage_idle') as idle from Metric(name='cpu')")
+        let engine = try await Engine(
+            "select tags('host') as host, fields('usage_idle') as idle from Metric(name='cpu')"
+        )
         let channel = try await Self.stream(engine)
-        try Self.writeByteByByte(Array("cpu,host=a usage_idle=93.5 1700000000000000000\ncpu,host=b usage_idle=1i 1700000000000000000\n".utf8), to: channel)
-        #expect(try await engine.settledRows() == [
-            #"{"statement":"s","row":{"host":"a","idle":93.5}}"#,
-            #"{"statement":"s","row":{"host":"b","idle":1}}"#,
-        ])
+        try Self.writeByteByByte(
+            Array(
+                "cpu,host=a usage_idle=93.5 1700000000000000000\ncpu,host=b usage_idle=1i 1700000000000000000\n".utf8
+            ),
+            to: channel
+        )
+        #expect(
+            try await engine.settledRows() == [
+                #"{"statement":"s","row":{"host":"a","idle":93.5}}"#,
+                #"{"statement":"s","row":{"host":"b","idle":1}}"#,
+            ]
+        )
         #expect(channel.isActive)
         try await engine.stop()
     }
@@ -69,10 +87,17 @@ struct ChannelHandlerTests {
     @Test func forwardChunksAreAcknowledgedOnceTheEngineHasThem() async throws {
         let engine = try await Engine("select payload('v') as v from Event")
         let channel = try await Self.stream(engine)
-        let message = ForwardMessage.encode(events: [Event(timestamp: 5, payload: ["v": 1]), Event(timestamp: 6, payload: ["v": 2])], chunk: "c1")
+        let message = ForwardMessage.encode(
+            events: [Event(timestamp: 5, payload: ["v": 1]), Event(timestamp: 6, payload: ["v": 2])],
+            chunk: "c1"
+        )
         try Self.writeByteByByte(message, to: channel)
-        #expect(try await engine.settledRows() == [#"{"statement":"s","row":{"v":1}}"#, #"{"statement":"s","row":{"v":2}}"#])
-        channel.embeddedEventLoop.run()   // the ack waits for the engine, then hops back to the channel
+        #expect(
+            try await engine.settledRows() == [
+                #"{"statement":"s","row":{"v":1}}"#, #"{"statement":"s","row":{"v":2}}"#,
+            ]
+        )
+        channel.embeddedEventLoop.run()  // the ack waits for the engine, then hops back to the channel
         var ack = try #require(try channel.readOutbound(as: ByteBuffer.self))
         #expect(ack.readBytes(length: ack.readableBytes) == ForwardMessage.ack(Array("c1".utf8)))
         try await engine.stop()
@@ -81,7 +106,11 @@ struct ChannelHandlerTests {
     @Test func aLineOverTheFrameLimitClosesTheConnectionAndIsCounted() async throws {
         let engine = try await Engine("select * from Metric")
         let channel = try await Self.stream(engine, limits: IngestLimits(maxFrameSize: 32))
-        try channel.writeInbound(ByteBuffer(bytes: Array("cpu v=1 1700000000000000000\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 64)))
+        try channel.writeInbound(
+            ByteBuffer(
+                bytes: Array("cpu v=1 1700000000000000000\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 64)
+            )
+        )
         #expect(try await engine.settledRows().count == 1)
         #expect(!channel.isActive)
         #expect(engine.pump.stats.value(.init("kaiju_decode_errors_total", ["protocol": "ndjson"])) == 1)
@@ -95,12 +124,23 @@ struct ChannelHandlerTests {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
         try channel.pipeline.syncOperations.addHandler(
-            HTTPIngestHandler(name: "http", limits: IngestLimits(), stats: engine.pump.stats, logger: Self.logger, route: route))
+            HTTPIngestHandler(
+                name: "http",
+                limits: IngestLimits(),
+                stats: engine.pump.stats,
+                logger: Self.logger,
+                route: route
+            )
+        )
         try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 9)).get()
         let body = "cpu,host=a v=1 1700000000000000000\ncpu,host=b v=2 1700000000000000000\n"
         let request = "POST /write HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
         try Self.writeByteByByte(Array(request.utf8), to: channel)
-        #expect(try await engine.settledRows() == [#"{"statement":"s","row":{"host":"a"}}"#, #"{"statement":"s","row":{"host":"b"}}"#])
+        #expect(
+            try await engine.settledRows() == [
+                #"{"statement":"s","row":{"host":"a"}}"#, #"{"statement":"s","row":{"host":"b"}}"#,
+            ]
+        )
         channel.embeddedEventLoop.run()
         var reply = ByteBuffer()
         while var part = try channel.readOutbound(as: ByteBuffer.self) { reply.writeBuffer(&part) }
@@ -110,9 +150,16 @@ struct ChannelHandlerTests {
 
     @Test func jaegerDatagramsBecomeSpansAndBadOnesAreCounted() async throws {
         let engine = try await Engine("select operationName as op from Span")
-        let channel = EmbeddedChannel(handler: JaegerUDPHandler(encoding: .compact, pump: engine.pump, logger: Self.logger, maxDepth: 32))
+        let channel = EmbeddedChannel(
+            handler: JaegerUDPHandler(encoding: .compact, pump: engine.pump, logger: Self.logger, maxDepth: 32)
+        )
         let peer = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: try Fixture("jaeger-compact-emitbatch").bytes)))
+        try channel.writeInbound(
+            AddressedEnvelope(
+                remoteAddress: peer,
+                data: ByteBuffer(bytes: try Fixture("jaeger-compact-emitbatch").bytes)
+            )
+        )
         try channel.writeInbound(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: [0x82, 0x21, 0x01])))
         #expect(try await engine.settledRows() == [#"{"statement":"s","row":{"op":"GET /cart"}}"#])
         #expect(engine.pump.stats.value(.init("kaiju_decode_errors_total", ["protocol": "jaeger-compact"])) == 1)

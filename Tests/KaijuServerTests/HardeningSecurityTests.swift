@@ -1,9 +1,10 @@
 import Foundation
+import KaijuCore
+import KaijuEPL
 import Logging
 import NIOCore
 import Testing
-import KaijuCore
-import KaijuEPL
+
 @testable import KaijuCodecs
 @testable import KaijuServer
 
@@ -14,7 +15,11 @@ struct HardeningSecurityTests {
 
     static func server(_ configure: (inout ModuleConfiguration) -> Void) async throws -> ModuleServer {
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: .loopback, hl: nil)
+            name: "test",
+            listeners: [.stream(name: "tcp", address: .loopback)],
+            admin: .loopback,
+            hl: nil
+        )
         configure(&configuration)
         return try await ModuleServer.start(configuration, logger: Self.logger) { _, _ in }
     }
@@ -30,18 +35,54 @@ struct HardeningSecurityTests {
         let port = try #require(server.boundAddresses["admin"]?.port)
         let add = "listener:none,name:x=select * from Metric"
         // DNS rebinding: the page's own name in Host.
-        #expect(try Loopback.exchange(port: port, method: "POST", path: "/api/statements", body: add,
-                                      headers: ["Host": "evil.example:\(port)"]).status == 403)
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "POST",
+                path: "/api/statements",
+                body: add,
+                headers: ["Host": "evil.example:\(port)"]
+            ).status == 403
+        )
         // CSRF: a text/plain POST from another site carries its Origin.
-        #expect(try Loopback.exchange(port: port, method: "POST", path: "/api/statements", body: add,
-                                      headers: ["Host": "127.0.0.1:\(port)", "Origin": "http://evil.example",
-                                                "Content-Type": "text/plain"]).status == 403)
-        #expect(try Loopback.exchange(port: port, method: "GET", path: "/metrics", headers: ["Host": "127.0.0.1:1"]).status == 403)
-        #expect(try Loopback.exchange(port: port, method: "GET", path: "/metrics", headers: [:]).status == 403, "no Host at all")
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "POST",
+                path: "/api/statements",
+                body: add,
+                headers: [
+                    "Host": "127.0.0.1:\(port)", "Origin": "http://evil.example",
+                    "Content-Type": "text/plain",
+                ]
+            ).status == 403
+        )
+        #expect(
+            try Loopback.exchange(port: port, method: "GET", path: "/metrics", headers: ["Host": "127.0.0.1:1"]).status
+                == 403
+        )
+        #expect(
+            try Loopback.exchange(port: port, method: "GET", path: "/metrics", headers: [:]).status == 403,
+            "no Host at all"
+        )
         // The address itself, by IP literal or localhost, with or without its own Origin.
-        #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements", headers: ["Host": "localhost:\(port)"]).status == 200)
-        #expect(try Loopback.exchange(port: port, method: "POST", path: "/api/statements", body: add,
-                                      headers: ["Host": "127.0.0.1:\(port)", "Origin": "http://127.0.0.1:\(port)"]).status == 201)
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "GET",
+                path: "/api/statements",
+                headers: ["Host": "localhost:\(port)"]
+            ).status == 200
+        )
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "POST",
+                path: "/api/statements",
+                body: add,
+                headers: ["Host": "127.0.0.1:\(port)", "Origin": "http://127.0.0.1:\(port)"]
+            ).status == 201
+        )
         let metrics = try Loopback.get(port: port, path: "/metrics")
         #expect(metrics.contains("kaiju_admin_refused_total{code=\"403\"} 4\n"))
         #expect(try await server.pump.statementCounters().get().map(\.name) == ["x"])
@@ -49,15 +90,42 @@ struct HardeningSecurityTests {
     }
 
     @Test func adminTokenIsRequiredWhenConfiguredAndNamedHostsAreAccepted() async throws {
-        let server = try await Self.server { $0.adminAccess = AdminAccess(token: "s3cret", allowedHosts: ["Kaiju-Metrics"]) }
+        let server = try await Self.server {
+            $0.adminAccess = AdminAccess(token: "s3cret", allowedHosts: ["Kaiju-Metrics"])
+        }
         let port = try #require(server.boundAddresses["admin"]?.port)
         #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements").status == 401)
-        #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements",
-                                      headers: ["Host": "127.0.0.1:\(port)", "Authorization": "Bearer s3cres"]).status == 401)
-        #expect(try Loopback.exchange(port: port, method: "GET", path: "/api/statements",
-                                      headers: ["Host": "kaiju-metrics:\(port)", "Authorization": "Bearer s3cret"]).status == 200)
-        #expect(try await AdminClient.request(BindAddress(host: "127.0.0.1", port: port), method: "GET", path: "/api/statements", token: "s3cret").status == 200)
-        #expect(try await AdminClient.request(BindAddress(host: "127.0.0.1", port: port), method: "GET", path: "/api/statements").status == 401)
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "GET",
+                path: "/api/statements",
+                headers: ["Host": "127.0.0.1:\(port)", "Authorization": "Bearer s3cres"]
+            ).status == 401
+        )
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "GET",
+                path: "/api/statements",
+                headers: ["Host": "kaiju-metrics:\(port)", "Authorization": "Bearer s3cret"]
+            ).status == 200
+        )
+        #expect(
+            try await AdminClient.request(
+                BindAddress(host: "127.0.0.1", port: port),
+                method: "GET",
+                path: "/api/statements",
+                token: "s3cret"
+            ).status == 200
+        )
+        #expect(
+            try await AdminClient.request(
+                BindAddress(host: "127.0.0.1", port: port),
+                method: "GET",
+                path: "/api/statements"
+            ).status == 401
+        )
         try await server.shutdown()
     }
 
@@ -72,7 +140,9 @@ struct HardeningSecurityTests {
         }
         let escape = try add("listener:sample,path:\(outside),name:a=select * from Metric")
         #expect(escape.status == 400 && escape.body.contains("is outside --sample-dir"))
-        #expect(try add("listener:sample,path:../x.txt,name:b=select * from Metric").body.contains("may not contain '..'"))
+        #expect(
+            try add("listener:sample,path:../x.txt,name:b=select * from Metric").body.contains("may not contain '..'")
+        )
         #expect(!FileManager.default.fileExists(atPath: outside))
         // A statement the engine refuses leaves no file behind.
         #expect(try add("listener:sample,path:refused.txt,name:c=select nosuch from Metric").status == 400)
@@ -81,7 +151,9 @@ struct HardeningSecurityTests {
         #expect(try add("listener:sample,path:rows.txt,name:d=select fields('v') as v from Metric").status == 201)
         #expect(!FileManager.default.fileExists(atPath: dir + "/rows.txt"), "created by the first row only")
         _ = try Loopback.tcp(port: server.boundAddresses["tcp"]?.port ?? 0, Array("cpu v=1 1700000000000000000\n".utf8))
-        #expect(ServerProcess.wait { (try? String(contentsOfFile: dir + "/rows.txt", encoding: .utf8)) == "{\"v\":1.0}\n" })
+        #expect(
+            ServerProcess.wait { (try? String(contentsOfFile: dir + "/rows.txt", encoding: .utf8)) == "{\"v\":1.0}\n" }
+        )
         #expect(Self.openDescriptors(to: dir + "/rows.txt") == 1)
         #expect(try Loopback.exchange(port: admin, method: "DELETE", path: "/api/statements/d").status == 204)
         #expect(Self.openDescriptors(to: dir + "/rows.txt") == 0)
@@ -92,37 +164,61 @@ struct HardeningSecurityTests {
     static func openDescriptors(to path: String) -> Int {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == target }.count
+        return fds.filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == target
+        }.count
     }
 
     @Test func ruleTextAddressesNeedTheFlag() async throws {
         let server = try await Self.server { _ in }
         let admin = try #require(server.boundAddresses["admin"]?.port)
-        let reply = try Loopback.exchange(port: admin, method: "POST", path: "/api/statements",
-                                          body: "listener:hl,address:127.0.0.1:9,name:x=select * from Event")
+        let reply = try Loopback.exchange(
+            port: admin,
+            method: "POST",
+            path: "/api/statements",
+            body: "listener:hl,address:127.0.0.1:9,name:x=select * from Event"
+        )
         #expect(reply.status == 400)
         #expect(reply.body.contains("needs --allow-rule-addresses"))
         let allowed = try await Self.server { $0.allowRuleAddresses = true }
         let port = try #require(allowed.boundAddresses["admin"]?.port)
-        #expect(try Loopback.exchange(port: port, method: "POST", path: "/api/statements",
-                                      body: "listener:hl,address:127.0.0.1:9,name:x=select * from Event").status == 201)
+        #expect(
+            try Loopback.exchange(
+                port: port,
+                method: "POST",
+                path: "/api/statements",
+                body: "listener:hl,address:127.0.0.1:9,name:x=select * from Event"
+            ).status == 201
+        )
         try await server.shutdown()
         try await allowed.shutdown()
     }
 
     @Test func aSharedKeyGuardsEveryPortThatTakesForward() async throws {
         let server = try await Self.server { c in
-            c.listeners = [.stream(name: "forward", address: .loopback, sharedKey: "key"), .stream(name: "tcp", address: .loopback)]
+            c.listeners = [
+                .stream(name: "forward", address: .loopback, sharedKey: "key"),
+                .stream(name: "tcp", address: .loopback),
+            ]
         }
         // ["tag", 1, {"k":"v"}, {"chunk":"c1"}] to the ndjson port: refused, never acknowledged.
-        let message: [UInt8] = [0x94, 0xa3, 0x74, 0x61, 0x67, 0x01, 0x81, 0xa1, 0x6b, 0xa1, 0x76, 0x81, 0xa5, 0x63, 0x68, 0x75, 0x6e, 0x6b, 0xa2, 0x63, 0x31]
+        let message: [UInt8] = [
+            0x94, 0xa3, 0x74, 0x61, 0x67, 0x01, 0x81, 0xa1, 0x6b, 0xa1, 0x76, 0x81, 0xa5, 0x63, 0x68, 0x75, 0x6e, 0x6b,
+            0xa2, 0x63, 0x31,
+        ]
         let reply = try Loopback.tcp(port: server.boundAddresses["tcp"]?.port ?? 0, message)
-        #expect(ServerProcess.wait { server.pump.stats.value(.init("kaiju_decode_errors_total", ["protocol": "forward"])) == 1 })
+        #expect(
+            ServerProcess.wait {
+                server.pump.stats.value(.init("kaiju_decode_errors_total", ["protocol": "forward"])) == 1
+            }
+        )
         #expect(reply.isEmpty, "no ack")
         #expect(server.pump.stats.value(.init("kaiju_events_in_total", ["type": "LogRecord"])) == 0)
         // ndjson on the same port still works.
         _ = try Loopback.tcp(port: server.boundAddresses["tcp"]?.port ?? 0, Array("{\"msg\":\"hi\"}\n".utf8))
-        #expect(ServerProcess.wait { server.pump.stats.value(.init("kaiju_events_in_total", ["type": "LogRecord"])) == 1 })
+        #expect(
+            ServerProcess.wait { server.pump.stats.value(.init("kaiju_events_in_total", ["type": "LogRecord"])) == 1 }
+        )
         try await server.shutdown()
     }
 
@@ -139,10 +235,20 @@ struct HardeningAdminStatementTests {
         #expect(added.status == 400)
         #expect(added.body.hasPrefix("line 1, column 264: nested deeper than the limit of 256 levels"))
         let query = try Loopback.exchange(
-            port: admin, method: "POST", path: "/api/query", body: "select " + String(repeating: "abs(", count: 3_466) + "1 from W")
+            port: admin,
+            method: "POST",
+            path: "/api/query",
+            body: "select " + String(repeating: "abs(", count: 3_466) + "1 from W"
+        )
         #expect(query.status == 400)
-        #expect(try Loopback.exchange(port: admin, method: "POST", path: "/api/statements",
-                                      body: "listener:none,name:ok=select count(*) as n from Metric").status == 201)
+        #expect(
+            try Loopback.exchange(
+                port: admin,
+                method: "POST",
+                path: "/api/statements",
+                body: "listener:none,name:ok=select count(*) as n from Metric"
+            ).status == 201
+        )
         let metrics = try Loopback.get(port: admin, path: "/metrics")
         #expect(metrics.contains("kaiju_limit_hits_total{limit=\"nesting_depth\"} 2\n"))
         try await server.shutdown()

@@ -1,11 +1,12 @@
 import Foundation
-import Synchronization
+import KaijuCore
+import KaijuTestSupport
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
-import KaijuTestSupport
-import KaijuCore
+
 @testable import KaijuCodecs
 @testable import KaijuServer
 
@@ -39,7 +40,12 @@ struct HardeningServerTests {
         let gate = Gate()
         let stats = IngestStats()
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: .loopback, hl: nil, highWater: 4)
+            name: "test",
+            listeners: [.stream(name: "tcp", address: .loopback)],
+            admin: .loopback,
+            hl: nil,
+            highWater: 4
+        )
         configuration.idleTimeout = nil
         let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats, rules: gate.rules)
         let port = server.boundAddresses["tcp"]?.port ?? 0
@@ -57,29 +63,45 @@ struct HardeningServerTests {
         try await Task.sleep(for: .milliseconds(500))
         #expect(server.pump.maxQueueDepth <= configuration.highWater + senders)
         gate.open()
-        #expect(ServerProcess.wait(seconds: 60) { stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == senders * perSender })
+        #expect(
+            ServerProcess.wait(seconds: 60) {
+                stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == senders * perSender
+            }
+        )
         #expect(server.pump.maxQueueDepth <= configuration.highWater + senders)
         #expect(ServerProcess.wait { done.load(ordering: .relaxed) == senders })
         let metrics = try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics")
         #expect(metrics.contains("kaiju_limit{limit=\"high_water\"} 4\n"))
-        #expect(metrics.contains("# TYPE kaiju_queue_depth_max gauge\nkaiju_queue_depth_max \(server.pump.maxQueueDepth)\n"))
+        #expect(
+            metrics.contains("# TYPE kaiju_queue_depth_max gauge\nkaiju_queue_depth_max \(server.pump.maxQueueDepth)\n")
+        )
         try await server.shutdown()
     }
 
     @Test func connectionsBeyondTheCapAreClosedAndCountedAndAdminStillAnswers() async throws {
         let stats = IngestStats()
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: .loopback, hl: nil)
+            name: "test",
+            listeners: [.stream(name: "tcp", address: .loopback)],
+            admin: .loopback,
+            hl: nil
+        )
         configuration.maxConnections = 3
         let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
         let port = server.boundAddresses["tcp"]?.port ?? 0
         var clients: [any Channel] = []
         for _ in 0..<5 {
-            clients.append(try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get())
+            clients.append(
+                try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get()
+            )
         }
         #expect(ServerProcess.wait { stats.value(.init("kaiju_limit_hits_total", ["limit": "connections"])) == 2 })
         #expect(ServerProcess.wait { clients.filter { $0.isActive }.count == 3 })
-        #expect(try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics").contains("kaiju_connections 3\n"))
+        #expect(
+            try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics").contains(
+                "kaiju_connections 3\n"
+            )
+        )
         for c in clients { try? await c.close().get() }
         try await server.shutdown()
     }
@@ -87,7 +109,11 @@ struct HardeningServerTests {
     @Test func idleConnectionsAreClosedAndCounted() async throws {
         let stats = IngestStats()
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: nil, hl: nil)
+            name: "test",
+            listeners: [.stream(name: "tcp", address: .loopback)],
+            admin: nil,
+            hl: nil
+        )
         configuration.idleTimeout = .milliseconds(200)
         let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats) { _ in }
         let client = try await ClientBootstrap(group: Loopback.group)
@@ -102,13 +128,20 @@ struct HardeningServerTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let stats = IngestStats()
         let configuration = ModuleConfiguration(
-            name: "test", listeners: [.stream(name: "tcp", address: .loopback)], admin: nil, hl: nil)
+            name: "test",
+            listeners: [.stream(name: "tcp", address: .loopback)],
+            admin: nil,
+            hl: nil
+        )
         let recorder = try RecordingWriter(path: path)
-        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats, recorder: recorder) { _, _ in }
+        let server = try await ModuleServer.start(configuration, logger: Self.logger, stats: stats, recorder: recorder)
+        { _, _ in }
         let client = try await ClientBootstrap(group: Loopback.group)
             .connect(host: "127.0.0.1", port: server.boundAddresses["tcp"]?.port ?? 0).get()
         // The last line has no newline: only the connection's end completes it.
-        try await client.writeAndFlush(client.allocator.buffer(bytes: Self.metricLines(2) + Array("cpu v=3 1700000000000000000".utf8))).get()
+        try await client.writeAndFlush(
+            client.allocator.buffer(bytes: Self.metricLines(2) + Array("cpu v=3 1700000000000000000".utf8))
+        ).get()
         #expect(ServerProcess.wait { stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == 2 })
         try await server.shutdown()
         #expect(stats.value(.init("kaiju_events_in_total", ["type": "Metric"])) == 3)
@@ -127,9 +160,12 @@ struct HardeningProcessTests {
     @Test func sigtermUnderLoadWithRecordExitsZeroAndLeavesOnlyWholeRecordingLines() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-sigterm-\(UUID()).ndjson").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let server = try ServerProcess("kaiju-metrics", [
-            "--tcp", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--http", "none", "--no-parse", "--record", path,
-        ])
+        let server = try ServerProcess(
+            "kaiju-metrics",
+            [
+                "--tcp", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--http", "none", "--no-parse", "--record", path,
+            ]
+        )
         let port = try #require(server.port(of: "tcp"))
         let admin = try #require(server.port(of: "admin"))
         let stop = Atomic(false)
@@ -138,21 +174,32 @@ struct HardeningProcessTests {
             DispatchQueue.global().async {
                 var i = 0
                 while !stop.load(ordering: .relaxed), i < 200 {
-                    _ = try? Loopback.tcp(port: port, HardeningServerTests.metricLines(500, from: (s * 1_000 + i) * 500))
+                    _ = try? Loopback.tcp(
+                        port: port,
+                        HardeningServerTests.metricLines(500, from: (s * 1_000 + i) * 500)
+                    )
                     i += 1
                 }
                 finished.add(1, ordering: .relaxed)
             }
         }
-        #expect(ServerProcess.wait {
-            EndToEndTests.sample((try? Loopback.get(port: admin, path: "/metrics")) ?? "", "kaiju_events_in_total{type=\"Metric\"}") > 2_000
-        })
+        #expect(
+            ServerProcess.wait {
+                EndToEndTests.sample(
+                    (try? Loopback.get(port: admin, path: "/metrics")) ?? "",
+                    "kaiju_events_in_total{type=\"Metric\"}"
+                ) > 2_000
+            }
+        )
         #expect(server.terminate() == 0)
         stop.store(true, ordering: .relaxed)
         #expect(ServerProcess.wait { finished.load(ordering: .relaxed) == 3 })
         let recorded = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(recorded.count > 2_000)
-        #expect(recorded.allSatisfy { (try? RecordingLine(json: Array($0.utf8))) != nil }, "every recorded line is whole")
+        #expect(
+            recorded.allSatisfy { (try? RecordingLine(json: Array($0.utf8))) != nil },
+            "every recorded line is whole"
+        )
         #expect(server.stderr.contains { $0.contains("shutting down") })
     }
 
@@ -160,26 +207,44 @@ struct HardeningProcessTests {
     /// forwarder holds; every Event is counted as forwarded exactly once, when acknowledged.
     @Test func killingKaijuHLMidStreamLosesNothingWithinTheForwardBuffer() throws {
         let statements = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-kill-\(UUID()).txt").path
-        try "listener:simple,name:all=select payload('i') as i from Event\n".write(toFile: statements, atomically: true, encoding: .utf8)
+        try "listener:simple,name:all=select payload('i') as i from Event\n".write(
+            toFile: statements,
+            atomically: true,
+            encoding: .utf8
+        )
         defer { try? FileManager.default.removeItem(atPath: statements) }
         let arguments = ["--admin", "none", "--statements", statements]
         let first = try ServerProcess("kaiju-hl", ["--tcp", "127.0.0.1:0"] + arguments)
         let port = try #require(first.port(of: "tcp"))
         let stats = IngestStats()
         let forwarder = HLForwarder(
-            to: BindAddress(host: "127.0.0.1", port: port), capacity: 100_000, loop: Loopback.group.next(), stats: stats, logger: HardeningServerTests.logger)
+            to: BindAddress(host: "127.0.0.1", port: port),
+            capacity: 100_000,
+            loop: Loopback.group.next(),
+            stats: stats,
+            logger: HardeningServerTests.logger
+        )
         let total = 20_000
         func ids(_ p: ServerProcess?) -> Set<Int> {
-            Set((p?.stdout ?? []).compactMap { line in
-                guard let row = try? Value(json: Array(line.utf8)) else { return nil }
-                return row["row"]["i"].intValue.map(Int.init)
-            })
+            Set(
+                (p?.stdout ?? []).compactMap { line in
+                    guard let row = try? Value(json: Array(line.utf8)) else { return nil }
+                    return row["row"]["i"].intValue.map(Int.init)
+                }
+            )
         }
         var second: ServerProcess?
         for batch in 0..<20 {
-            forwarder.send((batch * 1_000..<(batch + 1) * 1_000).map { Event(timestamp: 1_000, payload: ["i": Value.int(Int64($0))]) })
+            forwarder.send(
+                (batch * 1_000..<(batch + 1) * 1_000).map {
+                    Event(timestamp: 1_000, payload: ["i": Value.int(Int64($0))])
+                }
+            )
             if batch == 10 {
-                #expect(ServerProcess.wait { (try? forwarder.backlog().wait()) ?? 0 < 11_000 }, "kaiju-hl is taking Events")
+                #expect(
+                    ServerProcess.wait { (try? forwarder.backlog().wait()) ?? 0 < 11_000 },
+                    "kaiju-hl is taking Events"
+                )
                 first.kill()
                 second = try ServerProcess("kaiju-hl", ["--tcp", "127.0.0.1:\(port)"] + arguments)
             }
@@ -195,9 +260,13 @@ struct HardeningProcessTests {
 
     /// Finding 11 at the descriptor limit: connections are capped below it, so admin keeps answering.
     @Test func atTheDescriptorLimitIngestIsCappedAndAdminStillAnswers() throws {
-        let server = try ServerProcess("kaiju-metrics", [
-            "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
-        ], descriptorLimit: 160)
+        let server = try ServerProcess(
+            "kaiju-metrics",
+            [
+                "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
+            ],
+            descriptorLimit: 160
+        )
         defer { _ = server.terminate() }
         let tcp = try #require(server.port(of: "tcp"))
         let admin = try #require(server.port(of: "admin"))

@@ -1,10 +1,10 @@
 import Foundation
+import KaijuCodecs
+import KaijuCore
+import KaijuServer
 import NIOCore
 import NIOPosix
 import Synchronization
-import KaijuCore
-import KaijuCodecs
-import KaijuServer
 
 /// Small loopback clients and a line collector for end-to-end tests.
 enum Loopback {
@@ -15,7 +15,9 @@ enum Loopback {
         let reply = ByteSink()
         let channel = try ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collect(sink: reply)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collect(sink: reply))
+                }
             }
             .connect(host: "127.0.0.1", port: port).wait()
         try channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).wait()
@@ -28,7 +30,9 @@ enum Loopback {
     static func udp(port: Int, _ bytes: [UInt8]) throws {
         let channel = try DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
         let remote = try SocketAddress(ipAddress: "127.0.0.1", port: port)
-        try channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: bytes))).wait()
+        try channel.writeAndFlush(
+            AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: bytes))
+        ).wait()
         try channel.close().wait()
     }
 
@@ -37,11 +41,15 @@ enum Loopback {
         let reply = ByteSink()
         let channel = try DatagramBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(CollectDatagrams(sink: reply)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(CollectDatagrams(sink: reply))
+                }
             }
             .bind(host: "127.0.0.1", port: 0).wait()
         let remote = try SocketAddress(ipAddress: "127.0.0.1", port: port)
-        try channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: bytes))).wait()
+        try channel.writeAndFlush(
+            AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: bytes))
+        ).wait()
         _ = ServerProcess.wait(seconds: 5) { !reply.bytes.withLock { $0.isEmpty } }
         try? channel.close().wait()
         return reply.bytes.withLock { $0 }
@@ -58,8 +66,15 @@ enum Loopback {
     }
 
     /// A minimal HTTP/1.1 request; returns the status code.
-    static func http(port: Int, method: String = "POST", path: String, headers: [String: String] = [:], body: [UInt8]) throws -> Int {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+    static func http(
+        port: Int,
+        method: String = "POST",
+        path: String,
+        headers: [String: String] = [:],
+        body: [UInt8]
+    ) throws -> Int {
+        var head =
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         let reply = try tcp(port: port, Array((head + "\r\n").utf8) + body, replyBytes: 12)
         let text = String(decoding: reply, as: UTF8.self)
@@ -68,16 +83,24 @@ enum Loopback {
 
     /// One HTTP/1.1 exchange; returns the status code and the whole body (read to its Content-Length).
     static func exchange(
-        port: Int, method: String, path: String, body: String = "", headers: [String: String]? = nil
+        port: Int,
+        method: String,
+        path: String,
+        body: String = "",
+        headers: [String: String]? = nil
     ) throws -> (status: Int, body: String) {
         let bytes = Array(body.utf8)
         var head = "\(method) \(path) HTTP/1.1\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
-        for (k, v) in (headers ?? ["Host": "127.0.0.1:\(port)"]).sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
+        for (k, v) in (headers ?? ["Host": "127.0.0.1:\(port)"]).sorted(by: { $0.key < $1.key }) {
+            head += "\(k): \(v)\r\n"
+        }
         head += "\r\n"
         let reply = ByteSink()
         let channel = try ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collect(sink: reply)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collect(sink: reply))
+                }
             }
             .connect(host: "127.0.0.1", port: port).wait()
         try channel.writeAndFlush(channel.allocator.buffer(bytes: Array(head.utf8) + bytes)).wait()
@@ -85,7 +108,8 @@ enum Loopback {
             let text = String(decoding: reply.bytes.withLock { $0 }, as: UTF8.self)
             guard let split = text.range(of: "\r\n\r\n") else { return nil }
             let headers = text[..<split.lowerBound]
-            let length = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+            let length =
+                headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                 .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
             let body = String(text[split.upperBound...])
             guard body.utf8.count >= length else { return nil }
@@ -98,7 +122,11 @@ enum Loopback {
 
     /// `GET path` on the admin address; returns the body.
     static func get(port: Int, path: String) throws -> String {
-        let reply = try tcp(port: port, Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8), replyBytes: 20)
+        let reply = try tcp(
+            port: port,
+            Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8),
+            replyBytes: 20
+        )
         let text = String(decoding: reply, as: UTF8.self)
         return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
     }
@@ -119,7 +147,9 @@ enum Loopback {
                 .childChannelInitializer { channel in
                     connections.channels.withLock { $0.append(channel) }
                     return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(DecodeEvents(sink: sink, acknowledging: acknowledging))
+                        try channel.pipeline.syncOperations.addHandler(
+                            DecodeEvents(sink: sink, acknowledging: acknowledging)
+                        )
                     }
                 }
                 .bind(host: "127.0.0.1", port: port).wait()
@@ -165,9 +195,16 @@ enum Loopback {
         }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let out = self.unwrapInboundIn(data).withUnsafeReadableBytes { self.decoder.feed($0, receivedAt: 0) }
-            for item in out.items { if case .event(let e) = item { self.sink.lines.withLock { $0.append(e.jsonString) } } }
+            for item in out.items {
+                if case .event(let e) = item { self.sink.lines.withLock { $0.append(e.jsonString) } }
+            }
             guard self.acknowledging else { return }
-            for chunk in out.acks { context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))), promise: nil) }
+            for chunk in out.acks {
+                context.write(
+                    self.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))),
+                    promise: nil
+                )
+            }
             context.flush()
         }
     }

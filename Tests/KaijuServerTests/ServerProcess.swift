@@ -13,7 +13,9 @@ final class ServerProcess: Sendable {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         if FileManager.default.fileExists(atPath: beside.appendingPathComponent("kaiju-hl").path) { return beside }
         var dir = URL(fileURLWithPath: #filePath)
-        while dir.pathComponents.count > 1, !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+        while dir.pathComponents.count > 1,
+            !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path)
+        {
             dir.deleteLastPathComponent()
         }
         return dir.appendingPathComponent(".build/debug")

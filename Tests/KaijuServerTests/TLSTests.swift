@@ -1,9 +1,10 @@
 import Foundation
+import KaijuCore
 import Logging
 import NIOCore
 import NIOPosix
 import Testing
-import KaijuCore
+
 @testable import KaijuCodecs
 @testable import KaijuServer
 
@@ -20,7 +21,11 @@ struct TestCertificates {
     init() throws {
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-tls-\(UUID())").path
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: self.directory + "/san.ext", atomically: true, encoding: .utf8)
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
+            toFile: self.directory + "/san.ext",
+            atomically: true,
+            encoding: .utf8
+        )
         let steps = [
             "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=kaiju-test-ca",
             "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
@@ -29,7 +34,11 @@ struct TestCertificates {
             "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2",
         ]
         for step in steps {
-            let status = try Self.run("/usr/bin/openssl", step.split(separator: " ").map(String.init), in: self.directory).status
+            let status = try Self.run(
+                "/usr/bin/openssl",
+                step.split(separator: " ").map(String.init),
+                in: self.directory
+            ).status
             guard status == 0 else { throw RuleFileError("openssl \(step) failed") }
         }
     }
@@ -37,7 +46,12 @@ struct TestCertificates {
     func remove() { try? FileManager.default.removeItem(atPath: self.directory) }
 
     /// Runs a command; its exit status and standard output.
-    static func run(_ path: String, _ arguments: [String], in directory: String? = nil, input: String? = nil) throws -> (status: Int32, output: String) {
+    static func run(
+        _ path: String,
+        _ arguments: [String],
+        in directory: String? = nil,
+        input: String? = nil
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -64,27 +78,46 @@ struct TLSTests {
     @Test func curlAndOpenSSLSpeakTLSToTheServersListeners() throws {
         let certs = try TestCertificates()
         defer { certs.remove() }
-        let server = try ServerProcess("kaiju-metrics", [
-            "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
-            "--tls-cert", certs.serverCert, "--tls-key", certs.serverKey,
-        ])
+        let server = try ServerProcess(
+            "kaiju-metrics",
+            [
+                "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
+                "--tls-cert", certs.serverCert, "--tls-key", certs.serverKey,
+            ]
+        )
         defer { _ = server.terminate() }
         let http = try #require(server.port(of: "http"))
         let tcp = try #require(server.port(of: "tcp"))
         let admin = try #require(server.port(of: "admin"))
-        let write = try TestCertificates.run("/usr/bin/curl", [
-            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary", "cpu v=1 1700000000000000000",
-            "https://127.0.0.1:\(http)/write",
-        ])
+        let write = try TestCertificates.run(
+            "/usr/bin/curl",
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary",
+                "cpu v=1 1700000000000000000",
+                "https://127.0.0.1:\(http)/write",
+            ]
+        )
         #expect(write.output == "204")
-        let plain = try TestCertificates.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/write"])
+        let plain = try TestCertificates.run(
+            "/usr/bin/curl",
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(http)/write"]
+        )
         #expect(plain.output != "204", "plain HTTP is not answered on a TLS listener")
         let line = #"{"name":"cpu","fields":{"v":2},"timestamp":1700000000000}"# + "\n"
-        let sent = try TestCertificates.run("/usr/bin/openssl", [
-            "s_client", "-quiet", "-no_ign_eof", "-CAfile", certs.ca, "-connect", "127.0.0.1:\(tcp)",
-        ], input: line)
+        let sent = try TestCertificates.run(
+            "/usr/bin/openssl",
+            [
+                "s_client", "-quiet", "-no_ign_eof", "-CAfile", certs.ca, "-connect", "127.0.0.1:\(tcp)",
+            ],
+            input: line
+        )
         #expect(sent.status == 0)
-        let metrics = { try TestCertificates.run("/usr/bin/curl", ["-s", "--cacert", certs.ca, "https://localhost:\(admin)/metrics"]).output }
+        let metrics = {
+            try TestCertificates.run(
+                "/usr/bin/curl",
+                ["-s", "--cacert", certs.ca, "https://localhost:\(admin)/metrics"]
+            ).output
+        }
         #expect(ServerProcess.wait { ((try? metrics()) ?? "").contains("kaiju_events_in_total{type=\"Metric\"} 2\n") })
     }
 
@@ -92,16 +125,31 @@ struct TLSTests {
         let certs = try TestCertificates()
         defer { certs.remove() }
         var configuration = ModuleConfiguration(
-            name: "test", listeners: [.http(name: "http", address: .loopback, kind: .telegraf)], admin: nil, hl: nil)
-        configuration.tls = try TLSFiles(certificate: certs.serverCert, privateKey: certs.serverKey, certificateAuthority: certs.ca).serverContext()
+            name: "test",
+            listeners: [.http(name: "http", address: .loopback, kind: .telegraf)],
+            admin: nil,
+            hl: nil
+        )
+        configuration.tls = try TLSFiles(
+            certificate: certs.serverCert,
+            privateKey: certs.serverKey,
+            certificateAuthority: certs.ca
+        ).serverContext()
         let server = try await ModuleServer.start(configuration, logger: Self.logger) { _ in }
         let url = "https://127.0.0.1:\(server.boundAddresses["http"]?.port ?? 0)/write"
-        let anonymous = try TestCertificates.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary", "cpu v=1", url])
+        let anonymous = try TestCertificates.run(
+            "/usr/bin/curl",
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--data-binary", "cpu v=1", url]
+        )
         #expect(anonymous.output == "000", "the handshake fails without a client certificate")
-        let authenticated = try TestCertificates.run("/usr/bin/curl", [
-            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--cert", certs.clientCert, "--key", certs.clientKey,
-            "--data-binary", "cpu v=1", url,
-        ])
+        let authenticated = try TestCertificates.run(
+            "/usr/bin/curl",
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.ca, "--cert", certs.clientCert,
+                "--key", certs.clientKey,
+                "--data-binary", "cpu v=1", url,
+            ]
+        )
         #expect(authenticated.output == "204")
         try await server.shutdown()
     }
@@ -110,23 +158,42 @@ struct TLSTests {
         let certs = try TestCertificates()
         defer { certs.remove() }
         let files = TLSFiles(certificate: certs.serverCert, privateKey: certs.serverKey, certificateAuthority: certs.ca)
-        var configuration = ModuleConfiguration(name: "hl", listeners: [.stream(name: "tcp", address: .loopback)], admin: nil, hl: nil)
+        var configuration = ModuleConfiguration(
+            name: "hl",
+            listeners: [.stream(name: "tcp", address: .loopback)],
+            admin: nil,
+            hl: nil
+        )
         configuration.tls = try files.serverContext()
         let hl = try await ModuleServer.start(configuration, logger: Self.logger) { _ in }
         let port = hl.boundAddresses["tcp"]?.port ?? 0
         let stats = IngestStats()
-        let client = TLSFiles(certificate: certs.clientCert, privateKey: certs.clientKey, certificateAuthority: certs.ca)
+        let client = TLSFiles(
+            certificate: certs.clientCert,
+            privateKey: certs.clientKey,
+            certificateAuthority: certs.ca
+        )
         let forwarder = HLForwarder(
-            to: BindAddress(host: "127.0.0.1", port: port), capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
-            tls: try client.clientContext())
+            to: BindAddress(host: "127.0.0.1", port: port),
+            capacity: 100,
+            loop: Loopback.group.next(),
+            stats: stats,
+            logger: Self.logger,
+            tls: try client.clientContext()
+        )
         forwarder.send([Event(timestamp: 5_000, payload: ["v": 1]), Event(timestamp: 6_000, payload: ["v": 2])])
         #expect(ServerProcess.wait { stats.value(.init("kaiju_forwarded_total")) == 2 })
         #expect(hl.pump.stats.value(.init("kaiju_events_in_total", ["type": "Event"])) == 2)
         try await forwarder.close(timeout: .seconds(1)).get()
         // Without a client certificate kaiju-hl refuses the link: nothing is acknowledged.
         let anonymous = HLForwarder(
-            to: BindAddress(host: "127.0.0.1", port: port), capacity: 100, loop: Loopback.group.next(), stats: stats, logger: Self.logger,
-            tls: try TLSFiles(certificateAuthority: certs.ca).clientContext())
+            to: BindAddress(host: "127.0.0.1", port: port),
+            capacity: 100,
+            loop: Loopback.group.next(),
+            stats: stats,
+            logger: Self.logger,
+            tls: try TLSFiles(certificateAuthority: certs.ca).clientContext()
+        )
         anonymous.send([Event(timestamp: 7_000)])
         try await Task.sleep(for: .milliseconds(500))
         #expect(stats.value(.init("kaiju_forwarded_total")) == 2)

@@ -19,7 +19,9 @@ public final class StreamingInflater {
     public func feed(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(IngestError) {
         guard let base = input.baseAddress, !input.isEmpty else { return }
         if !self.initialised {
-            guard kaiju_inflateInit2(&self.stream, 15 + 32) == Z_OK else { throw .corruptCompressedData("inflateInit2 failed") }
+            guard kaiju_inflateInit2(&self.stream, 15 + 32) == Z_OK else {
+                throw .corruptCompressedData("inflateInit2 failed")
+            }
             self.initialised = true
         }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

@@ -39,7 +39,9 @@ public struct FluentHTTPBody: Sendable {
             do throws(JSONError) {
                 try JSONScanner.parseSequence(body, maxDepth: self.forward.maxDepth) { (s) throws(JSONError) in
                     if s.peek() == UInt8(ascii: "[") {
-                        try s.readArray { (s) throws(JSONError) in decoded.items.append(.log(try self.jsonRecord(&s, receivedAt: receivedAt))) }
+                        try s.readArray { (s) throws(JSONError) in
+                            decoded.items.append(.log(try self.jsonRecord(&s, receivedAt: receivedAt)))
+                        }
                     } else {
                         decoded.items.append(.log(try self.jsonRecord(&s, receivedAt: receivedAt)))
                     }
@@ -54,7 +56,10 @@ public struct FluentHTTPBody: Sendable {
     /// A JSON record; a value that is not an object is nested under `log`, as Fluent Bit does.
     func jsonRecord(_ s: inout JSONScanner, receivedAt: Int64) throws(JSONError) -> LogRecord {
         if s.peek() == UInt8(ascii: "{") {
-            return LogRecord(timestamp: receivedAt, fields: try LogRecord.readFlattenedFields(&s, maxExpansion: self.forward.maxFlattenExpansion))
+            return LogRecord(
+                timestamp: receivedAt,
+                fields: try LogRecord.readFlattenedFields(&s, maxExpansion: self.forward.maxFlattenExpansion)
+            )
         }
         return LogRecord(timestamp: receivedAt, fields: ["log": try s.readValue()])
     }

@@ -16,7 +16,9 @@ public struct ForwardAckDecoder: Sendable {
     /// - Parameter bytes: The unconsumed stream, starting at a reply.
     /// - Returns: The chunk ids acknowledged, in order, and how many bytes they took.
     /// - Throws: ``IngestError`` for bytes that are not msgpack or a reply over the size limit.
-    public mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(IngestError) -> (chunks: [String], consumed: Int) {
+    public mutating func decode(
+        _ bytes: UnsafeRawBufferPointer
+    ) throws(IngestError) -> (chunks: [String], consumed: Int) {
         var consumed = 0
         var chunks: [String] = []
         while let n = try self.framer.nextFrame(in: UnsafeRawBufferPointer(rebasing: bytes[consumed...])) {

@@ -83,8 +83,10 @@ public struct ForwardDecoder: Sendable {
     /// A decoder bounded by a server's limits.
     public init(limits: IngestLimits) {
         self.init(
-            inflater: Inflater(maxInflatedSize: limits.maxInflatedSize), maxDepth: limits.maxDepth,
-            maxFlattenExpansion: limits.maxFlattenExpansion)
+            inflater: Inflater(maxInflatedSize: limits.maxInflatedSize),
+            maxDepth: limits.maxDepth,
+            maxFlattenExpansion: limits.maxFlattenExpansion
+        )
     }
 
     /// A reader over `bytes` with this decoder's bounds.
@@ -110,7 +112,9 @@ public struct ForwardDecoder: Sendable {
     }
 
     func decode(
-        _ frame: UnsafeRawBufferPointer, receivedAt: Int64, interner: StringInterner?
+        _ frame: UnsafeRawBufferPointer,
+        receivedAt: Int64,
+        interner: StringInterner?
     ) throws(IngestError) -> ForwardMessage? {
         var r = self.reader(frame, interner: interner)
         let first = try r.readItem()
@@ -147,14 +151,29 @@ public struct ForwardDecoder: Sendable {
             }
         case .str(let range), .bin(let range):
             let option = try Self.readOptions(&r, skipping: 1, present: n == 3)
-            return try self.packed(tag: tag, option: option, frame: frame, range: range, receivedAt: receivedAt, interner: interner)
+            return try self.packed(
+                tag: tag,
+                option: option,
+                frame: frame,
+                range: range,
+                receivedAt: receivedAt,
+                interner: interner
+            )
         default:
-            throw .malformed("forward", at: modeStart, "element 2 is \(Self.describe(mode)), not time, entries or packed entries")
+            throw .malformed(
+                "forward",
+                at: modeStart,
+                "element 2 is \(Self.describe(mode)), not time, entries or packed entries"
+            )
         }
     }
 
     private func packed(
-        tag: String, option: Options, frame: UnsafeRawBufferPointer, range: Range<Int>, receivedAt: Int64,
+        tag: String,
+        option: Options,
+        frame: UnsafeRawBufferPointer,
+        range: Range<Int>,
+        receivedAt: Int64,
         interner: StringInterner?
     ) throws(IngestError) -> ForwardMessage {
         switch option.compressed {
@@ -172,45 +191,81 @@ public struct ForwardDecoder: Sendable {
                 }
             }
         case let other?:
-            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
-                                  skipError: .unsupported("forward: compression '\(other)' is not supported"))
+            return ForwardMessage(
+                tag: tag,
+                records: [],
+                chunk: option.chunk,
+                skipped: option.size ?? 1,
+                skipError: .unsupported("forward: compression '\(other)' is not supported")
+            )
         }
     }
 
     /// Runs `read`; a failure drops the message's entries (counted) but keeps its chunk for the ack.
-    private func entries(tag: String, option: Options, _ read: (inout ForwardMessage) throws(IngestError) -> Void) -> ForwardMessage {
+    private func entries(
+        tag: String,
+        option: Options,
+        _ read: (inout ForwardMessage) throws(IngestError) -> Void
+    ) -> ForwardMessage {
         var message = ForwardMessage(tag: tag, records: [], chunk: option.chunk)
         if let signal = option.signal, signal != 0 {
-            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: option.size ?? 1,
-                                  skipError: .unsupported("forward: fluent_signal \(signal) (not logs) is not decoded"))
+            return ForwardMessage(
+                tag: tag,
+                records: [],
+                chunk: option.chunk,
+                skipped: option.size ?? 1,
+                skipError: .unsupported("forward: fluent_signal \(signal) (not logs) is not decoded")
+            )
         }
         do throws(IngestError) {
             try read(&message)
             return message
         } catch {
-            return ForwardMessage(tag: tag, records: [], chunk: option.chunk, skipped: max(1, message.records.count + message.events.count),
-                                  skipError: error)
+            return ForwardMessage(
+                tag: tag,
+                records: [],
+                chunk: option.chunk,
+                skipped: max(1, message.records.count + message.events.count),
+                skipError: error
+            )
         }
     }
 
-    static func readPackedEntries(_ r: inout MsgPackReader, receivedAt: Int64, into message: inout ForwardMessage) throws(IngestError) {
+    static func readPackedEntries(
+        _ r: inout MsgPackReader,
+        receivedAt: Int64,
+        into message: inout ForwardMessage
+    ) throws(IngestError) {
         while !r.isAtEnd { try readEntry(&r, receivedAt: receivedAt, into: &message) }
     }
 
     /// One `[time, record]` entry.
-    static func readEntry(_ r: inout MsgPackReader, receivedAt: Int64, into message: inout ForwardMessage) throws(IngestError) {
+    static func readEntry(
+        _ r: inout MsgPackReader,
+        receivedAt: Int64,
+        into message: inout ForwardMessage
+    ) throws(IngestError) {
         guard try r.readArrayCount() == 2 else { throw r.error("an entry must be [time, record]") }
         let time = try readTime(&r, receivedAt: receivedAt)
         try Self.readRecord(&r, time: time, tag: message.tag, into: &message)
     }
 
     /// An entry's record: an ``Event`` under ``ForwardMessage/eventTag``, else a flattened log record.
-    static func readRecord(_ r: inout MsgPackReader, time: Int64, tag: String, into message: inout ForwardMessage) throws(IngestError) {
+    static func readRecord(
+        _ r: inout MsgPackReader,
+        time: Int64,
+        tag: String,
+        into message: inout ForwardMessage
+    ) throws(IngestError) {
         if tag == ForwardMessage.eventTag {
             guard case .object(let record) = try r.readValue() else { throw r.error("an Event record must be a map") }
-            message.events.append(Event(
-                timestamp: record["timestamp"]?.intValue ?? time, payload: record["payload"]?.objectValue ?? [:],
-                context: record["context"]?.objectValue ?? [:]))
+            message.events.append(
+                Event(
+                    timestamp: record["timestamp"]?.intValue ?? time,
+                    payload: record["payload"]?.objectValue ?? [:],
+                    context: record["context"]?.objectValue ?? [:]
+                )
+            )
             return
         }
         var entries: [ValueMap.Entry] = []
@@ -245,7 +300,8 @@ public struct ForwardDecoder: Sendable {
     }
 
     /// Reads the option map after skipping `count` elements (absent, `nil` or empty is fine).
-    static func readOptions(_ r: inout MsgPackReader, skipping count: Int, present: Bool) throws(IngestError) -> Options {
+    static func readOptions(_ r: inout MsgPackReader, skipping count: Int, present: Bool) throws(IngestError) -> Options
+    {
         var options = Options()
         for _ in 0..<count { try r.skip() }
         guard present else { return options }

@@ -210,7 +210,11 @@ struct MsgPackReader {
     }
 
     /// Reads the value at the reader's position under the flattener's key, flattening maps and arrays.
-    private mutating func readFlattened(_ f: inout KeyFlattener, depth: Int, into entries: inout [ValueMap.Entry]) throws(IngestError) {
+    private mutating func readFlattened(
+        _ f: inout KeyFlattener,
+        depth: Int,
+        into entries: inout [ValueMap.Entry]
+    ) throws(IngestError) {
         guard depth < self.maxDepth else { throw self.depthError() }
         let start = self.offset
         switch try self.readItem() {
@@ -232,7 +236,9 @@ struct MsgPackReader {
             self.offset = start
             guard let key = f.leafKey(consumedTo: start, interner: self.interner) else {
                 throw .limitExceeded(
-                    "flatten", detail: "msgpack at byte \(start): flattened keys exceed \(f.maxExpansion) times the record's size")
+                    "flatten",
+                    detail: "msgpack at byte \(start): flattened keys exceed \(f.maxExpansion) times the record's size"
+                )
             }
             entries.append(.init(key: key, value: try self.readValue(depth: depth)))
         }
@@ -267,7 +273,9 @@ struct MsgPackReader {
     }
 
     private func extValue(type: Int8, _ r: Range<Int>) -> Value {
-        if type == 0, let t = EventTime(self.bytes, r) { return .double(Double(t.seconds) + Double(t.nanoseconds) / 1e9) }
+        if type == 0, let t = EventTime(self.bytes, r) {
+            return .double(Double(t.seconds) + Double(t.nanoseconds) / 1e9)
+        }
         return .string(self.bytes[r].lowercaseHex)
     }
 }

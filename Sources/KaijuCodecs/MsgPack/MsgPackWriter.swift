@@ -13,8 +13,12 @@ public struct MsgPackWriter: Sendable {
     public mutating func writeArrayHeader(_ n: Int) {
         switch n {
         case ..<16: self.bytes.append(0x90 | UInt8(n))
-        case ..<65536: self.bytes.append(0xdc); self.appendBE(UInt16(n))
-        default: self.bytes.append(0xdd); self.appendBE(UInt32(truncatingIfNeeded: n))
+        case ..<65536:
+            self.bytes.append(0xdc)
+            self.appendBE(UInt16(n))
+        default:
+            self.bytes.append(0xdd)
+            self.appendBE(UInt32(truncatingIfNeeded: n))
         }
     }
 
@@ -22,8 +26,12 @@ public struct MsgPackWriter: Sendable {
     public mutating func writeMapHeader(_ n: Int) {
         switch n {
         case ..<16: self.bytes.append(0x80 | UInt8(n))
-        case ..<65536: self.bytes.append(0xde); self.appendBE(UInt16(n))
-        default: self.bytes.append(0xdf); self.appendBE(UInt32(truncatingIfNeeded: n))
+        case ..<65536:
+            self.bytes.append(0xde)
+            self.appendBE(UInt16(n))
+        default:
+            self.bytes.append(0xdf)
+            self.appendBE(UInt32(truncatingIfNeeded: n))
         }
     }
 
@@ -33,7 +41,9 @@ public struct MsgPackWriter: Sendable {
         case 0..<128: self.bytes.append(UInt8(n))
         case -32..<0: self.bytes.append(UInt8(bitPattern: Int8(n)))
         case 0...Int64(UInt32.max): self.writeInt(UInt32(n))
-        default: self.bytes.append(0xd3); self.appendBE(UInt64(bitPattern: n))
+        default:
+            self.bytes.append(0xd3)
+            self.appendBE(UInt64(bitPattern: n))
         }
     }
 
@@ -75,9 +85,15 @@ public struct MsgPackWriter: Sendable {
         let n = s.count
         switch n {
         case ..<32: self.bytes.append(0xa0 | UInt8(n))
-        case ..<256: self.bytes.append(0xd9); self.bytes.append(UInt8(n))
-        case ..<65536: self.bytes.append(0xda); self.appendBE(UInt16(n))
-        default: self.bytes.append(0xdb); self.appendBE(UInt32(n))
+        case ..<256:
+            self.bytes.append(0xd9)
+            self.bytes.append(UInt8(n))
+        case ..<65536:
+            self.bytes.append(0xda)
+            self.appendBE(UInt16(n))
+        default:
+            self.bytes.append(0xdb)
+            self.appendBE(UInt32(n))
         }
         self.bytes.append(contentsOf: s)
     }
@@ -88,9 +104,15 @@ public struct MsgPackWriter: Sendable {
     /// Writes `b` as a msgpack bin.
     public mutating func writeBinary(_ b: [UInt8]) {
         switch b.count {
-        case ..<256: self.bytes.append(0xc4); self.bytes.append(UInt8(b.count))
-        case ..<65536: self.bytes.append(0xc5); self.appendBE(UInt16(b.count))
-        default: self.bytes.append(0xc6); self.appendBE(UInt32(b.count))
+        case ..<256:
+            self.bytes.append(0xc4)
+            self.bytes.append(UInt8(b.count))
+        case ..<65536:
+            self.bytes.append(0xc5)
+            self.appendBE(UInt16(b.count))
+        default:
+            self.bytes.append(0xc6)
+            self.appendBE(UInt32(b.count))
         }
         self.bytes.append(contentsOf: b)
     }
@@ -99,9 +121,15 @@ public struct MsgPackWriter: Sendable {
     public mutating func writeInt(_ n: UInt32) {
         switch n {
         case ..<128: self.bytes.append(UInt8(n))
-        case ..<256: self.bytes.append(0xcc); self.bytes.append(UInt8(n))
-        case ..<65536: self.bytes.append(0xcd); self.appendBE(UInt16(n))
-        default: self.bytes.append(0xce); self.appendBE(n)
+        case ..<256:
+            self.bytes.append(0xcc)
+            self.bytes.append(UInt8(n))
+        case ..<65536:
+            self.bytes.append(0xcd)
+            self.appendBE(UInt16(n))
+        default:
+            self.bytes.append(0xce)
+            self.appendBE(n)
         }
     }
 
@@ -109,6 +137,8 @@ public struct MsgPackWriter: Sendable {
     public mutating func writeBool(_ b: Bool) { self.bytes.append(b ? 0xc3 : 0xc2) }
 
     private mutating func appendBE<T: FixedWidthInteger>(_ v: T) {
-        for i in stride(from: MemoryLayout<T>.size - 1, through: 0, by: -1) { self.bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+        for i in stride(from: MemoryLayout<T>.size - 1, through: 0, by: -1) {
+            self.bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i)))
+        }
     }
 }

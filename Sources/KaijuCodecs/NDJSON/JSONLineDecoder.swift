@@ -18,7 +18,10 @@ public struct JSONLineDecoder: Sendable {
 
     /// Decodes one JSON object at the scanner's position and appends what it holds.
     func decode(
-        _ s: inout JSONScanner, receivedAt: Int64, interner: StringInterner? = nil, into out: inout [InputEvent]
+        _ s: inout JSONScanner,
+        receivedAt: Int64,
+        interner: StringInterner? = nil,
+        into out: inout [InputEvent]
     ) throws(JSONError) {
         let start = s.offset
         let raw = try s.rawValue()
@@ -36,18 +39,25 @@ public struct JSONLineDecoder: Sendable {
     ///   - receivedAt: The wall time (ms) given to items without a time.
     ///   - out: Where decoded inputs are appended.
     /// - Throws: ``JSONError`` with the byte offset.
-    public func decode<C: Collection<UInt8>>(line: C, receivedAt: Int64, into out: inout [InputEvent]) throws(JSONError) {
+    public func decode<C: Collection<UInt8>>(line: C, receivedAt: Int64, into out: inout [InputEvent]) throws(JSONError)
+    {
         try self.decode(line: line, receivedAt: receivedAt, interner: nil, into: &out)
     }
 
     func decode<C: Collection<UInt8>>(
-        line: C, receivedAt: Int64, interner: StringInterner?, into out: inout [InputEvent]
+        line: C,
+        receivedAt: Int64,
+        interner: StringInterner?,
+        into out: inout [InputEvent]
     ) throws(JSONError) {
         try self.decodeClassified(line, receivedAt: receivedAt, interner: interner, into: &out)
     }
 
     private func decodeClassified<C: Collection<UInt8>>(
-        _ bytes: C, receivedAt: Int64, interner: StringInterner?, into out: inout [InputEvent]
+        _ bytes: C,
+        receivedAt: Int64,
+        interner: StringInterner?,
+        into out: inout [InputEvent]
     ) throws(JSONError) {
         var name: String?
         var fields = ValueMap()
@@ -64,7 +74,10 @@ public struct JSONLineDecoder: Sendable {
                 guard s.peek() == UInt8(ascii: "{") else { throw s.error("expected a JSON object") }
                 try s.readObjectRawKeys { (s, key) throws(JSONError) in
                     if JSONScanner.key(key, is: "name") {
-                        guard s.peek() == UInt8(ascii: "\"") else { shapeMismatch = true; return try s.skipValue() }
+                        guard s.peek() == UInt8(ascii: "\"") else {
+                            shapeMismatch = true
+                            return try s.skipValue()
+                        }
                         name = try s.readString()
                     } else if JSONScanner.key(key, is: "fields") {
                         if let map = try Self.map(&s) { fields = map } else { shapeMismatch = true }
@@ -119,7 +132,11 @@ public struct JSONLineDecoder: Sendable {
     /// The line as a flattened log record.
     private func logRecord<C: Collection<UInt8>>(_ bytes: C, receivedAt: Int64) throws(JSONError) -> LogRecord {
         try LogRecord(
-            json: bytes, timestamp: receivedAt, maxDepth: self.limits.maxDepth, maxExpansion: self.limits.maxFlattenExpansion)
+            json: bytes,
+            timestamp: receivedAt,
+            maxDepth: self.limits.maxDepth,
+            maxExpansion: self.limits.maxFlattenExpansion
+        )
     }
 
     /// An object member's map, or `nil` (the value skipped) when it is not an object.

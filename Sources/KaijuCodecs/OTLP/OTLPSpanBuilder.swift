@@ -20,8 +20,12 @@ struct OTLPSpanBuilder {
     static let kinds = ["", "internal", "server", "client", "producer", "consumer"]
 
     func span(scopeName: String) throws(IngestError) -> Span {
-        guard self.traceID.count == 16 else { throw .malformed("otlp", "traceId must be 16 bytes, got \(self.traceID.count)") }
-        guard self.spanID.count == 8 else { throw .malformed("otlp", "spanId must be 8 bytes, got \(self.spanID.count)") }
+        guard self.traceID.count == 16 else {
+            throw .malformed("otlp", "traceId must be 16 bytes, got \(self.traceID.count)")
+        }
+        guard self.spanID.count == 8 else {
+            throw .malformed("otlp", "spanId must be 8 bytes, got \(self.spanID.count)")
+        }
         var tags = self.tags
         if self.kind > 0, self.kind < Self.kinds.count { tags.append(.string("span.kind", Self.kinds[Int(self.kind)])) }
         if self.statusCode == 2 {
@@ -32,18 +36,28 @@ struct OTLPSpanBuilder {
         let start = Int64(clamping: self.startNanos / 1000)
         let duration = self.endNanos >= self.startNanos ? Int64(clamping: (self.endNanos - self.startNanos) / 1000) : 0
         return Span(
-            traceIdLow: Self.int64(self.traceID, from: 8), traceIdHigh: Self.int64(self.traceID, from: 0),
+            traceIdLow: Self.int64(self.traceID, from: 8),
+            traceIdHigh: Self.int64(self.traceID, from: 0),
             spanId: Self.int64(self.spanID, from: 0),
             parentSpanId: self.parentSpanID.count == 8 ? Self.int64(self.parentSpanID, from: 0) : 0,
-            operationName: self.name, references: self.links, flags: 1, startTime: start, duration: duration,
-            tags: tags, logs: self.logs
+            operationName: self.name,
+            references: self.links,
+            flags: 1,
+            startTime: start,
+            duration: duration,
+            tags: tags,
+            logs: self.logs
         )
     }
 
     static func link(traceID: [UInt8], spanID: [UInt8]) -> SpanRef? {
         guard traceID.count == 16, spanID.count == 8 else { return nil }
-        return SpanRef(refType: .followsFrom, traceIdLow: int64(traceID, from: 8), traceIdHigh: int64(traceID, from: 0),
-                       spanId: int64(spanID, from: 0))
+        return SpanRef(
+            refType: .followsFrom,
+            traceIdLow: int64(traceID, from: 8),
+            traceIdHigh: int64(traceID, from: 0),
+            spanId: int64(spanID, from: 0)
+        )
     }
 
     /// Eight big-endian bytes as a signed id.

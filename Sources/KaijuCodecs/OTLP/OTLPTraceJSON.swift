@@ -1,5 +1,5 @@
-@_spi(Codecs) public import KaijuCore
 import Foundation
+@_spi(Codecs) public import KaijuCore
 
 /// Decodes an OTLP/HTTP JSON `ExportTraceServiceRequest` (hex ids, integer enums, 64-bit ints as strings
 /// or numbers, unknown keys ignored) into one Jaeger ``Batch`` per resource.
@@ -52,7 +52,9 @@ public enum OTLPTraceJSON {
             }
         }
         for b in builders {
-            do throws(IngestError) { spans.append(try b.span(scopeName: scopeName)) } catch { throw s.error(error.description) }
+            do throws(IngestError) { spans.append(try b.span(scopeName: scopeName)) } catch {
+                throw s.error(error.description)
+            }
         }
     }
 

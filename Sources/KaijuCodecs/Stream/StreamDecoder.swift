@@ -1,5 +1,5 @@
-@_spi(Codecs) public import KaijuCore
 import Foundation
+@_spi(Codecs) public import KaijuCore
 
 /// Decodes one TCP connection's byte stream, whatever it turns out to be: ndjson and line protocol
 /// (auto-detected per line), the same gzip-compressed (back-to-back members), or the Forward protocol
@@ -54,7 +54,10 @@ public final class StreamDecoder {
     ///     (send ``ForwardHandshake/helo`` first).
     ///   - refusesForward: refuse Forward messages (a shared key is configured for another port).
     public init(
-        limits: IngestLimits, timestampUnits: TimestampUnits = .auto, handshake: ForwardHandshake? = nil, refusesForward: Bool = false
+        limits: IngestLimits,
+        timestampUnits: TimestampUnits = .auto,
+        handshake: ForwardHandshake? = nil,
+        refusesForward: Bool = false
     ) {
         self.refusesForward = refusesForward
         self.limits = limits
@@ -77,7 +80,9 @@ public final class StreamDecoder {
             default: self.mode = .lines
             }
             if self.mode == .forward, self.handshake == nil, self.refusesForward {
-                out.fatal = .unsupported("forward: a shared key is required; send Forward to the forward address, which runs the handshake")
+                out.fatal = .unsupported(
+                    "forward: a shared key is required; send Forward to the forward address, which runs the handshake"
+                )
                 return out
             }
         }
@@ -136,13 +141,17 @@ public final class StreamDecoder {
             var pos = self.consumed
             while pos < raw.count {
                 var start = pos
-                while start < raw.count, raw[start] == 0x20 || raw[start] == 0x09 || raw[start] == 0x0d || raw[start] == 0x0a { start += 1 }
+                while start < raw.count,
+                    raw[start] == 0x20 || raw[start] == 0x09 || raw[start] == 0x0d || raw[start] == 0x0a
+                { start += 1 }
                 if start == raw.count {
                     pos = start
                     break
                 }
                 if raw[start] == UInt8(ascii: "{") || raw[start] == UInt8(ascii: "[") {
-                    let newline = memchr(raw.baseAddress! + start, 0x0a, raw.count - start).map { UnsafeRawPointer($0) - raw.baseAddress! }
+                    let newline = memchr(raw.baseAddress! + start, 0x0a, raw.count - start).map {
+                        UnsafeRawPointer($0) - raw.baseAddress!
+                    }
                     guard let end = newline ?? (atEnd ? raw.count : nil) else {
                         self.scannedWithoutNewline = raw.count - start
                         pos = start
@@ -150,7 +159,11 @@ public final class StreamDecoder {
                     }
                     do throws(JSONError) {
                         try self.lineDecoder.decode(
-                            line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), receivedAt: receivedAt, interner: self.interner, into: &out.items)
+                            line: UnsafeRawBufferPointer(rebasing: raw[start..<end]),
+                            receivedAt: receivedAt,
+                            interner: self.interner,
+                            into: &out.items
+                        )
                     } catch {
                         out.errors.append(.json(error, "ndjson"))
                     }
@@ -159,7 +172,9 @@ public final class StreamDecoder {
                     var parser = LineProtocolParser(raw, receivedAt: receivedAt, complete: atEnd, offset: start)
                     let step = parser.next()
                     if case .incomplete = step {
-                        if memchr(raw.baseAddress! + start, 0x0a, raw.count - start) == nil { self.scannedWithoutNewline = raw.count - start }
+                        if memchr(raw.baseAddress! + start, 0x0a, raw.count - start) == nil {
+                            self.scannedWithoutNewline = raw.count - start
+                        }
                         pos = start
                         break
                     }
@@ -200,7 +215,13 @@ public final class StreamDecoder {
                     continue
                 }
                 do throws(IngestError) {
-                    guard let message = try self.forwardDecoder.decode(frame, receivedAt: receivedAt, interner: self.interner) else { continue }
+                    guard
+                        let message = try self.forwardDecoder.decode(
+                            frame,
+                            receivedAt: receivedAt,
+                            interner: self.interner
+                        )
+                    else { continue }
                     for r in message.records { out.items.append(.log(r)) }
                     for e in message.events { out.items.append(.event(e)) }
                     if message.skipped > 0 {
@@ -231,7 +252,10 @@ public struct IngestLimits: Sendable {
 
     /// Limits with the servers' defaults unless given.
     public init(
-        maxFrameSize: Int = 16 << 20, maxBodySize: Int = 32 << 20, maxInflatedSize: Int = 64 << 20, maxDepth: Int = 64,
+        maxFrameSize: Int = 16 << 20,
+        maxBodySize: Int = 32 << 20,
+        maxInflatedSize: Int = 64 << 20,
+        maxDepth: Int = 64,
         maxFlattenExpansion: Int = 16
     ) {
         self.maxFrameSize = maxFrameSize

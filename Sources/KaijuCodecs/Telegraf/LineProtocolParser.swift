@@ -28,7 +28,13 @@ public struct LineProtocolParser {
     let precision: TimestampUnits
 
     /// A parser over `bytes`; `complete` says whether the last line may be cut, `precision` is the timestamps' unit and `receivedAt` the time for lines without one.
-    public init(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64, complete: Bool, offset: Int = 0, precision: TimestampUnits = .ns) {
+    public init(
+        _ bytes: UnsafeRawBufferPointer,
+        receivedAt: Int64,
+        complete: Bool,
+        offset: Int = 0,
+        precision: TimestampUnits = .ns
+    ) {
         self.bytes = bytes
         self.receivedAt = receivedAt
         self.complete = complete
@@ -41,8 +47,11 @@ public struct LineProtocolParser {
 
     /// Parses every line of a complete body; bad lines are reported and skipped.
     public static func parseAll(
-        _ bytes: UnsafeRawBufferPointer, receivedAt: Int64, precision: TimestampUnits = .ns,
-        into metrics: inout [Metric], errors: inout [IngestError]
+        _ bytes: UnsafeRawBufferPointer,
+        receivedAt: Int64,
+        precision: TimestampUnits = .ns,
+        into metrics: inout [Metric],
+        errors: inout [IngestError]
     ) {
         var p = LineProtocolParser(bytes, receivedAt: receivedAt, complete: true, precision: precision)
         while !p.isAtEnd {
@@ -66,7 +75,9 @@ public struct LineProtocolParser {
                 self.offset = cursor.at
                 return .skipped
             }
-            if cursor.peek == UInt8(ascii: "\n") || cursor.peek == UInt8(ascii: "\r") || cursor.peek == UInt8(ascii: "#") {
+            if cursor.peek == UInt8(ascii: "\n") || cursor.peek == UInt8(ascii: "\r")
+                || cursor.peek == UInt8(ascii: "#")
+            {
                 guard let end = cursor.lineEnd() else {
                     if !self.complete { return .incomplete }
                     self.offset = self.bytes.count
@@ -103,7 +114,10 @@ public struct LineProtocolParser {
             tags.append(.init(key: key, value: .string(value)))
         }
         guard c.peek == UInt8(ascii: " ") else {
-            throw c.fail(c.atEnd || c.peek == UInt8(ascii: "\n") || c.peek == UInt8(ascii: "\r") ? "missing fields" : "expected a space before the fields")
+            throw c.fail(
+                c.atEnd || c.peek == UInt8(ascii: "\n") || c.peek == UInt8(ascii: "\r")
+                    ? "missing fields" : "expected a space before the fields"
+            )
         }
         c.skipSpaces()
         var fields: [ValueMap.Entry] = []
@@ -170,7 +184,8 @@ struct Cursor {
         let start = self.at
         var escaped = false
         while let b = self.peek {
-            if b == UInt8(ascii: "\\"), self.at + 1 < self.bytes.count, Self.isEscapable(self.bytes[self.at + 1], stops) {
+            if b == UInt8(ascii: "\\"), self.at + 1 < self.bytes.count, Self.isEscapable(self.bytes[self.at + 1], stops)
+            {
                 escaped = true
                 self.at += 2
                 continue
@@ -193,23 +208,30 @@ struct Cursor {
     }
 
     static func isEscapable(_ b: UInt8, _ stops: Stops) -> Bool {
-        b == UInt8(ascii: ",") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\\") || (stops != .measurement && b == UInt8(ascii: "="))
+        b == UInt8(ascii: ",") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\\")
+            || (stops != .measurement && b == UInt8(ascii: "="))
     }
 
     /// A field value: quoted string, integer (`i`), unsigned (`u`), bool, or float.
     mutating func fieldValue() throws(LineError) -> Value {
         if self.peek == UInt8(ascii: "\"") { return .string(try self.quoted()) }
         let start = self.at
-        while let b = self.peek, b != UInt8(ascii: ","), b != UInt8(ascii: " "), b != UInt8(ascii: "\n"), b != UInt8(ascii: "\r") { self.at += 1 }
+        while let b = self.peek, b != UInt8(ascii: ","), b != UInt8(ascii: " "), b != UInt8(ascii: "\n"),
+            b != UInt8(ascii: "\r")
+        { self.at += 1 }
         let raw = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.at])
         guard let last = raw.last else { throw self.fail("missing field value") }
         let text = String(decoding: raw, as: UTF8.self)
         switch last {
         case UInt8(ascii: "i"):
-            guard let i = Int64(text.dropLast()) else { throw LineError(at: start, message: "invalid integer '\(text)'") }
+            guard let i = Int64(text.dropLast()) else {
+                throw LineError(at: start, message: "invalid integer '\(text)'")
+            }
             return .int(i)
         case UInt8(ascii: "u"):
-            guard let u = UInt64(text.dropLast()) else { throw LineError(at: start, message: "invalid unsigned '\(text)'") }
+            guard let u = UInt64(text.dropLast()) else {
+                throw LineError(at: start, message: "invalid unsigned '\(text)'")
+            }
             return u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(Double(u))
         default:
             switch text {
@@ -230,7 +252,8 @@ struct Cursor {
         for (i, b) in raw.enumerated() {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "-"), UInt8(ascii: "+"): if i != 0, raw[i - 1] | 0x20 != UInt8(ascii: "e") { return false }
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                if i != 0, raw[i - 1] | 0x20 != UInt8(ascii: "e") { return false }
             case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
             default: return false
             }
@@ -245,7 +268,8 @@ struct Cursor {
         var out: [UInt8] = []
         while let b = self.peek {
             if b == UInt8(ascii: "\\"), self.at + 1 < self.bytes.count,
-                self.bytes[self.at + 1] == UInt8(ascii: "\"") || self.bytes[self.at + 1] == UInt8(ascii: "\\") {
+                self.bytes[self.at + 1] == UInt8(ascii: "\"") || self.bytes[self.at + 1] == UInt8(ascii: "\\")
+            {
                 out.append(self.bytes[self.at + 1])
                 self.at += 2
                 continue

@@ -28,7 +28,12 @@ public struct TelegrafHTTPBody: Sendable {
     ///   - precision: The unit of line-protocol timestamps (the write API's `precision`).
     ///   - receivedAt: The wall time (ms) given to metrics without a timestamp.
     /// - Returns: The metrics read and an error per bad line (good lines are kept).
-    public func decode(_ body: [UInt8], lineProtocolOnly: Bool, precision: TimestampUnits, receivedAt: Int64) -> DecodedInputs {
+    public func decode(
+        _ body: [UInt8],
+        lineProtocolOnly: Bool,
+        precision: TimestampUnits,
+        receivedAt: Int64
+    ) -> DecodedInputs {
         var decoded = DecodedInputs()
         if !lineProtocolOnly && body.firstNonWhitespace == UInt8(ascii: "{") {
             let interner = StringInterner(capacity: 1024)
@@ -42,7 +47,13 @@ public struct TelegrafHTTPBody: Sendable {
         } else {
             var metrics: [Metric] = []
             body.withUnsafeBytes { raw in
-                LineProtocolParser.parseAll(raw, receivedAt: receivedAt, precision: precision, into: &metrics, errors: &decoded.errors)
+                LineProtocolParser.parseAll(
+                    raw,
+                    receivedAt: receivedAt,
+                    precision: precision,
+                    into: &metrics,
+                    errors: &decoded.errors
+                )
             }
             decoded.items = metrics.map { .metric($0) }
         }

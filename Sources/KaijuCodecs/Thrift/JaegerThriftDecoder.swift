@@ -10,13 +10,17 @@ public import KaijuCore
 /// ```
 public enum JaegerThriftDecoder {
     /// An agent `emitBatch` message in the compact protocol; `nil` for `emitZipkinBatch`, which is skipped.
-    public static func emitBatch(compact bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> Batch? {
+    public static func emitBatch(
+        compact bytes: UnsafeRawBufferPointer,
+        maxDepth: Int = 32
+    ) throws(IngestError) -> Batch? {
         var r = ThriftCompactReader(bytes, maxDepth: maxDepth)
         return try Self.emitBatch(&r)
     }
 
     /// An agent `emitBatch` message in the binary protocol.
-    public static func emitBatch(binary bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> Batch? {
+    public static func emitBatch(binary bytes: UnsafeRawBufferPointer, maxDepth: Int = 32) throws(IngestError) -> Batch?
+    {
         var r = ThriftBinaryReader(bytes, maxDepth: maxDepth)
         return try Self.emitBatch(&r)
     }
@@ -97,7 +101,8 @@ public enum JaegerThriftDecoder {
             case (3, .i64): s.spanId = try r.readI64()
             case (4, .i64): s.parentSpanId = try r.readI64()
             case (5, .binary): s.operationName = try r.readString()
-            case (6, .list): s.references = try Self.list(&r, of: .structure) { (r) throws(IngestError) in try Self.spanRef(&r) }
+            case (6, .list):
+                s.references = try Self.list(&r, of: .structure) { (r) throws(IngestError) in try Self.spanRef(&r) }
             case (7, .i32): s.flags = try r.readI32()
             case (8, .i64): s.startTime = try r.readI64()
             case (9, .i64): s.duration = try r.readI64()
@@ -167,7 +172,9 @@ public enum JaegerThriftDecoder {
     }
 
     static func list<R: ThriftReader, T>(
-        _ r: inout R, of type: ThriftType, _ element: (inout R) throws(IngestError) -> T
+        _ r: inout R,
+        of type: ThriftType,
+        _ element: (inout R) throws(IngestError) -> T
     ) throws(IngestError) -> [T] {
         let (t, n) = try r.listHeader()
         guard t == type else {

@@ -70,7 +70,9 @@ struct ThriftBinaryReader: ThriftReader {
     mutating func listHeader() throws(IngestError) -> (element: ThriftType, count: Int) {
         let t = try self.type(try self.bigEndian(UInt8.self))
         let n = Int(try self.readI32())
-        guard n >= 0, n <= self.bytes.count - self.offset else { throw self.error("list of \(n) elements past the end") }
+        guard n >= 0, n <= self.bytes.count - self.offset else {
+            throw self.error("list of \(n) elements past the end")
+        }
         return (t, n)
     }
 
@@ -86,7 +88,9 @@ struct ThriftBinaryReader: ThriftReader {
     mutating func messageBegin() throws(IngestError) -> String {
         let first = try self.readI32()
         if first < 0 {
-            guard UInt32(bitPattern: first) & 0xffff_0000 == 0x8001_0000 else { throw self.error("bad binary protocol version") }
+            guard UInt32(bitPattern: first) & 0xffff_0000 == 0x8001_0000 else {
+                throw self.error("bad binary protocol version")
+            }
             let name = try self.readString()
             _ = try self.readI32()
             return name

@@ -129,7 +129,9 @@ struct ThriftCompactReader: ThriftReader {
         let t = try self.type(b & 0x0f)
         var n = UInt64(b >> 4)
         if n == 15 { n = try self.varint() }
-        guard n <= UInt64(self.bytes.count - self.offset) else { throw self.error("list of \(n) elements past the end") }
+        guard n <= UInt64(self.bytes.count - self.offset) else {
+            throw self.error("list of \(n) elements past the end")
+        }
         return (t, Int(n))
     }
 

@@ -47,7 +47,9 @@ struct ExprCompiler {
 
     /// Compiles an expression where aggregates are not allowed (filters, `where`, `group by`, window keys).
     mutating func compileRow(_ node: ExprNode, clause: String) throws(PlanError) -> CompiledExpr {
-        if node.containsAggregate { throw PlanError(.invalid, "aggregate functions are not allowed in \(clause): \(node)") }
+        if node.containsAggregate {
+            throw PlanError(.invalid, "aggregate functions are not allowed in \(clause): \(node)")
+        }
         return try self.compile(node)
     }
 
@@ -73,15 +75,25 @@ struct ExprCompiler {
         if !defaultHas, let i = self.streams.firstIndex(where: { $0.alias == first }) { return .stream(i, rest: rest) }
         if !defaultHas, self.derived[first] != nil { return .derived(first, rest: rest) }
         if defaultHas, let d = self.defaultStream { return .stream(d, rest: path) }
-        let having = self.streams.indices.filter { !self.streams[$0].qualifiedOnly && self.streams[$0].type.column(first) != nil }
+        let having = self.streams.indices.filter {
+            !self.streams[$0].qualifiedOnly && self.streams[$0].type.column(first) != nil
+        }
         if having.count == 1 { return .stream(having[0], rest: path) }
         if having.count > 1 {
             let names = having.map { self.streams[$0].alias ?? self.streams[$0].type.name }
-            throw PlanError(.invalid, "property '\(first)' is ambiguous in \(node): qualify it with one of \(names.joined(separator: ", "))", subject: first)
+            throw PlanError(
+                .invalid,
+                "property '\(first)' is ambiguous in \(node): qualify it with one of \(names.joined(separator: ", "))",
+                subject: first
+            )
         }
         if self.streams.count == 1 {
             let t = self.streams[0].type
-            throw PlanError(.unknownProperty, "unknown property '\(first)' of \(t.name) (it has: \(t.columns.map(\.name).joined(separator: ", ")))", subject: first)
+            throw PlanError(
+                .unknownProperty,
+                "unknown property '\(first)' of \(t.name) (it has: \(t.columns.map(\.name).joined(separator: ", ")))",
+                subject: first
+            )
         }
         throw PlanError(.unknownProperty, "unknown property '\(first)' in \(node)", subject: first)
     }
@@ -138,7 +150,11 @@ struct ExprCompiler {
             return { ctx in .int(ctx.now) }
         case .native(let accessor):
             guard let i = self.streamIndex(alias: accessor.stream) else {
-                throw PlanError(.unknownStream, "unknown stream '\(accessor.stream ?? "")' in \(node)", subject: accessor.stream ?? "")
+                throw PlanError(
+                    .unknownStream,
+                    "unknown stream '\(accessor.stream ?? "")' in \(node)",
+                    subject: accessor.stream ?? ""
+                )
             }
             let get = self.eventGetter(i)
             let read = accessor.read
@@ -193,7 +209,9 @@ struct ExprCompiler {
                 return .object(ValueMap(out))
             }
         case .aggregate(let kind, let argument):
-            if argument?.containsAggregate == true { throw PlanError(.invalid, "aggregate functions cannot be nested: \(node)") }
+            if argument?.containsAggregate == true {
+                throw PlanError(.invalid, "aggregate functions cannot be nested: \(node)")
+            }
             if let argument { _ = try self.compile(argument) }  // validates properties
             let slot: Int
             if let i = self.aggregates.firstIndex(where: { $0.kind == kind && $0.argument == argument }) {
@@ -219,7 +237,11 @@ struct ExprCompiler {
         return (i, rest[0])
     }
 
-    private mutating func compileProperty(stream: String?, path: [String], _ node: ExprNode) throws(PlanError) -> CompiledExpr {
+    private mutating func compileProperty(
+        stream: String?,
+        path: [String],
+        _ node: ExprNode
+    ) throws(PlanError) -> CompiledExpr {
         let base: CompiledExpr
         let rest: [String]
         switch try self.resolve(stream: stream, path: path, node) {
@@ -249,7 +271,11 @@ struct ExprCompiler {
             }
             let type = self.streams[i].type
             guard let read = PropertyAccess.reader(type, column: column) else {
-                throw PlanError(.unknownProperty, "unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))", subject: column)
+                throw PlanError(
+                    .unknownProperty,
+                    "unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))",
+                    subject: column
+                )
             }
             base = self.reading(i, read)
             rest = Array(r.dropFirst())
@@ -262,10 +288,21 @@ struct ExprCompiler {
         }
     }
 
-    private mutating func compileTableGet(_ name: String, _ keys: [ExprNode], _ column: String?, _ node: ExprNode) throws(PlanError) -> CompiledExpr {
-        guard let table = self.tables[name] else { throw PlanError(.unknownTable, "unknown table '\(name)' in \(node)", subject: name) }
+    private mutating func compileTableGet(
+        _ name: String,
+        _ keys: [ExprNode],
+        _ column: String?,
+        _ node: ExprNode
+    ) throws(PlanError) -> CompiledExpr {
+        guard let table = self.tables[name] else {
+            throw PlanError(.unknownTable, "unknown table '\(name)' in \(node)", subject: name)
+        }
         guard keys.count == table.keyIndices.count else {
-            throw PlanError(.invalid, "table '\(name)' has \(table.keyIndices.count) primary key column(s), \(node) gives \(keys.count)", subject: name)
+            throw PlanError(
+                .invalid,
+                "table '\(name)' has \(table.keyIndices.count) primary key column(s), \(node) gives \(keys.count)",
+                subject: name
+            )
         }
         var compiled: [CompiledExpr] = []
         for k in keys { compiled.append(try self.compile(k)) }
@@ -274,7 +311,11 @@ struct ExprCompiler {
             return { ctx in find(ctx)?.value ?? .null }
         }
         guard let ci = table.type.columnIndex(column) else {
-            throw PlanError(.unknownProperty, "unknown column '\(column)' of table '\(name)' in \(node)", subject: column)
+            throw PlanError(
+                .unknownProperty,
+                "unknown column '\(column)' of table '\(name)' in \(node)",
+                subject: column
+            )
         }
         return { ctx in
             guard case .tableRow(let r)? = find(ctx)?.body else { return .null }
@@ -286,7 +327,11 @@ struct ExprCompiler {
     /// finder, which remembers its last row per evaluated event and table version: the row is looked
     /// up once per event, not once per column. Keys that may change within one event (lambda
     /// parameters, engine time, aggregates, other tables) are looked up every time.
-    private mutating func rowFinder(_ table: Table, keys: [ExprNode], compiled: [CompiledExpr]) -> (EvalContext) -> EngineEvent? {
+    private mutating func rowFinder(
+        _ table: Table,
+        keys: [ExprNode],
+        compiled: [CompiledExpr]
+    ) -> (EvalContext) -> EngineEvent? {
         var stable = self.locals.isEmpty
         for k in keys {
             k.visit { n in
@@ -314,7 +359,10 @@ struct ExprCompiler {
     }
 
     private mutating func compileEnumeration(
-        _ method: EnumerationMethod, _ list: ExprNode, _ parameter: String?, _ body: ExprNode?
+        _ method: EnumerationMethod,
+        _ list: ExprNode,
+        _ parameter: String?,
+        _ body: ExprNode?
     ) throws(PlanError) -> CompiledExpr {
         let items = try self.compile(list)
         let slot = self.locals.count
@@ -330,7 +378,9 @@ struct ExprCompiler {
             guard case .array(let elements) = items(ctx) else { return .null }
             func apply(_ v: Value) -> Value {
                 guard let lambda else { return .bool(true) }
-                if ctx.locals.count <= slot { ctx.locals.append(contentsOf: repeatElement(.null, count: slot + 1 - ctx.locals.count)) }
+                if ctx.locals.count <= slot {
+                    ctx.locals.append(contentsOf: repeatElement(.null, count: slot + 1 - ctx.locals.count))
+                }
                 ctx.locals[slot] = v
                 return lambda(ctx)
             }
@@ -346,7 +396,11 @@ struct ExprCompiler {
         }
     }
 
-    private mutating func compileBinary(_ op: BinaryOperator, _ l: ExprNode, _ r: ExprNode) throws(PlanError) -> CompiledExpr {
+    private mutating func compileBinary(
+        _ op: BinaryOperator,
+        _ l: ExprNode,
+        _ r: ExprNode
+    ) throws(PlanError) -> CompiledExpr {
         let a = try self.compile(l)
         let b = try self.compile(r)
         switch op {
@@ -385,12 +439,20 @@ struct ExprCompiler {
         }
     }
 
-    private mutating func compileCall(_ name: String, _ args: [ExprNode], _ node: ExprNode) throws(PlanError) -> CompiledExpr {
+    private mutating func compileCall(
+        _ name: String,
+        _ args: [ExprNode],
+        _ node: ExprNode
+    ) throws(PlanError) -> CompiledExpr {
         guard let f = BuiltinFunction.named(name) else {
             throw PlanError(.unknownFunction, "unknown function '\(name)' in \(node)", subject: name)
         }
         guard f.arity.contains(args.count) else {
-            throw PlanError(.invalid, "function '\(name)' takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "at least \(f.arity.lowerBound)") argument(s), got \(args.count)", subject: name)
+            throw PlanError(
+                .invalid,
+                "function '\(name)' takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "at least \(f.arity.lowerBound)") argument(s), got \(args.count)",
+                subject: name
+            )
         }
         var compiled: [CompiledExpr] = []
         for a in args { compiled.append(try self.compile(a)) }

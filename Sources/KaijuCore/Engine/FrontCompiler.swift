@@ -5,9 +5,14 @@ enum FrontCompiler {
     typealias Compiled = (front: any StatementFront, compiler: ExprCompiler, wildcard: [(ExprNode, String)]?)
 
     static func compile(
-        _ streams: [StreamSpec], where whereClause: ExprNode?, context: EvalContext, env: inout CompileEnvironment
+        _ streams: [StreamSpec],
+        where whereClause: ExprNode?,
+        context: EvalContext,
+        env: inout CompileEnvironment
     ) throws(PlanError) -> Compiled {
-        guard let first = streams.first else { throw PlanError(.invalid, "a statement needs a stream in its from clause") }
+        guard let first = streams.first else {
+            throw PlanError(.invalid, "a statement needs a stream in its from clause")
+        }
         if streams.count > 1 { return try self.join(streams, where: whereClause, context: context, env: env) }
         switch first.input {
         case .type(let name, let filter):
@@ -15,7 +20,13 @@ enum FrontCompiler {
             var compiler = ExprCompiler(streamType: type, alias: first.alias)
             compiler.tables = env.tables
             let f = try filter.map { (f) throws(PlanError) in try compiler.compileRow(f, clause: "a filter") }
-            let stage = try StatementCompiler.stage(0, first.windows, compiler: &compiler, context: context, limits: env.limits)
+            let stage = try StatementCompiler.stage(
+                0,
+                first.windows,
+                compiler: &compiler,
+                context: context,
+                limits: env.limits
+            )
             return (StreamFront(type: type, filter: f, stage: stage, expand: nil), compiler, nil)
         case .contained(let name, let filter, let selection):
             return try self.contained(name, filter, selection, first, context: context, env: env)
@@ -25,28 +36,49 @@ enum FrontCompiler {
             let tags = pc.bindings.compactMap { b in b.alias?.hasPrefix("#") == false ? b.alias : nil }
             let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
             let specialised =
-                !env.optimises ? nil
+                !env.optimises
+                ? nil
                 : EveryFollowedByMatcher.make(
-                    program, compiler: pc, tupleType: tupleType, slotCount: pc.bindings.count, context: context,
+                    program,
+                    compiler: pc,
+                    tupleType: tupleType,
+                    slotCount: pc.bindings.count,
+                    context: context,
                     maxInstances: env.limits.maxPatternInstances
                 )
             let engine: any PatternMatcher =
                 specialised
                 ?? PatternEngine(
-                    program: program, atoms: pc.atoms, tupleType: tupleType, slotCount: pc.bindings.count, context: context,
+                    program: program,
+                    atoms: pc.atoms,
+                    tupleType: tupleType,
+                    slotCount: pc.bindings.count,
+                    context: context,
                     maxInstances: env.limits.maxPatternInstances
                 )
             var compiler = ExprCompiler(streams: pc.bindings, tupled: true)
             compiler.tables = env.tables
-            let stage = try StatementCompiler.stage(0, first.windows, compiler: &compiler, context: context, limits: env.limits)
-            return (PatternFront(engine: engine, stage: stage), compiler, tags.map { (.property(stream: $0, path: []), $0) })
+            let stage = try StatementCompiler.stage(
+                0,
+                first.windows,
+                compiler: &compiler,
+                context: context,
+                limits: env.limits
+            )
+            return (
+                PatternFront(engine: engine, stage: stage), compiler, tags.map { (.property(stream: $0, path: []), $0) }
+            )
         }
     }
 
     private static func type(_ name: String, _ env: CompileEnvironment) throws(PlanError) -> EventType {
         guard let t = env.types[name] else {
             if env.tables[name] != nil {
-                throw PlanError(.invalid, "'\(name)' is a table: read it with \(name)[key].column or an on-demand query", subject: name)
+                throw PlanError(
+                    .invalid,
+                    "'\(name)' is a table: read it with \(name)[key].column or an on-demand query",
+                    subject: name
+                )
             }
             throw PlanError(.unknownType, "unknown event type '\(name)'", subject: name)
         }
@@ -54,12 +86,19 @@ enum FrontCompiler {
     }
 
     private static func contained(
-        _ name: String, _ filter: ExprNode?, _ selection: ContainedSelection, _ stream: StreamSpec, context: EvalContext,
+        _ name: String,
+        _ filter: ExprNode?,
+        _ selection: ContainedSelection,
+        _ stream: StreamSpec,
+        context: EvalContext,
         env: CompileEnvironment
     ) throws(PlanError) -> Compiled {
         let parent = try self.type(name, env)
         guard parent.representation == .batch, selection.property == "spans", let span = env.types["Span"] else {
-            throw PlanError(.invalid, "contained-event selection supports Batch[... from spans]; got \(name)[... from \(selection.property)]")
+            throw PlanError(
+                .invalid,
+                "contained-event selection supports Batch[... from spans]; got \(name)[... from \(selection.property)]"
+            )
         }
         var parentCompiler = ExprCompiler(streamType: parent, alias: stream.alias)
         parentCompiler.tables = env.tables
@@ -81,41 +120,69 @@ enum FrontCompiler {
                 wildcard.append((.property(stream: nil, path: [n]), n))
             }
         }
-        let tupleType = EventType.tuple("\(name)[\(selection.property)]", aliases: [selection.alias ?? "", stream.alias ?? name])
-        let stage = try StatementCompiler.stage(0, stream.windows, compiler: &compiler, context: context, limits: env.limits)
+        let tupleType = EventType.tuple(
+            "\(name)[\(selection.property)]",
+            aliases: [selection.alias ?? "", stream.alias ?? name]
+        )
+        let stage = try StatementCompiler.stage(
+            0,
+            stream.windows,
+            compiler: &compiler,
+            context: context,
+            limits: env.limits
+        )
         let expand = ContainedExpansion(tupleType: tupleType, elementType: span)
         return (StreamFront(type: parent, filter: f, stage: stage, expand: expand), compiler, wildcard)
     }
 
     private static func join(
-        _ streams: [StreamSpec], where whereClause: ExprNode?, context: EvalContext, env: CompileEnvironment
+        _ streams: [StreamSpec],
+        where whereClause: ExprNode?,
+        context: EvalContext,
+        env: CompileEnvironment
     ) throws(PlanError) -> Compiled {
         guard streams.count <= env.limits.maxJoinStreams else {
-            throw PlanError(.limit, "a join of \(streams.count) streams, more than the limit of \(env.limits.maxJoinStreams)")
+            throw PlanError(
+                .limit,
+                "a join of \(streams.count) streams, more than the limit of \(env.limits.maxJoinStreams)"
+            )
         }
         var bindings: [StreamBinding] = []
         var filters: [CompiledExpr?] = []
         var stages: [WindowStage] = []
         for (i, s) in streams.enumerated() {
             guard case .type(let name, let filter) = s.input else {
-                throw PlanError(.invalid, "a join takes typed streams (stream \(i + 1) is a pattern or contained selection)")
+                throw PlanError(
+                    .invalid,
+                    "a join takes typed streams (stream \(i + 1) is a pattern or contained selection)"
+                )
             }
             guard !s.windows.isEmpty else {
-                throw PlanError(.invalid, "each stream of a join needs a data window (stream \(s.alias ?? name) has none; e.g. #lastevent)")
+                throw PlanError(
+                    .invalid,
+                    "each stream of a join needs a data window (stream \(s.alias ?? name) has none; e.g. #lastevent)"
+                )
             }
             let type = try self.type(name, env)
             let alias = s.alias ?? name
-            if bindings.contains(where: { $0.alias == alias }) { throw PlanError(.duplicate, "two streams of the join are named '\(alias)'", subject: alias) }
+            if bindings.contains(where: { $0.alias == alias }) {
+                throw PlanError(.duplicate, "two streams of the join are named '\(alias)'", subject: alias)
+            }
             bindings.append(StreamBinding(alias: alias, type: type, slot: i))
             var own = ExprCompiler(streamType: type, alias: alias)
             own.tables = env.tables
             filters.append(try filter.map { (f) throws(PlanError) in try own.compileRow(f, clause: "a filter") })
-            stages.append(try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits))
+            stages.append(
+                try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits)
+            )
         }
         var compiler = ExprCompiler(streams: bindings, tupled: true)
         compiler.tables = env.tables
         let front = try JoinPlanner(bindings: bindings, compiler: compiler, tables: env.tables).front(
-            filters: filters, stages: stages, context: context, whereClause: whereClause
+            filters: filters,
+            stages: stages,
+            context: context,
+            whereClause: whereClause
         )
         return (front, compiler, bindings.map { (.property(stream: $0.alias, path: []), $0.alias!) })
     }

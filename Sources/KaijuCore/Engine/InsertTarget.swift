@@ -27,13 +27,20 @@ struct InsertTarget {
         for column in M.columns {
             guard let value = row[column.name], !value.isNull else {
                 if column.isRequired {
-                    return .failure(PlanError(.invalid, "insert into \(self.type.name): no '\(column.name)'", subject: column.name))
+                    return .failure(
+                        PlanError(.invalid, "insert into \(self.type.name): no '\(column.name)'", subject: column.name)
+                    )
                 }
                 continue
             }
             guard column.assign(value, to: &model) else {
-                return .failure(PlanError(
-                    .invalid, "insert into \(self.type.name): '\(column.name)' is not a \(column.type.rawValue)", subject: column.name))
+                return .failure(
+                    PlanError(
+                        .invalid,
+                        "insert into \(self.type.name): '\(column.name)' is not a \(column.type.rawValue)",
+                        subject: column.name
+                    )
+                )
             }
         }
         return .success(EngineEvent(type: self.type, timestamp: now, body: model.eventBody))

@@ -5,12 +5,18 @@ struct JoinPlanner {
     let compiler: ExprCompiler
     let tables: [String: Table]
 
-    func front(filters: [CompiledExpr?], stages: [WindowStage], context: EvalContext, whereClause: ExprNode?) throws(PlanError) -> JoinFront {
+    func front(
+        filters: [CompiledExpr?],
+        stages: [WindowStage],
+        context: EvalContext,
+        whereClause: ExprNode?
+    ) throws(PlanError) -> JoinFront {
         // Each equality conjunct with the streams its two sides read, worked out once.
-        let equalities: [(l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>)] = (whereClause?.conjuncts ?? []).compactMap { c in
-            guard case .binary(.equal, let l, let r) = c else { return nil }
-            return (l, r, self.compiler.streamsRead(by: l), self.compiler.streamsRead(by: r))
-        }
+        let equalities: [(l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>)] = (whereClause?.conjuncts ?? [])
+            .compactMap { c in
+                guard case .binary(.equal, let l, let r) = c else { return nil }
+                return (l, r, self.compiler.streamsRead(by: l), self.compiler.streamsRead(by: r))
+            }
         var compiler = self.compiler
         var indexes: [[JoinIndex]] = Array(repeating: [], count: self.bindings.count)
         var plans: [[JoinFront.Step]] = []
@@ -51,7 +57,9 @@ struct JoinPlanner {
 
     /// `(side reading only stream next, side reading only bound streams)` of an equality conjunct.
     private static func equality(
-        _ e: (l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>), next: Int, bound: Set<Int>
+        _ e: (l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>),
+        next: Int,
+        bound: Set<Int>
     ) -> (ExprNode, ExprNode)? {
         if e.lr == [next], !e.rr.isEmpty, e.rr.isSubset(of: bound) { return (e.l, e.r) }
         if e.rr == [next], !e.lr.isEmpty, e.lr.isSubset(of: bound) { return (e.r, e.l) }

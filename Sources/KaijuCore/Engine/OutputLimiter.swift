@@ -22,7 +22,12 @@ final class OutputLimiter {
 
     /// Offers the rows of one update; returns the rows to emit now. `build` turns a deferred row into
     /// its row. `newEvents`/`oldEvents` count what entered/left the window, for `every n events`.
-    func offer(_ rows: [ResultProcessor.KeyedRow], newEvents: Int, oldEvents: Int, build: (ResultProcessor.KeyedRow) -> Row?) -> [Row] {
+    func offer(
+        _ rows: [ResultProcessor.KeyedRow],
+        newEvents: Int,
+        oldEvents: Int,
+        build: (ResultProcessor.KeyedRow) -> Row?
+    ) -> [Row] {
         guard let spec = self.spec else {
             if rows.isEmpty { return [] }
             return rows.compactMap(build)
@@ -54,7 +59,9 @@ final class OutputLimiter {
     /// Keeps `r` as its group's last row of the period; the group remembers where, which spares a
     /// key lookup for each further row of the group.
     private func holdLast(_ r: ResultProcessor.KeyedRow) {
-        if let g = r.group, g.heldInPeriod == self.periodNumber, g.heldIndex < self.heldRows.count, self.heldRows[g.heldIndex].group === g {
+        if let g = r.group, g.heldInPeriod == self.periodNumber, g.heldIndex < self.heldRows.count,
+            self.heldRows[g.heldIndex].group === g
+        {
             self.heldRows[g.heldIndex] = r
             return
         }

@@ -44,9 +44,18 @@ final class ResultProcessor {
     private(set) var groupOverflows = 0
 
     init(
-        shape: Shape, context: EvalContext, whereClause: CompiledExpr?, groupBy: [CompiledExpr], having: CompiledExpr?,
-        aggregates: [(kind: AggregateKind, argument: ExprNode?)], aggregateArguments: [CompiledExpr?],
-        projection: Projection, retiresEmptyGroups: Bool, defersProjection: Bool, maxGroups: Int, removeStream: Bool = false
+        shape: Shape,
+        context: EvalContext,
+        whereClause: CompiledExpr?,
+        groupBy: [CompiledExpr],
+        having: CompiledExpr?,
+        aggregates: [(kind: AggregateKind, argument: ExprNode?)],
+        aggregateArguments: [CompiledExpr?],
+        projection: Projection,
+        retiresEmptyGroups: Bool,
+        defersProjection: Bool,
+        maxGroups: Int,
+        removeStream: Bool = false
     ) {
         self.removeStream = removeStream
         self.shape = shape
@@ -87,7 +96,9 @@ final class ResultProcessor {
             let key = HashedValue(self.groupBy[0](self.context))
             return self.groups.find(key).map { ($0, nil) } ?? (nil, key)
         }
-        if self.keyParts.count != self.groupBy.count { self.keyParts = Array(repeating: .null, count: self.groupBy.count) }
+        if self.keyParts.count != self.groupBy.count {
+            self.keyParts = Array(repeating: .null, count: self.groupBy.count)
+        }
         for i in self.groupBy.indices { self.keyParts[i] = self.groupBy[i](self.context) }
         let hash = KeyHasher.hash(ofArray: self.keyParts)
         if let g = self.groups.find(components: self.keyParts, hash: hash) { return (g, nil) }

@@ -9,13 +9,21 @@ struct RowOrdering {
         guard !plan.orderBy.isEmpty || plan.limit != nil else { return nil }
         var keys: [(String, Bool)] = []
         for item in plan.orderBy {
-            let byExpression = plan.select.first { if case .expression(item.expression, _) = $0 { return true } else { return false } }
+            let byExpression = plan.select.first {
+                if case .expression(item.expression, _) = $0 { return true } else { return false }
+            }
             if case .expression(_, let name)? = byExpression {
                 keys.append((name, item.descending))
-            } else if case .property(nil, let path) = item.expression, path.count == 1, wildcard || columns.contains(path[0]) {
+            } else if case .property(nil, let path) = item.expression, path.count == 1,
+                wildcard || columns.contains(path[0])
+            {
                 keys.append((path[0], item.descending))
             } else {
-                throw PlanError(.invalid, "order by '\(item.expression)' is not a selected column (\(columns.joined(separator: ", ")))", subject: "\(item.expression)")
+                throw PlanError(
+                    .invalid,
+                    "order by '\(item.expression)' is not a selected column (\(columns.joined(separator: ", ")))",
+                    subject: "\(item.expression)"
+                )
             }
         }
         self.keys = keys

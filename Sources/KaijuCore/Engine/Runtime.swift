@@ -108,9 +108,18 @@ public final class Runtime {
     /// - Returns: the statement's name.
     /// - Throws: ``PlanError`` for an unknown type or property, a duplicate name, a bad window or clause.
     @discardableResult
-    public func add(_ plan: StatementPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
+    public func add(
+        _ plan: StatementPlan,
+        name: String? = nil,
+        listener: StatementListener? = nil
+    ) throws(PlanError) -> String {
         let stmtName = try self.newName(name)
-        var env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits, optimises: self.optimises)
+        var env = CompileEnvironment(
+            types: self.types,
+            tables: self.tables,
+            limits: self.limits,
+            optimises: self.optimises
+        )
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
         self.types = env.types
         return self.install(s, listener: listener)
@@ -120,9 +129,15 @@ public final class Runtime {
     /// receives an on-select's rows.
     /// - Throws: ``PlanError`` for an unknown type, table or column, or a clause that does not fit.
     @discardableResult
-    public func add(_ plan: OnPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String {
+    public func add(_ plan: OnPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String
+    {
         let stmtName = try self.newName(name)
-        let env = CompileEnvironment(types: self.types, tables: self.tables, limits: self.limits, optimises: self.optimises)
+        let env = CompileEnvironment(
+            types: self.types,
+            tables: self.tables,
+            limits: self.limits,
+            optimises: self.optimises
+        )
         return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
     }
 
@@ -146,7 +161,9 @@ public final class Runtime {
     /// into it) a statement of the same name keeps in `windows`, for on-demand queries.
     /// - Throws: ``PlanError`` if the name is taken or the windows are invalid.
     public func createWindow(_ schema: SchemaDeclaration, windows: [WindowSpec]) throws(PlanError) {
-        guard self.tables[schema.name] == nil else { throw PlanError(.duplicate, "'\(schema.name)' already exists", subject: schema.name) }
+        guard self.tables[schema.name] == nil else {
+            throw PlanError(.duplicate, "'\(schema.name)' already exists", subject: schema.name)
+        }
         try self.declare(schema)
         try self.add(StatementPlan(from: .init(schema.name), windows: windows), name: schema.name)
         self.namedWindows.insert(schema.name)
@@ -252,9 +269,14 @@ public final class Runtime {
     public var statementInfos: [StatementInfo] {
         self.statements.map {
             StatementInfo(
-                name: $0.name, source: $0.source, eventsIn: $0.eventsIn, rowsOut: $0.rowsOut,
-                windowEvictions: $0.front.evictions, groupOverflows: $0.processor?.groupOverflows ?? 0,
-                groups: $0.processor?.groupCount ?? 0, patternInstances: $0.front.liveInstances,
+                name: $0.name,
+                source: $0.source,
+                eventsIn: $0.eventsIn,
+                rowsOut: $0.rowsOut,
+                windowEvictions: $0.front.evictions,
+                groupOverflows: $0.processor?.groupOverflows ?? 0,
+                groups: $0.processor?.groupCount ?? 0,
+                patternInstances: $0.front.liveInstances,
                 patternInstancesDropped: $0.front.droppedInstances
             )
         }

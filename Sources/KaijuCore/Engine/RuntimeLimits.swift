@@ -14,8 +14,11 @@ public struct RuntimeLimits: Sendable, Hashable {
 
     /// Limits with the defaults unless given.
     public init(
-        maxWindowEvents: Int = 1_000_000, maxGroups: Int = 1_000_000, maxRoutedPerEvent: Int = 100_000,
-        maxPatternInstances: Int = 1_000_000, maxJoinStreams: Int = 64
+        maxWindowEvents: Int = 1_000_000,
+        maxGroups: Int = 1_000_000,
+        maxRoutedPerEvent: Int = 100_000,
+        maxPatternInstances: Int = 1_000_000,
+        maxJoinStreams: Int = 64
     ) {
         self.maxJoinStreams = maxJoinStreams
         self.maxWindowEvents = maxWindowEvents

@@ -7,7 +7,10 @@ extension Scheduler {
         self.heapForInvariants._checkInvariants()
         var seqs = Set<Int64>()
         for timer in self.heapForInvariants.unordered {
-            precondition(timer.seq > 0 && timer.seq <= self.seqForInvariants, "Scheduler: timer \(timer.seq) was never issued")
+            precondition(
+                timer.seq > 0 && timer.seq <= self.seqForInvariants,
+                "Scheduler: timer \(timer.seq) was never issued"
+            )
             precondition(seqs.insert(timer.seq).inserted, "Scheduler: timer \(timer.seq) is scheduled twice")
         }
     }

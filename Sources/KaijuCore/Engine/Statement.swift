@@ -43,8 +43,13 @@ final class Statement {
     private(set) var rowsOut = 0
 
     init(
-        name: String, source: StatementInfo.Source, context: EvalContext, front: any StatementFront,
-        processor: ResultProcessor?, limiter: OutputLimiter, insertTarget: InsertTarget?
+        name: String,
+        source: StatementInfo.Source,
+        context: EvalContext,
+        front: any StatementFront,
+        processor: ResultProcessor?,
+        limiter: OutputLimiter,
+        insertTarget: InsertTarget?
     ) {
         self.name = name
         self.source = source

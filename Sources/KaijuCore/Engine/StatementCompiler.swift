@@ -9,11 +9,22 @@ struct CompileEnvironment {
 
 /// Compiles a ``StatementPlan`` against a runtime's types into a running ``Statement``.
 enum StatementCompiler {
-    static func compile(_ plan: StatementPlan, name: String, env: inout CompileEnvironment) throws(PlanError) -> Statement {
+    static func compile(
+        _ plan: StatementPlan,
+        name: String,
+        env: inout CompileEnvironment
+    ) throws(PlanError) -> Statement {
         let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
-        var (front, compiler, wildcard) = try FrontCompiler.compile(plan.streams, where: plan.whereClause, context: context, env: &env)
+        var (front, compiler, wildcard) = try FrontCompiler.compile(
+            plan.streams,
+            where: plan.whereClause,
+            context: context,
+            env: &env
+        )
 
-        let whereClause = try plan.whereClause.map { (w) throws(PlanError) in try compiler.compileRow(w, clause: "where") }
+        let whereClause = try plan.whereClause.map { (w) throws(PlanError) in
+            try compiler.compileRow(w, clause: "where")
+        }
         var groupBy: [CompiledExpr] = []
         for g in plan.groupBy { groupBy.append(try compiler.compileRow(g, clause: "group by")) }
 
@@ -49,7 +60,9 @@ enum StatementCompiler {
         let aggregates = compiler.aggregates
         var arguments: [CompiledExpr?] = []
         for a in aggregates {
-            arguments.append(try a.argument.map { (e) throws(PlanError) in try compiler.compileRow(e, clause: "an aggregate") })
+            arguments.append(
+                try a.argument.map { (e) throws(PlanError) in try compiler.compileRow(e, clause: "an aggregate") }
+            )
         }
 
         let shape: ResultProcessor.Shape
@@ -61,24 +74,38 @@ enum StatementCompiler {
         } else {
             shape = readsEvent ? .rowPerEvent : .rowForAll
         }
-        if plan.removeStream, shape != .plain { throw PlanError(.invalid, "select rstream works only without aggregates and group by") }
+        if plan.removeStream, shape != .plain {
+            throw PlanError(.invalid, "select rstream works only without aggregates and group by")
+        }
         let processor = ResultProcessor(
-            shape: shape, context: context, whereClause: whereClause, groupBy: groupBy, having: having,
-            aggregates: aggregates, aggregateArguments: arguments,
+            shape: shape,
+            context: context,
+            whereClause: whereClause,
+            groupBy: groupBy,
+            having: having,
+            aggregates: aggregates,
+            aggregateArguments: arguments,
             projection: Projection(items: items, names: names, isWildcardOnly: wildcardOnly && !items.isEmpty),
             retiresEmptyGroups: plan.streams.contains { !$0.windows.isEmpty },
-            defersProjection: env.optimises && plan.output?.selection == .last && !plan.select.contains { $0.readsTables },
-            maxGroups: env.limits.maxGroups, removeStream: plan.removeStream
+            defersProjection: env.optimises && plan.output?.selection == .last
+                && !plan.select.contains { $0.readsTables },
+            maxGroups: env.limits.maxGroups,
+            removeStream: plan.removeStream
         )
 
-        if case .events(let n)? = plan.output?.trigger, n <= 0 { throw PlanError(.invalid, "output every n events needs n > 0") }
-        if case .time(let p)? = plan.output?.trigger, p.milliseconds <= 0 { throw PlanError(.invalid, "output period must be positive") }
+        if case .events(let n)? = plan.output?.trigger, n <= 0 {
+            throw PlanError(.invalid, "output every n events needs n > 0")
+        }
+        if case .time(let p)? = plan.output?.trigger, p.milliseconds <= 0 {
+            throw PlanError(.invalid, "output period must be positive")
+        }
 
         var target: InsertTarget?
         if let into = plan.insertInto {
             if let t = env.types[into] {
                 target = InsertTarget(type: t)
-            } else if plan.select == [.wildcard], plan.streams.count == 1, case .type(let source, _) = plan.streams[0].input,
+            } else if plan.select == [.wildcard], plan.streams.count == 1,
+                case .type(let source, _) = plan.streams[0].input,
                 let t = env.types[source], t.representation == .row
             {
                 // Esper creates the stream's type: for `select *` from one declared stream, with its columns...
@@ -86,20 +113,35 @@ enum StatementCompiler {
             } else {
                 // ...else from the select list.
                 guard !plan.select.contains(.wildcard) else {
-                    throw PlanError(.invalid, "insert into '\(into)' with select *: declare '\(into)' first (create schema)", subject: into)
+                    throw PlanError(
+                        .invalid,
+                        "insert into '\(into)' with select *: declare '\(into)' first (create schema)",
+                        subject: into
+                    )
                 }
-                target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: names.map { Column($0, .any) })))
+                target = InsertTarget(
+                    type: try env.types.declare(SchemaDeclaration(into, columns: names.map { Column($0, .any) }))
+                )
             }
         }
         return Statement(
-            name: name, source: .select(plan), context: context, front: front, processor: processor,
-            limiter: OutputLimiter(plan.output), insertTarget: target
+            name: name,
+            source: .select(plan),
+            context: context,
+            front: front,
+            processor: processor,
+            limiter: OutputLimiter(plan.output),
+            insertTarget: target
         ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
     }
 
     /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.
     static func stage(
-        _ index: Int, _ windows: [WindowSpec], compiler: inout ExprCompiler, context: EvalContext, limits: RuntimeLimits
+        _ index: Int,
+        _ windows: [WindowSpec],
+        compiler: inout ExprCompiler,
+        context: EvalContext,
+        limits: RuntimeLimits
     ) throws(PlanError) -> WindowStage {
         var chainWindows: [DataWindow] = []
         var batch: BatchWindow?
@@ -115,7 +157,9 @@ enum StatementCompiler {
             default: break
             }
             if spec.isBatch {
-                guard windows.count == 1 else { throw PlanError(.invalid, "a batch window cannot be combined with other windows") }
+                guard windows.count == 1 else {
+                    throw PlanError(.invalid, "a batch window cannot be combined with other windows")
+                }
                 switch spec {
                 case .timeBatch(let p): batch = BatchWindow(kind: .time(p.milliseconds), limit: limits.maxWindowEvents)
                 case .lengthBatch(let n): batch = BatchWindow(kind: .length(n), limit: limits.maxWindowEvents)

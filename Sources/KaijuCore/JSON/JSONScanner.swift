@@ -1,4 +1,5 @@
 import Foundation
+
 /// A pull parser over UTF-8 bytes, valid only inside ``parse(_:_:)``: the project's own JSON reader, used on every hot path.
 ///
 /// It never builds an intermediate tree unless asked (``readValue()``); typed decoders walk objects with
@@ -18,7 +19,11 @@ import Foundation
     public static let defaultMaxDepth = 128
 
     /// A scanner over `bytes`; it must not outlive them (use ``parse(_:_:)``).
-    @usableFromInline init(_ bytes: UnsafeBufferPointer<UInt8>, interner: StringInterner? = nil, maxDepth: Int = Self.defaultMaxDepth) {
+    @usableFromInline init(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        interner: StringInterner? = nil,
+        maxDepth: Int = Self.defaultMaxDepth
+    ) {
         self.bytes = bytes
         self.offset = 0
         self.interner = interner
@@ -109,7 +114,9 @@ import Foundation
     @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: StaticString) throws(JSONError) {
         guard self.peek() == byte else {
-            throw self.error(self.offset < self.bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)")
+            throw self.error(
+                self.offset < self.bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)"
+            )
         }
         self.offset += 1
     }
@@ -197,7 +204,9 @@ import Foundation
         switch byte {
         case UInt8(ascii: "{"):
             var entries: [ValueMap.Entry] = []
-            try self.readObject { (s, key) throws(JSONError) in entries.append(.init(key: key, value: try s.readValue())) }
+            try self.readObject { (s, key) throws(JSONError) in
+                entries.append(.init(key: key, value: try s.readValue()))
+            }
             return .object(ValueMap(entries))
         case UInt8(ascii: "["):
             var items: [Value] = []
@@ -337,7 +346,9 @@ import Foundation
         self.offset = i
         if isInteger && !overflow {
             if negative {
-                if mantissa <= UInt64(Int64.max) + 1 { return .int(mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mantissa)) }
+                if mantissa <= UInt64(Int64.max) + 1 {
+                    return .int(mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mantissa))
+                }
             } else if mantissa <= UInt64(Int64.max) {
                 return .int(Int64(mantissa))
             }
@@ -428,7 +439,8 @@ import Foundation
     /// a word's special bytes are found with the classic has-zero-byte bit trick, whose lowest set
     /// bit is exact.
     @inline(__always)
-    static func firstSpecialByte(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+    static func firstSpecialByte(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>
+    {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         var p = start
@@ -452,7 +464,9 @@ import Foundation
     /// The slow path of ``readString()``: decodes escapes from `start` (just after the opening quote).
     @inline(never)
     mutating func readEscapedString(from start: Int) throws(JSONError) -> String {
-        if self.offset < self.bytes.count, self.bytes[self.offset] < 0x20 { throw self.error("control character in string") }
+        if self.offset < self.bytes.count, self.bytes[self.offset] < 0x20 {
+            throw self.error("control character in string")
+        }
         var out = Array(UnsafeBufferPointer(rebasing: self.bytes[start..<self.offset]))
         while self.offset < self.bytes.count {
             let b = self.bytes[self.offset]
@@ -554,7 +568,9 @@ import Foundation
     /// Reads an integer (a JSON number with an exact 64-bit integer value).
     public mutating func readInt64() throws(JSONError) -> Int64 {
         let at = self.offset
-        guard let i = try self.readNumber().intValue else { throw JSONError(offset: at, message: "expected an integer") }
+        guard let i = try self.readNumber().intValue else {
+            throw JSONError(offset: at, message: "expected an integer")
+        }
         return i
     }
 
@@ -570,7 +586,8 @@ import Foundation
         try self.readFlattened(&flattener, into: &entries)
     }
 
-    private mutating func readFlattened(_ f: inout KeyFlattener, into entries: inout [ValueMap.Entry]) throws(JSONError) {
+    private mutating func readFlattened(_ f: inout KeyFlattener, into entries: inout [ValueMap.Entry]) throws(JSONError)
+    {
         switch self.peek() {
         case UInt8(ascii: "{"):
             try self.readObject { (s, key) throws(JSONError) in
@@ -590,7 +607,10 @@ import Foundation
             let at = self.offset
             guard let key = f.leafKey(consumedTo: at) else {
                 throw JSONError(
-                    offset: at, message: "flattened keys exceed \(f.maxExpansion) times the record's size", limit: "flatten")
+                    offset: at,
+                    message: "flattened keys exceed \(f.maxExpansion) times the record's size",
+                    limit: "flatten"
+                )
             }
             entries.append(.init(key: key, value: try self.readValue()))
         }

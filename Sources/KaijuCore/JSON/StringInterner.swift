@@ -65,7 +65,8 @@
         }
         // Multiplying carries low bits upwards only, so the slot comes from the top bits of a final
         // multiply: every input byte reaches them (`web-12` and `web-13` must not share a slot).
-        var h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9)
+        var h =
+            (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w2 &* 0x1656_67B1_9E37_79F9)
             ^ (w3 &* 0x27D4_EB2F_1656_67C5) ^ UInt64(n)
         h ^= h >> 32
         let index = Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) >> self.shift)

@@ -56,7 +56,8 @@
         return Event(
             timestamp: self.property("timestamp").intValue ?? self.timestamp,
             payload: self.property("payload").objectValue ?? [:],
-            context: self.property("context").objectValue ?? [:])
+            context: self.property("context").objectValue ?? [:]
+        )
     }
 
     /// A property by name, as EPL's `select *` and dynamic access see it; `.null` when absent.

@@ -20,7 +20,9 @@ public struct Event: Sendable, Hashable {
 extension Event {
     /// Decodes one Event object at the scanner's position.
     /// - Throws: ``JSONError`` for a member of the wrong type or a missing `timestamp`.
-    @_spi(Codecs) public static func decode(from s: inout JSONScanner) throws(JSONError) -> Event { try ModelJSON.decode(from: &s) }
+    @_spi(Codecs) public static func decode(from s: inout JSONScanner) throws(JSONError) -> Event {
+        try ModelJSON.decode(from: &s)
+    }
 
     /// Parses an Event from JSON bytes.
     public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
@@ -50,7 +52,9 @@ extension Event {
 
 extension Event: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Event) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(
+        _ read: @escaping @Sendable (Event) -> Value
+    ) -> (EngineEvent) -> Value {
         { e in
             if case .event(let m) = e.body { return read(m) }
             return .null

@@ -25,7 +25,8 @@ extension EventKind {
     public static func blank(at timestamp: Int64) -> Self? { nil }
 
     /// Reads through ``extract(_:)`` (a copy); the built-in models read in place.
-    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Self) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Self) -> Value) -> (EngineEvent) -> Value
+    {
         { e in Self.extract(e.body).map(read) ?? .null }
     }
 }

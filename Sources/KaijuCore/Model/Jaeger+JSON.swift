@@ -21,7 +21,10 @@ extension Batch {
     /// - Throws: ``JSONError`` (offset 0) naming the missing or mistyped member.
     public init(jsonValue v: Value) throws(JSONError) {
         guard let p = v["process"].objectValue else { throw JaegerJSON.missing("process") }
-        self.init(process: try JaegerProcess(jsonValue: .object(p)), spans: try JaegerJSON.list(v["spans"], Span.init(jsonValue:)))
+        self.init(
+            process: try JaegerProcess(jsonValue: .object(p)),
+            spans: try JaegerJSON.list(v["spans"], Span.init(jsonValue:))
+        )
     }
 
     /// Parses a batch from JSON bytes.
@@ -44,7 +47,8 @@ extension JaegerProcess {
 extension Span {
     var jsonValue: Value {
         .object([
-            "traceIdLow": Value.int(self.traceIdLow), "traceIdHigh": Value.int(self.traceIdHigh), "spanId": Value.int(self.spanId),
+            "traceIdLow": Value.int(self.traceIdLow), "traceIdHigh": Value.int(self.traceIdHigh),
+            "spanId": Value.int(self.spanId),
             "parentSpanId": Value.int(self.parentSpanId), "operationName": Value.string(self.operationName),
             "references": Value.array(self.references.map(\.jsonValue)), "flags": Value.int(Int64(self.flags)),
             "startTime": Value.int(self.startTime), "duration": Value.int(self.duration),
@@ -59,11 +63,16 @@ extension Span {
         }
         guard let op = v["operationName"].stringValue else { throw JaegerJSON.missing("spans[].operationName") }
         self.init(
-            traceIdLow: try int("traceIdLow"), traceIdHigh: v["traceIdHigh"].intValue ?? 0, spanId: try int("spanId"),
-            parentSpanId: v["parentSpanId"].intValue ?? 0, operationName: op,
+            traceIdLow: try int("traceIdLow"),
+            traceIdHigh: v["traceIdHigh"].intValue ?? 0,
+            spanId: try int("spanId"),
+            parentSpanId: v["parentSpanId"].intValue ?? 0,
+            operationName: op,
             references: try JaegerJSON.list(v["references"], SpanRef.init(jsonValue:)),
-            flags: Int32(truncatingIfNeeded: v["flags"].intValue ?? 0), startTime: try int("startTime"),
-            duration: try int("duration"), tags: try JaegerJSON.list(v["tags"], Tag.init(jsonValue:)),
+            flags: Int32(truncatingIfNeeded: v["flags"].intValue ?? 0),
+            startTime: try int("startTime"),
+            duration: try int("duration"),
+            tags: try JaegerJSON.list(v["tags"], Tag.init(jsonValue:)),
             logs: try JaegerJSON.list(v["logs"], SpanLog.init(jsonValue:))
         )
     }
@@ -82,7 +91,9 @@ extension SpanRef {
             throw JaegerJSON.missing("references[].refType")
         }
         self.init(
-            refType: kind, traceIdLow: v["traceIdLow"].intValue ?? 0, traceIdHigh: v["traceIdHigh"].intValue ?? 0,
+            refType: kind,
+            traceIdLow: v["traceIdLow"].intValue ?? 0,
+            traceIdHigh: v["traceIdHigh"].intValue ?? 0,
             spanId: v["spanId"].intValue ?? 0
         )
     }
@@ -94,7 +105,10 @@ extension SpanLog {
     }
 
     init(jsonValue v: Value) throws(JSONError) {
-        self.init(timestamp: v["timestamp"].intValue ?? 0, fields: try JaegerJSON.list(v["fields"], Tag.init(jsonValue:)))
+        self.init(
+            timestamp: v["timestamp"].intValue ?? 0,
+            fields: try JaegerJSON.list(v["fields"], Tag.init(jsonValue:))
+        )
     }
 }
 
@@ -115,8 +129,12 @@ extension Tag {
             throw JaegerJSON.missing("tags[].vType")
         }
         self.init(
-            key: key, vType: type, vStr: v["vStr"].stringValue, vDouble: v["vDouble"].doubleValue,
-            vBool: v["vBool"].boolValue, vLong: v["vLong"].intValue,
+            key: key,
+            vType: type,
+            vStr: v["vStr"].stringValue,
+            vDouble: v["vDouble"].doubleValue,
+            vBool: v["vBool"].boolValue,
+            vLong: v["vLong"].intValue,
             vBinary: v["vBinary"].arrayValue?.compactMap { $0.intValue.map { UInt8(truncatingIfNeeded: $0) } }
         )
     }

@@ -5,7 +5,11 @@
 /// The type of a ``Tag``'s value.
 public enum TagType: String, Sendable, Hashable, CaseIterable {
     /// Which value field of the tag is set.
-    case string = "STRING", double = "DOUBLE", bool = "BOOL", long = "LONG", binary = "BINARY"
+    case string = "STRING"
+    case double = "DOUBLE"
+    case bool = "BOOL"
+    case long = "LONG"
+    case binary = "BINARY"
 }
 
 /// A typed key/value annotation on a span, log or process.
@@ -27,8 +31,13 @@ public struct Tag: Sendable, Hashable {
 
     /// A tag of type `vType` whose matching value field is set.
     public init(
-        key: String, vType: TagType, vStr: String? = nil, vDouble: Double? = nil, vBool: Bool? = nil,
-        vLong: Int64? = nil, vBinary: [UInt8]? = nil
+        key: String,
+        vType: TagType,
+        vStr: String? = nil,
+        vDouble: Double? = nil,
+        vBool: Bool? = nil,
+        vLong: Int64? = nil,
+        vBinary: [UInt8]? = nil
     ) {
         self.key = key
         self.vType = vType
@@ -78,7 +87,8 @@ public struct SpanRef: Sendable, Hashable {
     /// `CHILD_OF` or `FOLLOWS_FROM`.
     public enum Kind: String, Sendable, Hashable {
         /// The referencing span is a child of, or follows from, the referenced one.
-        case childOf = "CHILD_OF", followsFrom = "FOLLOWS_FROM"
+        case childOf = "CHILD_OF"
+        case followsFrom = "FOLLOWS_FROM"
     }
     /// How the spans relate.
     public var refType: Kind
@@ -124,8 +134,16 @@ public struct Span: Sendable, Hashable {
 
     /// A span; times are in microseconds.
     public init(
-        traceIdLow: Int64, traceIdHigh: Int64 = 0, spanId: Int64, parentSpanId: Int64 = 0, operationName: String,
-        references: [SpanRef] = [], flags: Int32 = 1, startTime: Int64, duration: Int64, tags: [Tag] = [],
+        traceIdLow: Int64,
+        traceIdHigh: Int64 = 0,
+        spanId: Int64,
+        parentSpanId: Int64 = 0,
+        operationName: String,
+        references: [SpanRef] = [],
+        flags: Int32 = 1,
+        startTime: Int64,
+        duration: Int64,
+        tags: [Tag] = [],
         logs: [SpanLog] = []
     ) {
         self.traceIdLow = traceIdLow
@@ -183,7 +201,9 @@ public enum JaegerIDs {
 
 extension Batch: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Batch) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(
+        _ read: @escaping @Sendable (Batch) -> Value
+    ) -> (EngineEvent) -> Value {
         { e in
             if case .batch(let m) = e.body { return read(m) }
             return .null
@@ -209,7 +229,8 @@ extension Batch: EventKind {
 
 extension Span: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Span) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Span) -> Value) -> (EngineEvent) -> Value
+    {
         { e in
             if case .span(let m) = e.body { return read(m) }
             return .null

@@ -22,7 +22,10 @@ extension LogRecord {
     ///   - maxExpansion: how many flattened key bytes the record may produce per byte of input (see ``KeyFlattener``).
     /// - Throws: ``JSONError`` for malformed JSON, a record that is not an object, or a limit exceeded.
     public init<C: Collection<UInt8>>(
-        json bytes: C, timestamp: Int64, maxDepth: Int = 128, maxExpansion: Int = 16
+        json bytes: C,
+        timestamp: Int64,
+        maxDepth: Int = 128,
+        maxExpansion: Int = 16
     ) throws(JSONError) {
         let fields = try JSONScanner.parse(bytes, maxDepth: maxDepth) { (s) throws(JSONError) in
             try LogRecord.readFlattenedFields(&s, maxExpansion: maxExpansion)
@@ -31,7 +34,10 @@ extension LogRecord {
     }
 
     /// Reads a record object at the scanner's position, flattened.
-    @_spi(Codecs) public static func readFlattenedFields(_ s: inout JSONScanner, maxExpansion: Int = 16) throws(JSONError) -> ValueMap {
+    @_spi(Codecs) public static func readFlattenedFields(
+        _ s: inout JSONScanner,
+        maxExpansion: Int = 16
+    ) throws(JSONError) -> ValueMap {
         guard s.peek() == UInt8(ascii: "{") else { throw s.error("a log record must be a JSON object") }
         var entries: [ValueMap.Entry] = []
         try s.readFlattened(into: &entries, maxExpansion: maxExpansion)
@@ -59,7 +65,9 @@ extension LogRecord {
 
 extension LogRecord: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (LogRecord) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(
+        _ read: @escaping @Sendable (LogRecord) -> Value
+    ) -> (EngineEvent) -> Value {
         { e in
             if case .log(let m) = e.body { return read(m) }
             return .null

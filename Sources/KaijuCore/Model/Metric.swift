@@ -28,7 +28,9 @@ extension Metric {
 
     /// Decodes one metric object at the scanner's position.
     /// - Throws: ``JSONError`` for a member of the wrong type or a missing `name`.
-    @_spi(Codecs) public static func decode(from s: inout JSONScanner) throws(JSONError) -> Metric { try ModelJSON.decode(from: &s) }
+    @_spi(Codecs) public static func decode(from s: inout JSONScanner) throws(JSONError) -> Metric {
+        try ModelJSON.decode(from: &s)
+    }
 
     /// Parses a metric from JSON bytes.
     public init<C: Collection<UInt8>>(json bytes: C) throws(JSONError) {
@@ -58,7 +60,9 @@ extension Metric {
 
 extension Metric: EventKind {
     /// Reads events of this kind in place (the model is borrowed from the body, not copied).
-    @_spi(Engine) public static func engineReader(_ read: @escaping @Sendable (Metric) -> Value) -> (EngineEvent) -> Value {
+    @_spi(Engine) public static func engineReader(
+        _ read: @escaping @Sendable (Metric) -> Value
+    ) -> (EngineEvent) -> Value {
         { e in
             if case .metric(let m) = e.body { return read(m) }
             return .null

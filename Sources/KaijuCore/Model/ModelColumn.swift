@@ -31,7 +31,10 @@ public struct ModelColumn<Model: EventKind>: Sendable {
     ///   - required: Whether JSON and inserted rows must give it.
     ///   - read: Reads the column as a ``Value`` (the hot path: write it directly, not through the key path).
     public init(
-        _ name: String, _ type: ColumnType, _ keyPath: any PartialKeyPath<Model> & Sendable, required: Bool = false,
+        _ name: String,
+        _ type: ColumnType,
+        _ keyPath: any PartialKeyPath<Model> & Sendable,
+        required: Bool = false,
         read: @escaping @Sendable (Model) -> Value
     ) {
         self.name = name
@@ -47,7 +50,11 @@ public struct ModelColumn<Model: EventKind>: Sendable {
     ///   - name: The column's name in statements.
     ///   - keyPath: The stored property.
     ///   - readMap: Reads the map.
-    public init(map name: String, _ keyPath: any PartialKeyPath<Model> & Sendable, readMap: @escaping @Sendable (Model) -> ValueMap) {
+    public init(
+        map name: String,
+        _ keyPath: any PartialKeyPath<Model> & Sendable,
+        readMap: @escaping @Sendable (Model) -> ValueMap
+    ) {
         self.name = name
         self.type = .map
         self.keyPath = keyPath
@@ -93,8 +100,11 @@ extension EventKind {
     /// The event type the columns describe.
     static func makeEventType(_ representation: EventType.Representation) -> EventType {
         EventType(
-            name: self.eventTypeName, representation: representation,
-            ownColumns: self.columns.map { Column($0.name, $0.type) }, parents: [])
+            name: self.eventTypeName,
+            representation: representation,
+            ownColumns: self.columns.map { Column($0.name, $0.type) },
+            parents: []
+        )
     }
 
     /// The column a key path reads, or `nil` for a computed property.

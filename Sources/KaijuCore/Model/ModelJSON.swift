@@ -24,7 +24,9 @@ enum ModelJSON<Model: EventKind> {
             case .map: value = .object(try s.readValueMap())
             default: value = try s.readValue()
             }
-            guard column.assign(value, to: &model) else { throw JSONError(offset: at, message: "\(key) is not a \(column.type.rawValue)") }
+            guard column.assign(value, to: &model) else {
+                throw JSONError(offset: at, message: "\(key) is not a \(column.type.rawValue)")
+            }
             seen[i] = true
         }
         for (i, column) in Model.columns.enumerated() where column.isRequired && !seen[i] {

@@ -109,15 +109,26 @@ public enum EnumerationMethod: String, Sendable, Hashable, CaseIterable {
 /// Unary operators.
 public enum UnaryOperator: String, Sendable, Hashable {
     /// `not e`, `-e`.
-    case not, negate = "-"
+    case not
+    case negate = "-"
 }
 
 /// Binary operators, arithmetic first, then comparison, then logic.
 public enum BinaryOperator: String, Sendable, Hashable {
     /// Arithmetic and string concatenation.
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", concat = "||"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case modulo = "%"
+    case concat = "||"
     /// Comparisons.
-    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
     /// Logical connectives.
     case and, or
 }
@@ -144,7 +155,12 @@ public struct NativeAccessor: @unchecked Sendable, Hashable {
     @_spi(Engine) public let read: @Sendable (EventBody) -> Value
 
     /// An accessor identified by `identity` (the key path), reading with `read`.
-    @_spi(Engine) public init(identity: AnyKeyPath, stream: String? = nil, label: String, read: @escaping @Sendable (EventBody) -> Value) {
+    @_spi(Engine) public init(
+        identity: AnyKeyPath,
+        stream: String? = nil,
+        label: String,
+        read: @escaping @Sendable (EventBody) -> Value
+    ) {
         self.identity = identity
         self.stream = stream
         self.label = label
@@ -176,7 +192,8 @@ extension ExprNode: CustomStringConvertible {
             return "\(m)(\(k))"
         case .unary(.not, let e): return "not \(e)"
         case .unary(.negate, let e): return "-\(e)"
-        case .binary(let op, let a, let b): return "\(a)\(op == .and || op == .or ? " \(op.rawValue) " : op.rawValue)\(b)"
+        case .binary(let op, let a, let b):
+            return "\(a)\(op == .and || op == .or ? " \(op.rawValue) " : op.rawValue)\(b)"
         case .call(let f, let args): return "\(f)(\(args.map(\.description).joined(separator: ",")))"
         case .newMap(let entries): return "new{\(entries.map { "\($0.key)=\($0.value)" }.joined(separator: ","))}"
         case .aggregate(let k, let arg): return "\(k.rawValue)(\(arg?.description ?? "*"))"

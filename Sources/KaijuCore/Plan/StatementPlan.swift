@@ -79,21 +79,38 @@ public struct StatementPlan: Sendable, Hashable {
 
     /// A statement over one typed stream: `select ... from source#windows where ... group by ... having ... output ...`.
     public init(
-        from source: Source, windows: [WindowSpec] = [], where whereClause: ExprNode? = nil,
-        select: [SelectItem] = [.wildcard], groupBy: [ExprNode] = [], having: ExprNode? = nil,
-        output: OutputSpec? = nil, insertInto: String? = nil
+        from source: Source,
+        windows: [WindowSpec] = [],
+        where whereClause: ExprNode? = nil,
+        select: [SelectItem] = [.wildcard],
+        groupBy: [ExprNode] = [],
+        having: ExprNode? = nil,
+        output: OutputSpec? = nil,
+        insertInto: String? = nil
     ) {
         self.init(
-            streams: [], where: whereClause, select: select, groupBy: groupBy, having: having, output: output,
+            streams: [],
+            where: whereClause,
+            select: select,
+            groupBy: groupBy,
+            having: having,
+            output: output,
             insertInto: insertInto
         )
-        self.streams = [StreamSpec(.type(source.typeName, filter: source.filter), alias: source.alias, windows: windows)]
+        self.streams = [
+            StreamSpec(.type(source.typeName, filter: source.filter), alias: source.alias, windows: windows)
+        ]
     }
 
     /// A statement over `streams` (several make a join): the clauses as in EPL.
     public init(
-        streams: [StreamSpec], where whereClause: ExprNode? = nil, select: [SelectItem] = [.wildcard],
-        groupBy: [ExprNode] = [], having: ExprNode? = nil, output: OutputSpec? = nil, insertInto: String? = nil
+        streams: [StreamSpec],
+        where whereClause: ExprNode? = nil,
+        select: [SelectItem] = [.wildcard],
+        groupBy: [ExprNode] = [],
+        having: ExprNode? = nil,
+        output: OutputSpec? = nil,
+        insertInto: String? = nil
     ) {
         self.streams = streams
         self.whereClause = whereClause

@@ -26,7 +26,12 @@ public struct StreamSpec: Sendable, Hashable {
     }
 
     /// A stream of a type.
-    public static func type(_ name: String, filter: ExprNode? = nil, alias: String? = nil, windows: [WindowSpec] = []) -> StreamSpec {
+    public static func type(
+        _ name: String,
+        filter: ExprNode? = nil,
+        alias: String? = nil,
+        windows: [WindowSpec] = []
+    ) -> StreamSpec {
         StreamSpec(.type(name, filter: filter), alias: alias, windows: windows)
     }
 }

@@ -41,7 +41,13 @@ public struct OnPlan: Sendable, Hashable {
     public var action: Action
 
     /// `on trigger merge|update|delete|select ... table as tableAlias where ...`.
-    public init(on trigger: StreamSpec, table: String, as tableAlias: String? = nil, where whereClause: ExprNode? = nil, action: Action) {
+    public init(
+        on trigger: StreamSpec,
+        table: String,
+        as tableAlias: String? = nil,
+        where whereClause: ExprNode? = nil,
+        action: Action
+    ) {
         self.trigger = trigger
         self.table = table
         self.tableAlias = tableAlias

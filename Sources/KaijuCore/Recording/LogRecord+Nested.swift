@@ -9,7 +9,8 @@ extension LogRecord {
             guard let path = Self.segments(e.key) else { return self.fields }
             root.insert(path[...], e.value)
         }
-        guard case .object(let nested)? = root.value, LogRecord(timestamp: 0, record: nested).fields == self.fields else { return self.fields }
+        guard case .object(let nested)? = root.value, LogRecord(timestamp: 0, record: nested).fields == self.fields
+        else { return self.fields }
         return nested
     }
 
@@ -25,7 +26,9 @@ extension LogRecord {
         for part in key.split(separator: ".", omittingEmptySubsequences: false) {
             var name = Substring(part)
             var indices: [Int] = []
-            while name.hasSuffix("]"), let open = name.lastIndex(of: "["), let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+            while name.hasSuffix("]"), let open = name.lastIndex(of: "["),
+                let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+            {
                 indices.insert(i, at: 0)
                 name = name[..<open]
             }

@@ -7,7 +7,9 @@ public enum RecordingPlayer {
         /// Lines that could not be parsed, with their 1-based line number.
         public var errors: [(line: Int, error: JSONError)] = []
         /// Whether both replayed as many events with errors on the same lines.
-        public static func == (a: Summary, b: Summary) -> Bool { a.events == b.events && a.errors.map(\.line) == b.errors.map(\.line) }
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.events == b.events && a.errors.map(\.line) == b.errors.map(\.line)
+        }
         /// Hashes the event count.
         public func hash(into h: inout Hasher) { h.combine(self.events) }
     }

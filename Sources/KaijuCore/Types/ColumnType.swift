@@ -30,7 +30,9 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
             switch v {
             case .int: return v
             case .double(let d): return d.isFinite && abs(d) < 9.2e18 ? .int(Int64(d)) : .null
-            case .string(let s): return Int64(s).map(Value.int) ?? Double(s).flatMap { $0.isFinite ? Value.int(Int64($0)) : nil } ?? .null
+            case .string(let s):
+                return Int64(s).map(Value.int) ?? Double(s).flatMap { $0.isFinite ? Value.int(Int64($0)) : nil }
+                    ?? .null
             case .bool(let b): return .int(b ? 1 : 0)
             default: return .null
             }
@@ -44,7 +46,8 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
         case .bool:
             switch v {
             case .bool: return v
-            case .string(let s): return s.lowercased() == "true" ? .bool(true) : (s.lowercased() == "false" ? .bool(false) : .null)
+            case .string(let s):
+                return s.lowercased() == "true" ? .bool(true) : (s.lowercased() == "false" ? .bool(false) : .null)
             default: return .null
             }
         case .map: return v.objectValue != nil ? v : .null

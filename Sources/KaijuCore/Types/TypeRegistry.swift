@@ -19,11 +19,17 @@ public struct TypeRegistry: Sendable {
     /// Declares a row type.
     /// - Throws: ``PlanError`` when the name is taken or a parent is unknown.
     mutating func declare(_ d: SchemaDeclaration) throws(PlanError) -> EventType {
-        if self.types[d.name] != nil { throw PlanError(.duplicate, "event type '\(d.name)' already exists", subject: d.name) }
+        if self.types[d.name] != nil {
+            throw PlanError(.duplicate, "event type '\(d.name)' already exists", subject: d.name)
+        }
         var parents: [EventType] = []
         for p in d.inherits {
-            guard let t = self.types[p] else { throw PlanError(.unknownType, "unknown parent type '\(p)' of '\(d.name)'", subject: p) }
-            guard t.representation == .row else { throw PlanError(.invalid, "'\(d.name)' cannot inherit from built-in type '\(p)'", subject: d.name) }
+            guard let t = self.types[p] else {
+                throw PlanError(.unknownType, "unknown parent type '\(p)' of '\(d.name)'", subject: p)
+            }
+            guard t.representation == .row else {
+                throw PlanError(.invalid, "'\(d.name)' cannot inherit from built-in type '\(p)'", subject: d.name)
+            }
             parents.append(t)
         }
         let t = EventType(name: d.name, representation: .row, ownColumns: d.columns, parents: parents)

@@ -20,17 +20,29 @@ extension Value: Equatable, Hashable, Comparable {
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0 as UInt8)
-        case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
-        case .int(let i): hasher.combine(2 as UInt8); hasher.combine(i)
+        case .bool(let b):
+            hasher.combine(1 as UInt8)
+            hasher.combine(b)
+        case .int(let i):
+            hasher.combine(2 as UInt8)
+            hasher.combine(i)
         case .double(let d):
             if let i = Int64(exactly: d) {
-                hasher.combine(2 as UInt8); hasher.combine(i)
+                hasher.combine(2 as UInt8)
+                hasher.combine(i)
             } else {
-                hasher.combine(3 as UInt8); hasher.combine(d)
+                hasher.combine(3 as UInt8)
+                hasher.combine(d)
             }
-        case .string(let s): hasher.combine(4 as UInt8); hasher.combine(s)
-        case .array(let a): hasher.combine(5 as UInt8); hasher.combine(a)
-        case .object(let m): hasher.combine(6 as UInt8); hasher.combine(m)
+        case .string(let s):
+            hasher.combine(4 as UInt8)
+            hasher.combine(s)
+        case .array(let a):
+            hasher.combine(5 as UInt8)
+            hasher.combine(a)
+        case .object(let m):
+            hasher.combine(6 as UInt8)
+            hasher.combine(m)
         }
     }
 
@@ -42,7 +54,8 @@ extension Value: Equatable, Hashable, Comparable {
         case (.bool(let a), .bool(let b)): return !a && b
         case (.string(let a), .string(let b)): return a < b
         case (.array(let a), .array(let b)): return a.lexicographicallyPrecedes(b)
-        case (.object(let a), .object(let b)): return a.entries.lexicographicallyPrecedes(b.entries) {
+        case (.object(let a), .object(let b)):
+            return a.entries.lexicographicallyPrecedes(b.entries) {
                 ($0.key, $0.value) < ($1.key, $1.value)
             }
         default:
@@ -75,7 +88,8 @@ extension Value: Equatable, Hashable, Comparable {
     /// EPL's comparison: numbers with numbers, strings with strings, bools with bools; otherwise `nil` (unknown).
     public static func eplCompare(_ lhs: Value, _ rhs: Value) -> ComparisonOrder? {
         switch (lhs, rhs) {
-        case (.string(let a), .string(let b)): return a < b ? .orderedAscending : (a == b ? .orderedSame : .orderedDescending)
+        case (.string(let a), .string(let b)):
+            return a < b ? .orderedAscending : (a == b ? .orderedSame : .orderedDescending)
         case (.bool(let a), .bool(let b)): return a == b ? .orderedSame : (!a ? .orderedAscending : .orderedDescending)
         default: return compareNumbers(lhs, rhs)
         }

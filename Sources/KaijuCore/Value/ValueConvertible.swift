@@ -22,7 +22,9 @@ extension Array: ValueConvertible where Element: ValueConvertible {
 }
 extension Dictionary: ValueConvertible where Key == String, Value: ValueConvertible {
     /// The entries as a map.
-    public var kaijuValue: KaijuCore.Value { .object(ValueMap(self.map { ValueMap.Entry(key: $0.key, value: $0.value.kaijuValue) })) }
+    public var kaijuValue: KaijuCore.Value {
+        .object(ValueMap(self.map { ValueMap.Entry(key: $0.key, value: $0.value.kaijuValue) }))
+    }
 }
 extension Tag: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }
 extension JaegerProcess: ValueConvertible { public var kaijuValue: Value { self.jsonValue } }

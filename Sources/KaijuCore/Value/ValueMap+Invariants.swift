@@ -3,7 +3,10 @@ extension ValueMap {
     /// Called from tests only.
     public func _checkInvariants() {
         for i in self.entries.indices.dropFirst() {
-            precondition(self.entries[i - 1].key < self.entries[i].key, "ValueMap keys out of order or repeated at \(i)")
+            precondition(
+                self.entries[i - 1].key < self.entries[i].key,
+                "ValueMap keys out of order or repeated at \(i)"
+            )
         }
     }
 }

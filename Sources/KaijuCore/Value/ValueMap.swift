@@ -33,7 +33,9 @@ public struct ValueMap: Sendable, Hashable, Sequence {
                 Self.insertionSortKeepingLast(&sorted)
             } else {
                 // Stable sort keeps the later duplicate after the earlier one, so the dedupe below keeps the last.
-                sorted = sorted.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+                sorted = sorted.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(
+                    \.element
+                )
                 Self.dropRepeatedKeysKeepingLast(&sorted)
             }
         }
@@ -104,7 +106,11 @@ public struct ValueMap: Sendable, Hashable, Sequence {
         set {
             let (found, at) = self.search(key)
             if let newValue {
-                if found { self.entries[at].value = newValue } else { self.entries.insert(Entry(key: key, value: newValue), at: at) }
+                if found {
+                    self.entries[at].value = newValue
+                } else {
+                    self.entries.insert(Entry(key: key, value: newValue), at: at)
+                }
             } else if found {
                 self.entries.remove(at: at)
             }

@@ -19,7 +19,13 @@ public struct EventsFile: Sendable {
         public let number: Int
 
         /// A declaration line.
-        public init(name: String, payload: [Column] = [], context: [Column] = [], parents: [String] = [], number: Int = 0) {
+        public init(
+            name: String,
+            payload: [Column] = [],
+            context: [Column] = [],
+            parents: [String] = [],
+            number: Int = 0
+        ) {
             self.name = name
             self.payload = payload
             self.context = context
@@ -39,7 +45,9 @@ public struct EventsFile: Sendable {
         var lines: [Line] = []
         var errors: [EPLSyntaxError] = []
         for (number, text) in ruleLines(contents) {
-            do throws(EPLSyntaxError) { lines.append(try self.line(text, number: number)) } catch { errors.append(error) }
+            do throws(EPLSyntaxError) { lines.append(try self.line(text, number: number)) } catch {
+                errors.append(error)
+            }
         }
         return (EventsFile(lines: lines), errors)
     }
@@ -51,7 +59,8 @@ public struct EventsFile: Sendable {
         let parts = text.split(separator: ">", omittingEmptySubsequences: false)
         guard parts.count <= 4 else { throw fail("expected at most four parts: Name>{payload}>{context}>{parents}", 1) }
         let name = parts[0].trimmingSpaces
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), name.first?.isLetter == true else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), name.first?.isLetter == true
+        else {
             throw fail("expected an event type name", 1)
         }
         var column = parts[0].count + 2
@@ -66,7 +75,10 @@ public struct EventsFile: Sendable {
                 let kv = item.split(separator: ":", omittingEmptySubsequences: false)
                 guard kv.count == 2, !kv[0].trimmingSpaces.isEmpty else { throw fail("expected key:type", at) }
                 guard let type = ColumnType(name: kv[1].trimmingSpaces) else {
-                    throw fail("unknown type '\(kv[1].trimmingSpaces)' (expected string, int, long, float, double, boolean)", at + kv[0].count + 1)
+                    throw fail(
+                        "unknown type '\(kv[1].trimmingSpaces)' (expected string, int, long, float, double, boolean)",
+                        at + kv[0].count + 1
+                    )
                 }
                 out.append(Column(kv[0].trimmingSpaces, type))
             }
@@ -79,7 +91,11 @@ public struct EventsFile: Sendable {
     }
 
     /// The comma-separated items of `{a,b}` (or of an empty part), each with its column.
-    private static func braces(_ part: Substring, column: Int, _ fail: (String, Int) -> EPLSyntaxError) throws(EPLSyntaxError) -> [(String, Int)] {
+    private static func braces(
+        _ part: Substring,
+        column: Int,
+        _ fail: (String, Int) -> EPLSyntaxError
+    ) throws(EPLSyntaxError) -> [(String, Int)] {
         let trimmed = part.trimmingSpaces
         if trimmed.isEmpty { return [] }
         guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}") else { throw fail("expected {...}", column) }
@@ -101,17 +117,27 @@ public struct EventsFile: Sendable {
             EPLSyntaxError(e.message, line: line.number, column: 1, sourceLine: line.name)
         }
         if runtime.types["HLEvent"] == nil {
-            do throws(PlanError) { try runtime.declare(SchemaDeclaration("HLEvent", columns: [.init("timestamp", .long)])) } catch {
+            do throws(PlanError) {
+                try runtime.declare(SchemaDeclaration("HLEvent", columns: [.init("timestamp", .long)]))
+            } catch {
                 throw EPLSyntaxError(error.message, line: 0, column: 1, sourceLine: "")
             }
         }
         for line in self.lines {
             do throws(PlanError) {
-                try runtime.declare(SchemaDeclaration(line.name, columns: line.payload + line.context, inherits: ["HLEvent"] + line.parents))
+                try runtime.declare(
+                    SchemaDeclaration(
+                        line.name,
+                        columns: line.payload + line.context,
+                        inherits: ["HLEvent"] + line.parents
+                    )
+                )
             } catch { throw positioned(error, line) }
         }
         for line in self.lines where !line.payload.isEmpty {
-            do throws(PlanError) { try runtime.add(Self.route(line), name: "route \(line.name)") } catch { throw positioned(error, line) }
+            do throws(PlanError) { try runtime.add(Self.route(line), name: "route \(line.name)") } catch {
+                throw positioned(error, line)
+            }
         }
     }
 
@@ -119,8 +145,12 @@ public struct EventsFile: Sendable {
     public static func route(_ line: Line) -> StatementPlan {
         let payload = ExprNode.property(stream: nil, path: ["payload"])
         let context = ExprNode.property(stream: nil, path: ["context"])
-        let filter = ExprNode.conjunction(line.payload.map { .call("containsKey", [payload, .literal(.string($0.name))]) })
-        var select: [StatementPlan.SelectItem] = [.expression(.property(stream: nil, path: ["timestamp"]), name: "timestamp")]
+        let filter = ExprNode.conjunction(
+            line.payload.map { .call("containsKey", [payload, .literal(.string($0.name))]) }
+        )
+        var select: [StatementPlan.SelectItem] = [
+            .expression(.property(stream: nil, path: ["timestamp"]), name: "timestamp")
+        ]
         select += line.payload.map { .expression(.mapGet(payload, .literal(.string($0.name))), name: $0.name) }
         select += line.context.map { .expression(.mapGet(context, .literal(.string($0.name))), name: $0.name) }
         return StatementPlan(from: .init("Event", filter: filter), select: select, insertInto: line.name)

@@ -1,5 +1,5 @@
-public import KaijuCore
 import Foundation
+public import KaijuCore
 
 /// The original Kaiju's `statements.txt`: one statement a line, `key:value[,key:value]*=STATEMENT`
 /// (the first `=` splits the configuration from the EPL), `#` comments, `:retentionTime:` replaced.
@@ -45,7 +45,10 @@ public struct StatementsFile: Sendable {
     public var entries: [Entry]
 
     /// Parses a file's contents. Returns the entries and an error for every line whose configuration is broken.
-    public static func parse(_ contents: String, retentionTime: String = "2min") -> (file: StatementsFile, errors: [EPLSyntaxError]) {
+    public static func parse(
+        _ contents: String,
+        retentionTime: String = "2min"
+    ) -> (file: StatementsFile, errors: [EPLSyntaxError]) {
         var entries: [Entry] = []
         var errors: [EPLSyntaxError] = []
         for (number, line) in ruleLines(contents) {
@@ -81,7 +84,12 @@ public struct StatementsFile: Sendable {
                 case "address": address = value
                 case "path": path = value
                 default:
-                    throw EPLSyntaxError("unknown key '\(key)' (expected name, listener, address or path)", line: number, column: column, sourceLine: line)
+                    throw EPLSyntaxError(
+                        "unknown key '\(key)' (expected name, listener, address or path)",
+                        line: number,
+                        column: column,
+                        sourceLine: line
+                    )
                 }
                 column += pair.count + 1
             }
@@ -91,8 +99,15 @@ public struct StatementsFile: Sendable {
             case "hl": listener = .hl(address: address)
             case "sample": listener = .sample(path: path ?? "./sampled.txt")
             default:
-                let at = (line.range(of: "listener:").map { line.distance(from: line.startIndex, to: $0.upperBound) } ?? 0) + 1
-                throw EPLSyntaxError("unknown listener '\(listenerName)' (expected simple, none, hl or sample)", line: number, column: at, sourceLine: line)
+                let at =
+                    (line.range(of: "listener:").map { line.distance(from: line.startIndex, to: $0.upperBound) } ?? 0)
+                    + 1
+                throw EPLSyntaxError(
+                    "unknown listener '\(listenerName)' (expected simple, none, hl or sample)",
+                    line: number,
+                    column: at,
+                    sourceLine: line
+                )
             }
         }
         let replaced = text.replacingOccurrences(of: ":retentionTime:", with: retentionTime)
@@ -115,7 +130,14 @@ public struct StatementsFile: Sendable {
         var errors: [EPLSyntaxError] = []
         for entry in self.entries {
             do throws(EPLSyntaxError) {
-                try EPL.install(entry.text, in: runtime, name: entry.name, listener: listener(entry), line: entry.line, prefix: entry.prefix)
+                try EPL.install(
+                    entry.text,
+                    in: runtime,
+                    name: entry.name,
+                    listener: listener(entry),
+                    line: entry.line,
+                    prefix: entry.prefix
+                )
             } catch {
                 errors.append(error)
             }

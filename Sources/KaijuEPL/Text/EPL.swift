@@ -14,7 +14,10 @@ public enum EPL {
     /// - Throws: ``EPLSyntaxError`` saying what was expected, where.
     ///   - limits: the bounds on size, nesting and list lengths.
     public static func parse(
-        _ text: String, line: Int = 1, prefix: String = "", limits: EPLLimits = EPLLimits()
+        _ text: String,
+        line: Int = 1,
+        prefix: String = "",
+        limits: EPLLimits = EPLLimits()
     ) throws(EPLSyntaxError) -> EPLStatement {
         var parser = try EPLParser(EPLSource(text: text, line: line, prefix: prefix), limits: limits)
         return try parser.statement()
@@ -26,8 +29,13 @@ public enum EPL {
     /// - Returns: the running statement's name, or `nil` for a declaration.
     @discardableResult
     public static func install(
-        _ text: String, in runtime: Runtime, name: String? = nil, listener: StatementListener? = nil,
-        line: Int = 1, prefix: String = "", limits: EPLLimits = EPLLimits()
+        _ text: String,
+        in runtime: Runtime,
+        name: String? = nil,
+        listener: StatementListener? = nil,
+        line: Int = 1,
+        prefix: String = "",
+        limits: EPLLimits = EPLLimits()
     ) throws(EPLSyntaxError) -> String? {
         let statement = try self.parse(text, line: line, prefix: prefix, limits: limits)
         do throws(PlanError) {
@@ -52,11 +60,20 @@ public enum EPL {
     }
 
     /// `create window W as select * from T` copies T's columns (T must be a declared type).
-    static func resolveWindowSchema(_ schema: SchemaDeclaration, in runtime: Runtime) throws(PlanError) -> SchemaDeclaration {
+    static func resolveWindowSchema(
+        _ schema: SchemaDeclaration,
+        in runtime: Runtime
+    ) throws(PlanError) -> SchemaDeclaration {
         guard schema.columns.isEmpty, let source = schema.inherits.first else { return schema }
-        guard let t = runtime.types[source] else { throw PlanError(.unknownType, "unknown event type '\(source)'", subject: source) }
+        guard let t = runtime.types[source] else {
+            throw PlanError(.unknownType, "unknown event type '\(source)'", subject: source)
+        }
         guard t.representation == .row else {
-            throw PlanError(.invalid, "create window as select * from '\(source)': declare the window's columns instead (as (col type, ...))", subject: source)
+            throw PlanError(
+                .invalid,
+                "create window as select * from '\(source)': declare the window's columns instead (as (col type, ...))",
+                subject: source
+            )
         }
         return SchemaDeclaration(schema.name, columns: t.columns)
     }
@@ -69,12 +86,19 @@ public enum EPL {
     ///   - line: The line the statement starts on in its file.
     ///   - prefix: Text before the statement on its first line (a rule file's `key:value,...=`).
     /// - Returns: The error with its line and column.
-    public static func positioned(_ error: PlanError, in text: String, line: Int = 1, prefix: String = "") -> EPLSyntaxError {
+    public static func positioned(
+        _ error: PlanError,
+        in text: String,
+        line: Int = 1,
+        prefix: String = ""
+    ) -> EPLSyntaxError {
         let source = EPLSource(text: text, line: line, prefix: prefix)
         let tokens = (try? EPLLexer.tokenize(text) { source.locate($0) }) ?? []
         if let name = error.subject {
             let last = name.split(separator: ".").last.map(String.init) ?? name
-            if let t = tokens.first(where: { ($0.kind == .identifier || $0.kind == .string) && ($0.text == name || $0.text == last) }) {
+            if let t = tokens.first(where: {
+                ($0.kind == .identifier || $0.kind == .string) && ($0.text == name || $0.text == last)
+            }) {
                 return source.error(error.message, at: t.offset)
             }
         }

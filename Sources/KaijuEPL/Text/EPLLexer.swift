@@ -9,7 +9,10 @@ struct EPLLexer {
 
     /// The tokens of `text`, ending with an `.end` token.
     /// - Throws: ``EPLSyntaxError`` (positioned through `locate`) for an unterminated string or a stray character.
-    static func tokenize(_ text: String, locate: (Int) -> (line: Int, column: Int, source: String)) throws(EPLSyntaxError) -> [EPLToken] {
+    static func tokenize(
+        _ text: String,
+        locate: (Int) -> (line: Int, column: Int, source: String)
+    ) throws(EPLSyntaxError) -> [EPLToken] {
         let bytes = Array(text.utf8)
         var tokens: [EPLToken] = []
         var i = 0
@@ -30,7 +33,9 @@ struct EPLLexer {
             let start = i
             if Self.isIdentifierStart(b) {
                 while i < bytes.count && Self.isIdentifierPart(bytes[i]) { i += 1 }
-                tokens.append(EPLToken(kind: .identifier, text: String(decoding: bytes[start..<i], as: UTF8.self), offset: start))
+                tokens.append(
+                    EPLToken(kind: .identifier, text: String(decoding: bytes[start..<i], as: UTF8.self), offset: start)
+                )
             } else if Self.isDigit(b) {
                 while i < bytes.count && Self.isDigit(bytes[i]) { i += 1 }
                 var kind = EPLToken.Kind.integer
@@ -41,14 +46,17 @@ struct EPLLexer {
                 }
                 // A Java long or double suffix (`100000L`, `1.5d`) is accepted and dropped.
                 var end = i
-                if i < bytes.count, [UInt8(ascii: "L"), UInt8(ascii: "l"), UInt8(ascii: "d"), UInt8(ascii: "D")].contains(bytes[i]),
+                if i < bytes.count,
+                    [UInt8(ascii: "L"), UInt8(ascii: "l"), UInt8(ascii: "d"), UInt8(ascii: "D")].contains(bytes[i]),
                     i + 1 >= bytes.count || !Self.isIdentifierPart(bytes[i + 1])
                 {
                     if bytes[i] == UInt8(ascii: "d") || bytes[i] == UInt8(ascii: "D") { kind = .decimal }
                     end = i
                     i += 1
                 }
-                tokens.append(EPLToken(kind: kind, text: String(decoding: bytes[start..<end], as: UTF8.self), offset: start))
+                tokens.append(
+                    EPLToken(kind: kind, text: String(decoding: bytes[start..<end], as: UTF8.self), offset: start)
+                )
             } else if b == UInt8(ascii: "'") || b == UInt8(ascii: "\"") {
                 var value: [UInt8] = []
                 i += 1
@@ -78,13 +86,21 @@ struct EPLLexer {
                     value.append(c)
                     i += 1
                 }
-                guard closed else { throw fail("unterminated string: expected a closing \(b == UInt8(ascii: "'") ? "'" : "\"")", at: start) }
+                guard closed else {
+                    throw fail(
+                        "unterminated string: expected a closing \(b == UInt8(ascii: "'") ? "'" : "\"")",
+                        at: start
+                    )
+                }
                 tokens.append(EPLToken(kind: .string, text: String(decoding: value, as: UTF8.self), offset: start))
             } else if let symbol = Self.symbols.first(where: { Self.matches($0, bytes, at: start) }) {
                 i += symbol.utf8.count
                 tokens.append(EPLToken(kind: .symbol, text: symbol, offset: start))
             } else {
-                let scalar = String(decoding: bytes[start..<min(bytes.count, start + Self.scalarLength(b))], as: UTF8.self)
+                let scalar = String(
+                    decoding: bytes[start..<min(bytes.count, start + Self.scalarLength(b))],
+                    as: UTF8.self
+                )
                 throw fail("unexpected character '\(scalar)'", at: start)
             }
         }
@@ -93,7 +109,8 @@ struct EPLLexer {
     }
 
     static func isIdentifierStart(_ b: UInt8) -> Bool {
-        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "_") || b == UInt8(ascii: "$") || b >= 0x80
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "_") || b == UInt8(ascii: "$")
+            || b >= 0x80
     }
 
     static func isIdentifierPart(_ b: UInt8) -> Bool { Self.isIdentifierStart(b) || Self.isDigit(b) }

@@ -39,14 +39,18 @@ extension EPLParser {
     }
 
     /// `(name type [primary key], ...)`.
-    private mutating func columnDefinitions(allowPrimaryKey: Bool = false) throws(EPLSyntaxError) -> [(column: Column, primaryKey: Bool)] {
+    private mutating func columnDefinitions(
+        allowPrimaryKey: Bool = false
+    ) throws(EPLSyntaxError) -> [(column: Column, primaryKey: Bool)] {
         try self.expect(symbol: "(")
         var out: [(Column, Bool)] = []
         if self.accept(symbol: ")") { return out }
         repeat {
             let name = try self.columnName()
             let typeToken = self.token
-            guard typeToken.kind == .identifier else { throw self.expected("a column type (string, int, long, double, float, boolean)") }
+            guard typeToken.kind == .identifier else {
+                throw self.expected("a column type (string, int, long, double, float, boolean)")
+            }
             self.advance()
             var typeName = typeToken.text
             while self.token.isSymbol("."), self.peek().kind == .identifier {
@@ -54,11 +58,16 @@ extension EPLParser {
                 typeName += "." + self.advance().text
             }
             guard let type = ColumnType(name: typeName) else {
-                throw self.error("unknown column type '\(typeName)' (expected string, int, long, double, float, boolean, map or array)", at: typeToken)
+                throw self.error(
+                    "unknown column type '\(typeName)' (expected string, int, long, double, float, boolean, map or array)",
+                    at: typeToken
+                )
             }
             var primary = false
             if self.token.isKeyword("primary") {
-                guard allowPrimaryKey else { throw self.error("'primary key' is only allowed in create table", at: self.token) }
+                guard allowPrimaryKey else {
+                    throw self.error("'primary key' is only allowed in create table", at: self.token)
+                }
                 self.advance()
                 try self.expect(keyword: "key")
                 primary = true
@@ -90,7 +99,13 @@ extension EPLParser {
             try self.expect(keyword: "set")
             let assignments = try self.assignments()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
-            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .merge([MergeClause(matched: true, .update(assignments))]))
+            return OnPlan(
+                on: trigger,
+                table: table,
+                as: alias,
+                where: whereClause,
+                action: .merge([MergeClause(matched: true, .update(assignments))])
+            )
         }
         if self.accept(keyword: "delete") {
             try self.expect(keyword: "from")

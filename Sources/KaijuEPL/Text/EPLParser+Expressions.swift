@@ -41,7 +41,8 @@ extension EPLParser {
     private mutating func comparison() throws(EPLSyntaxError) -> ExprNode {
         let left = try self.additive()
         let operators: [String: BinaryOperator] = [
-            "=": .equal, "!=": .notEqual, "<>": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
+            "=": .equal, "!=": .notEqual, "<>": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater,
+            ">=": .greaterOrEqual,
         ]
         if self.token.kind == .symbol, let op = operators[self.token.text] {
             self.advance()
@@ -119,7 +120,11 @@ extension EPLParser {
     }
 
     private mutating func unary() throws(EPLSyntaxError) -> ExprNode {
-        if self.token.isSymbol("-") || self.token.isSymbol("+") { try self.enter() } else { return try self.postfix(try self.primary()) }
+        if self.token.isSymbol("-") || self.token.isSymbol("+") {
+            try self.enter()
+        } else {
+            return try self.postfix(try self.primary())
+        }
         defer { self.leave() }
         if self.accept(symbol: "-") {
             let operand = try self.unary()
@@ -155,9 +160,15 @@ extension EPLParser {
             return e
         case .identifier:
             switch t.text.lowercased() {
-            case "true": self.advance(); return .literal(.bool(true))
-            case "false": self.advance(); return .literal(.bool(false))
-            case "null": self.advance(); return .literal(.null)
+            case "true":
+                self.advance()
+                return .literal(.bool(true))
+            case "false":
+                self.advance()
+                return .literal(.bool(false))
+            case "null":
+                self.advance()
+                return .literal(.null)
             case "new": return try self.newMap()
             default: return try self.namedPrimary()
             }
@@ -262,7 +273,8 @@ extension EPLParser {
         let className = qualified.split(separator: ".").last.map(String.init) ?? qualified
         let known: [String: Set<String>] = [
             "Instant": ["java.time.Instant", "Instant"], "Math": ["java.lang.Math", "Math"],
-            "Long": ["java.lang.Long", "Long"], "EventToJsonConverter": ["eps.EventToJsonConverter", "EventToJsonConverter"],
+            "Long": ["java.lang.Long", "Long"],
+            "EventToJsonConverter": ["eps.EventToJsonConverter", "EventToJsonConverter"],
             "System": ["java.lang.System", "System"],
         ]
         guard let spellings = known[className], spellings.contains(qualified) else { return nil }
@@ -272,7 +284,8 @@ extension EPLParser {
         case ("Instant", "now"), ("System", "currentTimeMillis"):
             guard args.isEmpty else { throw self.error("\(method.text)() takes no arguments", at: method) }
             return .currentTimestamp
-        case ("Math", _) where ExprNode.isBuiltinFunction(method.text), ("Long", "toHexString"), ("EventToJsonConverter", "traceIdToHex"):
+        case ("Math", _) where ExprNode.isBuiltinFunction(method.text), ("Long", "toHexString"),
+            ("EventToJsonConverter", "traceIdToHex"):
             return .call(method.text, args)
         default:
             throw self.error("unknown method \(qualified).\(method.text)", at: method)
@@ -316,13 +329,17 @@ extension EPLParser {
         }
         let args = try self.arguments()
         if args.isEmpty, let property = Self.getterProperty(name) {
-            if case .property(let stream, let path) = receiver { return .property(stream: stream, path: path + [property]) }
+            if case .property(let stream, let path) = receiver {
+                return .property(stream: stream, path: path + [property])
+            }
             return .member(receiver, property)
         }
         if name == "toEpochMilli", args.isEmpty, receiver == .currentTimestamp { return receiver }
         if ExprNode.isBuiltinFunction(name) { return .call(name, [receiver] + args) }
         if args.count == 1, case .literal(.string) = args[0] {
-            if case .property(let stream, let path) = receiver { return .mapGet(.property(stream: stream, path: path + [name]), args[0]) }
+            if case .property(let stream, let path) = receiver {
+                return .mapGet(.property(stream: stream, path: path + [name]), args[0])
+            }
             return .mapGet(.member(receiver, name), args[0])
         }
         throw self.error("unknown method '\(name)'", at: method)
@@ -330,18 +347,23 @@ extension EPLParser {
 
     /// `getVStr` → `vStr`, `getTags` → `tags`; nil for other names.
     static func getterProperty(_ name: String) -> String? {
-        guard name.count > 3, name.hasPrefix("get"), let first = name.dropFirst(3).first, first.isUppercase else { return nil }
+        guard name.count > 3, name.hasPrefix("get"), let first = name.dropFirst(3).first, first.isUppercase else {
+            return nil
+        }
         return first.lowercased() + name.dropFirst(4)
     }
 
     /// An enumeration method's arguments (after its `(`): nothing, a lambda `x => expr` / `(x) => expr`, or an expression.
-    private mutating func enumeration(_ method: EnumerationMethod, on list: ExprNode) throws(EPLSyntaxError) -> ExprNode {
+    private mutating func enumeration(_ method: EnumerationMethod, on list: ExprNode) throws(EPLSyntaxError) -> ExprNode
+    {
         if self.accept(symbol: ")") { return .enumeration(method, list, parameter: nil, body: nil) }
         var parameter: String?
         if self.token.kind == .identifier, self.peek().isSymbol("=>") {
             parameter = self.advance().text
             self.advance()
-        } else if self.token.isSymbol("("), self.peek().kind == .identifier, self.peek(2).isSymbol(")"), self.peek(3).isSymbol("=>") {
+        } else if self.token.isSymbol("("), self.peek().kind == .identifier, self.peek(2).isSymbol(")"),
+            self.peek(3).isSymbol("=>")
+        {
             self.advance()
             parameter = self.advance().text
             self.advance()

@@ -108,7 +108,9 @@ extension EPLParser {
         if self.token.isKeyword("timer"), self.peek().isSymbol(":") {
             self.advance()
             self.advance()
-            guard self.accept(keyword: "interval") else { throw self.expected("'interval' (timer:within guards a pattern with 'where')") }
+            guard self.accept(keyword: "interval") else {
+                throw self.expected("'interval' (timer:within guards a pattern with 'where')")
+            }
             try self.expect(symbol: "(")
             let d = try self.timePeriod()
             try self.expect(symbol: ")")

@@ -49,7 +49,10 @@ extension EPLParser {
     /// `istream` (the default) or `rstream`; `irstream` is refused: an output row cannot say which stream it is from.
     private mutating func streamSelector() throws(EPLSyntaxError) -> Bool {
         if self.token.isKeyword("irstream") {
-            throw self.error("'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream", at: self.token)
+            throw self.error(
+                "'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream",
+                at: self.token
+            )
         }
         if self.accept(keyword: "rstream") { return true }
         _ = self.accept(keyword: "istream")
@@ -130,7 +133,11 @@ extension EPLParser {
             try self.expect(keyword: "from")
         }
         let property = try self.typeName("a list property")
-        return ContainedSelection(property: property, alias: try self.optionalAlias("an alias after 'as'"), items: items)
+        return ContainedSelection(
+            property: property,
+            alias: try self.optionalAlias("an alias after 'as'"),
+            items: items
+        )
     }
 
     // MARK: - Windows
@@ -142,7 +149,9 @@ extension EPLParser {
         while true {
             if self.accept(symbol: "#") {
                 out.append(try self.window())
-            } else if self.token.isSymbol("."), self.peek().isKeyword("win") || self.peek().isKeyword("std"), self.peek(2).isSymbol(":") {
+            } else if self.token.isSymbol("."), self.peek().isKeyword("win") || self.peek().isKeyword("std"),
+                self.peek(2).isSymbol(":")
+            {
                 self.advance()
                 self.advance()
                 self.advance()
@@ -155,7 +164,9 @@ extension EPLParser {
 
     private mutating func window() throws(EPLSyntaxError) -> WindowSpec {
         let nameToken = self.token
-        guard nameToken.kind == .identifier else { throw self.expected("a window name (time, length, lastevent, unique, time_batch, length_batch, keepall)") }
+        guard nameToken.kind == .identifier else {
+            throw self.expected("a window name (time, length, lastevent, unique, time_batch, length_batch, keepall)")
+        }
         self.advance()
         let hasArguments = self.accept(symbol: "(")
         let spec: WindowSpec
@@ -176,7 +187,10 @@ extension EPLParser {
             while self.accept(symbol: ",") { keys.append(try self.expression()) }
             spec = .unique(keys)
         default:
-            throw self.error("unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)", at: nameToken)
+            throw self.error(
+                "unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)",
+                at: nameToken
+            )
         }
         if hasArguments { try self.expect(symbol: ")") }
         return spec

@@ -15,7 +15,10 @@ struct EPLParser {
         let size = source.text.utf8.count
         guard size <= limits.maxStatementBytes else {
             throw source.error(
-                "the statement is \(size) bytes, more than the limit of \(limits.maxStatementBytes)", at: 0, limit: "statement_bytes")
+                "the statement is \(size) bytes, more than the limit of \(limits.maxStatementBytes)",
+                at: 0,
+                limit: "statement_bytes"
+            )
         }
         self.source = source
         self.limits = limits
@@ -28,7 +31,10 @@ struct EPLParser {
     mutating func enter() throws(EPLSyntaxError) {
         guard self.depth < self.limits.maxNestingDepth else {
             throw self.source.error(
-                "nested deeper than the limit of \(self.limits.maxNestingDepth) levels", at: self.token.offset, limit: "nesting_depth")
+                "nested deeper than the limit of \(self.limits.maxNestingDepth) levels",
+                at: self.token.offset,
+                limit: "nesting_depth"
+            )
         }
         self.depth += 1
     }
@@ -40,7 +46,10 @@ struct EPLParser {
     func checkListLength(_ count: Int) throws(EPLSyntaxError) {
         guard count < self.limits.maxListItems else {
             throw self.source.error(
-                "a list of more than \(self.limits.maxListItems) items", at: self.token.offset, limit: "list_items")
+                "a list of more than \(self.limits.maxListItems) items",
+                at: self.token.offset,
+                limit: "list_items"
+            )
         }
     }
 
@@ -87,14 +96,18 @@ struct EPLParser {
     /// `as alias`, or a bare alias (an identifier that is not a reserved word), or nil.
     mutating func optionalAlias(_ what: String) throws(EPLSyntaxError) -> String? {
         if self.accept(keyword: "as") { return try self.name(what) }
-        if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) { return self.advance().text }
+        if self.token.kind == .identifier, !Self.reserved.contains(self.token.text.lowercased()) {
+            return self.advance().text
+        }
         return nil
     }
 
     /// A type, table or window name: any identifier, keywords included (`insert into Output`), where
     /// the position leaves no doubt.
     mutating func typeName(_ what: String) throws(EPLSyntaxError) -> String {
-        guard self.token.kind == .identifier, !["select", "from", "where", "pattern"].contains(self.token.text.lowercased()) else {
+        guard self.token.kind == .identifier,
+            !["select", "from", "where", "pattern"].contains(self.token.text.lowercased())
+        else {
             throw self.expected(what)
         }
         return self.advance().text
@@ -149,7 +162,8 @@ struct EPLParser {
             if self.token.kind == .identifier, let unit = TimePeriod.unitMilliseconds[self.token.text.lowercased()] {
                 self.advance()
                 total += n * unit
-            } else if parts == 1, self.token.kind != .identifier || Self.reserved.contains(self.token.text.lowercased()) {
+            } else if parts == 1, self.token.kind != .identifier || Self.reserved.contains(self.token.text.lowercased())
+            {
                 total += n * 1000
                 break
             } else {

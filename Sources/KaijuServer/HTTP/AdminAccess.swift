@@ -22,20 +22,30 @@ public struct AdminAccess: Sendable {
     /// The refusal for `request` (403 for a foreign Host or Origin, 401 without the token), or `nil`.
     func refusal(_ request: HTTPIngestRequest) -> HTTPIngestReply? {
         let headers = request.head.headers
-        guard let host = headers.first(name: "host"), self.accepts(authority: host, defaultPort: 80, port: request.localPort) else {
+        guard let host = headers.first(name: "host"),
+            self.accepts(authority: host, defaultPort: 80, port: request.localPort)
+        else {
             return .text(.forbidden, "the Host header must name this admin address")
         }
         if let origin = headers.first(name: "origin") {
             let parts = origin.split(separator: "://", maxSplits: 1)
             guard parts.count == 2, parts[0] == "http" || parts[0] == "https",
-                self.accepts(authority: String(parts[1]), defaultPort: parts[0] == "https" ? 443 : 80, port: request.localPort)
+                self.accepts(
+                    authority: String(parts[1]),
+                    defaultPort: parts[0] == "https" ? 443 : 80,
+                    port: request.localPort
+                )
             else { return .text(.forbidden, "cross-origin requests are refused") }
         }
         if let token = self.token {
             let given = headers.first(name: "authorization") ?? ""
             guard ConstantTime.equal(Array(given.utf8), Array("Bearer \(token)".utf8)) else {
-                return HTTPIngestReply(.unauthorized, contentType: "text/plain; charset=utf-8", body: Array("a bearer token is required\n".utf8),
-                                       headers: [("WWW-Authenticate", "Bearer")])
+                return HTTPIngestReply(
+                    .unauthorized,
+                    contentType: "text/plain; charset=utf-8",
+                    body: Array("a bearer token is required\n".utf8),
+                    headers: [("WWW-Authenticate", "Bearer")]
+                )
             }
         }
         return nil
@@ -64,6 +74,7 @@ public struct AdminAccess: Sendable {
     static func isIPLiteral(_ name: String) -> Bool {
         if name.contains(":") { return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && (UInt8(p) != nil) }
+        return parts.count == 4
+            && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && (UInt8(p) != nil) }
     }
 }

@@ -1,7 +1,7 @@
 public import NIOCore
-import Synchronization
 import NIOPosix
 public import NIOSSL
+import Synchronization
 
 /// An HTTP/1.1 client for a server's admin address (the `kaiju` CLI): one request per connection.
 public enum AdminClient {
@@ -25,14 +25,20 @@ public enum AdminClient {
     /// - Returns: The status and body.
     /// - Throws: When the server cannot be reached or does not answer HTTP.
     public static func request(
-        _ address: BindAddress, method: String, path: String, body: String = "", token: String? = nil, tls: NIOSSLContext? = nil,
+        _ address: BindAddress,
+        method: String,
+        path: String,
+        body: String = "",
+        token: String? = nil,
+        tls: NIOSSLContext? = nil,
         timeout: TimeAmount = .seconds(30)
     ) async throws -> Reply {
         let bytes = Array(body.utf8)
         let target = address.host == "0.0.0.0" ? "127.0.0.1" : address.host
         let port = address.port
         let authority = BindAddress(host: target, port: port).description
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
+        var head =
+            "\(method) \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         head += "\r\n"
         let group = MultiThreadedEventLoopGroup.singleton
@@ -43,7 +49,8 @@ public enum AdminClient {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(target)))
+                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(target))
+                        )
                     }
                     try channel.pipeline.syncOperations.addHandler(ReadToEnd(done: done))
                 }

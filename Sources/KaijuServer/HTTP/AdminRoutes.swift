@@ -1,15 +1,19 @@
 import KaijuCodecs
+import KaijuCore
 import NIOCore
 import NIOHTTP1
-import KaijuCore
 
 /// The admin address: `GET /metrics` in the Prometheus text format, and the statement API:
 /// `GET /api/statements`, `POST /api/statements` (a `statements.txt` line), `DELETE /api/statements/NAME`,
 /// `POST /api/query` (an on-demand `select` over a table or named window).
 enum AdminRoutes {
     static func route(
-        pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks, configuration: ModuleConfiguration,
-        connections: @escaping @Sendable () -> Int, recordingLost: @escaping @Sendable () -> Int
+        pump: EnginePump,
+        forwarder: HLForwarder?,
+        sinks: StatementSinks,
+        configuration: ModuleConfiguration,
+        connections: @escaping @Sendable () -> Int,
+        recordingLost: @escaping @Sendable () -> Int
     ) -> HTTPIngestRoute {
         let retentionTime = configuration.retentionTime
         let limits = Self.limitGauges(configuration, highWater: pump.highWater)
@@ -28,13 +32,23 @@ enum AdminRoutes {
                 ]
                 return self.metrics(request, pump: pump, forwarder: forwarder, gauges: gauges, limits: limits)
             case .GET where path == "/api/statements": return StatementAPI.list(request, pump: pump, sinks: sinks)
-            case .POST where path == "/api/statements": return StatementAPI.add(request, pump: pump, sinks: sinks, retentionTime: retentionTime)
+            case .POST where path == "/api/statements":
+                return StatementAPI.add(request, pump: pump, sinks: sinks, retentionTime: retentionTime)
             case .DELETE where path.hasPrefix("/api/statements/"):
-                return StatementAPI.remove(String(path.dropFirst("/api/statements/".count)), request, pump: pump, sinks: sinks)
+                return StatementAPI.remove(
+                    String(path.dropFirst("/api/statements/".count)),
+                    request,
+                    pump: pump,
+                    sinks: sinks
+                )
             case .POST where path == "/api/query": return StatementAPI.query(request, pump: pump)
             default:
                 return request.eventLoop.makeSucceededFuture(
-                    .text(.notFound, "GET /metrics, GET|POST /api/statements, DELETE /api/statements/NAME, POST /api/query"))
+                    .text(
+                        .notFound,
+                        "GET /metrics, GET|POST /api/statements, DELETE /api/statements/NAME, POST /api/query"
+                    )
+                )
             }
         }
     }
@@ -42,15 +56,21 @@ enum AdminRoutes {
     /// Every configured limit by name, as `kaiju_limit{limit=...}` gauges.
     static func limitGauges(_ c: ModuleConfiguration, highWater: Int) -> [(String, Int)] {
         [
-            ("frame_bytes", c.limits.maxFrameSize), ("body_bytes", c.limits.maxBodySize), ("inflated_bytes", c.limits.maxInflatedSize),
-            ("depth", c.limits.maxDepth), ("flatten_expansion", c.limits.maxFlattenExpansion), ("connections", c.maxConnections),
+            ("frame_bytes", c.limits.maxFrameSize), ("body_bytes", c.limits.maxBodySize),
+            ("inflated_bytes", c.limits.maxInflatedSize),
+            ("depth", c.limits.maxDepth), ("flatten_expansion", c.limits.maxFlattenExpansion),
+            ("connections", c.maxConnections),
             ("idle_timeout_seconds", Int(c.idleTimeout?.nanoseconds ?? 0) / 1_000_000_000), ("high_water", highWater),
             ("forward_buffer", c.forwardBuffer),
         ]
     }
 
     private static func metrics(
-        _ request: HTTPIngestRequest, pump: EnginePump, forwarder: HLForwarder?, gauges: [(String, Int)], limits: [(String, Int)]
+        _ request: HTTPIngestRequest,
+        pump: EnginePump,
+        forwarder: HLForwarder?,
+        gauges: [(String, Int)],
+        limits: [(String, Int)]
     ) -> EventLoopFuture<HTTPIngestReply> {
         let statements = pump.statementCounters()
         let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
@@ -69,7 +89,10 @@ enum AdminRoutes {
 /// Renders counters and gauges in the Prometheus text exposition format.
 enum PrometheusText {
     static func render(
-        counters: [(IngestStats.Key, Int)], gauges: [(String, Int)], limits: [(String, Int)] = [], statements: [(String, Int, Int)]
+        counters: [(IngestStats.Key, Int)],
+        gauges: [(String, Int)],
+        limits: [(String, Int)] = [],
+        statements: [(String, Int, Int)]
     ) -> String {
         var out = ""
         var lastName = ""

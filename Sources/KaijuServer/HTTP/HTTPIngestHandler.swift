@@ -1,8 +1,8 @@
+import Foundation
 import KaijuCodecs
+import Logging
 public import NIOCore
 public import NIOHTTP1
-import Logging
-import Foundation
 
 /// One HTTP request as a route sees it: head, the (inflated) body, and the peer.
 public struct HTTPIngestRequest: Sendable {
@@ -49,7 +49,12 @@ public struct HTTPIngestReply: Sendable {
     public var headers: [(String, String)]
 
     /// A reply.
-    public init(_ status: HTTPResponseStatus, contentType: String? = nil, body: [UInt8] = [], headers: [(String, String)] = []) {
+    public init(
+        _ status: HTTPResponseStatus,
+        contentType: String? = nil,
+        body: [UInt8] = [],
+        headers: [(String, String)] = []
+    ) {
         self.status = status
         self.contentType = contentType
         self.body = body
@@ -94,7 +99,9 @@ final class HTTPIngestHandler: ChannelInboundHandler {
             self.head = head
             self.body = []
             self.refused = nil
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > self.limits.maxBodySize {
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                length > self.limits.maxBodySize
+            {
                 self.refused = .text(.payloadTooLarge, "body exceeds the limit of \(self.limits.maxBodySize) bytes")
             }
         case .body(var chunk):
@@ -123,7 +130,12 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 return
             }
             let request = HTTPIngestRequest(
-                head: head, body: body, peer: peer, localPort: context.localAddress?.port, eventLoop: context.eventLoop)
+                head: head,
+                body: body,
+                peer: peer,
+                localPort: context.localAddress?.port,
+                eventLoop: context.eventLoop
+            )
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             self.route(request).hop(to: context.eventLoop).whenComplete { result in
                 let (handler, context) = loopBound.value
@@ -132,7 +144,12 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 case .success(let r): reply = r
                 case .failure(let error): reply = .text(.internalServerError, "\(error)")
                 }
-                handler.count(reply, peer: peer, uri: head.uri, detail: String(decoding: reply.body.prefix(300), as: UTF8.self))
+                handler.count(
+                    reply,
+                    peer: peer,
+                    uri: head.uri,
+                    detail: String(decoding: reply.body.prefix(300), as: UTF8.self)
+                )
                 handler.respond(reply, keepAlive: head.isKeepAlive, context: context)
             }
         }
@@ -151,7 +168,9 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 return .failure(.text(error.isTooLarge ? .payloadTooLarge : .badRequest, error.description))
             }
         default:
-            return .failure(.text(.unsupportedMediaType, "Content-Encoding '\(encoding)' is not supported (use gzip or deflate)"))
+            return .failure(
+                .text(.unsupportedMediaType, "Content-Encoding '\(encoding)' is not supported (use gzip or deflate)")
+            )
         }
     }
 
@@ -159,7 +178,9 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         self.stats.add(.init("kaiju_http_requests_total", ["listener": self.name, "code": String(reply.status.code)]))
         if reply.status.code >= 400 && reply.status.code != 404 && reply.status.code != 503 {
             self.stats.decodeError("http")
-            self.logger.warning("\(self.name): \(reply.status.code) for \(uri) from \(peer): \(detail.trimmingCharacters(in: .whitespacesAndNewlines))")
+            self.logger.warning(
+                "\(self.name): \(reply.status.code) for \(uri) from \(peer): \(detail.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
     }
 
@@ -172,7 +193,10 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         let head = HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers)
         context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         if !reply.body.isEmpty {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: reply.body)))), promise: nil)
+            context.write(
+                self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: reply.body)))),
+                promise: nil
+            )
         }
         let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
         if !keepAlive {

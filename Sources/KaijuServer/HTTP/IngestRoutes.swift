@@ -1,20 +1,29 @@
 public import KaijuCodecs
+import KaijuCore
 import NIOCore
 import NIOHTTP1
-import KaijuCore
 
 /// The HTTP endpoints of the three source modules, each decoding straight from the body bytes.
 public enum IngestRoutes {
     /// Telegraf `outputs.http` (any path, JSON or line protocol sniffed from the first byte, since Telegraf
     /// labels both `text/plain`) and the InfluxDB write endpoints `/write` and `/api/v2/write`
     /// (line protocol, `precision` honoured). Answers 204; 400 names the first bad line (good lines are kept).
-    public static func telegraf(pump: EnginePump, timestampUnits: TimestampUnits, limits: IngestLimits) -> HTTPIngestRoute {
+    public static func telegraf(
+        pump: EnginePump,
+        timestampUnits: TimestampUnits,
+        limits: IngestLimits
+    ) -> HTTPIngestRoute {
         let decoder = TelegrafHTTPBody(timestampUnits: timestampUnits, limits: limits)
         return { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) {
+                return request.eventLoop.makeSucceededFuture(busy)
+            }
             let decoded = decoder.decode(
-                request.body, lineProtocolOnly: request.path == "/write" || request.path == "/api/v2/write",
-                precision: TelegrafHTTPBody.precision(request.query("precision")), receivedAt: EngineClock.wallMilliseconds())
+                request.body,
+                lineProtocolOnly: request.path == "/write" || request.path == "/api/v2/write",
+                precision: TelegrafHTTPBody.precision(request.query("precision")),
+                receivedAt: EngineClock.wallMilliseconds()
+            )
             return Self.accept(decoded, pump: pump, ok: HTTPIngestReply(.noContent))
         }
     }
@@ -24,8 +33,14 @@ public enum IngestRoutes {
     public static func fluentHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
         let decoder = FluentHTTPBody(limits: limits)
         return { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) { return request.eventLoop.makeSucceededFuture(busy) }
-            let decoded = decoder.decode(request.body, mediaType: request.mediaType, receivedAt: EngineClock.wallMilliseconds())
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT"]) {
+                return request.eventLoop.makeSucceededFuture(busy)
+            }
+            let decoded = decoder.decode(
+                request.body,
+                mediaType: request.mediaType,
+                receivedAt: EngineClock.wallMilliseconds()
+            )
             return Self.accept(decoded, pump: pump, ok: HTTPIngestReply(.ok))
         }
     }
@@ -33,10 +48,19 @@ public enum IngestRoutes {
     /// The Jaeger collector's `POST /api/traces`: a bare binary-Thrift `Batch`. Answers 202.
     public static func jaegerHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
         { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
-            guard request.path == "/api/traces" else { return request.eventLoop.makeSucceededFuture(.text(.notFound, "POST /api/traces")) }
-            guard request.mediaType == "application/x-thrift" || request.mediaType == "application/vnd.apache.thrift.binary" else {
-                return request.eventLoop.makeSucceededFuture(.text(.badRequest, "Content-Type must be application/x-thrift"))
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) {
+                return request.eventLoop.makeSucceededFuture(busy)
+            }
+            guard request.path == "/api/traces" else {
+                return request.eventLoop.makeSucceededFuture(.text(.notFound, "POST /api/traces"))
+            }
+            guard
+                request.mediaType == "application/x-thrift"
+                    || request.mediaType == "application/vnd.apache.thrift.binary"
+            else {
+                return request.eventLoop.makeSucceededFuture(
+                    .text(.badRequest, "Content-Type must be application/x-thrift")
+                )
             }
             do throws(IngestError) {
                 let batch = try JaegerThriftDecoder.batch(binary: request.body, maxDepth: limits.maxDepth)
@@ -50,7 +74,9 @@ public enum IngestRoutes {
     /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
     public static func otlpHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
         { request in
-            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) { return request.eventLoop.makeSucceededFuture(busy) }
+            if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) {
+                return request.eventLoop.makeSucceededFuture(busy)
+            }
             guard request.path == "/v1/traces" else {
                 return request.eventLoop.makeSucceededFuture(.text(.notFound, "this module serves POST /v1/traces"))
             }
@@ -63,12 +89,15 @@ public enum IngestRoutes {
                 case "application/json":
                     batches = try OTLPTraceJSON.decode(request.body, maxDepth: limits.maxDepth)
                 default:
-                    return request.eventLoop.makeSucceededFuture(.text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json"))
+                    return request.eventLoop.makeSucceededFuture(
+                        .text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json")
+                    )
                 }
             } catch {
                 return Self.accept(DecodedInputs(errors: [error]), pump: pump, ok: HTTPIngestReply(.ok))
             }
-            let ok = media == "application/json"
+            let ok =
+                media == "application/json"
                 ? HTTPIngestReply(.ok, contentType: "application/json", body: Array("{}".utf8))
                 : HTTPIngestReply(.ok, contentType: "application/x-protobuf")
             return Self.accept(DecodedInputs(items: batches.map { .batch($0) }), pump: pump, ok: ok)
@@ -88,7 +117,11 @@ public enum IngestRoutes {
     }
 
     /// Submits the good items; answers `ok` once they are accepted, or 400 naming the first error.
-    static func accept(_ decoded: DecodedInputs, pump: EnginePump, ok: HTTPIngestReply) -> EventLoopFuture<HTTPIngestReply> {
+    static func accept(
+        _ decoded: DecodedInputs,
+        pump: EnginePump,
+        ok: HTTPIngestReply
+    ) -> EventLoopFuture<HTTPIngestReply> {
         let accepted = pump.submit(decoded.items)
         let errors = decoded.errors
         for error in errors { if let limit = error.limit { pump.stats.limitHit(limit) } }

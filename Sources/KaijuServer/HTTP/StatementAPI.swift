@@ -1,15 +1,19 @@
-import KaijuCodecs
 import Foundation
-import NIOCore
-import Synchronization
-import NIOHTTP1
+import KaijuCodecs
 import KaijuCore
 import KaijuEPL
+import NIOCore
+import NIOHTTP1
+import Synchronization
 
 /// Rules at run time, on the admin address: list, add (a `statements.txt` line), remove, and on-demand queries.
 enum StatementAPI {
     /// `GET /api/statements`: `[{"name","text","listener","eventsIn","rowsOut"}]` in creation order.
-    static func list(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
+    static func list(
+        _ request: HTTPIngestRequest,
+        pump: EnginePump,
+        sinks: StatementSinks
+    ) -> EventLoopFuture<HTTPIngestReply> {
         pump.statementCounters().map { infos in
             let texts = sinks.texts.withLock { $0 }
             var w = JSONWriter()
@@ -33,11 +37,20 @@ enum StatementAPI {
 
     /// `POST /api/statements`, body a `statements.txt` line (`:retentionTime:` replaced as in the rule file):
     /// 201 `{"name":...}`, or 400 with the error and its caret.
-    static func add(_ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks, retentionTime: String) -> EventLoopFuture<HTTPIngestReply> {
+    static func add(
+        _ request: HTTPIngestRequest,
+        pump: EnginePump,
+        sinks: StatementSinks,
+        retentionTime: String
+    ) -> EventLoopFuture<HTTPIngestReply> {
         let line = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: ["\n", "\r", " "])
         let (file, errors) = StatementsFile.parse(line, retentionTime: retentionTime)
-        if let error = errors.first { return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description)) }
-        guard let entry = file.entries.first else { return request.eventLoop.makeSucceededFuture(.text(.badRequest, "empty statement")) }
+        if let error = errors.first {
+            return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description))
+        }
+        guard let entry = file.entries.first else {
+            return request.eventLoop.makeSucceededFuture(.text(.badRequest, "empty statement"))
+        }
         return pump.withRuntime { runtime -> HTTPIngestReply in
             let listener: StatementListener?
             do {
@@ -46,7 +59,13 @@ enum StatementAPI {
                 return .text(.badRequest, "\(error)")
             }
             do {
-                let name = try EPL.install(entry.text, in: runtime, name: entry.name, listener: listener, prefix: entry.prefix)
+                let name = try EPL.install(
+                    entry.text,
+                    in: runtime,
+                    name: entry.name,
+                    listener: listener,
+                    prefix: entry.prefix
+                )
                 if let name { sinks.remember(name: name, entry: entry) } else { sinks.abandon(entry.listener) }
                 var w = JSONWriter()
                 w.object { w in
@@ -66,7 +85,12 @@ enum StatementAPI {
     }
 
     /// `DELETE /api/statements/NAME` (percent-encoded): 204, or 404.
-    static func remove(_ encoded: String, _ request: HTTPIngestRequest, pump: EnginePump, sinks: StatementSinks) -> EventLoopFuture<HTTPIngestReply> {
+    static func remove(
+        _ encoded: String,
+        _ request: HTTPIngestRequest,
+        pump: EnginePump,
+        sinks: StatementSinks
+    ) -> EventLoopFuture<HTTPIngestReply> {
         let name = encoded.removingPercentEncoding ?? encoded
         return pump.withRuntime { runtime in runtime.remove(statement: name) }.map { removed in
             guard removed else { return .text(.notFound, "no statement named '\(name)'") }
@@ -81,7 +105,9 @@ enum StatementAPI {
         let plan: StatementPlan
         do {
             guard case .select(let p) = try EPL.parse(text) else {
-                return request.eventLoop.makeSucceededFuture(.text(.badRequest, "POST /api/query takes a select statement"))
+                return request.eventLoop.makeSucceededFuture(
+                    .text(.badRequest, "POST /api/query takes a select statement")
+                )
             }
             plan = p
         } catch {

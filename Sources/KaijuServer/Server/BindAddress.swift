@@ -24,7 +24,9 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter text: The address as given on the command line or in rule text.
     /// - Throws: ``BindAddressError`` when the text is not `HOST:PORT` with a port in 0...65535.
     public init(parsing text: String) throws(BindAddressError) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
             throw BindAddressError(text: text)
         }
         var host = String(text[..<colon])
@@ -41,7 +43,9 @@ public struct BindAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `HOST:PORT`, with an IPv6 literal in brackets.
-    public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+    public var description: String {
+        self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)"
+    }
 }
 
 /// An address that is not `HOST:PORT` (or `none` where that is allowed).

@@ -1,6 +1,7 @@
 import KaijuCodecs
 import NIOCore
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,12 +43,15 @@ final class ConnectionRegistry: Sendable {
     static func caps(_ configuration: ModuleConfiguration, descriptorLimit: Int?) -> (ingest: Int, admin: Int) {
         let admin = min(configuration.maxConnections, Self.adminConnections)
         guard let descriptorLimit else { return (configuration.maxConnections, admin) }
-        let listeners = max(1, configuration.listeners.count { listener in
-            switch listener {
-            case .stream, .http: return true
-            case .jaegerUDP, .forwardHeartbeat: return false
+        let listeners = max(
+            1,
+            configuration.listeners.count { listener in
+                switch listener {
+                case .stream, .http: return true
+                case .jaegerUDP, .forwardHeartbeat: return false
+                }
             }
-        })
+        )
         let room = descriptorLimit - Self.reservedDescriptors - admin
         return (max(1, min(configuration.maxConnections, room / listeners)), admin)
     }

@@ -1,8 +1,8 @@
+import CMalloc
 import KaijuCodecs
 public import KaijuCore
 public import NIOCore
 import Synchronization
-import CMalloc
 
 /// Runs a ``Runtime`` on its own event loop and feeds it what the listeners decode.
 ///
@@ -30,7 +30,13 @@ public final class EnginePump: Sendable {
     /// `--record`: every input event, as it enters the runtime.
     let recorder: RecordingWriter?
 
-    private init(loop: any EventLoop, runtime: NIOLoopBound<Runtime>, highWater: Int, stats: IngestStats, recorder: RecordingWriter?) {
+    private init(
+        loop: any EventLoop,
+        runtime: NIOLoopBound<Runtime>,
+        highWater: Int,
+        stats: IngestStats,
+        recorder: RecordingWriter?
+    ) {
         self.loop = loop
         self.runtime = runtime
         self.highWater = highWater
@@ -40,8 +46,12 @@ public final class EnginePump: Sendable {
 
     /// Creates the runtime on `loop` (wall clock), runs `setup` there (declare types, add rules), and starts ticking.
     public static func start(
-        on loop: any EventLoop, highWater: Int, stats: IngestStats, tick: TimeAmount = .milliseconds(50),
-        recorder: RecordingWriter? = nil, setup: @escaping @Sendable (Runtime) throws -> Void
+        on loop: any EventLoop,
+        highWater: Int,
+        stats: IngestStats,
+        tick: TimeAmount = .milliseconds(50),
+        recorder: RecordingWriter? = nil,
+        setup: @escaping @Sendable (Runtime) throws -> Void
     ) async throws -> EnginePump {
         let bound = try await loop.submit { () throws -> NIOLoopBound<Runtime> in
             let runtime = Runtime(clock: .wall)
@@ -111,7 +121,11 @@ public final class EnginePump: Sendable {
         let depth = self.inFlight.add(1, ordering: .relaxed).newValue
         var deepest = self.deepest.load(ordering: .relaxed)
         while depth > deepest {
-            let (exchanged, original) = self.deepest.compareExchange(expected: deepest, desired: depth, ordering: .relaxed)
+            let (exchanged, original) = self.deepest.compareExchange(
+                expected: deepest,
+                desired: depth,
+                ordering: .relaxed
+            )
             if exchanged { break }
             deepest = original
         }
@@ -122,7 +136,11 @@ public final class EnginePump: Sendable {
                 self.wakeWaiters()
             }
             let runtime = self.runtime.value
-            var metrics = 0, logs = 0, spans = 0, batches = 0, events = 0
+            var metrics = 0
+            var logs = 0
+            var spans = 0
+            var batches = 0
+            var events = 0
             var recorded = ""
             for item in items {
                 runtime.send(item)

@@ -9,7 +9,10 @@ final class ForwardHeartbeatHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
-        let reply = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: [0]))
+        let reply = AddressedEnvelope(
+            remoteAddress: envelope.remoteAddress,
+            data: context.channel.allocator.buffer(bytes: [0])
+        )
         context.writeAndFlush(self.wrapOutboundOut(reply), promise: nil)
     }
 }

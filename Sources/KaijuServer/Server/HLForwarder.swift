@@ -1,10 +1,10 @@
+import DequeModule
 import KaijuCodecs
 public import KaijuCore
+public import Logging
 public import NIOCore
 import NIOPosix
-public import Logging
 public import NIOSSL
-import DequeModule
 
 /// Forwards Events to kaiju-hl over one persistent TCP connection speaking the Forward protocol with
 /// acknowledgements: each chunk of Events is a Forward-mode message tagged ``ForwardMessage/eventTag``
@@ -56,7 +56,12 @@ public final class HLForwarder: Sendable {
     ///   - logger: Where connection trouble is logged.
     ///   - tls: TLS for the link, or `nil` for plain TCP.
     public init(
-        to address: BindAddress, capacity: Int, loop: any EventLoop, stats: IngestStats, logger: Logger, tls: NIOSSLContext? = nil
+        to address: BindAddress,
+        capacity: Int,
+        loop: any EventLoop,
+        stats: IngestStats,
+        logger: Logger,
+        tls: NIOSSLContext? = nil
     ) {
         self.tls = tls
         self.address = address
@@ -117,7 +122,11 @@ public final class HLForwarder: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls = self.tls {
                         try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tls, serverHostname: TLSFiles.serverHostname(self.address.host)))
+                            try NIOSSLClientHandler(
+                                context: tls,
+                                serverHostname: TLSFiles.serverHostname(self.address.host)
+                            )
+                        )
                     }
                     try channel.pipeline.syncOperations.addHandler(ForwardAckReader { id in self.acknowledged(id) })
                 }
@@ -149,7 +158,9 @@ public final class HLForwarder: Sendable {
             chunk.timeout?.cancel()
             s.waiting.insert(contentsOf: chunk.events, at: 0)
         }
-        if !s.unacked.isEmpty { self.stats.add(.init("kaiju_forward_resent_total"), s.unacked.reduce(0) { $0 + $1.events.count }) }
+        if !s.unacked.isEmpty {
+            self.stats.add(.init("kaiju_forward_resent_total"), s.unacked.reduce(0) { $0 + $1.events.count })
+        }
         s.unacked.removeAll()
         self.scheduleReconnect()
     }
@@ -193,11 +204,16 @@ public final class HLForwarder: Sendable {
             s.nextChunk &+= 1
             let id = "\(s.nextChunk)"
             let timeout = self.loop.scheduleTask(in: Self.ackTimeout) {
-                self.logger.warning("kaiju-hl at \(self.address) did not acknowledge within \(Self.ackTimeout); reconnecting")
+                self.logger.warning(
+                    "kaiju-hl at \(self.address) did not acknowledge within \(Self.ackTimeout); reconnecting"
+                )
                 channel.close(promise: nil)
             }
             s.unacked.append((id, events, timeout))
-            channel.writeAndFlush(channel.allocator.buffer(bytes: ForwardMessage.encode(events: events, chunk: id)), promise: nil)
+            channel.writeAndFlush(
+                channel.allocator.buffer(bytes: ForwardMessage.encode(events: events, chunk: id)),
+                promise: nil
+            )
         }
     }
 }
@@ -213,7 +229,9 @@ final class ForwardAckReader: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.buffer += self.unwrapInboundIn(data).readableBytesView
-        let result = self.buffer.withUnsafeBytes { raw in Result { () throws(IngestError) in try self.decoder.decode(raw) } }
+        let result = self.buffer.withUnsafeBytes { raw in
+            Result { () throws(IngestError) in try self.decoder.decode(raw) }
+        }
         switch result {
         case .success(let (chunks, consumed)):
             self.buffer.removeFirst(consumed)

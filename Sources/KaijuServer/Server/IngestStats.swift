@@ -1,5 +1,5 @@
-import KaijuCodecs
 import Foundation
+import KaijuCodecs
 import Synchronization
 
 /// Counters a server exposes on `GET /metrics`, safe to bump from any thread (once per batch, not per event).
@@ -39,10 +39,14 @@ public final class IngestStats: Sendable {
     public func value(_ key: Key) -> Int { self.counters.withLock { $0[key] ?? 0 } }
 
     /// Every counter, sorted.
-    public var snapshot: [(Key, Int)] { self.counters.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } }
+    public var snapshot: [(Key, Int)] {
+        self.counters.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    }
 
     /// A decode error of `protocol`, with the peer it came from logged by the caller.
-    public func decodeError(_ proto: String, _ n: Int = 1) { self.add(Key("kaiju_decode_errors_total", ["protocol": proto]), n) }
+    public func decodeError(_ proto: String, _ n: Int = 1) {
+        self.add(Key("kaiju_decode_errors_total", ["protocol": proto]), n)
+    }
 
     /// Input refused because it exceeded `limit` (`depth`, `frame`, `inflated`, `flatten`, `connections`, ...).
     public func limitHit(_ limit: String, _ n: Int = 1) { self.add(Key("kaiju_limit_hits_total", ["limit": limit]), n) }
@@ -51,6 +55,7 @@ public final class IngestStats: Sendable {
     public func dropped(_ reason: String, _ n: Int = 1) { self.add(Key("kaiju_dropped_total", ["reason": reason]), n) }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -1,7 +1,7 @@
 import KaijuCodecs
-import NIOCore
-import Logging
 import KaijuCore
+import Logging
+import NIOCore
 
 /// Jaeger agent `emitBatch` datagrams (compact on 6831, binary on 6832). Never replies; drops and counts
 /// datagrams while the engine is behind.

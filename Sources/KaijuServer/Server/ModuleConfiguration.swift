@@ -58,8 +58,14 @@ public struct ModuleConfiguration: Sendable {
 
     /// A configuration with the given listeners and addresses; the rest have defaults.
     public init(
-        name: String, listeners: [Listener], admin: BindAddress?, hl: BindAddress?, limits: IngestLimits = IngestLimits(),
-        forwardBuffer: Int = 100_000, highWater: Int = 64, timestampUnits: TimestampUnits = .auto
+        name: String,
+        listeners: [Listener],
+        admin: BindAddress?,
+        hl: BindAddress?,
+        limits: IngestLimits = IngestLimits(),
+        forwardBuffer: Int = 100_000,
+        highWater: Int = 64,
+        timestampUnits: TimestampUnits = .auto
     ) {
         self.name = name
         self.listeners = listeners

@@ -1,11 +1,11 @@
+import Foundation
 import KaijuCodecs
 public import KaijuCore
-public import NIOCore
-import NIOPosix
-import NIOHTTP1
-import NIOSSL
 public import Logging
-import Foundation
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
 
 /// A running Kaiju server: the engine on its own loop, every configured listener, the admin endpoint,
 /// and forwarding of produced Events to kaiju-hl.
@@ -37,9 +37,15 @@ public final class ModuleServer: Sendable {
     let logger: Logger
 
     private init(
-        configuration: ModuleConfiguration, pump: EnginePump, forwarder: HLForwarder?, sinks: StatementSinks,
-        io: MultiThreadedEventLoopGroup, engine: MultiThreadedEventLoopGroup, channels: [(String, any Channel)],
-        connections: [ConnectionRegistry], logger: Logger
+        configuration: ModuleConfiguration,
+        pump: EnginePump,
+        forwarder: HLForwarder?,
+        sinks: StatementSinks,
+        io: MultiThreadedEventLoopGroup,
+        engine: MultiThreadedEventLoopGroup,
+        channels: [(String, any Channel)],
+        connections: [ConnectionRegistry],
+        logger: Logger
     ) {
         self.connections = connections
         self.configuration = configuration
@@ -62,7 +68,9 @@ public final class ModuleServer: Sendable {
     /// Starts the engine with `rules`, adds `select * from Event` forwarding to kaiju-hl if configured,
     /// and binds every listener. Fails if any address cannot be bound.
     public static func start(
-        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(),
+        _ configuration: ModuleConfiguration,
+        logger: Logger,
+        stats: IngestStats = IngestStats(),
         rules: @escaping @Sendable (Runtime) throws -> Void
     ) async throws -> ModuleServer {
         try await self.start(configuration, logger: logger, stats: stats) { runtime, _ in try rules(runtime) }
@@ -71,21 +79,43 @@ public final class ModuleServer: Sendable {
     /// Starts the server with rules that may send rows to the server's sinks (rule-file listeners),
     /// recording every input event to `recorder` if given.
     public static func start(
-        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(), recorder: RecordingWriter? = nil,
+        _ configuration: ModuleConfiguration,
+        logger: Logger,
+        stats: IngestStats = IngestStats(),
+        recorder: RecordingWriter? = nil,
         rules: @escaping @Sendable (Runtime, StatementSinks) throws -> Void
     ) async throws -> ModuleServer {
         let io = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         let engine = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             let forwarder = configuration.hl.map {
-                HLForwarder(to: $0, capacity: configuration.forwardBuffer, loop: io.next(), stats: stats, logger: logger, tls: configuration.hlTLS)
+                HLForwarder(
+                    to: $0,
+                    capacity: configuration.forwardBuffer,
+                    loop: io.next(),
+                    stats: stats,
+                    logger: logger,
+                    tls: configuration.hlTLS
+                )
             }
             let forwarding = forwarder
             let engineLogger = logger
             let sinks = StatementSinks(
-                defaultForwarder: forwarder, loop: io.next(), stats: stats, logger: logger, forwardBuffer: configuration.forwardBuffer,
-                sampleDirectory: configuration.sampleDirectory, allowRuleAddresses: configuration.allowRuleAddresses, tls: configuration.hlTLS)
-            let pump = try await EnginePump.start(on: engine.next(), highWater: configuration.highWater, stats: stats, recorder: recorder) { runtime in
+                defaultForwarder: forwarder,
+                loop: io.next(),
+                stats: stats,
+                logger: logger,
+                forwardBuffer: configuration.forwardBuffer,
+                sampleDirectory: configuration.sampleDirectory,
+                allowRuleAddresses: configuration.allowRuleAddresses,
+                tls: configuration.hlTLS
+            )
+            let pump = try await EnginePump.start(
+                on: engine.next(),
+                highWater: configuration.highWater,
+                stats: stats,
+                recorder: recorder
+            ) { runtime in
                 runtime.logger = engineLogger
                 try rules(runtime, sinks)
                 forwarding?.forwardEvents(of: runtime, stats: stats)
@@ -94,11 +124,22 @@ public final class ModuleServer: Sendable {
             var connections: [ConnectionRegistry] = []
             let caps = ConnectionRegistry.caps(configuration, descriptorLimit: ConnectionRegistry.descriptorLimit())
             if caps.ingest < configuration.maxConnections {
-                logger.warning("\(configuration.name): \(caps.ingest) connections per listener (the descriptor limit leaves no room for --max-connections \(configuration.maxConnections))")
+                logger.warning(
+                    "\(configuration.name): \(caps.ingest) connections per listener (the descriptor limit leaves no room for --max-connections \(configuration.maxConnections))"
+                )
             }
             for listener in configuration.listeners {
                 let registry = ConnectionRegistry(maxConnections: caps.ingest, stats: stats)
-                channels.append(try await Self.bind(listener, configuration: configuration, pump: pump, connections: registry, io: io, logger: logger))
+                channels.append(
+                    try await Self.bind(
+                        listener,
+                        configuration: configuration,
+                        pump: pump,
+                        connections: registry,
+                        io: io,
+                        logger: logger
+                    )
+                )
                 connections.append(registry)
             }
             if let admin = configuration.admin {
@@ -107,20 +148,45 @@ public final class ModuleServer: Sendable {
                 var effective = configuration
                 effective.maxConnections = caps.ingest
                 let route = AdminRoutes.route(
-                    pump: pump, forwarder: forwarder, sinks: sinks, configuration: effective,
-                    connections: { ingest.reduce(0) { $0 + $1.count } }, recordingLost: { recorder?.lostLines ?? 0 })
+                    pump: pump,
+                    forwarder: forwarder,
+                    sinks: sinks,
+                    configuration: effective,
+                    connections: { ingest.reduce(0) { $0 + $1.count } },
+                    recordingLost: { recorder?.lostLines ?? 0 }
+                )
                 let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
-                channels.append(("admin", try await Self.bindHTTP(
-                    name: "admin", address: admin, route: route, configuration: configuration, stats: stats,
-                    connections: registry, io: io, logger: logger)))
+                channels.append(
+                    (
+                        "admin",
+                        try await Self.bindHTTP(
+                            name: "admin",
+                            address: admin,
+                            route: route,
+                            configuration: configuration,
+                            stats: stats,
+                            connections: registry,
+                            io: io,
+                            logger: logger
+                        )
+                    )
+                )
                 connections.append(registry)
             }
             for (name, channel) in channels {
                 logger.info("\(configuration.name): \(name) listening on \(channel.localAddress?.description ?? "?")")
             }
             return ModuleServer(
-                configuration: configuration, pump: pump, forwarder: forwarder, sinks: sinks, io: io, engine: engine, channels: channels,
-                connections: connections, logger: logger)
+                configuration: configuration,
+                pump: pump,
+                forwarder: forwarder,
+                sinks: sinks,
+                io: io,
+                engine: engine,
+                channels: channels,
+                connections: connections,
+                logger: logger
+            )
         } catch {
             try? await io.shutdownGracefully()
             try? await engine.shutdownGracefully()
@@ -131,10 +197,15 @@ public final class ModuleServer: Sendable {
     /// The handlers every accepted TCP or HTTP connection starts with: admission against the listener's
     /// cap, then the idle timeout. `false` when the connection is refused.
     private static func admit(
-        _ channel: any Channel, configuration: ModuleConfiguration, connections: ConnectionRegistry, stats: IngestStats
+        _ channel: any Channel,
+        configuration: ModuleConfiguration,
+        connections: ConnectionRegistry,
+        stats: IngestStats
     ) throws -> Bool {
         guard connections.admit(channel) else { return false }
-        if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+        if let tls = configuration.tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+        }
         if let timeout = configuration.idleTimeout {
             try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: timeout))
             try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser(stats: stats))
@@ -143,8 +214,12 @@ public final class ModuleServer: Sendable {
     }
 
     private static func bind(
-        _ listener: ModuleConfiguration.Listener, configuration: ModuleConfiguration, pump: EnginePump,
-        connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
+        _ listener: ModuleConfiguration.Listener,
+        configuration: ModuleConfiguration,
+        pump: EnginePump,
+        connections: ConnectionRegistry,
+        io: MultiThreadedEventLoopGroup,
+        logger: Logger
     ) async throws -> (String, any Channel) {
         switch listener {
         case .stream(let name, let address, let sharedKey):
@@ -152,22 +227,37 @@ public final class ModuleServer: Sendable {
             let units = configuration.timestampUnits
             let hostname = ProcessInfo.processInfo.hostName
             // A shared key on one Forward port applies to every port that would take Forward.
-            let refusesForward = sharedKey == nil && configuration.listeners.contains {
-                if case .stream(_, _, let key?) = $0 { return !key.isEmpty }
-                return false
-            }
+            let refusesForward =
+                sharedKey == nil
+                && configuration.listeners.contains {
+                    if case .stream(_, _, let key?) = $0 { return !key.isEmpty }
+                    return false
+                }
             let channel = try await Self.serverBootstrap(io)
                 .childChannelOption(.autoRead, value: false)
                 .childChannelOption(.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
                     let handshake = sharedKey.map { ForwardHandshake(sharedKey: $0, hostname: hostname) }
-                    let decoder = StreamDecoder(limits: limits, timestampUnits: units, handshake: handshake, refusesForward: refusesForward)
+                    let decoder = StreamDecoder(
+                        limits: limits,
+                        timestampUnits: units,
+                        handshake: handshake,
+                        refusesForward: refusesForward
+                    )
                     return channel.eventLoop.makeCompletedFuture {
-                        guard try Self.admit(channel, configuration: configuration, connections: connections, stats: pump.stats) else {
+                        guard
+                            try Self.admit(
+                                channel,
+                                configuration: configuration,
+                                connections: connections,
+                                stats: pump.stats
+                            )
+                        else {
                             throw ChannelError.ioOnClosedChannel
                         }
                         try channel.pipeline.syncOperations.addHandler(
-                            StreamIngestHandler(decoder: decoder, pump: pump, logger: logger, greeting: handshake?.helo))
+                            StreamIngestHandler(decoder: decoder, pump: pump, logger: logger, greeting: handshake?.helo)
+                        )
                     }
                 }
                 .bind(host: address.host, port: address.port).get()
@@ -175,19 +265,36 @@ public final class ModuleServer: Sendable {
         case .http(let name, let address, let kind):
             let route: HTTPIngestRoute
             switch kind {
-            case .telegraf: route = IngestRoutes.telegraf(pump: pump, timestampUnits: configuration.timestampUnits, limits: configuration.limits)
+            case .telegraf:
+                route = IngestRoutes.telegraf(
+                    pump: pump,
+                    timestampUnits: configuration.timestampUnits,
+                    limits: configuration.limits
+                )
             case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump, limits: configuration.limits)
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
             }
-            return (name, try await Self.bindHTTP(
-                name: name, address: address, route: route, configuration: configuration, stats: pump.stats,
-                connections: connections, io: io, logger: logger))
+            return (
+                name,
+                try await Self.bindHTTP(
+                    name: name,
+                    address: address,
+                    route: route,
+                    configuration: configuration,
+                    stats: pump.stats,
+                    connections: connections,
+                    io: io,
+                    logger: logger
+                )
+            )
         case .forwardHeartbeat(let name, let address):
             let channel = try await DatagramBootstrap(group: io)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ForwardHeartbeatHandler()) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ForwardHeartbeatHandler())
+                    }
                 }
                 .bind(host: address.host, port: address.port).get()
             return (name, channel)
@@ -199,7 +306,13 @@ public final class ModuleServer: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            JaegerUDPHandler(encoding: binary ? .binary : .compact, pump: pump, logger: logger, maxDepth: configuration.limits.maxDepth))
+                            JaegerUDPHandler(
+                                encoding: binary ? .binary : .compact,
+                                pump: pump,
+                                logger: logger,
+                                maxDepth: configuration.limits.maxDepth
+                            )
+                        )
                     }
                 }
                 .bind(host: address.host, port: address.port).get()
@@ -215,25 +328,35 @@ public final class ModuleServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptBackoffHandler(shouldForwardIOErrorCaught: false)
+                    )
                 }
             }
     }
 
     private static func bindHTTP(
-        name: String, address: BindAddress, route: @escaping HTTPIngestRoute, configuration: ModuleConfiguration,
-        stats: IngestStats, connections: ConnectionRegistry, io: MultiThreadedEventLoopGroup, logger: Logger
+        name: String,
+        address: BindAddress,
+        route: @escaping HTTPIngestRoute,
+        configuration: ModuleConfiguration,
+        stats: IngestStats,
+        connections: ConnectionRegistry,
+        io: MultiThreadedEventLoopGroup,
+        logger: Logger
     ) async throws -> any Channel {
         let limits = configuration.limits
         return try await Self.serverBootstrap(io)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard try Self.admit(channel, configuration: configuration, connections: connections, stats: stats) else {
+                    guard try Self.admit(channel, configuration: configuration, connections: connections, stats: stats)
+                    else {
                         throw ChannelError.ioOnClosedChannel
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPIngestHandler(name: name, limits: limits, stats: stats, logger: logger, route: route))
+                        HTTPIngestHandler(name: name, limits: limits, stats: stats, logger: logger, route: route)
+                    )
                 }
             }
             .bind(host: address.host, port: address.port).get()

@@ -31,7 +31,10 @@ public struct ModuleService: Service {
     ///   - recorder: Where every input event is recorded, if anywhere.
     ///   - rules: Installs the rules in the runtime; rule-file listeners get their sinks from the second argument.
     public init(
-        _ configuration: ModuleConfiguration, logger: Logger, stats: IngestStats = IngestStats(), recorder: RecordingWriter? = nil,
+        _ configuration: ModuleConfiguration,
+        logger: Logger,
+        stats: IngestStats = IngestStats(),
+        recorder: RecordingWriter? = nil,
         rules: @escaping @Sendable (Runtime, StatementSinks) throws -> Void
     ) {
         self.configuration = configuration
@@ -45,7 +48,12 @@ public struct ModuleService: Service {
     /// - Throws: When a listener cannot be bound or the rules cannot be installed.
     public func run() async throws {
         let server = try await ModuleServer.start(
-            self.configuration, logger: self.logger, stats: self.stats, recorder: self.recorder, rules: self.rules)
+            self.configuration,
+            logger: self.logger,
+            stats: self.stats,
+            recorder: self.recorder,
+            rules: self.rules
+        )
         try? await gracefulShutdown()
         try await server.shutdown()
     }

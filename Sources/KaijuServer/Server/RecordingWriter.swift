@@ -1,5 +1,5 @@
-import KaijuCodecs
 import Foundation
+import KaijuCodecs
 import Synchronization
 
 /// `--record PATH`: appends every input event, as it enters the runtime, as one recording line
@@ -49,7 +49,9 @@ extension FileHandle {
     /// - Throws: ``RuleFileError`` when it cannot be created or written.
     static func appending(to path: String) throws -> FileHandle {
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw RuleFileError("cannot create \(path)") }
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw RuleFileError("cannot create \(path)")
+            }
         }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw RuleFileError("cannot write \(path)") }
         handle.seekToEndOfFile()

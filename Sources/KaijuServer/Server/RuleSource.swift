@@ -1,7 +1,7 @@
+import Foundation
 import KaijuCodecs
 public import KaijuCore
 public import KaijuEPL
-import Foundation
 
 /// A rule file that cannot be loaded: every broken line, each with its position and caret.
 public struct RuleFileError: Error, Hashable, CustomStringConvertible {
@@ -29,7 +29,9 @@ public struct RuleSource: Sendable {
 
     /// Rules from `statementsPath` (and `eventsPath`) when given, else the built-in ones.
     public init(
-        statementsPath: String?, eventsPath: String? = nil, retentionTime: String = "2min",
+        statementsPath: String?,
+        eventsPath: String? = nil,
+        retentionTime: String = "2min",
         builtIn: @escaping @Sendable (Runtime, @escaping StatementListener) throws -> Void,
         builtInEvents: (@Sendable (Runtime) throws -> Void)? = nil
     ) {
@@ -51,7 +53,10 @@ public struct RuleSource: Sendable {
     ///   the caller refuses to start).
     public func install(in runtime: Runtime, listener: (StatementsFile.Entry) throws -> StatementListener?) throws {
         guard let path = self.statementsPath else {
-            try self.builtIn(runtime, try listener(StatementsFile.Entry(line: 0, name: nil, listener: .simple, text: "")) ?? { _ in })
+            try self.builtIn(
+                runtime,
+                try listener(StatementsFile.Entry(line: 0, name: nil, listener: .simple, text: "")) ?? { _ in }
+            )
             return
         }
         var messages: [String] = []
@@ -59,7 +64,9 @@ public struct RuleSource: Sendable {
             let (file, errors) = EventsFile.parse(try Self.read(events))
             messages += errors.map { "\(events):\($0)" }
             if errors.isEmpty {
-                do throws(EPLSyntaxError) { try file.install(in: runtime) } catch { messages.append("\(events):\(error)") }
+                do throws(EPLSyntaxError) { try file.install(in: runtime) } catch {
+                    messages.append("\(events):\(error)")
+                }
             }
         } else if let builtInEvents = self.builtInEvents {
             try builtInEvents(runtime)

@@ -1,5 +1,5 @@
-import KaijuCodecs
 import Foundation
+import KaijuCodecs
 import Synchronization
 
 /// A `sample` listener's file: opened (created or appended to) on the first row written, not when the
@@ -43,26 +43,37 @@ final class SampleFile: Sendable {
     }
 
     /// Closes the file (shutdown).
-    func close() { self.handle.withLock { try? $0.file?.close(); $0.file = nil } }
+    func close() {
+        self.handle.withLock {
+            try? $0.file?.close()
+            $0.file = nil
+        }
+    }
 
     /// `path` resolved inside `directory`: relative paths are taken from it, absolute ones must lie in it,
     /// `..` is refused, and a symbolic link may not lead out of it.
     /// - Throws: ``RuleFileError`` saying why the path is refused.
     static func confine(_ path: String, to directory: String?) throws -> String {
-        guard let directory else { throw RuleFileError("listener sample is disabled (start the server with --sample-dir DIR)") }
+        guard let directory else {
+            throw RuleFileError("listener sample is disabled (start the server with --sample-dir DIR)")
+        }
         guard !path.isEmpty, !path.split(separator: "/").contains("..") else {
             throw RuleFileError("sample path '\(path)' may not contain '..'")
         }
         let root = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
         let full = path.hasPrefix("/") ? path : root + "/" + path
-        let parent = URL(fileURLWithPath: full).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
+        let parent = URL(fileURLWithPath: full).deletingLastPathComponent().standardizedFileURL
+            .resolvingSymlinksInPath().path
         let resolved = parent + "/" + URL(fileURLWithPath: full).lastPathComponent
         guard parent == root || parent.hasPrefix(root == "/" ? "/" : root + "/") else {
             throw RuleFileError("sample path '\(path)' is outside --sample-dir \(directory)")
         }
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: resolved) {
-            let linked = URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: parent + "/")).standardizedFileURL.path
-            guard linked.hasPrefix(root + "/") else { throw RuleFileError("sample path '\(path)' links outside --sample-dir \(directory)") }
+            let linked = URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: parent + "/"))
+                .standardizedFileURL.path
+            guard linked.hasPrefix(root + "/") else {
+                throw RuleFileError("sample path '\(path)' links outside --sample-dir \(directory)")
+            }
         }
         return resolved
     }

@@ -1,9 +1,9 @@
+import Foundation
 import KaijuCodecs
 public import KaijuCore
 public import KaijuEPL
-public import NIOCore
-import Foundation
 public import Logging
+public import NIOCore
 public import NIOSSL
 import Synchronization
 
@@ -33,8 +33,14 @@ public final class StatementSinks: Sendable {
     /// Sinks forwarding to `defaultForwarder` (the server's `--hl`), sample files confined to
     /// `sampleDirectory`, rule-text `hl` addresses only when `allowRuleAddresses`.
     public init(
-        defaultForwarder: HLForwarder?, loop: any EventLoop, stats: IngestStats, logger: Logger, forwardBuffer: Int,
-        sampleDirectory: String? = ".", allowRuleAddresses: Bool = false, tls: NIOSSLContext? = nil
+        defaultForwarder: HLForwarder?,
+        loop: any EventLoop,
+        stats: IngestStats,
+        logger: Logger,
+        forwardBuffer: Int,
+        sampleDirectory: String? = ".",
+        allowRuleAddresses: Bool = false,
+        tls: NIOSSLContext? = nil
     ) {
         self.tls = tls
         self.defaultForwarder = defaultForwarder
@@ -64,7 +70,8 @@ public final class StatementSinks: Sendable {
 
     /// Gives back what ``listener(for:)`` took for a statement that was not installed.
     public func abandon(_ kind: StatementsFile.Listener) {
-        guard case .sample(let path) = kind, let resolved = try? SampleFile.confine(path, to: self.sampleDirectory) else { return }
+        guard case .sample(let path) = kind, let resolved = try? SampleFile.confine(path, to: self.sampleDirectory)
+        else { return }
         self.releaseSample(resolved)
     }
 
@@ -82,7 +89,9 @@ public final class StatementSinks: Sendable {
 
     private func forwarder(_ address: String?) throws -> HLForwarder {
         guard let address else {
-            guard let f = self.defaultForwarder else { throw RuleFileError("listener hl needs an address (or --hl / HL_ADDRESS)") }
+            guard let f = self.defaultForwarder else {
+                throw RuleFileError("listener hl needs an address (or --hl / HL_ADDRESS)")
+            }
             return f
         }
         guard self.allowRuleAddresses else {
@@ -91,8 +100,13 @@ public final class StatementSinks: Sendable {
         return try self.forwarders.withLock { (all) throws -> HLForwarder in
             if let f = all[address] { return f }
             let f = HLForwarder(
-                to: try BindAddress(parsing: address), capacity: self.forwardBuffer, loop: self.loop, stats: self.stats,
-                logger: self.logger, tls: self.tls)
+                to: try BindAddress(parsing: address),
+                capacity: self.forwardBuffer,
+                loop: self.loop,
+                stats: self.stats,
+                logger: self.logger,
+                tls: self.tls
+            )
             all[address] = f
             return f
         }

@@ -1,6 +1,6 @@
+import Foundation
 import KaijuCodecs
 public import KaijuCore
-import Foundation
 
 /// The `simple` listener: one `{"statement":"NAME","row":{...}}` line per output row on stdout, each line
 /// written straight to the file descriptor (unbuffered, so flushed per line).

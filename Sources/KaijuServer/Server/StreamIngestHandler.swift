@@ -1,7 +1,7 @@
 import KaijuCodecs
-import NIOCore
-import Logging
 import KaijuCore
+import Logging
+import NIOCore
 
 /// A TCP connection feeding a ``StreamDecoder`` into the ``EnginePump``. Auto-read is off and each read
 /// delivers one buffer: after submitting it the connection reads again only while the engine keeps up;
@@ -42,7 +42,9 @@ final class StreamIngestHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = self.unwrapInboundIn(data)
-        let output = buffer.withUnsafeReadableBytes { self.decoder.feed($0, receivedAt: EngineClock.wallMilliseconds()) }
+        let output = buffer.withUnsafeReadableBytes {
+            self.decoder.feed($0, receivedAt: EngineClock.wallMilliseconds())
+        }
         self.handle(output, context: context)
     }
 
@@ -105,7 +107,10 @@ final class StreamIngestHandler: ChannelInboundHandler {
         accepted.hop(to: context.eventLoop).whenComplete { _ in
             let (handler, context) = loopBound.value
             for chunk in acks {
-                context.write(handler.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))), promise: nil)
+                context.write(
+                    handler.wrapOutboundOut(context.channel.allocator.buffer(bytes: ForwardMessage.ack(chunk))),
+                    promise: nil
+                )
             }
             context.flush()
         }
@@ -120,7 +125,9 @@ final class StreamIngestHandler: ChannelInboundHandler {
         if !output.errors.isEmpty {
             stats.decodeError(self.protocolName, output.errors.count)
             for error in output.errors { if let limit = error.limit { stats.limitHit(limit) } }
-            self.logger.warning("bad input from \(self.peer) (\(self.protocolName)): \(output.errors[0])\(output.errors.count > 1 ? " and \(output.errors.count - 1) more" : "")")
+            self.logger.warning(
+                "bad input from \(self.peer) (\(self.protocolName)): \(output.errors[0])\(output.errors.count > 1 ? " and \(output.errors.count - 1) more" : "")"
+            )
         }
         if output.skipped > 0 { stats.dropped("unsupported", output.skipped) }
         if let fatal = output.fatal {

@@ -30,7 +30,8 @@ public struct TLSFiles: Sendable, Hashable {
         }
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        )
         if let ca = self.certificateAuthority {
             configuration.trustRoots = .file(ca)
             configuration.certificateVerification = .noHostnameVerification

@@ -46,15 +46,25 @@ final class SumAggregator: Aggregator {
     }
     override func enter(_ v: Value, seq: Int64) {
         switch v {
-        case .int(let i): self.intSum &+= i; self.n += 1
-        case .double(let d): self.doubleSum += d; self.n += 1; self.doubles += 1
+        case .int(let i):
+            self.intSum &+= i
+            self.n += 1
+        case .double(let d):
+            self.doubleSum += d
+            self.n += 1
+            self.doubles += 1
         default: break
         }
     }
     override func leave(_ v: Value, seq: Int64) {
         switch v {
-        case .int(let i): self.intSum &-= i; self.n -= 1
-        case .double(let d): self.doubleSum -= d; self.n -= 1; self.doubles -= 1
+        case .int(let i):
+            self.intSum &-= i
+            self.n -= 1
+        case .double(let d):
+            self.doubleSum -= d
+            self.n -= 1
+            self.doubles -= 1
         default: break
         }
         if self.doubles == 0 { self.doubleSum = 0 }
@@ -84,7 +94,9 @@ final class StddevAggregator: Aggregator {
     var n = 0
     var mean = 0.0
     var m2 = 0.0
-    override var value: Value { self.n < 2 ? .null : .double((Swift.max(self.m2, 0) / Double(self.n - 1)).squareRoot()) }
+    override var value: Value {
+        self.n < 2 ? .null : .double((Swift.max(self.m2, 0) / Double(self.n - 1)).squareRoot())
+    }
     override func enter(_ v: Value, seq: Int64) {
         guard let x = v.doubleValue else { return }
         self.n += 1

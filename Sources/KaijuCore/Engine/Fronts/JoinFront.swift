@@ -80,10 +80,21 @@ final class JoinFront: StatementFront {
         self.extend(&parts, steps: self.plans[i][...], now: now, into: &out)
     }
 
-    private func extend(_ parts: inout [EngineEvent?], steps: ArraySlice<Step>, now: Int64, into out: inout [WindowEntry]) {
+    private func extend(
+        _ parts: inout [EngineEvent?],
+        steps: ArraySlice<Step>,
+        now: Int64,
+        into out: inout [WindowEntry]
+    ) {
         guard let step = steps.first else {
             self.seq += 1
-            out.append(WindowEntry(event: EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts)), seq: self.seq, enteredAt: now))
+            out.append(
+                WindowEntry(
+                    event: EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts)),
+                    seq: self.seq,
+                    enteredAt: now
+                )
+            )
             return
         }
         let candidates: [WindowEntry]

@@ -31,16 +31,22 @@ final class StreamFront: StatementFront {
                 self.expanded.append(WindowEntry(event: row, seq: self.seq, enteredAt: now))
             }
             if self.expanded.isEmpty { return }
-            self.stage.insert(self.expanded, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+            self.stage.insert(self.expanded, statement: statement, runtime: runtime) {
+                statement.update(new: $0, old: $1, runtime: runtime)
+            }
             return
         }
         self.seq += 1
         let entry = WindowEntry(event: event, seq: self.seq, enteredAt: now)
-        self.stage.insert(entry, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+        self.stage.insert(entry, statement: statement, runtime: runtime) {
+            statement.update(new: $0, old: $1, runtime: runtime)
+        }
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
-        self.stage.fire(kind, at: at, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+        self.stage.fire(kind, at: at, statement: statement, runtime: runtime) {
+            statement.update(new: $0, old: $1, runtime: runtime)
+        }
     }
 
     var contents: [EngineEvent] { self.stage.contents.map(\.event) }
@@ -97,7 +103,9 @@ final class PatternFront: StatementFront {
             self.engine.fire(timer, now: runtime.now, into: &self.matches)
             self.deliver(statement: statement, runtime: runtime)
         } else {
-            self.stage.fire(kind, at: at, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+            self.stage.fire(kind, at: at, statement: statement, runtime: runtime) {
+                statement.update(new: $0, old: $1, runtime: runtime)
+            }
         }
     }
 
@@ -107,7 +115,11 @@ final class PatternFront: StatementFront {
         for (at, timer) in self.engine.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
         while self.warnedDrops < self.engine.droppedInstances {
             self.warnedDrops += 1
-            runtime.warnPatternLimit(statement: statement.name, limit: runtime.limits.maxPatternInstances, dropped: self.warnedDrops)
+            runtime.warnPatternLimit(
+                statement: statement.name,
+                limit: runtime.limits.maxPatternInstances,
+                dropped: self.warnedDrops
+            )
         }
         guard !self.matches.isEmpty else { return }
         statement.eventsIn += self.matches.count
@@ -116,7 +128,9 @@ final class PatternFront: StatementFront {
             self.seq += 1
             self.entries.append(WindowEntry(event: m, seq: self.seq, enteredAt: runtime.now))
         }
-        self.stage.insert(self.entries, statement: statement, runtime: runtime) { statement.update(new: $0, old: $1, runtime: runtime) }
+        self.stage.insert(self.entries, statement: statement, runtime: runtime) {
+            statement.update(new: $0, old: $1, runtime: runtime)
+        }
     }
 
     func stop() { self.engine.stop() }

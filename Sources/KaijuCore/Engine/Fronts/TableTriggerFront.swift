@@ -46,8 +46,16 @@ final class TableTriggerFront: StatementFront {
     private let initial: EngineEvent
 
     init(
-        type: EventType, filter: CompiledExpr?, table: Table, tupleType: EventType, context: EvalContext,
-        keyLookup: [CompiledExpr]?, whereClause: CompiledExpr?, clauses: [Clause], updatesKey: Bool, selection: Selection? = nil
+        type: EventType,
+        filter: CompiledExpr?,
+        table: Table,
+        tupleType: EventType,
+        context: EvalContext,
+        keyLookup: [CompiledExpr]?,
+        whereClause: CompiledExpr?,
+        clauses: [Clause],
+        updatesKey: Bool,
+        selection: Selection? = nil
     ) {
         self.updatesKey = updatesKey
         self.selection = selection
@@ -129,7 +137,9 @@ final class TableTriggerFront: StatementFront {
         self.snapshot(storage.values)
         let t = self.tuple(event, row, self.initial)
         guard self.passes(self.whereClause, t) else { return false }
-        guard let clause = self.clauses.first(where: { $0.matched && self.passes($0.condition, t) }) else { return true }
+        guard let clause = self.clauses.first(where: { $0.matched && self.passes($0.condition, t) }) else {
+            return true
+        }
         switch clause.action {
         case .update(let assignments):
             self.context.event = t

@@ -21,7 +21,10 @@ final class WindowStage {
 
     /// Adds entries; `sink` gets what entered and what left (a batch window reports when a batch closes).
     func insert(
-        _ entries: [WindowEntry], statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void
+        _ entries: [WindowEntry],
+        statement: Statement,
+        runtime: Runtime,
+        _ sink: ([WindowEntry], [WindowEntry]) -> Void
     ) {
         if let batch = self.batch {
             for e in entries {
@@ -39,14 +42,25 @@ final class WindowStage {
     }
 
     /// Adds one entry (the common case, without an array per event).
-    func insert(_ entry: WindowEntry, statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void) {
+    func insert(
+        _ entry: WindowEntry,
+        statement: Statement,
+        runtime: Runtime,
+        _ sink: ([WindowEntry], [WindowEntry]) -> Void
+    ) {
         self.newBuffer.clear()
         self.newBuffer.append(entry)
         self.insert(self.newBuffer, statement: statement, runtime: runtime, sink)
     }
 
     /// A window or batch timer of this stage fired.
-    func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime, _ sink: ([WindowEntry], [WindowEntry]) -> Void) {
+    func fire(
+        _ kind: Statement.TimerKind,
+        at: Int64,
+        statement: Statement,
+        runtime: Runtime,
+        _ sink: ([WindowEntry], [WindowEntry]) -> Void
+    ) {
         switch kind {
         case .window:
             guard self.windowTimerAt == at, let chain = self.chain else { return }

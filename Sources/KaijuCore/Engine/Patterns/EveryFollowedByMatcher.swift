@@ -48,7 +48,12 @@ final class EveryFollowedByMatcher: PatternMatcher {
 
     /// The matcher for `program` if it has this shape.
     static func make(
-        _ program: PatternProgram, compiler: PatternCompiler, tupleType: EventType, slotCount: Int, context: EvalContext, maxInstances: Int
+        _ program: PatternProgram,
+        compiler: PatternCompiler,
+        tupleType: EventType,
+        slotCount: Int,
+        context: EvalContext,
+        maxInstances: Int
     ) -> EveryFollowedByMatcher? {
         let atoms = compiler.atoms
         guard case .followedBy(.every(.atom(let a)), .atom(let b)) = program, a != b,
@@ -65,14 +70,26 @@ final class EveryFollowedByMatcher: PatternMatcher {
             atoms[a].type === atoms[b].type && aliasA != nil
             && atoms[b].ownKeyNodes.map { $0.readingStream(aliasA!, insteadOf: aliasB) } == atoms[b].boundKeyNodes
         return EveryFollowedByMatcher(
-            first: atoms[a], second: atoms[b], tupleType: tupleType, slotCount: slotCount, context: context, maxInstances: maxInstances,
-            keyOfFirst: keyOfFirst, keysCoincide: coincide
+            first: atoms[a],
+            second: atoms[b],
+            tupleType: tupleType,
+            slotCount: slotCount,
+            context: context,
+            maxInstances: maxInstances,
+            keyOfFirst: keyOfFirst,
+            keysCoincide: coincide
         )
     }
 
     private init(
-        first: PatternAtom, second: PatternAtom, tupleType: EventType, slotCount: Int, context: EvalContext, maxInstances: Int,
-        keyOfFirst: [CompiledExpr], keysCoincide: Bool
+        first: PatternAtom,
+        second: PatternAtom,
+        tupleType: EventType,
+        slotCount: Int,
+        context: EvalContext,
+        maxInstances: Int,
+        keyOfFirst: [CompiledExpr],
+        keysCoincide: Bool
     ) {
         self.first = first
         self.second = second
@@ -115,7 +132,9 @@ final class EveryFollowedByMatcher: PatternMatcher {
             self.scratch = matched
         }
         var ownKey: HashedValue??
-        if self.pending > 0 && self.matchesOwn(self.second, event) { ownKey = self.takeWaits(completedBy: event, into: &matched) }
+        if self.pending > 0 && self.matchesOwn(self.second, event) {
+            ownKey = self.takeWaits(completedBy: event, into: &matched)
+        }
         // Waits older than `every`'s current wait for `a` complete first, then `a` starts its wait, then the rest.
         var older = 0
         while older < matched.count && matched[older].seq < self.firstSeq { older += 1 }
@@ -237,7 +256,9 @@ final class EveryFollowedByMatcher: PatternMatcher {
     private func tuple(_ first: EngineEvent, _ event: EngineEvent) -> EngineEvent {
         let (a, b) = (self.first.slot, self.second.slot)
         let parts = [EngineEvent?](unsafeUninitializedCapacity: self.slotCount) { buffer, count in
-            for i in 0..<buffer.count { (buffer.baseAddress! + i).initialize(to: i == a ? first : i == b ? event : nil) }
+            for i in 0..<buffer.count {
+                (buffer.baseAddress! + i).initialize(to: i == a ? first : i == b ? event : nil)
+            }
             count = buffer.count
         }
         return EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
@@ -257,14 +278,18 @@ extension ExprNode {
         case .native(let a):
             return .native(NativeAccessor(identity: a.identity, stream: stream(a.stream), label: a.label, read: a.read))
         case .mapGet(let m, let k):
-            guard let m = m.readingStream(new, insteadOf: old), let k = k.readingStream(new, insteadOf: old) else { return nil }
+            guard let m = m.readingStream(new, insteadOf: old), let k = k.readingStream(new, insteadOf: old) else {
+                return nil
+            }
             return .mapGet(m, k)
         case .member(let e, let name):
             return e.readingStream(new, insteadOf: old).map { .member($0, name) }
         case .unary(let op, let e):
             return e.readingStream(new, insteadOf: old).map { .unary(op, $0) }
         case .binary(let op, let l, let r):
-            guard let l = l.readingStream(new, insteadOf: old), let r = r.readingStream(new, insteadOf: old) else { return nil }
+            guard let l = l.readingStream(new, insteadOf: old), let r = r.readingStream(new, insteadOf: old) else {
+                return nil
+            }
             return .binary(op, l, r)
         default:
             return nil

@@ -29,7 +29,14 @@ final class PatternEngine: PatternParent, PatternMatcher {
     /// Instances refused by ``maxInstances``.
     private(set) var droppedInstances = 0
 
-    init(program: PatternProgram, atoms: [PatternAtom], tupleType: EventType, slotCount: Int, context: EvalContext, maxInstances: Int) {
+    init(
+        program: PatternProgram,
+        atoms: [PatternAtom],
+        tupleType: EventType,
+        slotCount: Int,
+        context: EvalContext,
+        maxInstances: Int
+    ) {
         self.program = program
         self.atoms = atoms
         self.tupleType = tupleType
@@ -46,7 +53,11 @@ final class PatternEngine: PatternParent, PatternMatcher {
     /// Starts the pattern (at statement creation); appends matches produced right away to `out`.
     func start(now: Int64, into out: inout [EngineEvent]) {
         self.now = now
-        let empty = EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(Array(repeating: nil, count: self.slotCount)))
+        let empty = EngineEvent(
+            type: self.tupleType,
+            timestamp: now,
+            body: .tuple(Array(repeating: nil, count: self.slotCount))
+        )
         let r = self.make(self.program, begin: empty, parent: self, siblings: nil)
         self.root = r
         self.collectingMatches(into: &out) { r.start() }
@@ -74,16 +85,24 @@ final class PatternEngine: PatternParent, PatternMatcher {
         swap(&self.matches, &out)
     }
 
-    func make(_ p: PatternProgram, begin: EngineEvent, parent: any PatternParent, siblings: SiblingBindings?) -> PatternState {
+    func make(
+        _ p: PatternProgram,
+        begin: EngineEvent,
+        parent: any PatternParent,
+        siblings: SiblingBindings?
+    ) -> PatternState {
         switch p {
         case .atom(let i): return AtomState(atom: i, engine: self, parent: parent, begin: begin, siblings: siblings)
-        case .followedBy(let a, let b): return FollowedByState(a, b, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .followedBy(let a, let b):
+            return FollowedByState(a, b, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .and(let xs): return AndState(xs, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .or(let xs): return OrState(xs, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .not(let x): return NotState(x, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .every(let x): return EveryState(x, engine: self, parent: parent, begin: begin, siblings: siblings)
-        case .repeatCount(let n, let x): return RepeatState(n, x, engine: self, parent: parent, begin: begin, siblings: siblings)
-        case .within(let d, let x): return WithinState(d, x, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .repeatCount(let n, let x):
+            return RepeatState(n, x, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .within(let d, let x):
+            return WithinState(d, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .interval(let d): return IntervalState(d, engine: self, parent: parent, begin: begin, siblings: siblings)
         }
     }

@@ -22,7 +22,10 @@ protocol PatternMatcher: AnyObject {
 extension Runtime {
     /// Logs (rate-limited by ``warn(_:count:)``) that a pattern refused an instance at its limit.
     func warnPatternLimit(statement: String, limit: Int, dropped: Int) {
-        self.warn("pattern of statement '\(statement)' is at its limit of \(limit) live instances; dropping new ones", count: dropped)
+        self.warn(
+            "pattern of statement '\(statement)' is at its limit of \(limit) live instances; dropping new ones",
+            count: dropped
+        )
     }
 }
 

@@ -32,7 +32,14 @@ final class FollowedByState: PatternState, PatternParent {
     /// The running right-hand instances; each knows its position (``PatternState/position``).
     private var rights: [PatternState] = []
 
-    init(_ left: PatternProgram, _ right: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ left: PatternProgram,
+        _ right: PatternProgram,
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.left = left
         self.right = right
         super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
@@ -98,7 +105,13 @@ class SingleChildState: PatternState, PatternParent {
     /// The running instance of ``child``, if any.
     var current: PatternState?
 
-    init(_ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ child: PatternProgram,
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.child = child
         super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
@@ -159,7 +172,13 @@ final class AndState: PatternState, PatternParent {
     private var matches: [[EngineEvent]] = []
     private var shared: SiblingBindings
 
-    init(_ children: [PatternProgram], engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ children: [PatternProgram],
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.children = children
         self.shared = SiblingBindings(PatternEngine.parts(of: begin))
         super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
@@ -210,13 +229,21 @@ final class OrState: PatternState, PatternParent {
     let children: [PatternProgram]
     private var states: [PatternState?] = []
 
-    init(_ children: [PatternProgram], engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ children: [PatternProgram],
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.children = children
         super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
 
     override func start() {
-        self.states = self.children.map { self.engine.make($0, begin: self.begin, parent: self, siblings: self.siblings) }
+        self.states = self.children.map {
+            self.engine.make($0, begin: self.begin, parent: self, siblings: self.siblings)
+        }
         for s in self.states where self.active { s?.start() }
     }
 
@@ -263,7 +290,14 @@ final class RepeatState: SingleChildState {
     let count: Int
     private var matched = 0
 
-    init(_ count: Int, _ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ count: Int,
+        _ child: PatternProgram,
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.count = count
         super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
@@ -293,7 +327,14 @@ final class RepeatState: SingleChildState {
 final class WithinState: SingleChildState {
     let period: Int64
 
-    init(_ period: Int64, _ child: PatternProgram, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ period: Int64,
+        _ child: PatternProgram,
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.period = period
         super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
@@ -330,7 +371,13 @@ final class WithinState: SingleChildState {
 final class IntervalState: PatternState {
     let period: Int64
 
-    init(_ period: Int64, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
+    init(
+        _ period: Int64,
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
         self.period = period
         super.init(engine: engine, parent: parent, begin: begin, siblings: siblings)
     }

@@ -33,8 +33,15 @@ final class PatternAtom {
     let boundKeyNodes: [ExprNode]
 
     init(
-        type: EventType, slot: Int, ownFilter: CompiledExpr?, ownKey: [CompiledExpr], boundKey: [CompiledExpr],
-        residual: CompiledExpr?, tupleFilter: CompiledExpr?, ownKeyNodes: [ExprNode], boundKeyNodes: [ExprNode]
+        type: EventType,
+        slot: Int,
+        ownFilter: CompiledExpr?,
+        ownKey: [CompiledExpr],
+        boundKey: [CompiledExpr],
+        residual: CompiledExpr?,
+        tupleFilter: CompiledExpr?,
+        ownKeyNodes: [ExprNode],
+        boundKeyNodes: [ExprNode]
     ) {
         self.ownKeyNodes = ownKeyNodes
         self.boundKeyNodes = boundKeyNodes
@@ -75,12 +82,26 @@ struct PatternCompiler {
             switch n {
             case .atom(let tag, let typeName, _):
                 guard let t = self.types[typeName] else {
-                    failure = failure ?? PlanError(.unknownType, "unknown event type '\(typeName)' in pattern atom \(n)", subject: typeName)
+                    failure =
+                        failure
+                        ?? PlanError(
+                            .unknownType,
+                            "unknown event type '\(typeName)' in pattern atom \(n)",
+                            subject: typeName
+                        )
                     return
                 }
                 if let tag {
                     if let existing = tagTypes.first(where: { $0.0 == tag }) {
-                        if existing.1 !== t { failure = failure ?? PlanError(.duplicate, "tag '\(tag)' is bound to both \(existing.1.name) and \(t.name)", subject: tag) }
+                        if existing.1 !== t {
+                            failure =
+                                failure
+                                ?? PlanError(
+                                    .duplicate,
+                                    "tag '\(tag)' is bound to both \(existing.1.name) and \(t.name)",
+                                    subject: tag
+                                )
+                        }
                     } else {
                         tagTypes.append((tag, t))
                     }
@@ -107,7 +128,11 @@ struct PatternCompiler {
         switch node {
         case .atom(let tag, let typeName, let filter):
             if insideRepeat, let tag {
-                throw PlanError(.invalid, "tag '\(tag)' inside a repeat ([n]) is not supported; tag the events outside the repeat", subject: tag)
+                throw PlanError(
+                    .invalid,
+                    "tag '\(tag)' inside a repeat ([n]) is not supported; tag the events outside the repeat",
+                    subject: tag
+                )
             }
             let type = self.types[typeName]!
             let slot: Int
@@ -120,7 +145,10 @@ struct PatternCompiler {
             self.atoms.append(try self.atom(type: type, slot: slot, filter: filter))
             return .atom(self.atoms.count - 1)
         case .followedBy(let a, let b):
-            return .followedBy(try self.program(a, insideRepeat: insideRepeat), try self.program(b, insideRepeat: insideRepeat))
+            return .followedBy(
+                try self.program(a, insideRepeat: insideRepeat),
+                try self.program(b, insideRepeat: insideRepeat)
+            )
         case .and(let xs):
             guard xs.count >= 2 else { throw PlanError(.invalid, "'and' needs two or more operands", subject: "and") }
             var out: [PatternProgram] = []
@@ -150,7 +178,9 @@ struct PatternCompiler {
     /// A compiler for expressions over the lone event of tuple slot `slot`.
     func singleEventCompiler(slot: Int) -> ExprCompiler {
         var c = ExprCompiler(
-            streams: [StreamBinding(alias: self.bindings[slot].alias, type: self.bindings[slot].type, slot: 0)], tupled: false, defaultStream: 0
+            streams: [StreamBinding(alias: self.bindings[slot].alias, type: self.bindings[slot].type, slot: 0)],
+            tupled: false,
+            defaultStream: 0
         )
         c.tables = self.tables
         return c
@@ -180,13 +210,22 @@ struct PatternCompiler {
         var boundKey: [CompiledExpr] = []
         for k in keyBound { boundKey.append(try tupled.compileRow(k, clause: "a pattern filter")) }
         return PatternAtom(
-            type: type, slot: slot,
-            ownFilter: try ExprNode.conjunction(ownParts).map { (f) throws(PlanError) in try own.compileRow(f, clause: "a pattern filter") },
-            ownKey: ownKey, boundKey: boundKey,
-            residual: try ExprNode.conjunction(rest).map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") },
-            tupleFilter: try ExprNode.conjunction(keyOwn.indices.map { ExprNode.binary(.equal, keyOwn[$0], keyBound[$0]) } + rest)
-                .map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") },
-            ownKeyNodes: keyOwn, boundKeyNodes: keyBound
+            type: type,
+            slot: slot,
+            ownFilter: try ExprNode.conjunction(ownParts).map { (f) throws(PlanError) in
+                try own.compileRow(f, clause: "a pattern filter")
+            },
+            ownKey: ownKey,
+            boundKey: boundKey,
+            residual: try ExprNode.conjunction(rest).map { (f) throws(PlanError) in
+                try tupled.compileRow(f, clause: "a pattern filter")
+            },
+            tupleFilter: try ExprNode.conjunction(
+                keyOwn.indices.map { ExprNode.binary(.equal, keyOwn[$0], keyBound[$0]) } + rest
+            )
+            .map { (f) throws(PlanError) in try tupled.compileRow(f, clause: "a pattern filter") },
+            ownKeyNodes: keyOwn,
+            boundKeyNodes: keyBound
         )
     }
 

@@ -15,13 +15,21 @@ final class Table {
     @exclusivity(unchecked) private var lastRow: EngineEvent?
 
     init(_ d: TableDeclaration) throws(PlanError) {
-        guard !d.columns.isEmpty else { throw PlanError(.invalid, "table '\(d.name)' needs at least one column", subject: d.name) }
+        guard !d.columns.isEmpty else {
+            throw PlanError(.invalid, "table '\(d.name)' needs at least one column", subject: d.name)
+        }
         let type = EventType(name: d.name, representation: .row, ownColumns: d.columns, parents: [])
-        guard type.columns.count == d.columns.count else { throw PlanError(.duplicate, "table '\(d.name)' has a duplicate column", subject: d.name) }
-        guard !d.primaryKey.isEmpty else { throw PlanError(.invalid, "table '\(d.name)' needs a primary key column", subject: d.name) }
+        guard type.columns.count == d.columns.count else {
+            throw PlanError(.duplicate, "table '\(d.name)' has a duplicate column", subject: d.name)
+        }
+        guard !d.primaryKey.isEmpty else {
+            throw PlanError(.invalid, "table '\(d.name)' needs a primary key column", subject: d.name)
+        }
         var keys: [Int] = []
         for k in d.primaryKey {
-            guard let i = type.columnIndex(k) else { throw PlanError(.invalid, "primary key '\(k)' is not a column of table '\(d.name)'", subject: k) }
+            guard let i = type.columnIndex(k) else {
+                throw PlanError(.invalid, "primary key '\(k)' is not a column of table '\(d.name)'", subject: k)
+            }
             keys.append(i)
         }
         self.name = d.name

@@ -4,8 +4,12 @@ enum TableTriggerCompiler {
         guard case .type(let typeName, let filter) = plan.trigger.input else {
             throw PlanError(.invalid, "on-\(plan.action.keyword) is triggered by a typed stream")
         }
-        guard let type = env.types[typeName] else { throw PlanError(.unknownType, "unknown event type '\(typeName)'", subject: typeName) }
-        guard let table = env.tables[plan.table] else { throw PlanError(.unknownTable, "unknown table '\(plan.table)'", subject: plan.table) }
+        guard let type = env.types[typeName] else {
+            throw PlanError(.unknownType, "unknown event type '\(typeName)'", subject: typeName)
+        }
+        guard let table = env.tables[plan.table] else {
+            throw PlanError(.unknownTable, "unknown table '\(plan.table)'", subject: plan.table)
+        }
         let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
         let triggerAlias = plan.trigger.alias ?? typeName
         var own = ExprCompiler(streamType: type, alias: triggerAlias)
@@ -37,21 +41,30 @@ enum TableTriggerCompiler {
                 case .wildcard:
                     for column in table.type.columns {
                         names.append(column.name)
-                        compiled.append(try compiler.compileRow(.property(stream: tableAlias, path: [column.name]), clause: "select"))
+                        compiled.append(
+                            try compiler.compileRow(
+                                .property(stream: tableAlias, path: [column.name]),
+                                clause: "select"
+                            )
+                        )
                     }
                 case .expression(let e, let n):
                     names.append(n)
                     compiled.append(try compiler.compileRow(e, clause: "select"))
                 }
             }
-            guard Set(names).count == names.count else { throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))") }
+            guard Set(names).count == names.count else {
+                throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))")
+            }
             selection = TableTriggerFront.Selection(names: names, values: compiled)
         case .delete:
             clauses = [TableTriggerFront.Clause(matched: true, condition: nil, action: .delete)]
         case .merge(let merge):
             guard !merge.isEmpty else { throw PlanError(.invalid, "on-merge needs at least one when clause") }
             for c in merge {
-                let condition = try c.condition.map { (e) throws(PlanError) in try compiler.compileRow(e, clause: "a when condition") }
+                let condition = try c.condition.map { (e) throws(PlanError) in
+                    try compiler.compileRow(e, clause: "a when condition")
+                }
                 let action: TableTriggerFront.Clause.Action
                 switch c.action {
                 case .delete:
@@ -62,7 +75,11 @@ enum TableTriggerCompiler {
                     var out: [(Int, CompiledExpr)] = []
                     for a in assignments {
                         guard let i = table.type.columnIndex(a.column) else {
-                            throw PlanError(.unknownProperty, "unknown column '\(a.column)' of table '\(table.name)' in update set", subject: a.column)
+                            throw PlanError(
+                                .unknownProperty,
+                                "unknown column '\(a.column)' of table '\(table.name)' in update set",
+                                subject: a.column
+                            )
                         }
                         out.append((i, try compiler.compileRow(a.value, clause: "update set")))
                         updatesKey = updatesKey || table.keyIndices.contains(i)
@@ -73,10 +90,18 @@ enum TableTriggerCompiler {
                     var out: [(Int, CompiledExpr)] = []
                     for item in items {
                         guard case .expression(let e, let n) = item else {
-                            throw PlanError(.invalid, "insert into table '\(table.name)' needs named values (expr as column)", subject: table.name)
+                            throw PlanError(
+                                .invalid,
+                                "insert into table '\(table.name)' needs named values (expr as column)",
+                                subject: table.name
+                            )
                         }
                         guard let i = table.type.columnIndex(n) else {
-                            throw PlanError(.unknownProperty, "unknown column '\(n)' of table '\(table.name)' in insert", subject: n)
+                            throw PlanError(
+                                .unknownProperty,
+                                "unknown column '\(n)' of table '\(table.name)' in insert",
+                                subject: n
+                            )
                         }
                         out.append((i, try compiler.compileRow(e, clause: "insert")))
                     }
@@ -86,17 +111,35 @@ enum TableTriggerCompiler {
             }
         }
         let front = TableTriggerFront(
-            type: type, filter: f, table: table, tupleType: EventType.tuple("on", aliases: bindings.map { $0.alias! }),
-            context: context, keyLookup: lookup?.keys, whereClause: whereClause, clauses: clauses, updatesKey: updatesKey,
+            type: type,
+            filter: f,
+            table: table,
+            tupleType: EventType.tuple("on", aliases: bindings.map { $0.alias! }),
+            context: context,
+            keyLookup: lookup?.keys,
+            whereClause: whereClause,
+            clauses: clauses,
+            updatesKey: updatesKey,
             selection: selection
         )
-        return Statement(name: name, source: .on(plan), context: context, front: front, processor: nil, limiter: OutputLimiter(nil), insertTarget: nil)
+        return Statement(
+            name: name,
+            source: .on(plan),
+            context: context,
+            front: front,
+            processor: nil,
+            limiter: OutputLimiter(nil),
+            insertTarget: nil
+        )
     }
 
     /// Key expressions over the triggering event alone (compiled with `own`) when `where` equates every
     /// primary key column with it, and the conjuncts that lookup does not cover.
     private static func keyLookup(
-        _ whereClause: ExprNode?, table: Table, compiler: inout ExprCompiler, own: inout ExprCompiler
+        _ whereClause: ExprNode?,
+        table: Table,
+        compiler: inout ExprCompiler,
+        own: inout ExprCompiler
     ) throws(PlanError) -> (keys: [CompiledExpr], rest: [ExprNode])? {
         var byColumn: [Int: ExprNode] = [:]
         var rest: [ExprNode] = []
