@@ -108,8 +108,8 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore"]),
-        .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuRules"]),
+        .testTarget(name: "KaijuCoreTests", dependencies: ["KaijuCore", "KaijuTestSupport"]),
+        .testTarget(name: "KaijuEPLTests", dependencies: ["KaijuCore", "KaijuEPL", "KaijuRules", "KaijuTestSupport"]),
         .target(
             name: "KaijuTestSupport",
             dependencies: ["KaijuCore"],

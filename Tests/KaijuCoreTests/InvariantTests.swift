@@ -1,21 +1,10 @@
+import KaijuTestSupport
 import Testing
 
 @testable import KaijuCore
 
 /// The data structures' invariants, checked after every operation of a deterministic workload.
 struct InvariantTests {
-    /// A deterministic pseudo-random sequence (SplitMix64), so failures repeat.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
-
     @Test func valueMapsStaySortedAndUniqueHoweverTheyAreBuilt() {
         var random = SplitMix(state: 1)
         for size in [0, 1, 2, 15, 16, 17, 100] {

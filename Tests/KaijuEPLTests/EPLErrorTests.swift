@@ -1,5 +1,6 @@
 import KaijuCore
 import KaijuEPL
+import KaijuTestSupport
 import Testing
 
 /// Malformed statements: each is refused with its exact message, line and column.
@@ -184,18 +185,6 @@ struct EPLErrorTests {
 
 /// Rule text arrives over the admin API too: no input may crash the parser or the compiler.
 struct EPLRobustnessTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
-
     @Test func truncatedAndMutatedStatementsParseOrFailCleanly() throws {
         let seeds = [
             "insert into ContainerCPUUtilisation select m1.tags('container_name') as container, avg((m2.fields('counter') - m1.fields('counter'))/((m2.timestamp - m1.timestamp)/1000)) as usage from pattern [every m1=Metric(name='x') -> m2=Metric(m2.name=m1.name and m2.tags=m1.tags)]#time(1min) group by m1.tags('container_name') output last every 1min",

@@ -109,7 +109,7 @@ if wanted("forward-gzip") {
     measure("Fluentd CompressedPackedForward (gzip)", bytes: payload.count) { decodeStream(payload) }
 }
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../../Tests/KaijuIngestTests/Fixtures").standardized
+    .appendingPathComponent("../../../Tests/KaijuTestSupport/Fixtures").standardized
 if wanted("jaeger-compact") {
     let datagram = [UInt8](try! Data(contentsOf: fixtures.appendingPathComponent("jaeger-compact-emitbatch.bin")))
     let count = 100_000

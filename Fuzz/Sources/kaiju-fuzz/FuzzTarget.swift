@@ -25,11 +25,9 @@ enum FuzzTarget: String, CaseIterable {
             var framer = MsgPackFramer(maxFrameSize: limits.maxFrameSize)
             _ = try? framer.nextFrame(in: bytes)
         case .telegrafJSON:
-            var items: [InputEvent] = []
-            let decoder = JSONLineDecoder(limits: limits)
-            _ = try? JSONScanner.parseSequence(bytes, maxDepth: limits.maxDepth) { (s) throws(JSONError) in
-                try decoder.decode(&s, receivedAt: 1, into: &items)
-            }
+            // Telegraf's HTTP body: a JSON sequence (or line protocol when it does not start with `{`).
+            _ = TelegrafHTTPBody(timestampUnits: .auto, limits: limits)
+                .decode(Array(bytes), lineProtocolOnly: false, precision: .ns, receivedAt: 1)
         case .lineProtocol:
             var metrics: [Metric] = []
             var errors: [IngestError] = []

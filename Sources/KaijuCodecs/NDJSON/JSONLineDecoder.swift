@@ -32,8 +32,7 @@ public struct JSONLineDecoder: Sendable {
         }
     }
 
-    /// Decodes one complete JSON object (a line); an `interner` builds repeated tag and field names once.
-    /// Decodes one line and appends what it holds to `out`.
+    /// Decodes one line (one complete JSON object) and appends what it holds to `out`.
     /// - Parameters:
     ///   - line: The line's bytes (without the newline).
     ///   - receivedAt: The wall time (ms) given to items without a time.
@@ -44,6 +43,7 @@ public struct JSONLineDecoder: Sendable {
         try self.decode(line: line, receivedAt: receivedAt, interner: nil, into: &out)
     }
 
+    /// Decodes one line; an `interner` builds repeated tag and field names once.
     func decode<C: Collection<UInt8>>(
         line: C,
         receivedAt: Int64,

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Captures the bytes real clients send, once, for KaijuIngestTests.
+"""Captures the bytes real clients send, once, for the codec and server tests (KaijuTestSupport).
 
 Run: python3 -m venv /tmp/fx && /tmp/fx/bin/pip install fluent-logger==0.11.1 msgpack==1.2.4 jaeger-client==4.8.0 six \
          thrift==0.25.0 opentelemetry-sdk==1.45.2 opentelemetry-exporter-otlp-proto-http==1.45.2 influxdb-client==1.50.0
-     /tmp/fx/bin/python Tests/KaijuIngestTests/Fixtures/capture.py
+     /tmp/fx/bin/python Tests/KaijuTestSupport/Fixtures/capture.py
 
 Each client is pointed at a local capture server; what it sent is written as NAME.bin (HTTP bodies as
 sent, still compressed) with NAME.json holding what the client was asked to send (and the request's
