@@ -1,4 +1,4 @@
-@_spi(Codecs) import KaijuCore
+import KaijuCore
 import KaijuEPL
 import KaijuCodecs
 

@@ -95,7 +95,7 @@ public struct JSONWriter: Sendable {
         self.bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Writes an array whose elements `body` writes, separated by ``separator()``.
+    /// Writes an array whose elements `body` writes, separated by commas.
     public mutating func array<S: Sequence>(_ items: S, _ body: (inout JSONWriter, S.Element) -> Void) {
         self.bytes.append(UInt8(ascii: "["))
         var first = true

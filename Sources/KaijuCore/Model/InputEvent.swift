@@ -1,5 +1,5 @@
 /// One typed input as it enters the runtime: what ingest decodes, what a recording line holds and what
-/// an embedder sends with ``Runtime/send(_:at:)``.
+/// an embedder sends with `Runtime.send(_:at:)`.
 public enum InputEvent: Sendable, Hashable {
     /// A Telegraf metric.
     case metric(Metric)
