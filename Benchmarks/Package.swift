@@ -5,29 +5,36 @@ import PackageDescription
 
 let package = Package(
     name: "kaiju-benchmarks",
-    dependencies: [.package(path: "../")],
+    dependencies: [.package(name: "kaiju", path: "..")],
     targets: [
         .executableTarget(
             name: "kaiju-bench",
             dependencies: [
-                .product(name: "KaijuCore", package: "main"),
-                .product(name: "KaijuEPL", package: "main"),
-                .product(name: "KaijuRules", package: "main"),
+                .product(name: "KaijuCore", package: "kaiju"),
+                .product(name: "KaijuEPL", package: "kaiju"),
+                .product(name: "KaijuRules", package: "kaiju"),
             ]
         ),
         .executableTarget(
             name: "kaiju-ingest-bench",
             dependencies: [
-                .product(name: "KaijuCore", package: "main"),
-                .product(name: "KaijuCodecs", package: "main"),
-                .product(name: "KaijuServer", package: "main"),
+                .product(name: "KaijuCore", package: "kaiju"),
+                .product(name: "KaijuCodecs", package: "kaiju"),
+                .product(name: "KaijuServer", package: "kaiju"),
+            ]
+        ),
+        .executableTarget(
+            name: "kaiju-workloads",
+            dependencies: [
+                .product(name: "KaijuCore", package: "kaiju"),
+                .product(name: "KaijuEPL", package: "kaiju"),
             ]
         ),
         .executableTarget(
             name: "kaiju-parse-bench",
             dependencies: [
-                .product(name: "KaijuCore", package: "main"),
-                .product(name: "KaijuEPL", package: "main"),
+                .product(name: "KaijuCore", package: "kaiju"),
+                .product(name: "KaijuEPL", package: "kaiju"),
             ]
         ),
     ]
