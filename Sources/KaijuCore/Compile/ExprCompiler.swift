@@ -492,7 +492,7 @@ extension ExprNode {
 /// The last row a table read found, for which evaluated event and table version.
 /// Holds the event strongly, so a new event can never be mistaken for it.
 final class TableRowCache {
-    var event: EngineEvent?
-    var version = -1
-    var row: EngineEvent?
+    @exclusivity(unchecked) var event: EngineEvent?
+    @exclusivity(unchecked) var version = -1
+    @exclusivity(unchecked) var row: EngineEvent?
 }

@@ -2,15 +2,15 @@
 /// `last` keeps the last row of each group, `first` lets the first row of each group through at once.
 final class OutputLimiter {
     let spec: OutputSpec?
-    private var held: [HashedValue: Int] = [:]
-    private var heldRows: [ResultProcessor.KeyedRow] = []
+    @exclusivity(unchecked) private var held: [HashedValue: Int] = [:]
+    @exclusivity(unchecked) private var heldRows: [ResultProcessor.KeyedRow] = []
     /// Counts periods, so a group can remember where its row is held in the current one.
-    private var periodNumber = 0
-    private var suppressed: Set<HashedValue> = []
-    private var newCount = 0
-    private var oldCount = 0
+    @exclusivity(unchecked) private var periodNumber = 0
+    @exclusivity(unchecked) private var suppressed: Set<HashedValue> = []
+    @exclusivity(unchecked) private var newCount = 0
+    @exclusivity(unchecked) private var oldCount = 0
     /// When the period timer was started (at the statement's first result).
-    private(set) var started = false
+    @exclusivity(unchecked) private(set) var started = false
 
     init(_ spec: OutputSpec?) { self.spec = spec }
 

@@ -34,14 +34,14 @@ final class ResultProcessor {
     /// `select rstream`: plain rows come from leaving events.
     let removeStream: Bool
 
-    private var groups = GroupIndex()
+    @exclusivity(unchecked) private var groups = GroupIndex()
     /// Component values of a several-expression group key being looked up.
-    private var keyParts: [Value] = []
-    private var single: GroupState?
-    private var update: Int64 = 0
-    private var touched: [GroupState] = []
+    @exclusivity(unchecked) private var keyParts: [Value] = []
+    @exclusivity(unchecked) private var single: GroupState?
+    @exclusivity(unchecked) private var update: Int64 = 0
+    @exclusivity(unchecked) private var touched: [GroupState] = []
     /// Events not aggregated because ``maxGroups`` was reached.
-    private(set) var groupOverflows = 0
+    @exclusivity(unchecked) private(set) var groupOverflows = 0
 
     init(
         shape: Shape,
@@ -224,8 +224,7 @@ struct Projection {
 
     func row(_ ctx: EvalContext) -> Row {
         if self.isWildcardOnly {
-            let props = ctx.event.properties
-            return Row(columns: props.map(\.0), values: props.map(\.1))
+            return Row(columns: ctx.event.type.columnNames, values: ctx.event.columnValues)
         }
         var columns: [String] = []
         var values: [Value] = []
@@ -236,10 +235,8 @@ struct Projection {
             switch item {
             case .wildcard:
                 hasWildcard = true
-                for (n, v) in ctx.event.properties {
-                    columns.append(n)
-                    values.append(v)
-                }
+                columns += ctx.event.type.columnNames
+                values += ctx.event.columnValues
             case .expression(let f):
                 columns.append(self.names[nameIndex])
                 values.append(f(ctx))

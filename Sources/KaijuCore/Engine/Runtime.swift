@@ -295,15 +295,18 @@ public final class Runtime {
     // MARK: - Events and time
 
     /// Sends a typed event. On a virtual clock, engine time first advances to its timestamp
-    /// (never backwards); on the wall clock it is stamped with the current time.
+    /// (never backwards); on the wall clock it is stamped with the current time. An event whose type has no
+    /// model (a builder placeholder) is ignored.
     public func send<E: EventKind>(_ value: E) {
-        self.sendBody(value.eventBody, typeName: E.eventTypeName, timestamp: value.eventTimestamp)
+        guard let type = E.builtInType else { return }
+        self.sendBody(value.eventBody, type: type, timestamp: value.eventTimestamp)
     }
 
     /// Sends a typed event that entered at engine time `time` (a recording's `at`); on the wall clock
     /// it is stamped with the current time instead.
     public func send<E: EventKind>(_ value: E, at time: Int64) {
-        self.sendBody(value.eventBody, type: self.types[E.eventTypeName]!, timestamp: time)
+        guard let type = E.builtInType else { return }
+        self.sendBody(value.eventBody, type: type, timestamp: time)
     }
 
     /// Sends an event of a declared type, its values in the type's column order.
@@ -313,10 +316,6 @@ public final class Runtime {
             throw PlanError(.unknownType, "'\(name)' is not a declared event type", subject: name)
         }
         self.sendBody(.row(values), type: t, timestamp: timestamp)
-    }
-
-    private func sendBody(_ body: EventBody, typeName: String, timestamp: Int64) {
-        self.sendBody(body, type: self.types[typeName]!, timestamp: timestamp)
     }
 
     private func sendBody(_ body: EventBody, type: EventType, timestamp: Int64) {

@@ -19,7 +19,7 @@ final class Statement {
     }
 
     /// Creation order in the runtime, which orders same-time timers across statements.
-    var ordinal: Int = 0
+    @exclusivity(unchecked) var ordinal: Int = 0
 
     let name: String
     /// What the statement was built from.
@@ -29,18 +29,18 @@ final class Statement {
     let processor: ResultProcessor?
     let limiter: OutputLimiter
     let insertTarget: InsertTarget?
-    var listeners: [StatementListener] = []
+    @exclusivity(unchecked) var listeners: [StatementListener] = []
     /// `order by` / `limit`, applied to each output batch.
-    var ordering: RowOrdering?
-    var active = true
+    @exclusivity(unchecked) var ordering: RowOrdering?
+    @exclusivity(unchecked) var active = true
 
-    private var outputTimerStarted = false
-    private var rowBuffer: [ResultProcessor.KeyedRow] = []
+    @exclusivity(unchecked) private var outputTimerStarted = false
+    @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
 
     /// Events that passed the statement's filters.
-    var eventsIn = 0
+    @exclusivity(unchecked) var eventsIn = 0
     /// Rows emitted.
-    private(set) var rowsOut = 0
+    @exclusivity(unchecked) private(set) var rowsOut = 0
 
     init(
         name: String,

@@ -62,21 +62,36 @@
 
     /// A property by name, as EPL's `select *` and dynamic access see it; `.null` when absent.
     public func property(_ name: String) -> Value {
+        guard let i = self.type.columnIndex(name) else { return .null }
+        return self.property(at: i)
+    }
+
+    /// The property in column `i` of the event's type; `.null` past the end.
+    func property(at i: Int) -> Value {
+        // A model type's columns are its model's, in the same order (model types have no subtypes).
         switch self.body {
-        case .metric(let m): return Metric.value(of: name, in: m)
-        case .log(let l): return LogRecord.value(of: name, in: l)
-        case .event(let e): return Event.value(of: name, in: e)
-        case .batch(let b): return Batch.value(of: name, in: b)
-        case .span(let s): return Span.value(of: name, in: s)
-        case .row(let values):
-            guard let i = self.type.columnIndex(name), i < values.count else { return .null }
-            return values[i]
-        case .tableRow(let r):
-            guard let i = self.type.columnIndex(name), i < r.values.count else { return .null }
-            return r.values[i]
-        case .tuple(let parts):
-            guard let i = self.type.columnIndex(name), i < parts.count else { return .null }
-            return parts[i]?.value ?? .null
+        case .metric(let m): return Metric.value(at: i, in: m)
+        case .log(let l): return LogRecord.value(at: i, in: l)
+        case .event(let e): return Event.value(at: i, in: e)
+        case .batch(let b): return Batch.value(at: i, in: b)
+        case .span(let s): return Span.value(at: i, in: s)
+        case .row(let values): return i < values.count ? values[i] : .null
+        case .tableRow(let r): return i < r.values.count ? r.values[i] : .null
+        case .tuple(let parts): return i < parts.count ? parts[i]?.value ?? .null : .null
+        }
+    }
+
+    /// Every column's value, in the order of the type's columns (EPL's `select *`).
+    var columnValues: [Value] {
+        switch self.body {
+        case .metric(let m): return Metric.columnValues(of: m)
+        case .log(let l): return LogRecord.columnValues(of: l)
+        case .event(let e): return Event.columnValues(of: e)
+        case .batch(let b): return Batch.columnValues(of: b)
+        case .span(let s): return Span.columnValues(of: s)
+        case .row(let values): return values
+        case .tableRow(let r): return r.values
+        case .tuple(let parts): return parts.map { $0?.value ?? .null }
         }
     }
 
@@ -93,10 +108,6 @@
 
     /// Every column of the event's type with its value, in column order (EPL's `select *`).
     public var properties: [(String, Value)] {
-        switch self.body {
-        case .row, .tableRow: return zip(self.type.columns, self.rowValues).map { ($0.name, $1) }
-        default: break
-        }
-        return self.type.columns.map { ($0.name, self.property($0.name)) }
+        Array(zip(self.type.columnNames, self.columnValues))
     }
 }

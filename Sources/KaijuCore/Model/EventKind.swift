@@ -30,3 +30,16 @@ extension EventKind {
         { e in Self.extract(e.body).map(read) ?? .null }
     }
 }
+
+extension EventKind {
+    /// The registered type of a built-in model (the same instance in every runtime), `nil` for a type
+    /// without a model. Resolved at compile time for each model, so sending an event looks nothing up.
+    static var builtInType: EventType? {
+        if Self.self == Metric.self { return EventType.metric }
+        if Self.self == LogRecord.self { return EventType.log }
+        if Self.self == Event.self { return EventType.event }
+        if Self.self == Batch.self { return EventType.batch }
+        if Self.self == Span.self { return EventType.span }
+        return nil
+    }
+}

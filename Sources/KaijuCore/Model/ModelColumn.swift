@@ -97,6 +97,21 @@ extension EventKind {
     /// The column `name` of `model`, `.null` when the type has no such column.
     static func value(of name: String, in model: Self) -> Value { self.modelColumn(name)?.read(model) ?? .null }
 
+    /// Column `index` of `model`, `.null` past the end.
+    static func value(at index: Int, in model: Self) -> Value {
+        let columns = self.columns
+        return index < columns.count ? columns[index].read(model) : .null
+    }
+
+    /// Every column of `model`, in order.
+    static func columnValues(of model: Self) -> [Value] {
+        let columns = self.columns
+        var values: [Value] = []
+        values.reserveCapacity(columns.count)
+        for i in columns.indices { values.append(columns[i].read(model)) }
+        return values
+    }
+
     /// The event type the columns describe.
     static func makeEventType(_ representation: EventType.Representation) -> EventType {
         EventType(

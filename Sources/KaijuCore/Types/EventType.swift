@@ -18,6 +18,8 @@ public final class EventType: Sendable, Hashable, CustomStringConvertible {
     public let representation: Representation
     /// Every column, inherited ones first (in parent order), then the type's own.
     public let columns: [Column]
+    /// The columns' names, in order (shared by every `select *` row of the type).
+    public let columnNames: [String]
     /// Direct parents.
     public let parents: [EventType]
     /// This type's name and every ancestor's.
@@ -33,6 +35,7 @@ public final class EventType: Sendable, Hashable, CustomStringConvertible {
         self.name = name
         self.representation = representation
         self.columns = columns
+        self.columnNames = columns.map(\.name)
         self.parents = parents
         self.lineage = parents.reduce(into: [name]) { $0.formUnion($1.lineage) }
         self.index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })

@@ -27,7 +27,7 @@ class Aggregator {
 /// `count(*)` (every event) or `count(expr)` (non-null values).
 final class CountAggregator: Aggregator {
     let countsRows: Bool
-    var n: Int64 = 0
+    @exclusivity(unchecked) var n: Int64 = 0
     init(countsRows: Bool) { self.countsRows = countsRows }
     override var value: Value { .int(self.n) }
     override func enter(_ v: Value, seq: Int64) { if self.countsRows || !v.isNull { self.n += 1 } }
@@ -36,10 +36,10 @@ final class CountAggregator: Aggregator {
 
 /// `sum(expr)`: a long while every value is an integer, else a double; null with no values.
 final class SumAggregator: Aggregator {
-    var intSum: Int64 = 0
-    var doubleSum: Double = 0
-    var n = 0
-    var doubles = 0
+    @exclusivity(unchecked) var intSum: Int64 = 0
+    @exclusivity(unchecked) var doubleSum: Double = 0
+    @exclusivity(unchecked) var n = 0
+    @exclusivity(unchecked) var doubles = 0
     override var value: Value {
         if self.n == 0 { return .null }
         return self.doubles == 0 ? .int(self.intSum) : .double(self.doubleSum + Double(self.intSum))
@@ -73,8 +73,8 @@ final class SumAggregator: Aggregator {
 
 /// `avg(expr)`: a double, null with no values.
 final class AvgAggregator: Aggregator {
-    var sum: Double = 0
-    var n = 0
+    @exclusivity(unchecked) var sum: Double = 0
+    @exclusivity(unchecked) var n = 0
     override var value: Value { self.n == 0 ? .null : .double(self.sum / Double(self.n)) }
     override func enter(_ v: Value, seq: Int64) {
         guard let d = v.doubleValue else { return }
@@ -91,9 +91,9 @@ final class AvgAggregator: Aggregator {
 
 /// `stddev(expr)`: the sample standard deviation (n − 1), by Welford's update and its inverse; null below 2 values.
 final class StddevAggregator: Aggregator {
-    var n = 0
-    var mean = 0.0
-    var m2 = 0.0
+    @exclusivity(unchecked) var n = 0
+    @exclusivity(unchecked) var mean = 0.0
+    @exclusivity(unchecked) var m2 = 0.0
     override var value: Value {
         self.n < 2 ? .null : .double((Swift.max(self.m2, 0) / Double(self.n - 1)).squareRoot())
     }
@@ -123,8 +123,8 @@ final class StddevAggregator: Aggregator {
 /// - Complexity: enter/leave O(log n) search plus an O(n) shift for a new distinct value.
 final class ExtremeAggregator: Aggregator {
     let max: Bool
-    var values: [Value] = []
-    var counts: [Int] = []
+    @exclusivity(unchecked) var values: [Value] = []
+    @exclusivity(unchecked) var counts: [Int] = []
     init(max: Bool) { self.max = max }
     override var value: Value { (self.max ? self.values.last : self.values.first) ?? .null }
 
@@ -163,8 +163,8 @@ final class ExtremeAggregator: Aggregator {
 /// `first(expr)` / `last(expr)`: the value of the oldest / newest event in the window.
 final class FirstLastAggregator: Aggregator {
     let last: Bool
-    var items: Deque<(seq: Int64, value: Value)> = []
-    var removed: Set<Int64> = []
+    @exclusivity(unchecked) var items: Deque<(seq: Int64, value: Value)> = []
+    @exclusivity(unchecked) var removed: Set<Int64> = []
     init(last: Bool) { self.last = last }
     override var value: Value { (self.last ? self.items.last?.value : self.items.first?.value) ?? .null }
     override func enter(_ v: Value, seq: Int64) { self.items.append((seq, v)) }

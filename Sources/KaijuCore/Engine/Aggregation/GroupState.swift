@@ -3,18 +3,18 @@ final class GroupState {
     let key: HashedValue
     let aggregators: [Aggregator]
     /// Events of this group currently in the window.
-    var eventCount = 0
+    @exclusivity(unchecked) var eventCount = 0
     /// The update in which the group was last touched, to list each touched group once.
-    var touchedIn: Int64 = -1
+    @exclusivity(unchecked) var touchedIn: Int64 = -1
     /// The event that last touched the group, which non-aggregated select items read.
-    var representative: EngineEvent?
+    @exclusivity(unchecked) var representative: EngineEvent?
     /// Engine time of the last touch (a deferred row is projected as of then).
-    var touchedAt: Int64 = 0
+    @exclusivity(unchecked) var touchedAt: Int64 = 0
     /// The output period in which the group's row is held, and where (see ``OutputLimiter``).
-    var heldInPeriod = -1
-    var heldIndex = 0
+    @exclusivity(unchecked) var heldInPeriod = -1
+    @exclusivity(unchecked) var heldIndex = 0
     /// The next group whose key has the same hash (see ``GroupIndex``).
-    var nextWithSameHash: GroupState?
+    @exclusivity(unchecked) var nextWithSameHash: GroupState?
 
     init(key: HashedValue, aggregates: [(kind: AggregateKind, argument: ExprNode?)]) {
         self.key = key

@@ -24,7 +24,7 @@ final class JoinFront: StatementFront {
     let plans: [[Step]]
     let tupleType: EventType
     let context: EvalContext
-    private var seq: Int64 = 0
+    @exclusivity(unchecked) private var seq: Int64 = 0
 
     init(streams: [Stream], plans: [[Step]], tupleType: EventType, context: EvalContext) {
         self.streams = streams
@@ -121,7 +121,7 @@ final class JoinIndex {
     let keys: [CompiledExpr]
     /// Identifies the key expressions, so two lookups on the same keys share one index.
     let signature: String
-    private var map: [Value: [WindowEntry]] = [:]
+    @exclusivity(unchecked) private var map: [Value: [WindowEntry]] = [:]
 
     init(keys: [CompiledExpr], signature: String) {
         self.keys = keys

@@ -5,10 +5,10 @@ final class WindowStage {
     let index: Int
     let chain: WindowChain?
     let batch: BatchWindow?
-    private var windowTimerAt: Int64?
-    private var batchTimerAt: Int64?
-    private var newBuffer: [WindowEntry] = []
-    private var oldBuffer: [WindowEntry] = []
+    @exclusivity(unchecked) private var windowTimerAt: Int64?
+    @exclusivity(unchecked) private var batchTimerAt: Int64?
+    @exclusivity(unchecked) private var newBuffer: [WindowEntry] = []
+    @exclusivity(unchecked) private var oldBuffer: [WindowEntry] = []
 
     init(index: Int, chain: WindowChain?, batch: BatchWindow?) {
         self.index = index

@@ -18,16 +18,16 @@ final class PatternEngine: PatternParent, PatternMatcher {
     /// Timers asked for during the call being served; the caller schedules them.
     private var timers: [(at: Int64, timer: PatternTimer)] = []
 
-    private var registries: [AtomRegistry]
-    private var seq: Int64 = 0
-    private var root: PatternState?
-    private var matches: [EngineEvent] = []
+    @exclusivity(unchecked) private var registries: [AtomRegistry]
+    @exclusivity(unchecked) private var seq: Int64 = 0
+    @exclusivity(unchecked) private var root: PatternState?
+    @exclusivity(unchecked) private var matches: [EngineEvent] = []
     /// Scratch list of the waits an event may match, kept for its capacity.
-    private var candidates: [AtomState] = []
+    @exclusivity(unchecked) private var candidates: [AtomState] = []
     /// Waits currently registered.
-    private(set) var liveInstances = 0
+    @exclusivity(unchecked) private(set) var liveInstances = 0
     /// Instances refused by ``maxInstances``.
-    private(set) var droppedInstances = 0
+    @exclusivity(unchecked) private(set) var droppedInstances = 0
 
     init(
         program: PatternProgram,

@@ -2,14 +2,14 @@
 final class AtomState: PatternState {
     let atom: Int
     /// Registration order, which orders matches caused by one event.
-    var seq: Int64 = 0
+    @exclusivity(unchecked) var seq: Int64 = 0
     /// The index key this wait is registered under, if indexed.
-    var key: HashedValue?
+    @exclusivity(unchecked) var key: HashedValue?
     /// Whether the wait is in the engine's registry.
-    var registered = false
+    @exclusivity(unchecked) var registered = false
     /// Neighbours among the registered waits with the same key (see ``AtomRegistry``).
     unowned var newer: AtomState?
-    var older: AtomState?
+    @exclusivity(unchecked) var older: AtomState?
 
     init(atom: Int, engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.atom = atom
@@ -28,9 +28,9 @@ final class AtomState: PatternState {
 final class FollowedByState: PatternState, PatternParent {
     let left: PatternProgram
     let right: PatternProgram
-    private var leftState: PatternState?
+    @exclusivity(unchecked) private var leftState: PatternState?
     /// The running right-hand instances; each knows its position (``PatternState/position``).
-    private var rights: [PatternState] = []
+    @exclusivity(unchecked) private var rights: [PatternState] = []
 
     init(
         _ left: PatternProgram,
@@ -103,7 +103,7 @@ final class FollowedByState: PatternState, PatternParent {
 class SingleChildState: PatternState, PatternParent {
     let child: PatternProgram
     /// The running instance of ``child``, if any.
-    var current: PatternState?
+    @exclusivity(unchecked) var current: PatternState?
 
     init(
         _ child: PatternProgram,
@@ -137,7 +137,7 @@ class SingleChildState: PatternState, PatternParent {
 
 /// `every a`: restarts `a` whenever it ends, true or false (unless it can never succeed).
 final class EveryState: SingleChildState {
-    private var spawning = false
+    @exclusivity(unchecked) private var spawning = false
 
     override func start() { self.spawn() }
 
@@ -168,9 +168,9 @@ final class EveryState: SingleChildState {
 /// `a and b and ...`: true for each combination once every operand has matched.
 final class AndState: PatternState, PatternParent {
     let children: [PatternProgram]
-    private var states: [PatternState?] = []
-    private var matches: [[EngineEvent]] = []
-    private var shared: SiblingBindings
+    @exclusivity(unchecked) private var states: [PatternState?] = []
+    @exclusivity(unchecked) private var matches: [[EngineEvent]] = []
+    @exclusivity(unchecked) private var shared: SiblingBindings
 
     init(
         _ children: [PatternProgram],
@@ -227,7 +227,7 @@ final class AndState: PatternState, PatternParent {
 /// `a or b or ...`: true when any operand matches.
 final class OrState: PatternState, PatternParent {
     let children: [PatternProgram]
-    private var states: [PatternState?] = []
+    @exclusivity(unchecked) private var states: [PatternState?] = []
 
     init(
         _ children: [PatternProgram],
@@ -288,7 +288,7 @@ final class NotState: SingleChildState {
 /// `[n] a`: `a` n times in a row, each repetition started when the previous one matched.
 final class RepeatState: SingleChildState {
     let count: Int
-    private var matched = 0
+    @exclusivity(unchecked) private var matched = 0
 
     init(
         _ count: Int,

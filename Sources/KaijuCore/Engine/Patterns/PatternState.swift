@@ -9,7 +9,7 @@ protocol PatternParent: AnyObject {
 /// The tags an `and`'s operands have bound so far, visible to its other operands' filters when they
 /// evaluate (so `a=A and b=B(pod = a.pod)` matches `b` after `a`).
 final class SiblingBindings {
-    var parts: [EngineEvent?]
+    @exclusivity(unchecked) var parts: [EngineEvent?]
     init(_ parts: [EngineEvent?]) { self.parts = parts }
 }
 
@@ -17,14 +17,14 @@ final class SiblingBindings {
 /// reports to its parent once and is then inert (`active == false`, no parent, no children).
 class PatternState {
     unowned let engine: PatternEngine
-    var parent: (any PatternParent)?
+    @exclusivity(unchecked) var parent: (any PatternParent)?
     /// The match so far when the state started (a tuple event).
     let begin: EngineEvent
     /// Bindings made by `and` siblings after the state started.
     let siblings: SiblingBindings?
-    var active = true
+    @exclusivity(unchecked) var active = true
     /// Where the parent keeps this state, for parents holding many children.
-    var position = 0
+    @exclusivity(unchecked) var position = 0
 
     init(engine: PatternEngine, parent: any PatternParent, begin: EngineEvent, siblings: SiblingBindings?) {
         self.engine = engine

@@ -8,14 +8,14 @@ final class BatchWindow {
 
     let kind: Kind
     let limit: Int
-    private(set) var current: [WindowEntry] = []
-    private(set) var previous: [WindowEntry] = []
+    @exclusivity(unchecked) private(set) var current: [WindowEntry] = []
+    @exclusivity(unchecked) private(set) var previous: [WindowEntry] = []
     /// The time the first batch started; later batches align to it.
-    private(set) var reference: Int64?
+    @exclusivity(unchecked) private(set) var reference: Int64?
     /// When the running batch closes (time batches).
-    private(set) var closesAt: Int64?
+    @exclusivity(unchecked) private(set) var closesAt: Int64?
     /// Entries refused because the batch was full.
-    private(set) var dropped = 0
+    @exclusivity(unchecked) private(set) var dropped = 0
 
     init(kind: Kind, limit: Int) {
         self.kind = kind

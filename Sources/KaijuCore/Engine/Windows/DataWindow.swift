@@ -6,9 +6,9 @@ import DequeModule
 /// once and dropped lazily when they reach the front, so removal stays O(1).
 class DataWindow {
     /// Entries in arrival order, possibly including dead ones.
-    var entries: Deque<WindowEntry> = []
+    @exclusivity(unchecked) var entries: Deque<WindowEntry> = []
     /// Live entries.
-    private(set) var liveCount = 0
+    @exclusivity(unchecked) private(set) var liveCount = 0
 
     /// Adds an entry; appends what the window pushes out to `removed`.
     func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
@@ -93,7 +93,7 @@ final class LengthWindow: DataWindow {
 final class UniqueWindow: DataWindow {
     let keys: [CompiledExpr]
     let context: EvalContext
-    var latest: [Value: WindowEntry] = [:]
+    @exclusivity(unchecked) var latest: [Value: WindowEntry] = [:]
 
     init(keys: [CompiledExpr], context: EvalContext) {
         self.keys = keys

@@ -5,7 +5,7 @@ final class WindowChain {
     /// The most entries the chain may hold; the oldest is pushed out beyond it.
     let limit: Int
     /// Entries pushed out by ``limit``.
-    private(set) var evictions = 0
+    @exclusivity(unchecked) private(set) var evictions = 0
 
     init(windows: [DataWindow], limit: Int) {
         self.windows = windows

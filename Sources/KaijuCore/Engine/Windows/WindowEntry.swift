@@ -7,12 +7,12 @@ final class WindowEntry {
     /// Engine time when it entered.
     let enteredAt: Int64
     /// False once any window removed it.
-    var alive = true
+    @exclusivity(unchecked) var alive = true
     /// The group it was aggregated into, so leaving needs no key evaluation or lookup. A group with a
     /// live entry is never retired, so the reference stays valid while the entry is in the window.
-    var group: GroupState?
+    @exclusivity(unchecked) var group: GroupState?
     /// Whether leaving should find its group by key (join rows built anew for leaving, never aggregated as such).
-    var findsGroupOnLeave = false
+    @exclusivity(unchecked) var findsGroupOnLeave = false
 
     init(event: EngineEvent, seq: Int64, enteredAt: Int64) {
         self.event = event
