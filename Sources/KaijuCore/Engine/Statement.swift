@@ -101,6 +101,9 @@ final class Statement {
         r.row ?? self.processor?.row(of: r)
     }
 
+    /// Whether anything takes the statement's rows (a listener or an `insert into` stream).
+    var hasConsumers: Bool { !self.listeners.isEmpty || self.insertTarget != nil }
+
     /// Sends rows to the listeners and the `insert into` stream (after `order by` / `limit`).
     func emit(_ produced: [Row], runtime: Runtime) {
         let rows = self.ordering?.apply(produced) ?? produced

@@ -44,6 +44,10 @@ final class TableTriggerFront: StatementFront {
     /// updating them in place copies nothing either).
     private let initialValues = TableRow([])
     private let initial: EngineEvent
+    /// The rows an on-merge inserted or updated for the event being handled, delivered as its output
+    /// (Esper's insert stream), collected only when someone listens.
+    private var merged: [Row] = []
+    private var collectsMerged = false
 
     init(
         type: EventType,
@@ -98,6 +102,17 @@ final class TableTriggerFront: StatementFront {
             statement.emit(self.select(event, selection), runtime: runtime)
             return
         }
+        self.collectsMerged = statement.hasConsumers
+        self.mergeOrInsert(event, now: runtime.now)
+        if !self.merged.isEmpty {
+            let rows = self.merged
+            self.merged.removeAll(keepingCapacity: true)
+            statement.emit(rows, runtime: runtime)
+        }
+    }
+
+    /// Merges `event` into the rows it correlates with, or inserts it when none does.
+    private func mergeOrInsert(_ event: EngineEvent, now: Int64) {
         if let keyLookup {
             self.context.event = event
             if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)), self.merge(event, into: row) {
@@ -108,7 +123,13 @@ final class TableTriggerFront: StatementFront {
             for row in self.table.sortedRows where self.merge(event, into: row) { any = true }
             if any { return }
         }
-        self.insertIfNotMatched(event, now: runtime.now)
+        self.insertIfNotMatched(event, now: now)
+    }
+
+    /// Remembers a row an on-merge inserted or updated, as the table's columns.
+    private func deliver(_ values: [Value]) {
+        guard self.collectsMerged else { return }
+        self.merged.append(Row(columns: self.table.type.columnNames, values: values))
     }
 
     /// The on-select rows for `event`: one per correlated table row, in key order.
@@ -148,6 +169,7 @@ final class TableTriggerFront: StatementFront {
                 let old = self.table.key(ofRow: self.initialValues.values)
                 if self.table.key(ofRow: row.rowValues) != old { self.table.rekey(row, from: old) }
             }
+            self.deliver(storage.values)
         case .delete:
             self.table.remove(self.table.key(ofRow: row.rowValues))
         case .insert:
@@ -165,8 +187,9 @@ final class TableTriggerFront: StatementFront {
         var row = [Value](repeating: .null, count: self.table.type.columns.count)
         self.context.event = bare
         for (i, f) in values { row[i] = f(self.context) }
-        self.table.put(row, now: now)
+        let stored = self.table.put(row, now: now)
         self.rowsChanged += 1
+        self.deliver(stored.rowValues)
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {}
