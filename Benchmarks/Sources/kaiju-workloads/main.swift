@@ -102,7 +102,7 @@ do {
     try ensureRecordings()
     var cache: [String: [RecordingLine]] = [:]
     print("kaiju-workloads: \(options.events) events per recording, \(options.passes) passes; events/s best / median")
-    for workload in try loadWorkloads() where options.only?.contains(workload.name) ?? true {
+    for workload in try loadWorkloads() where options.only?.contains(workload.name.uppercased()) ?? true {
         if cache[workload.recording] == nil { cache = [workload.recording: try load(workload.recording)] }
         let lines = cache[workload.recording] ?? []
         var rates: [Double] = []
