@@ -431,6 +431,8 @@ struct ExprCompiler {
             }
             return { ctx in Value.compare(.equal, a(ctx), b(ctx)) }
         case .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            // A constant right side (`fields('usage_idle') < 10.0`) is not evaluated per event.
+            if case .literal(let k) = r { return { ctx in Value.compare(op, a(ctx), k) } }
             return { ctx in Value.compare(op, a(ctx), b(ctx)) }
         case .concat:
             return { ctx in Value.concat(a(ctx), b(ctx)) }
