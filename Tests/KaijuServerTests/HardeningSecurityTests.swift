@@ -34,55 +34,20 @@ struct HardeningSecurityTests {
         let server = try await Self.server { _ in }
         let port = try #require(server.boundAddresses["admin"]?.port)
         let add = "listener:none,name:x=select * from Metric"
+        func status(_ method: String, _ path: String, _ headers: [String: String], body: String = "") throws -> Int {
+            try Loopback.exchange(port: port, method: method, path: path, body: body, headers: headers).status
+        }
         // DNS rebinding: the page's own name in Host.
-        #expect(
-            try Loopback.exchange(
-                port: port,
-                method: "POST",
-                path: "/api/statements",
-                body: add,
-                headers: ["Host": "evil.example:\(port)"]
-            ).status == 403
-        )
+        #expect(try status("POST", "/api/statements", ["Host": "evil.example:\(port)"], body: add) == 403)
         // CSRF: a text/plain POST from another site carries its Origin.
-        #expect(
-            try Loopback.exchange(
-                port: port,
-                method: "POST",
-                path: "/api/statements",
-                body: add,
-                headers: [
-                    "Host": "127.0.0.1:\(port)", "Origin": "http://evil.example",
-                    "Content-Type": "text/plain",
-                ]
-            ).status == 403
-        )
-        #expect(
-            try Loopback.exchange(port: port, method: "GET", path: "/metrics", headers: ["Host": "127.0.0.1:1"]).status
-                == 403
-        )
-        #expect(
-            try Loopback.exchange(port: port, method: "GET", path: "/metrics", headers: [:]).status == 403,
-            "no Host at all"
-        )
+        let csrf = ["Host": "127.0.0.1:\(port)", "Origin": "http://evil.example", "Content-Type": "text/plain"]
+        #expect(try status("POST", "/api/statements", csrf, body: add) == 403)
+        #expect(try status("GET", "/metrics", ["Host": "127.0.0.1:1"]) == 403)
+        #expect(try status("GET", "/metrics", [:]) == 403, "no Host at all")
         // The address itself, by IP literal or localhost, with or without its own Origin.
-        #expect(
-            try Loopback.exchange(
-                port: port,
-                method: "GET",
-                path: "/api/statements",
-                headers: ["Host": "localhost:\(port)"]
-            ).status == 200
-        )
-        #expect(
-            try Loopback.exchange(
-                port: port,
-                method: "POST",
-                path: "/api/statements",
-                body: add,
-                headers: ["Host": "127.0.0.1:\(port)", "Origin": "http://127.0.0.1:\(port)"]
-            ).status == 201
-        )
+        #expect(try status("GET", "/api/statements", ["Host": "localhost:\(port)"]) == 200)
+        let own = ["Host": "127.0.0.1:\(port)", "Origin": "http://127.0.0.1:\(port)"]
+        #expect(try status("POST", "/api/statements", own, body: add) == 201)
         let metrics = try Loopback.get(port: port, path: "/metrics")
         #expect(metrics.contains("kaiju_admin_refused_total{code=\"403\"} 4\n"))
         #expect(try await server.pump.statementCounters().get().map(\.name) == ["x"])
