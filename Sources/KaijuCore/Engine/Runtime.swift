@@ -153,8 +153,7 @@ public final class Runtime {
     /// The rows of a table ordered by primary key, each as a row of its columns.
     public func rows(ofTable name: String) -> [Row]? {
         guard let t = self.tables[name] else { return nil }
-        let columns = t.type.columns.map(\.name)
-        return t.sortedRows.map { Row(columns: columns, values: $0.rowValues) }
+        return t.sortedRows.map { Row(columns: t.type.columnNames, values: $0.columnValues) }
     }
 
     /// Creates a named window (`create window`): the type `schema` declares, whose events (those inserted

@@ -40,15 +40,6 @@
         self.body = body
     }
 
-    /// The values of a `.row` or `.tableRow` body (empty for other bodies).
-    var rowValues: [Value] {
-        switch self.body {
-        case .row(let values): return values
-        case .tableRow(let r): return r.values
-        default: return []
-        }
-    }
-
     /// The Event this event is: its own body for an `Event`, else read from its `timestamp`, `payload` and
     /// `context` properties (a subtype declared with those columns).
     var asEvent: Event {

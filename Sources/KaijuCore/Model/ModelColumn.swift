@@ -94,9 +94,6 @@ extension EventKind {
     /// - Complexity: O(*n*) in the number of columns (a handful).
     static func modelColumn(_ name: String) -> ModelColumn<Self>? { self.columns.first { $0.name == name } }
 
-    /// The column `name` of `model`, `.null` when the type has no such column.
-    static func value(of name: String, in model: Self) -> Value { self.modelColumn(name)?.read(model) ?? .null }
-
     /// Column `index` of `model`, `.null` past the end.
     static func value(at index: Int, in model: Self) -> Value {
         let columns = self.columns

@@ -167,11 +167,11 @@ final class TableTriggerFront: StatementFront {
             for (i, f) in assignments { storage.values[i] = self.table.type.columns[i].type.coerce(f(self.context)) }
             if self.updatesKey {
                 let old = self.table.key(ofRow: self.initialValues.values)
-                if self.table.key(ofRow: row.rowValues) != old { self.table.rekey(row, from: old) }
+                if self.table.key(ofRow: row.columnValues) != old { self.table.rekey(row, from: old) }
             }
             self.deliver(storage.values)
         case .delete:
-            self.table.remove(self.table.key(ofRow: row.rowValues))
+            self.table.remove(self.table.key(ofRow: row.columnValues))
         case .insert:
             return true
         }
@@ -189,7 +189,7 @@ final class TableTriggerFront: StatementFront {
         for (i, f) in values { row[i] = f(self.context) }
         let stored = self.table.put(row, now: now)
         self.rowsChanged += 1
-        self.deliver(stored.rowValues)
+        self.deliver(stored.columnValues)
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {}

@@ -67,7 +67,7 @@ final class Table {
     func rekey(_ row: EngineEvent, from old: Value) {
         self.forgetLastLookup()
         self.rows[HashedValue(old)] = nil
-        self.rows[HashedValue(self.key(ofRow: row.rowValues))] = row
+        self.rows[HashedValue(self.key(ofRow: row.columnValues))] = row
     }
 
     private func forgetLastLookup() {
