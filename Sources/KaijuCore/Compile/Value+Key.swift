@@ -34,4 +34,15 @@ struct HashedValue: Hashable {
 
     static func == (a: HashedValue, b: HashedValue) -> Bool { a.hash == b.hash && a.value == b.value }
     func hash(into hasher: inout Hasher) { hasher.combine(self.hash) }
+    /// What `Dictionary` and `Set` bucket by: the stored hash, already mixed (and seeded per process) by
+    /// ``KeyHasher``, so a lookup runs no SipHash over it.
+    func _rawHashValue(seed: Int) -> Int { self.hash ^ seed }
+}
+
+/// A key that is a ``KeyHasher`` hash itself (``GroupIndex``'s buckets): `Dictionary` buckets it by the
+/// hash as it is, without SipHash over an `Int`.
+struct HashKey: Hashable {
+    let hash: Int
+    func hash(into hasher: inout Hasher) { hasher.combine(self.hash) }
+    func _rawHashValue(seed: Int) -> Int { self.hash ^ seed }
 }

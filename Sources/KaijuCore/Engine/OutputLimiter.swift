@@ -20,20 +20,20 @@ final class OutputLimiter {
         return nil
     }
 
-    /// Offers the rows of one update; returns the rows to emit now. `build` turns a deferred row into
-    /// its row. `newEvents`/`oldEvents` count what entered/left the window, for `every n events`.
+    /// Offers the rows of one update; appends the rows to emit now to `now`. `build` turns a deferred
+    /// row into its row. `newEvents`/`oldEvents` count what entered/left the window, for `every n events`.
     func offer(
         _ rows: [ResultProcessor.KeyedRow],
         newEvents: Int,
         oldEvents: Int,
-        build: (ResultProcessor.KeyedRow) -> Row?
-    ) -> [Row] {
+        build: (ResultProcessor.KeyedRow) -> Row?,
+        into now: inout [Row]
+    ) {
         guard let spec = self.spec else {
-            if rows.isEmpty { return [] }
-            return rows.compactMap(build)
+            for r in rows { if let row = build(r) { now.append(row) } }
+            return
         }
         self.started = true
-        var now: [Row] = []
         for r in rows {
             switch spec.selection {
             case .all:
@@ -53,7 +53,6 @@ final class OutputLimiter {
                 now.append(contentsOf: self.periodEnded(build: build))
             }
         }
-        return now
     }
 
     /// Keeps `r` as its group's last row of the period; the group remembers where, which spares a

@@ -22,7 +22,8 @@ final class ResultProcessor {
     let groupBy: [CompiledExpr]
     let having: CompiledExpr?
     let aggregates: [(kind: AggregateKind, argument: ExprNode?)]
-    let aggregateArguments: [CompiledExpr?]
+    /// Each aggregate's argument, `true` for `count(*)`: one closure call per aggregate, no optional.
+    private let aggregateInputs: [CompiledExpr]
     let projection: Projection
     /// Whether groups are dropped when their last event leaves (statements with windows).
     let retiresEmptyGroups: Bool
@@ -40,6 +41,8 @@ final class ResultProcessor {
     @exclusivity(unchecked) private var single: GroupState?
     @exclusivity(unchecked) private var update: Int64 = 0
     @exclusivity(unchecked) private var touched: [GroupState] = []
+    /// The events of one update that passed `where` (reused: no array per update).
+    @exclusivity(unchecked) private var entered: [EngineEvent] = []
     /// Events not aggregated because ``maxGroups`` was reached.
     @exclusivity(unchecked) private(set) var groupOverflows = 0
 
@@ -64,7 +67,7 @@ final class ResultProcessor {
         self.groupBy = groupBy
         self.having = having
         self.aggregates = aggregates
-        self.aggregateArguments = aggregateArguments
+        self.aggregateInputs = aggregateArguments.map { $0 ?? { _ in .bool(true) } }
         self.projection = projection
         self.retiresEmptyGroups = retiresEmptyGroups
         self.defersProjection = defersProjection && shape == .rowPerGroup && having == nil
@@ -83,9 +86,10 @@ final class ResultProcessor {
 
     private func apply(_ g: GroupState, _ e: WindowEntry, entering: Bool) {
         self.context.event = e.event
-        for (i, agg) in g.aggregators.enumerated() {
-            let v = self.aggregateArguments[i].map { $0(self.context) } ?? .bool(true)
-            if entering { agg.enter(v, seq: e.seq) } else { agg.leave(v, seq: e.seq) }
+        let aggregators = g.aggregators
+        for i in aggregators.indices {
+            let v = self.aggregateInputs[i](self.context)
+            if entering { aggregators[i].enter(v, seq: e.seq) } else { aggregators[i].leave(v, seq: e.seq) }
         }
         g.eventCount += entering ? 1 : -1
     }
@@ -120,26 +124,25 @@ final class ResultProcessor {
                 if let r = self.row(for: e.event, group: nil) { out.append(KeyedRow(key: .null, row: r)) }
             }
         case .rowForAll, .rowPerEvent:
-            let g = self.single!
-            var changed = false
-            var entered: [WindowEntry] = []
+            guard let g = self.single else { return }
+            var lastEntered: EngineEvent?
+            self.entered.clear()
             for e in new where self.passes(e) {
                 self.apply(g, e, entering: true)
-                entered.append(e)
-                changed = true
+                lastEntered = e.event
+                if self.shape == .rowPerEvent { self.entered.append(e.event) }
             }
             var lastLeft: EngineEvent?
             for e in old where self.passes(e) {
                 self.apply(g, e, entering: false)
                 lastLeft = e.event
-                changed = true
             }
             if self.shape == .rowForAll {
-                guard changed, let rep = entered.last?.event ?? lastLeft else { return }
+                guard let rep = lastEntered ?? lastLeft else { return }
                 if let r = self.row(for: rep, group: g) { out.append(KeyedRow(key: .null, row: r)) }
             } else {
-                for e in entered {
-                    if let r = self.row(for: e.event, group: g) { out.append(KeyedRow(key: .null, row: r)) }
+                for e in self.entered {
+                    if let r = self.row(for: e, group: g) { out.append(KeyedRow(key: .null, row: r)) }
                 }
             }
         case .rowPerGroup:
@@ -221,20 +224,38 @@ struct Projection {
     let items: [Item]
     let names: [String]
     let isWildcardOnly: Bool
+    /// The expressions, when the list has no wildcard (the common case: one value array per row).
+    private let expressions: [CompiledExpr]?
+
+    init(items: [Item], names: [String], isWildcardOnly: Bool) {
+        self.items = items
+        self.names = names
+        self.isWildcardOnly = isWildcardOnly
+        var expressions: [CompiledExpr] = []
+        for item in items {
+            guard case .expression(let f) = item else {
+                self.expressions = nil
+                return
+            }
+            expressions.append(f)
+        }
+        self.expressions = expressions
+    }
 
     func row(_ ctx: EvalContext) -> Row {
-        if self.isWildcardOnly {
-            return Row(columns: ctx.event.type.columnNames, values: ctx.event.columnValues)
+        if self.isWildcardOnly { return Row(allColumnsOf: ctx.event) }
+        if let expressions = self.expressions {
+            var values: [Value] = []
+            values.reserveCapacity(expressions.count)
+            for f in expressions { values.append(f(ctx)) }
+            return Row(columns: self.names, values: values)
         }
         var columns: [String] = []
         var values: [Value] = []
-        values.reserveCapacity(self.items.count)
         var nameIndex = 0
-        var hasWildcard = false
         for item in self.items {
             switch item {
             case .wildcard:
-                hasWildcard = true
                 columns += ctx.event.type.columnNames
                 values += ctx.event.columnValues
             case .expression(let f):
@@ -243,6 +264,6 @@ struct Projection {
                 nameIndex += 1
             }
         }
-        return Row(columns: hasWildcard ? columns : self.names, values: values)
+        return Row(columns: columns, values: values)
     }
 }

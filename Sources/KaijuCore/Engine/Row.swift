@@ -1,19 +1,54 @@
 /// One output row of a statement: column names (shared) and values in select order.
+///
+/// A `select *` row holds the event itself and reads its columns when asked, so a row nobody reads
+/// costs neither a copy nor a value conversion (Esper hands its listeners a wrapper around the event
+/// in the same way).
 public struct Row: Sendable, Hashable {
     /// The column names, in select order.
     public let columns: [String]
-    /// The values, one per column.
-    public let values: [Value]
+    private let storage: Storage
+
+    /// Where the values come from.
+    private enum Storage: Sendable {
+        case values([Value])
+        case event(FrozenEvent)
+    }
 
     /// A row of `values` under `columns`.
     public init(columns: [String], values: [Value]) {
         self.columns = columns
-        self.values = values
+        self.storage = .values(values)
+    }
+
+    /// Every column of `event`, under its type's column names (EPL's `select *`).
+    init(allColumnsOf event: EngineEvent) {
+        self.columns = event.type.columnNames
+        if let frozen = FrozenEvent(event) {
+            self.storage = .event(frozen)
+        } else {
+            self.storage = .values(event.columnValues)
+        }
+    }
+
+    /// The values, one per column.
+    public var values: [Value] {
+        switch self.storage {
+        case .values(let v): return v
+        case .event(let e): return e.event.columnValues
+        }
+    }
+
+    /// The value of column `i` (in ``columns``' order); `.null` past the end.
+    public func value(at i: Int) -> Value {
+        switch self.storage {
+        case .values(let v): return i < v.count ? v[i] : .null
+        case .event(let e): return e.event.property(at: i)
+        }
     }
 
     /// The value of column `name`, or `nil`.
     public subscript(name: String) -> Value? {
-        self.columns.firstIndex(of: name).map { self.values[$0] }
+        self.columns.firstIndex(of: name).map { self.value(at: $0) }
     }
 
     /// The row as a JSON object, columns in select order.
@@ -21,7 +56,7 @@ public struct Row: Sendable, Hashable {
         w.object { w in
             for (i, name) in self.columns.enumerated() {
                 w.key(name, first: i == 0)
-                w.write(self.values[i])
+                w.write(self.value(at: i))
             }
         }
     }
@@ -31,6 +66,32 @@ public struct Row: Sendable, Hashable {
         var w = JSONWriter()
         self.encode(to: &w)
         return w.string
+    }
+
+    /// Rows are equal when their columns and values are, however the values are held.
+    public static func == (lhs: Row, rhs: Row) -> Bool {
+        lhs.columns == rhs.columns && lhs.values == rhs.values
+    }
+
+    /// Hashes the columns and values.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.columns)
+        hasher.combine(self.values)
+    }
+}
+
+/// An engine event whose body never changes after it is built (a model value or a declared type's
+/// values), so a ``Row`` may carry it to other threads: every stored part of it is immutable. Table rows,
+/// updated in place, and tuples, which may hold them, are never frozen; their rows copy the values.
+struct FrozenEvent: @unchecked Sendable {
+    let event: EngineEvent
+
+    /// `event`, if its body is immutable.
+    init?(_ event: EngineEvent) {
+        switch event.body {
+        case .metric, .log, .event, .batch, .span, .row: self.event = event
+        case .tableRow, .tuple: return nil
+        }
     }
 }
 

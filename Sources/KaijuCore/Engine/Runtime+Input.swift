@@ -5,16 +5,14 @@ extension Runtime {
     ///   - input: The event.
     ///   - time: The engine time it entered at (a recording's `at`), if known.
     public func send(_ input: InputEvent, at time: Int64? = nil) {
-        func put<E: EventKind>(_ e: E) {
-            if let time { self.send(e, at: time) } else { self.send(e) }
-        }
+        // One switch straight into the event body: the model is copied once, into the engine's event.
         switch input {
-        case .metric(let m): put(m)
-        case .log(let l): put(l)
+        case .metric(let m): self.sendBody(.metric(m), type: .metric, timestamp: time ?? m.timestamp)
+        case .log(let l): self.sendBody(.log(l), type: .log, timestamp: time ?? l.eventTimestamp)
+        case .event(let e): self.sendBody(.event(e), type: .event, timestamp: time ?? e.eventTimestamp)
         case .batch(let b):
-            put(b)
-            for span in b.spans { put(span) }
-        case .event(let e): put(e)
+            self.sendBody(.batch(b), type: .batch, timestamp: time ?? b.eventTimestamp)
+            for span in b.spans { self.sendBody(.span(span), type: .span, timestamp: time ?? span.eventTimestamp) }
         }
     }
 }

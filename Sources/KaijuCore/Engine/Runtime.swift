@@ -42,6 +42,8 @@ public final class Runtime {
     @exclusivity(unchecked) private var statements: [Statement] = []
     /// The statements each type's events go to; rebuilt when statements or types change.
     @exclusivity(unchecked) private var routes: [ObjectIdentifier: Route] = [:]
+    /// The route last looked up: a stream of one type needs no hash lookup per event.
+    @exclusivity(unchecked) private var lastRoute: (type: EventType, route: Route)?
     /// Events received per type, by type identity (no string hashing per event); outlives ``routes``.
     @exclusivity(unchecked) private var received: [ObjectIdentifier: TypeCounter] = [:]
 
@@ -317,7 +319,7 @@ public final class Runtime {
         self.sendBody(.row(values), type: t, timestamp: timestamp)
     }
 
-    private func sendBody(_ body: EventBody, type: EventType, timestamp: Int64) {
+    func sendBody(_ body: EventBody, type: EventType, timestamp: Int64) {
         switch self.clock {
         case .virtual: self.advance(to: timestamp)
         case .wall: self.advance(to: EngineClock.wallMilliseconds())
@@ -379,8 +381,12 @@ public final class Runtime {
     }
 
     private func route(for type: EventType) -> Route {
+        if let last = self.lastRoute, last.type === type { return last.route }
         let id = ObjectIdentifier(type)
-        if let cached = self.routes[id] { return cached }
+        if let cached = self.routes[id] {
+            self.lastRoute = (type, cached)
+            return cached
+        }
         let counter = self.received[id] ?? TypeCounter(type)
         self.received[id] = counter
         var targets: [(statement: Statement, input: Int)] = []
@@ -394,6 +400,7 @@ public final class Runtime {
         let observed = !self.eventObservers.isEmpty && self.types["Event"].map { type.isSubtype(of: $0) } == true
         let route = Route(targets: targets, counter: counter, observed: observed)
         self.routes[id] = route
+        self.lastRoute = (type, route)
         return route
     }
 
@@ -405,6 +412,7 @@ public final class Runtime {
     /// Drops the routing cache (statements or types changed); counts live on in ``received``.
     private func invalidateRoutes() {
         self.routes.removeAll()
+        self.lastRoute = nil
     }
 }
 

@@ -36,6 +36,8 @@ final class Statement {
 
     @exclusivity(unchecked) private var outputTimerStarted = false
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
+    /// The rows one update emits (reused: no array per update).
+    @exclusivity(unchecked) private var outputRows: [Row] = []
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -92,8 +94,16 @@ final class Statement {
             self.outputTimerStarted = true
             runtime.scheduler.schedule(at: runtime.now + p, self, .output)
         }
-        let rows = self.limiter.offer(self.rowBuffer, newEvents: new.count, oldEvents: old.count, build: self.buildRow)
-        self.emit(rows, runtime: runtime)
+        self.limiter.offer(
+            self.rowBuffer,
+            newEvents: new.count,
+            oldEvents: old.count,
+            build: self.buildRow,
+            into: &self.outputRows
+        )
+        self.emit(self.outputRows, runtime: runtime)
+        // Listeners got the array by value; once they let go it is unique again and keeps its storage.
+        self.outputRows.clear()
     }
 
     /// The row of a result, building it if its projection was deferred.

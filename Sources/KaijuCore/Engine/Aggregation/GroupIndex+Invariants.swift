@@ -3,10 +3,10 @@ extension GroupIndex {
     /// ``count`` is the number of groups; traps otherwise. Called from tests only.
     func _checkInvariants() {
         var seen = Set<ObjectIdentifier>()
-        for (hash, head) in self.byHashForInvariants {
+        for (key, head) in self.byHashForInvariants {
             var group: GroupState? = head
             while let g = group {
-                precondition(g.key.hash == hash, "GroupIndex: a group sits in another hash's chain")
+                precondition(g.key.hash == key.hash, "GroupIndex: a group sits in another hash's chain")
                 precondition(seen.insert(ObjectIdentifier(g)).inserted, "GroupIndex: a group is chained twice")
                 group = g.nextWithSameHash
             }

@@ -6,6 +6,8 @@ final class WindowChain {
     let limit: Int
     /// Entries pushed out by ``limit``.
     @exclusivity(unchecked) private(set) var evictions = 0
+    /// What one window removed, before the others are told (reused: no array per event).
+    @exclusivity(unchecked) private var scratch: [WindowEntry] = []
 
     init(windows: [DataWindow], limit: Int) {
         self.windows = windows
@@ -14,24 +16,22 @@ final class WindowChain {
 
     /// Adds `e`; appends the entries that left because of it to `removed`.
     func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
-        var scratch: [WindowEntry] = []
-        for (i, w) in self.windows.enumerated() {
-            w.insert(e, removed: &scratch)
-            self.settle(&scratch, from: i, into: &removed)
+        for i in self.windows.indices {
+            self.windows[i].insert(e, removed: &self.scratch)
+            self.settle(from: i, into: &removed)
         }
         if let first = self.windows.first, first.liveCount > self.limit, let old = first.popOldest() {
             self.evictions += 1
-            scratch.append(old)
-            self.settle(&scratch, from: 0, into: &removed)
+            self.scratch.append(old)
+            self.settle(from: 0, into: &removed)
         }
     }
 
     /// Removes entries due at `now`.
     func expire(now: Int64, removed: inout [WindowEntry]) {
-        var scratch: [WindowEntry] = []
-        for (i, w) in self.windows.enumerated() {
-            w.expire(now: now, removed: &scratch)
-            self.settle(&scratch, from: i, into: &removed)
+        for i in self.windows.indices {
+            self.windows[i].expire(now: now, removed: &self.scratch)
+            self.settle(from: i, into: &removed)
         }
     }
 
@@ -48,12 +48,14 @@ final class WindowChain {
     var contents: [WindowEntry] { self.windows.first?.live ?? [] }
 
     /// Marks entries removed by window `source` dead and tells the other windows.
-    private func settle(_ scratch: inout [WindowEntry], from source: Int, into removed: inout [WindowEntry]) {
-        for e in scratch where e.alive {
+    private func settle(from source: Int, into removed: inout [WindowEntry]) {
+        for e in self.scratch where e.alive {
             e.alive = false
-            for (j, other) in self.windows.enumerated() where j != source { other.forget(e) }
+            if self.windows.count > 1 {
+                for j in self.windows.indices where j != source { self.windows[j].forget(e) }
+            }
             removed.append(e)
         }
-        scratch.clear()
+        self.scratch.clear()
     }
 }
