@@ -99,13 +99,12 @@ struct KeyHasher {
             i += 8
         }
         if i < n {
+            // The last 1–7 bytes, little-endian in one word, zero above (one copy, not a loop per byte).
             var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
+            withUnsafeMutableBytes(of: &w) { word in
+                word.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[i..<n]))
             }
+            w = UInt64(littleEndian: w)
             high |= w
             self.mix(w)
         }

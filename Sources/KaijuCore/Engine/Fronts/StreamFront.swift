@@ -37,7 +37,7 @@ final class StreamFront: StatementFront {
             return
         }
         self.seq += 1
-        let entry = WindowEntry(event: event, seq: self.seq, enteredAt: now)
+        let entry = self.stage.entry(for: event, seq: self.seq, now: now)
         self.stage.insert(entry, statement: statement, runtime: runtime) {
             statement.update(new: $0, old: $1, runtime: runtime)
         }

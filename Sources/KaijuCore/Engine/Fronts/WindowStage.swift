@@ -9,6 +9,11 @@ final class WindowStage {
     @exclusivity(unchecked) private var batchTimerAt: Int64?
     @exclusivity(unchecked) private var newBuffer: [WindowEntry] = []
     @exclusivity(unchecked) private var oldBuffer: [WindowEntry] = []
+    /// Entries that left (or, without windows, passed through) and that nothing references any more,
+    /// reused for the next events instead of allocating one per event.
+    @exclusivity(unchecked) private var spareEntries: [WindowEntry] = []
+    /// The most spare entries kept.
+    private static let maxSpareEntries = 64
 
     init(index: Int, chain: WindowChain?, batch: BatchWindow?) {
         self.index = index
@@ -39,6 +44,26 @@ final class WindowStage {
             self.scheduleWindow(statement, runtime)
         }
         sink(entries, self.oldBuffer)
+        self.recycle(&self.oldBuffer)
+    }
+
+    /// An entry for `event`: a spare one if there is one, else a new one.
+    func entry(for event: EngineEvent, seq: Int64, now: Int64) -> WindowEntry {
+        if let spare = self.spareEntries.popLast() {
+            spare.reuse(for: event, seq: seq, enteredAt: now)
+            return spare
+        }
+        return WindowEntry(event: event, seq: seq, enteredAt: now)
+    }
+
+    /// Empties `done`, keeping the entries nothing else references (windows of an intersection drop
+    /// dead entries lazily, so a removed entry may still be held) as spares.
+    private func recycle(_ done: inout [WindowEntry]) {
+        while var e = done.popLast() {
+            if self.spareEntries.count < Self.maxSpareEntries, isKnownUniquelyReferenced(&e) {
+                self.spareEntries.append(e)
+            }
+        }
     }
 
     /// Adds one entry (the common case, without an array per event).
@@ -51,6 +76,7 @@ final class WindowStage {
         self.newBuffer.clear()
         self.newBuffer.append(entry)
         self.insert(self.newBuffer, statement: statement, runtime: runtime, sink)
+        if !self.retains { self.recycle(&self.newBuffer) }
     }
 
     /// A window or batch timer of this stage fired.
@@ -69,6 +95,7 @@ final class WindowStage {
             chain.expire(now: at, removed: &self.oldBuffer)
             self.scheduleWindow(statement, runtime)
             if !self.oldBuffer.isEmpty { sink([], self.oldBuffer) }
+            self.recycle(&self.oldBuffer)
         case .batch:
             guard self.batchTimerAt == at, let batch = self.batch else { return }
             self.batchTimerAt = nil

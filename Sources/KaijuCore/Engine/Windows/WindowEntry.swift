@@ -1,11 +1,11 @@
 /// An event held by a statement's windows. Shared by every window of an intersection, so that when
 /// one window removes it the others can drop it lazily.
 final class WindowEntry {
-    let event: EngineEvent
+    @exclusivity(unchecked) private(set) var event: EngineEvent
     /// Arrival order within the statement.
-    let seq: Int64
+    @exclusivity(unchecked) private(set) var seq: Int64
     /// Engine time when it entered.
-    let enteredAt: Int64
+    @exclusivity(unchecked) private(set) var enteredAt: Int64
     /// False once any window removed it.
     @exclusivity(unchecked) var alive = true
     /// The group it was aggregated into, so leaving needs no key evaluation or lookup. A group with a
@@ -18,5 +18,15 @@ final class WindowEntry {
         self.event = event
         self.seq = seq
         self.enteredAt = enteredAt
+    }
+
+    /// Makes a spare entry (one nothing else references any more) stand for a new event.
+    func reuse(for event: EngineEvent, seq: Int64, enteredAt: Int64) {
+        self.event = event
+        self.seq = seq
+        self.enteredAt = enteredAt
+        self.alive = true
+        self.group = nil
+        self.findsGroupOnLeave = false
     }
 }
