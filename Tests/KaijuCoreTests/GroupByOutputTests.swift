@@ -35,6 +35,26 @@ struct GroupByOutputTests {
         #expect(r.statementInfos[0].groups == 0)
     }
 
+    @Test func windowEntriesReusedAfterLeavingCarryNothingOfTheirFormerEvent() throws {
+        // #length(2): every event from the third on pushes one out, whose entry is reused for the next event
+        // (in another group): its group, order and liveness must be the new event's.
+        let r = try makeRuntime()
+        let c = Collector()
+        try r.add(self.plan(nil, window: .length(2)), name: "G", listener: c.listener)
+        for (i, (k, v)) in [("a", 1), ("b", 2), ("c", 3), ("a", 4), ("b", 5)].enumerated() {
+            try r.s(k, Int64(v), at: Int64(i) * 1_000)
+        }
+        #expect(
+            c.take() == [
+                #"0 G {"k":"a","avg":1.0,"n":1}"#, #"1000 G {"k":"b","avg":2.0,"n":1}"#,
+                #"2000 G {"k":"c","avg":3.0,"n":1}"#, #"2000 G {"k":"a","avg":null,"n":0}"#,
+                #"3000 G {"k":"a","avg":4.0,"n":1}"#, #"3000 G {"k":"b","avg":null,"n":0}"#,
+                #"4000 G {"k":"b","avg":5.0,"n":1}"#, #"4000 G {"k":"c","avg":null,"n":0}"#,
+            ]
+        )
+        #expect(r.statementInfos[0].groups == 2)
+    }
+
     @Test func groupByOverSeveralExpressions() throws {
         let r = try makeRuntime()
         let c = Collector()

@@ -13,7 +13,9 @@ struct InsertTarget {
         case .row:
             var values = [Value](repeating: .null, count: self.type.columns.count)
             for (i, name) in row.columns.enumerated() {
-                if let c = self.type.columnIndex(name) { values[c] = self.type.columns[c].type.coerce(row.value(at: i)) }
+                if let c = self.type.columnIndex(name) {
+                    values[c] = self.type.columns[c].type.coerce(row.value(at: i))
+                }
             }
             return .success(EngineEvent(type: self.type, timestamp: now, body: .row(values)))
         }
