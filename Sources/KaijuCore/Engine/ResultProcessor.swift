@@ -245,6 +245,7 @@ struct Projection {
     func row(_ ctx: EvalContext) -> Row {
         if self.isWildcardOnly { return Row(allColumnsOf: ctx.event) }
         if let expressions = self.expressions {
+            if expressions.count == 1 { return Row(column: self.names, value: expressions[0](ctx)) }
             var values: [Value] = []
             values.reserveCapacity(expressions.count)
             for f in expressions { values.append(f(ctx)) }

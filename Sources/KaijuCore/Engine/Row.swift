@@ -11,6 +11,8 @@ public struct Row: Sendable, Hashable {
     /// Where the values come from.
     private enum Storage: Sendable {
         case values([Value])
+        /// The value of a one-column row (`count(*) as n`), without an array.
+        case single(Value)
         case event(FrozenEvent)
     }
 
@@ -18,6 +20,12 @@ public struct Row: Sendable, Hashable {
     public init(columns: [String], values: [Value]) {
         self.columns = columns
         self.storage = .values(values)
+    }
+
+    /// A one-column row: `value` under `column` (the array of one name is shared by the statement's rows).
+    init(column: [String], value: Value) {
+        self.columns = column
+        self.storage = .single(value)
     }
 
     /// Every column of `event`, under its type's column names (EPL's `select *`).
@@ -34,6 +42,7 @@ public struct Row: Sendable, Hashable {
     public var values: [Value] {
         switch self.storage {
         case .values(let v): return v
+        case .single(let v): return [v]
         case .event(let e): return e.event.columnValues
         }
     }
@@ -42,6 +51,7 @@ public struct Row: Sendable, Hashable {
     public func value(at i: Int) -> Value {
         switch self.storage {
         case .values(let v): return i < v.count ? v[i] : .null
+        case .single(let v): return i == 0 ? v : .null
         case .event(let e): return e.event.property(at: i)
         }
     }
