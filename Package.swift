@@ -87,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "kaiju",
             dependencies: [
-                "KaijuServer", "KaijuCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KaijuServer", "KaijuCommandLine", "KaijuEPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KaijuCodecs
 import KaijuCommandLine
+import KaijuEPL
 import KaijuServer
 
 /// kaiju: manages a running Kaiju server's rules through its admin address.
@@ -9,11 +10,40 @@ import KaijuServer
 struct KaijuCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju",
-        abstract: "Lists, adds and removes a running Kaiju server's statements, and runs on-demand queries.",
+        abstract:
+            "Lists, adds and removes a running Kaiju server's statements, runs on-demand queries, and runs rules over a recording.",
         discussion:
-            "Talks to the server's --admin address (GET/POST /api/statements, DELETE /api/statements/NAME, POST /api/query).",
-        subcommands: [List.self, Add.self, Remove.self, Query.self]
+            "list/add/remove/query talk to the server's --admin address (GET/POST /api/statements, DELETE /api/statements/NAME, POST /api/query); run needs no server.",
+        subcommands: [List.self, Add.self, Remove.self, Query.self, Run.self]
     )
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Runs rules over a recording on the virtual clock and prints each named statement's rows.",
+            discussion: """
+                RULES is an Esper EPL module (statements separated by ';', @name('x') names a statement) or a \
+                statements.txt (a .txt file). INPUT is a recording: {"at":MS,"type":"TYPE","event":{...}} per line, \
+                TYPE a built-in or declared type. Time starts at the first line's at; timers fire at their own \
+                due times; after the last line time advances to --until. Prints {"at":MS,"statement":"NAME","row":{...}} \
+                per row of each named statement.
+                """
+        )
+        @Argument(help: "The rules: an EPL module, or a statements.txt.")
+        var rules: String
+        @Argument(help: "The recording (ndjson).")
+        var input: String
+        @Option(help: "Engine time (ms) to advance to after the last input line.")
+        var until: Int64?
+
+        func run() throws {
+            do {
+                try RunMain.run(rules: self.rules, input: self.input, until: self.until)
+            } catch let error as EPLSyntaxError {
+                FileHandle.standardError.write(Data("kaiju run: \(self.rules): \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+    }
 
     struct Admin: ParsableArguments {
         @Option(help: "The server's admin HOST:PORT.")

@@ -96,8 +96,11 @@ struct ModelJSONTests {
         #expect(throws: JSONError(offset: 45, message: "Metric has no \"name\"")) {
             try RecordingLine(json: Array(#"{"at":5,"type":"Metric","event":{"nam":"cpu"}}"#.utf8))
         }
-        #expect(throws: JSONError(offset: 15, message: "unknown recording type 'Nope'")) {
-            try RecordingLine(json: Array(#"{"at":5,"type":"Nope","event":{}}"#.utf8))
+        // Any other type name is a declared type's, resolved when the line is sent.
+        let declared = try RecordingLine(json: Array(#"{"at":5,"type":"Nope","event":{}}"#.utf8))
+        #expect(declared.event == .declared(DeclaredEvent(type: "Nope", columns: [:])))
+        #expect(throws: JSONError(offset: 15, message: "'no pe' is not an event type name")) {
+            try RecordingLine(json: Array(#"{"at":5,"type":"no pe","event":{}}"#.utf8))
         }
     }
 }

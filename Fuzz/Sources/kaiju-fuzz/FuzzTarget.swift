@@ -1,13 +1,18 @@
+import KaijuCodecs
 import KaijuCore
 import KaijuEPL
-import KaijuCodecs
 
 /// One fuzz target: a decoder or parser fed the fuzzer's bytes. Every target must return normally for
 /// any input (errors are fine); a trap, a sanitizer report or a timeout is a finding.
 enum FuzzTarget: String, CaseIterable {
-    case stream, forward, telegrafJSON = "telegraf-json", lineProtocol = "line-protocol"
-    case jaegerCompact = "jaeger-compact", jaegerBinary = "jaeger-binary", otlpProtobuf = "otlp-protobuf", otlpJSON = "otlp-json"
-    case inflate, json, ndjson, epl, statements, events, recording, handshake
+    case stream, forward
+    case telegrafJSON = "telegraf-json"
+    case lineProtocol = "line-protocol"
+    case jaegerCompact = "jaeger-compact"
+    case jaegerBinary = "jaeger-binary"
+    case otlpProtobuf = "otlp-protobuf"
+    case otlpJSON = "otlp-json"
+    case inflate, json, ndjson, epl, module, statements, events, recording, handshake
 
     /// Runs the target over `bytes`.
     func run(_ bytes: UnsafeRawBufferPointer) {
@@ -63,6 +68,13 @@ enum FuzzTarget: String, CaseIterable {
                 runtime.send(Metric(name: "cpu", timestamp: 1_000, fields: ["v": 1.5], tags: ["host": "a"]))
                 runtime.advance(to: 120_000)
             }
+        case .module:
+            guard let module = try? EPLModule(text: String(decoding: bytes, as: UTF8.self)) else { return }
+            _ = try? RuleRun.run(
+                .module(module),
+                recording: Array(#"{"at":1,"type":"Tick","event":{"n":1}}"#.utf8),
+                until: 60_000
+            ) { _ in }
         case .statements:
             let (file, _) = StatementsFile.parse(String(decoding: bytes, as: UTF8.self))
             _ = file.install(in: Runtime()) { _ in nil }
@@ -75,7 +87,9 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? EPL.install("select count(*) as n from Metric#time(1 min)", in: runtime, listener: { _ in })
             _ = RecordingPlayer.play(data, into: runtime, drain: TimePeriod(milliseconds: 60_000))
         case .handshake:
-            _ = ForwardHandshake(sharedKey: "key", hostname: "kaiju", nonce: Array(repeating: 7, count: 16)).answer(ping: bytes)
+            _ = ForwardHandshake(sharedKey: "key", hostname: "kaiju", nonce: Array(repeating: 7, count: 16)).answer(
+                ping: bytes
+            )
         }
     }
 }

@@ -36,6 +36,8 @@ public struct RuntimeStats: Sendable, Hashable {
     public var insertFailures = 0
     /// Routed events dropped by ``RuntimeLimits/maxRoutedPerEvent``.
     public var routedDropped = 0
+    /// Input events of a type the runtime has not declared, dropped.
+    public var undeclaredDropped = 0
 }
 
 /// Per-statement figures.

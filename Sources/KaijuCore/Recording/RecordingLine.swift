@@ -1,7 +1,8 @@
-/// One line of a Kaiju recording: `{"at":ENGINE_MS,"type":"Metric|LogRecord|Batch|Event","event":{...}}`.
+/// One line of a Kaiju recording: `{"at":ENGINE_MS,"type":"Metric|LogRecord|Batch|Event|DeclaredType","event":{...}}`.
 ///
 /// `event` is Telegraf's JSON for a Metric, the record as received for a LogRecord (flattened when read),
-/// the camelCase Thrift model for a Batch, and the Event JSON for an Event.
+/// the camelCase Thrift model for a Batch, the Event JSON for an Event, and for any other type name an
+/// object of the declared type's columns (``DeclaredEvent``; the type must be declared when it is sent).
 public struct RecordingLine: Sendable, Hashable {
     /// Engine time in ms at which the event entered the runtime.
     public var at: Int64
@@ -43,8 +44,8 @@ public struct RecordingLine: Sendable, Hashable {
             guard let at else { throw s.error("recording line has no \"at\"") }
             guard let type else { throw s.error("recording line has no \"type\"") }
             guard let range = eventRange else { throw s.error("recording line has no \"event\"") }
-            guard ["Metric", "LogRecord", "Batch", "Event"].contains(type) else {
-                throw JSONError(offset: typeOffset, message: "unknown recording type '\(type)'")
+            guard Self.isTypeName(type) else {
+                throw JSONError(offset: typeOffset, message: "'\(type)' is not an event type name")
             }
             let slice = UnsafeBufferPointer(rebasing: s.bytes[range])
             func fail(_ e: JSONError) -> JSONError { e.shifted(by: range.lowerBound) }
@@ -54,7 +55,12 @@ public struct RecordingLine: Sendable, Hashable {
                 case "LogRecord": return RecordingLine(at: at, event: .log(try LogRecord(json: slice, timestamp: at)))
                 case "Batch": return RecordingLine(at: at, event: .batch(try Batch(json: slice)))
                 case "Event": return RecordingLine(at: at, event: .event(try Event(json: slice)))
-                default: throw JSONError(offset: 0, message: "unknown recording type '\(type)'")
+                default:
+                    let columns = try JSONScanner.parse(slice) { (s) throws(JSONError) in
+                        guard s.peek() == UInt8(ascii: "{") else { throw s.error("a declared event is a JSON object") }
+                        return try s.readValueMap()
+                    }
+                    return RecordingLine(at: at, event: .declared(DeclaredEvent(type: type, columns: columns)))
                 }
             } catch {
                 throw fail(error)
@@ -76,8 +82,17 @@ public struct RecordingLine: Sendable, Hashable {
             case .log(let l): w.write(l.nestedRecord)
             case .batch(let b): b.encode(to: &w)
             case .event(let e): e.encode(to: &w)
+            case .declared(let d): w.write(.object(d.columns))
             }
         }
         return w.string
+    }
+
+    /// Whether `name` can name an event type: a letter or `_`, then letters, digits, `_`, `$` or `.`.
+    static func isTypeName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else { return false }
+        return name.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_$.".unicodeScalars.contains($0)
+        }
     }
 }

@@ -141,6 +141,7 @@ public final class EnginePump: Sendable {
             var spans = 0
             var batches = 0
             var events = 0
+            var declared = 0
             var recorded = ""
             for item in items {
                 runtime.send(item)
@@ -152,6 +153,7 @@ public final class EnginePump: Sendable {
                     batches += 1
                     spans += b.spans.count
                 case .event: events += 1
+                case .declared: declared += 1
                 }
             }
             self.recorder?.append(recorded)
@@ -160,6 +162,7 @@ public final class EnginePump: Sendable {
             self.stats.add(.init("kaiju_events_in_total", ["type": "Batch"]), batches)
             self.stats.add(.init("kaiju_events_in_total", ["type": "Span"]), spans)
             self.stats.add(.init("kaiju_events_in_total", ["type": "Event"]), events)
+            if declared > 0 { self.stats.add(.init("kaiju_events_in_total", ["type": "declared"]), declared) }
         }
     }
 
