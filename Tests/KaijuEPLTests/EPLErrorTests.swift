@@ -70,8 +70,8 @@ struct EPLErrorTests {
         ),
         ("on Span s select * from T", "line 1, column 25: unknown table 'T'"),
         (
-            "select irstream * from Metric",
-            "line 1, column 8: 'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream"
+            "select irstream count(*) from Metric output first every 2 events",
+            "line 1, column 1: 'irstream' with 'output first' is not supported (use output all)"
         ),
         ("select distinct name from Metric", "line 1, column 8: 'select distinct' is not supported"),
         (

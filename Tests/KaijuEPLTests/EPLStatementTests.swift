@@ -142,16 +142,43 @@ struct EPLStatementTests {
                 #"{"statement":"s0","row":{"host":"b"}}"#,
             ]
         )
-        #expect(throws: EPLSyntaxError.self) {
-            try EPL.install("select rstream count(*) from Metric#length(2)", in: h.runtime)
-        }
+    }
+
+    @Test func irstreamDeliversOldRowsAfterTheNewOnes() throws {
+        let h = try Harness([
+            "select irstream tags('host') as host from Metric#length(1)",
+            "select irstream count(*) as n from Metric#time(1 sec)",
+            "select irstream tags('host') as host, count(*) as n from Metric#length(2) group by tags('host') having count(*) < 2",
+            "select rstream count(*) as n from Metric#length(2)",
+        ])
+        h.metric("cpu", 0, host: "a", at: 0)
+        h.metric("cpu", 0, host: "b", at: 400)
+        h.metric("cpu", 0, host: "b", at: 800)
+        h.runtime.advance(to: 1_500)
         #expect(
-            throws: EPLSyntaxError(
-                "'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream",
-                line: 1,
-                column: 8,
-                sourceLine: "select irstream * from Metric"
-            )
-        ) { try EPL.parse("select irstream * from Metric") }
+            h.rows == [
+                #"{"statement":"s0","row":{"host":"a"}}"#,
+                #"{"statement":"s1","row":{"n":1}}"#, #"{"statement":"s1","old":{"n":0}}"#,
+                #"{"statement":"s2","row":{"host":"a","n":1}}"#, #"{"statement":"s2","old":{"host":"a","n":0}}"#,
+                #"{"statement":"s3","row":{"n":0}}"#,
+                #"{"statement":"s0","row":{"host":"b"}}"#, #"{"statement":"s0","old":{"host":"a"}}"#,
+                #"{"statement":"s1","row":{"n":2}}"#, #"{"statement":"s1","old":{"n":1}}"#,
+                #"{"statement":"s2","row":{"host":"b","n":1}}"#, #"{"statement":"s2","old":{"host":"b","n":0}}"#,
+                #"{"statement":"s3","row":{"n":1}}"#,
+                // The third event pushes a out of #length(2): b's group reaches 2 (having fails for the new
+                // row), a's falls to 0; each old row shows the group before the update.
+                #"{"statement":"s0","row":{"host":"b"}}"#, #"{"statement":"s0","old":{"host":"b"}}"#,
+                #"{"statement":"s1","row":{"n":3}}"#, #"{"statement":"s1","old":{"n":2}}"#,
+                #"{"statement":"s2","row":{"host":"a","n":0}}"#,
+                #"{"statement":"s2","old":{"host":"b","n":1}}"#, #"{"statement":"s2","old":{"host":"a","n":1}}"#,
+                #"{"statement":"s3","row":{"n":2}}"#,
+                // #time(1 sec) expiries at 1 000 and 1 400.
+                #"{"statement":"s1","row":{"n":2}}"#, #"{"statement":"s1","old":{"n":3}}"#,
+                #"{"statement":"s1","row":{"n":1}}"#, #"{"statement":"s1","old":{"n":2}}"#,
+            ]
+        )
+        #expect(throws: EPLSyntaxError.self) {
+            try EPL.install("select irstream count(*) from Metric output last every 1 sec", in: h.runtime)
+        }
     }
 }

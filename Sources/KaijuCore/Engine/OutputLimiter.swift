@@ -27,10 +27,14 @@ final class OutputLimiter {
         newEvents: Int,
         oldEvents: Int,
         build: (ResultProcessor.KeyedRow) -> Row?,
-        into now: inout [Row]
+        into now: inout [Row],
+        old nowOld: inout [Row]
     ) {
         guard let spec = self.spec else {
-            for r in rows { if let row = build(r) { now.append(row) } }
+            for r in rows {
+                guard let row = build(r) else { continue }
+                if r.isOld { nowOld.append(row) } else { now.append(row) }
+            }
             return
         }
         self.started = true
@@ -50,7 +54,7 @@ final class OutputLimiter {
             if self.newCount >= n || self.oldCount >= n {
                 self.newCount = 0
                 self.oldCount = 0
-                now.append(contentsOf: self.periodEnded(build: build))
+                self.periodEnded(build: build, into: &now, old: &nowOld)
             }
         }
     }
@@ -77,13 +81,15 @@ final class OutputLimiter {
         r.group?.heldIndex = index
     }
 
-    /// Ends a period: returns the held rows (built by `build`) and starts afresh.
-    func periodEnded(build: (ResultProcessor.KeyedRow) -> Row?) -> [Row] {
-        let out = self.heldRows.compactMap(build)
+    /// Ends a period: appends the held rows (built by `build`; remove-stream rows to `old`) and starts afresh.
+    func periodEnded(build: (ResultProcessor.KeyedRow) -> Row?, into out: inout [Row], old: inout [Row]) {
+        for r in self.heldRows {
+            guard let row = build(r) else { continue }
+            if r.isOld { old.append(row) } else { out.append(row) }
+        }
         self.heldRows.removeAll(keepingCapacity: true)
         self.held.removeAll(keepingCapacity: true)
         self.suppressed.removeAll(keepingCapacity: true)
         self.periodNumber += 1
-        return out
     }
 }

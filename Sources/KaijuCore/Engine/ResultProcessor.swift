@@ -14,6 +14,8 @@ final class ResultProcessor {
         let key: HashedValue
         let row: Row?
         var group: GroupState? = nil
+        /// A remove-stream row (the values before a change, or a leaving event's row).
+        var isOld = false
     }
 
     let shape: Shape
@@ -32,8 +34,10 @@ final class ResultProcessor {
     /// a group changes only when touched, and a touch replaces the held row; `now` is the touch time.
     let defersProjection: Bool
     let maxGroups: Int
-    /// `select rstream`: plain rows come from leaving events.
-    let removeStream: Bool
+    /// Whether the statement delivers insert-stream rows (`istream`, `irstream`).
+    let producesNew: Bool
+    /// Whether it delivers remove-stream rows (`rstream`, `irstream`).
+    let producesOld: Bool
 
     @exclusivity(unchecked) private var groups = GroupIndex()
     /// Component values of a several-expression group key being looked up.
@@ -43,6 +47,8 @@ final class ResultProcessor {
     @exclusivity(unchecked) private var touched: [GroupState] = []
     /// The events of one update that passed `where` (reused: no array per update).
     @exclusivity(unchecked) private var entered: [EngineEvent] = []
+    /// The remove-stream rows of one update, built before the aggregates change (reused).
+    @exclusivity(unchecked) private var oldRows: [KeyedRow] = []
     /// Events not aggregated because ``maxGroups`` was reached.
     @exclusivity(unchecked) private(set) var groupOverflows = 0
 
@@ -58,9 +64,10 @@ final class ResultProcessor {
         retiresEmptyGroups: Bool,
         defersProjection: Bool,
         maxGroups: Int,
-        removeStream: Bool = false
+        outputStreams: OutputStreams = .insert
     ) {
-        self.removeStream = removeStream
+        self.producesNew = outputStreams != .remove
+        self.producesOld = outputStreams != .insert
         self.shape = shape
         self.context = context
         self.whereClause = whereClause
@@ -116,15 +123,43 @@ final class ResultProcessor {
         return self.projection.row(self.context)
     }
 
-    /// Processes one update: `new` entered, `old` left. Appends the rows produced to `out`.
+    /// Processes one update: `new` entered, `old` left. Appends the rows produced to `out`: the insert
+    /// stream's, then the remove stream's (``KeyedRow/isOld``). Remove-stream rows of aggregates show the
+    /// values before the update, as Esper's do.
     func process(new: [WindowEntry], old: [WindowEntry], into out: inout [KeyedRow]) {
         switch self.shape {
         case .plain:
-            for e in self.removeStream ? old : new where self.passes(e) {
-                if let r = self.row(for: e.event, group: nil) { out.append(KeyedRow(key: .null, row: r)) }
+            if self.producesNew {
+                for e in new where self.passes(e) {
+                    if let r = self.row(for: e.event, group: nil) { out.append(KeyedRow(key: .null, row: r)) }
+                }
+            }
+            if self.producesOld {
+                for e in old where self.passes(e) {
+                    if let r = self.row(for: e.event, group: nil) {
+                        out.append(KeyedRow(key: .null, row: r, isOld: true))
+                    }
+                }
             }
         case .rowForAll, .rowPerEvent:
             guard let g = self.single else { return }
+            self.oldRows.clear()
+            if self.producesOld {
+                // The values before the update: one row for all, or one per leaving event.
+                if self.shape == .rowForAll {
+                    if let rep = (new.first { self.passes($0) } ?? old.first { self.passes($0) })?.event,
+                        let r = self.row(for: rep, group: g)
+                    {
+                        self.oldRows.append(KeyedRow(key: .null, row: r, isOld: true))
+                    }
+                } else {
+                    for e in old where self.passes(e) {
+                        if let r = self.row(for: e.event, group: g) {
+                            self.oldRows.append(KeyedRow(key: .null, row: r, isOld: true))
+                        }
+                    }
+                }
+            }
             var lastEntered: EngineEvent?
             self.entered.clear()
             for e in new where self.passes(e) {
@@ -137,32 +172,58 @@ final class ResultProcessor {
                 self.apply(g, e, entering: false)
                 lastLeft = e.event
             }
-            if self.shape == .rowForAll {
-                guard let rep = lastEntered ?? lastLeft else { return }
-                if let r = self.row(for: rep, group: g) { out.append(KeyedRow(key: .null, row: r)) }
-            } else {
-                for e in self.entered {
-                    if let r = self.row(for: e, group: g) { out.append(KeyedRow(key: .null, row: r)) }
+            if self.producesNew {
+                if self.shape == .rowForAll {
+                    if let rep = lastEntered ?? lastLeft, let r = self.row(for: rep, group: g) {
+                        out.append(KeyedRow(key: .null, row: r))
+                    }
+                } else {
+                    for e in self.entered {
+                        if let r = self.row(for: e, group: g) { out.append(KeyedRow(key: .null, row: r)) }
+                    }
                 }
             }
+            out.append(contentsOf: self.oldRows)
         case .rowPerGroup:
             self.update += 1
             self.touched.clear()
+            self.oldRows.clear()
+            if self.producesOld {
+                // Each group the update touches, before it changes (a new group: its empty state).
+                for e in new where self.passes(e) { self.holdOldRow(of: e, entering: true) }
+                for e in old where self.passes(e) { self.holdOldRow(of: e, entering: false) }
+            }
             for e in new where self.passes(e) { self.route(e, entering: true) }
             for e in old where self.passes(e) { self.route(e, entering: false) }
             for g in self.touched {
-                if self.defersProjection {
-                    if g.representative != nil {
-                        g.touchedAt = self.context.now
-                        out.append(KeyedRow(key: g.key, row: nil, group: g))
-                    }
-                } else if let rep = g.representative, let r = self.row(for: rep, group: g) {
-                    out.append(KeyedRow(key: g.key, row: r, group: g))
-                }
+                if self.producesNew { self.appendRow(of: g, to: &out) }
                 if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups.remove(g) }
             }
+            out.append(contentsOf: self.oldRows)
             self.context.group = nil
         }
+    }
+
+    /// A touched group's row (deferred, under `output last`, to when the period releases it).
+    private func appendRow(of g: GroupState, to out: inout [KeyedRow]) {
+        if self.defersProjection {
+            if g.representative != nil {
+                g.touchedAt = self.context.now
+                out.append(KeyedRow(key: g.key, row: nil, group: g))
+            }
+        } else if let rep = g.representative, let r = self.row(for: rep, group: g) {
+            out.append(KeyedRow(key: g.key, row: r, group: g))
+        }
+    }
+
+    /// The remove-stream row of the group `e` touches, before the update changes it, once per group and
+    /// update. A group the update creates is created here, empty.
+    private func holdOldRow(of e: WindowEntry, entering: Bool) {
+        guard let g = self.group(of: e, entering: entering, countingOverflow: false) else { return }
+        if entering, self.retiresEmptyGroups { e.group = g }
+        guard g.oldRowIn != self.update else { return }
+        g.oldRowIn = self.update
+        if let r = self.row(for: e.event, group: g) { self.oldRows.append(KeyedRow(key: g.key, row: r, isOld: true)) }
     }
 
     /// The row of `r`, building a deferred one as of its group's last touch.
@@ -178,30 +239,29 @@ final class ResultProcessor {
         return self.row(for: rep, group: g)
     }
 
+    /// The group `e` belongs to: for a leaving entry the one it entered (or found by key for join rows),
+    /// for an entering one found or created (`nil` when the group table is full).
+    private func group(of e: WindowEntry, entering: Bool, countingOverflow: Bool) -> GroupState? {
+        if !entering && !e.findsGroupOnLeave { return e.group }  // nil: never aggregated, the table was full
+        self.context.event = e.event
+        let (found, key) = self.findGroup()
+        if let found { return found }
+        guard entering else { return nil }
+        guard self.groups.count < self.maxGroups, let key else {
+            if countingOverflow { self.groupOverflows += 1 }
+            return nil
+        }
+        let g = GroupState(key: key, aggregates: self.aggregates)
+        self.groups.insert(g)
+        return g
+    }
+
     private func route(_ e: WindowEntry, entering: Bool) {
-        let g: GroupState
-        if !entering && !e.findsGroupOnLeave {
-            guard let cached = e.group else { return }  // never aggregated: the group table was full
-            g = cached
-            e.group = nil
-        } else if !entering {
-            self.context.event = e.event
-            guard let existing = self.findGroup().0 else { return }
-            g = existing
-        } else {
-            self.context.event = e.event
-            let (found, key) = self.findGroup()
-            if let existing = found {
-                g = existing
-            } else {
-                guard self.groups.count < self.maxGroups, let key else {
-                    self.groupOverflows += 1
-                    return
-                }
-                g = GroupState(key: key, aggregates: self.aggregates)
-                self.groups.insert(g)
-            }
+        guard let g = self.group(of: e, entering: entering, countingOverflow: true) else { return }
+        if entering {
             if self.retiresEmptyGroups { e.group = g }
+        } else if !e.findsGroupOnLeave {
+            e.group = nil
         }
         self.apply(g, e, entering: entering)
         if g.touchedIn != self.update {

@@ -105,27 +105,42 @@ struct FrozenEvent: @unchecked Sendable {
     }
 }
 
-/// What a statement produced in one step: its name, the engine time, the new rows.
+/// What a statement produced in one step: its name, the engine time, the new rows and, for
+/// `select irstream`, the old rows (remove stream).
 public struct StatementOutput: Sendable, Hashable {
     /// The statement that produced the rows.
     public let statement: String
     /// The engine time (ms) of the delivery.
     public let time: Int64
-    /// The rows delivered.
+    /// The rows delivered (Esper's new events).
     public let rows: [Row]
+    /// The remove-stream rows delivered with them (Esper's old events); empty unless the statement
+    /// selects `irstream`.
+    public let oldRows: [Row]
 
-    /// The rows as the `simple` listener prints them: one `{"statement":"NAME","row":{...}}` per line.
+    /// A delivery of `rows` and `oldRows` by `statement` at engine time `time`.
+    public init(statement: String, time: Int64, rows: [Row], oldRows: [Row] = []) {
+        self.statement = statement
+        self.time = time
+        self.rows = rows
+        self.oldRows = oldRows
+    }
+
+    /// The rows as the `simple` listener prints them: one `{"statement":"NAME","row":{...}}` per new row,
+    /// then one `{"statement":"NAME","old":{...}}` per old row.
     public var jsonLines: [String] {
-        self.rows.map { row in
-            var w = JSONWriter()
-            w.object { w in
-                w.key("statement", first: true)
-                w.write(self.statement)
-                w.key("row")
-                row.encode(to: &w)
-            }
-            return w.string
+        self.rows.map { self.line($0, key: "row") } + self.oldRows.map { self.line($0, key: "old") }
+    }
+
+    private func line(_ row: Row, key: String) -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.key("statement", first: true)
+            w.write(self.statement)
+            w.key(key)
+            row.encode(to: &w)
         }
+        return w.string
     }
 }
 

@@ -38,6 +38,10 @@ final class Statement {
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
     /// The rows one update emits (reused: no array per update).
     @exclusivity(unchecked) private var outputRows: [Row] = []
+    /// The remove-stream rows one update emits (`irstream`, `rstream`).
+    @exclusivity(unchecked) private var outputOldRows: [Row] = []
+    /// Which rows the statement delivers.
+    var outputStreams: OutputStreams = .insert
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -77,7 +81,12 @@ final class Statement {
         guard self.active else { return }
         self.context.now = at
         if case .output = kind {
-            self.emit(self.limiter.periodEnded(build: self.buildRow), runtime: runtime)
+            self.outputRows.clear()
+            self.outputOldRows.clear()
+            self.limiter.periodEnded(build: self.buildRow, into: &self.outputRows, old: &self.outputOldRows)
+            self.emit(self.outputRows, old: self.outputOldRows, runtime: runtime)
+            self.outputRows.clear()
+            self.outputOldRows.clear()
             if let p = self.limiter.period { runtime.scheduler.schedule(at: at + p, self, .output) }
             return
         }
@@ -99,11 +108,13 @@ final class Statement {
             newEvents: new.count,
             oldEvents: old.count,
             build: self.buildRow,
-            into: &self.outputRows
+            into: &self.outputRows,
+            old: &self.outputOldRows
         )
-        self.emit(self.outputRows, runtime: runtime)
-        // Listeners got the array by value; once they let go it is unique again and keeps its storage.
+        self.emit(self.outputRows, old: self.outputOldRows, runtime: runtime)
+        // Listeners got the arrays by value; once they let go they are unique again and keep their storage.
         self.outputRows.clear()
+        self.outputOldRows.clear()
     }
 
     /// The row of a result, building it if its projection was deferred.
@@ -114,22 +125,32 @@ final class Statement {
     /// Whether anything takes the statement's rows (a listener or an `insert into` stream).
     var hasConsumers: Bool { !self.listeners.isEmpty || self.insertTarget != nil }
 
-    /// Sends rows to the listeners and the `insert into` stream (after `order by` / `limit`).
-    func emit(_ produced: [Row], runtime: Runtime) {
-        let rows = self.ordering?.apply(produced) ?? produced
-        guard !rows.isEmpty else { return }
-        self.rowsOut += rows.count
+    /// Sends rows to the listeners and the `insert into` stream (after `order by` / `limit`): the insert
+    /// stream's rows as new rows and the remove stream's as old rows (`irstream`), or the remove stream's
+    /// as the rows (`rstream`).
+    func emit(_ produced: [Row], old producedOld: [Row] = [], runtime: Runtime) {
+        var rows = self.ordering?.apply(produced) ?? produced
+        var oldRows = producedOld.isEmpty ? producedOld : self.ordering?.apply(producedOld) ?? producedOld
+        if self.outputStreams == .remove {
+            rows = oldRows
+            oldRows = []
+        }
+        guard !rows.isEmpty || !oldRows.isEmpty else { return }
+        self.rowsOut += rows.count + oldRows.count
         if !self.listeners.isEmpty {
-            let output = StatementOutput(statement: self.name, time: runtime.now, rows: rows)
+            let output = StatementOutput(statement: self.name, time: runtime.now, rows: rows, oldRows: oldRows)
             for l in self.listeners { l(output) }
         }
         if let target = self.insertTarget {
-            for row in rows {
-                switch target.event(from: row, now: runtime.now) {
-                case .success(let e): runtime.enqueue(e)
-                case .failure: runtime.counters.insertFailures += 1
-                }
-            }
+            for row in rows { self.insert(row, into: target, runtime: runtime) }
+            for row in oldRows { self.insert(row, into: target, runtime: runtime) }
+        }
+    }
+
+    private func insert(_ row: Row, into target: InsertTarget, runtime: Runtime) {
+        switch target.event(from: row, now: runtime.now) {
+        case .success(let e): runtime.enqueue(e)
+        case .failure: runtime.counters.insertFailures += 1
         }
     }
 

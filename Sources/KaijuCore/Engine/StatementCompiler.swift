@@ -74,8 +74,11 @@ enum StatementCompiler {
         } else {
             shape = readsEvent ? .rowPerEvent : .rowForAll
         }
-        if plan.removeStream, shape != .plain {
-            throw PlanError(.invalid, "select rstream works only without aggregates and group by")
+        if plan.outputStreams != .insert, let selection = plan.output?.selection, selection != .all {
+            throw PlanError(
+                .invalid,
+                "'\(plan.outputStreams == .remove ? "rstream" : "irstream")' with 'output \(selection.rawValue)' is not supported (use output all)"
+            )
         }
         let processor = ResultProcessor(
             shape: shape,
@@ -90,7 +93,7 @@ enum StatementCompiler {
             defersProjection: env.optimises && plan.output?.selection == .last
                 && !plan.select.contains { $0.readsTables },
             maxGroups: env.limits.maxGroups,
-            removeStream: plan.removeStream
+            outputStreams: plan.outputStreams
         )
 
         if case .events(let n)? = plan.output?.trigger, n <= 0 {
@@ -124,7 +127,7 @@ enum StatementCompiler {
                 )
             }
         }
-        return Statement(
+        let statement = Statement(
             name: name,
             source: .select(plan),
             context: context,
@@ -132,7 +135,9 @@ enum StatementCompiler {
             processor: processor,
             limiter: OutputLimiter(plan.output),
             insertTarget: target
-        ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
+        )
+        statement.outputStreams = plan.outputStreams
+        return statement.ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
     }
 
     /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.

@@ -43,9 +43,8 @@ public struct StatementPlan: Sendable, Hashable {
     public var output: OutputSpec?
     /// The stream output rows are inserted into (`Event`, a declared schema, or a new name).
     public var insertInto: String?
-    /// `select rstream`: rows for events leaving the windows instead of entering (statements without
-    /// aggregates or `group by`).
-    public var removeStream = false
+    /// Which rows the statement delivers (`select istream|rstream|irstream`, `insert ... into`).
+    public var outputStreams: OutputStreams = .insert
     /// `order by`: sorts the rows of each output batch.
     public var orderBy: [OrderItem] = []
     /// `limit n [offset m]`: keeps at most `n` rows of each output batch, after skipping `m`.
@@ -137,4 +136,16 @@ public struct StatementPlan: Sendable, Hashable {
         }
         return true
     }
+}
+
+/// Esper's stream selector: which of a statement's results it delivers and inserts.
+public enum OutputStreams: Sendable, Hashable {
+    /// `istream` (the default): the rows of what entered (for aggregates, the values after each change).
+    case insert
+    /// `rstream`: the rows of what left (for aggregates, the values before each change), delivered and
+    /// inserted as the statement's rows.
+    case remove
+    /// `irstream`: both; listeners get the insert rows as new rows and the remove rows as old rows, and
+    /// `insert into` inserts the new rows, then the old ones.
+    case insertAndRemove
 }

@@ -4,7 +4,8 @@ public import KaijuCore
 /// semantics: the time is set to the first line's `at` before the rules are deployed; before each line,
 /// every timer due up to its `at` fires at its own due time; after the last line, time advances to
 /// `until`. Each delivery of an explicitly named statement (`@name('x')`, `name:x`) becomes one output
-/// line per row: `{"at":MS,"statement":"NAME","row":{...}}`.
+/// line per row: `{"at":MS,"statement":"NAME","row":{...}}` for each new row, then
+/// `{"at":MS,"statement":"NAME","old":{...}}` for each old row.
 ///
 /// ```swift
 /// let module = try EPLModule(text: rulesText)
@@ -89,21 +90,25 @@ public enum RuleRun {
         return problems.sorted { $0.line < $1.line }
     }
 
-    /// A listener writing each row of a delivery as an output line.
+    /// A listener writing each row of a delivery as an output line: new rows, then old rows.
     private static func printer(_ name: String, _ output: @escaping (String) -> Void) -> StatementListener {
         { delivery in
-            for row in delivery.rows {
-                var w = JSONWriter()
-                w.object { w in
-                    w.key("at", first: true)
-                    w.write(delivery.time)
-                    w.key("statement")
-                    w.write(name)
-                    w.key("row")
-                    row.encode(to: &w)
-                }
-                output(w.string)
-            }
+            for row in delivery.rows { output(Self.line(delivery.time, name, "row", row)) }
+            for row in delivery.oldRows { output(Self.line(delivery.time, name, "old", row)) }
         }
+    }
+
+    /// `{"at":MS,"statement":"NAME","row"|"old":{...}}`.
+    private static func line(_ time: Int64, _ name: String, _ kind: String, _ row: Row) -> String {
+        var w = JSONWriter()
+        w.object { w in
+            w.key("at", first: true)
+            w.write(time)
+            w.key("statement")
+            w.write(name)
+            w.key(kind)
+            row.encode(to: &w)
+        }
+        return w.string
     }
 }

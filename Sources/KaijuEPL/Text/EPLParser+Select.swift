@@ -4,19 +4,19 @@ import KaijuCore
 extension EPLParser {
     mutating func selectStatement() throws(EPLSyntaxError) -> StatementPlan {
         var insertInto: String?
-        var removeStream = false
+        var streams: OutputStreams?
         if self.accept(keyword: "insert") {
-            removeStream = try self.streamSelector()
+            streams = self.streamSelector()
             try self.expect(keyword: "into")
             insertInto = try self.typeName("an event type name after 'insert into'")
         }
         try self.expect(keyword: "select")
-        removeStream = try self.streamSelector() || removeStream
+        let selected = self.streamSelector()
         if self.token.isKeyword("distinct") { throw self.error("'select distinct' is not supported", at: self.token) }
         let items = try self.selectItems()
         try self.expect(keyword: "from")
         var plan = StatementPlan(streams: try self.streams(), select: items, insertInto: insertInto)
-        plan.removeStream = removeStream
+        plan.outputStreams = streams ?? selected ?? .insert
         if self.accept(keyword: "where") { plan.whereClause = try self.expression() }
         if self.accept(keyword: "group") {
             try self.expect(keyword: "by")
@@ -46,17 +46,12 @@ extension EPLParser {
         return plan
     }
 
-    /// `istream` (the default) or `rstream`; `irstream` is refused: an output row cannot say which stream it is from.
-    private mutating func streamSelector() throws(EPLSyntaxError) -> Bool {
-        if self.token.isKeyword("irstream") {
-            throw self.error(
-                "'irstream' is not supported: output rows do not say which stream they are from; use one statement with istream and one with rstream",
-                at: self.token
-            )
-        }
-        if self.accept(keyword: "rstream") { return true }
-        _ = self.accept(keyword: "istream")
-        return false
+    /// `istream`, `rstream` or `irstream`, if one is written.
+    private mutating func streamSelector() -> OutputStreams? {
+        if self.accept(keyword: "irstream") { return .insertAndRemove }
+        if self.accept(keyword: "rstream") { return .remove }
+        if self.accept(keyword: "istream") { return .insert }
+        return nil
     }
 
     private mutating func nonNegativeInteger(_ what: String) throws(EPLSyntaxError) -> Int {

@@ -6,6 +6,8 @@ final class GroupState {
     @exclusivity(unchecked) var eventCount = 0
     /// The update in which the group was last touched, to list each touched group once.
     @exclusivity(unchecked) var touchedIn: Int64 = -1
+    /// The update in which the group's remove-stream row was built (`irstream`), once per update.
+    @exclusivity(unchecked) var oldRowIn: Int64 = -1
     /// The event that last touched the group, which non-aggregated select items read.
     @exclusivity(unchecked) var representative: EngineEvent?
     /// Engine time of the last touch (a deferred row is projected as of then).
