@@ -143,8 +143,8 @@ final class ResultProcessor {
             }
         case .rowForAll, .rowPerEvent:
             guard let g = self.single else { return }
-            self.oldRows.clear()
             if self.producesOld {
+                self.oldRows.clear()
                 // The values before the update: one row for all, or one per leaving event.
                 if self.shape == .rowForAll {
                     if let rep = (new.first { self.passes($0) } ?? old.first { self.passes($0) })?.event,
@@ -183,12 +183,12 @@ final class ResultProcessor {
                     }
                 }
             }
-            out.append(contentsOf: self.oldRows)
+            if self.producesOld { out.append(contentsOf: self.oldRows) }
         case .rowPerGroup:
             self.update += 1
             self.touched.clear()
-            self.oldRows.clear()
             if self.producesOld {
+                self.oldRows.clear()
                 // Each group the update touches, before it changes (a new group: its empty state).
                 for e in new where self.passes(e) { self.holdOldRow(of: e, entering: true) }
                 for e in old where self.passes(e) { self.holdOldRow(of: e, entering: false) }
@@ -199,7 +199,7 @@ final class ResultProcessor {
                 if self.producesNew { self.appendRow(of: g, to: &out) }
                 if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups.remove(g) }
             }
-            out.append(contentsOf: self.oldRows)
+            if self.producesOld { out.append(contentsOf: self.oldRows) }
             self.context.group = nil
         }
     }

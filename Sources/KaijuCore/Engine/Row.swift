@@ -116,14 +116,16 @@ public struct StatementOutput: Sendable, Hashable {
     public let rows: [Row]
     /// The remove-stream rows delivered with them (Esper's old events); empty unless the statement
     /// selects `irstream`.
-    public let oldRows: [Row]
+    public var oldRows: [Row] { self.removed ?? [] }
+    /// The old rows, `nil` when there are none (the common case costs no array reference).
+    private let removed: [Row]?
 
     /// A delivery of `rows` and `oldRows` by `statement` at engine time `time`.
     public init(statement: String, time: Int64, rows: [Row], oldRows: [Row] = []) {
         self.statement = statement
         self.time = time
         self.rows = rows
-        self.oldRows = oldRows
+        self.removed = oldRows.isEmpty ? nil : oldRows
     }
 
     /// The rows as the `simple` listener prints them: one `{"statement":"NAME","row":{...}}` per new row,

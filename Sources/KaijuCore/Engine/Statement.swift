@@ -103,6 +103,13 @@ final class Statement {
             self.outputTimerStarted = true
             runtime.scheduler.schedule(at: runtime.now + p, self, .output)
         }
+        if self.limiter.spec == nil && !processor.producesOld {
+            // No rate limiting and only the insert stream (most statements): the rows as produced.
+            for r in self.rowBuffer { if let row = r.row { self.outputRows.append(row) } }
+            self.emit(self.outputRows, runtime: runtime)
+            self.outputRows.clear()
+            return
+        }
         self.limiter.offer(
             self.rowBuffer,
             newEvents: new.count,
@@ -111,10 +118,14 @@ final class Statement {
             into: &self.outputRows,
             old: &self.outputOldRows
         )
-        self.emit(self.outputRows, old: self.outputOldRows, runtime: runtime)
-        // Listeners got the arrays by value; once they let go they are unique again and keep their storage.
+        // Listeners get the arrays by value; once they let go they are unique again and keep their storage.
+        if self.outputOldRows.isEmpty {
+            self.emit(self.outputRows, runtime: runtime)
+        } else {
+            self.emit(self.outputRows, old: self.outputOldRows, runtime: runtime)
+            self.outputOldRows.clear()
+        }
         self.outputRows.clear()
-        self.outputOldRows.clear()
     }
 
     /// The row of a result, building it if its projection was deferred.
@@ -128,13 +139,22 @@ final class Statement {
     /// Sends rows to the listeners and the `insert into` stream (after `order by` / `limit`): the insert
     /// stream's rows as new rows and the remove stream's as old rows (`irstream`), or the remove stream's
     /// as the rows (`rstream`).
-    func emit(_ produced: [Row], old producedOld: [Row] = [], runtime: Runtime) {
-        var rows = self.ordering?.apply(produced) ?? produced
-        var oldRows = producedOld.isEmpty ? producedOld : self.ordering?.apply(producedOld) ?? producedOld
-        if self.outputStreams == .remove {
-            rows = oldRows
-            oldRows = []
+    func emit(_ produced: [Row], old producedOld: [Row]? = nil, runtime: Runtime) {
+        guard let producedOld, !producedOld.isEmpty else {
+            // The insert stream alone: every statement without rstream/irstream.
+            guard self.outputStreams != .remove, !produced.isEmpty else { return }
+            self.deliver(self.ordering?.apply(produced) ?? produced, [], runtime: runtime)
+            return
         }
+        let oldRows = self.ordering?.apply(producedOld) ?? producedOld
+        if self.outputStreams == .remove {
+            self.deliver(oldRows, [], runtime: runtime)
+        } else {
+            self.deliver(self.ordering?.apply(produced) ?? produced, oldRows, runtime: runtime)
+        }
+    }
+
+    @inline(__always) private func deliver(_ rows: [Row], _ oldRows: [Row], runtime: Runtime) {
         guard !rows.isEmpty || !oldRows.isEmpty else { return }
         self.rowsOut += rows.count + oldRows.count
         if !self.listeners.isEmpty {
