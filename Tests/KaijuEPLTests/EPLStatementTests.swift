@@ -181,4 +181,29 @@ struct EPLStatementTests {
             try EPL.install("select irstream count(*) from Metric output last every 1 sec", in: h.runtime)
         }
     }
+
+    @Test func likeRegexpAndCastFollowEsper() throws {
+        let h = try Harness([
+            "select tags('host') as host from Metric(tags('host') like 'a%' and tags('host') not like '_b%')",
+            "select tags('host') as host from Metric(tags('host') regexp '[a-c][0-9]+')",
+            "select cast(fields('v'), int) as i, cast(fields('v'), java.lang.String) as s, cast(tags('host'), double) as d from Metric",
+        ])
+        for (i, (host, v)) in [("a1", 2.75), ("ab", -1.5), ("c10", 4.0), ("12.5", 0.25), ("a\\%", 1.0)].enumerated() {
+            h.metric("cpu", v, host: host, at: Int64(i))
+        }
+        #expect(
+            h.rows == [
+                #"{"statement":"s0","row":{"host":"a1"}}"#, #"{"statement":"s1","row":{"host":"a1"}}"#,
+                #"{"statement":"s2","row":{"i":2,"s":"2.75","d":null}}"#,
+                #"{"statement":"s2","row":{"i":-1,"s":"-1.5","d":null}}"#,
+                #"{"statement":"s1","row":{"host":"c10"}}"#,
+                #"{"statement":"s2","row":{"i":4,"s":"4.0","d":null}}"#,
+                #"{"statement":"s2","row":{"i":0,"s":"0.25","d":12.5}}"#,
+                #"{"statement":"s0","row":{"host":"a\\%"}}"#,
+                #"{"statement":"s2","row":{"i":1,"s":"1.0","d":null}}"#,
+            ]
+        )
+        #expect(throws: EPLSyntaxError.self) { try EPL.install("select * from Metric(name regexp '(')", in: h.runtime) }
+        #expect(throws: EPLSyntaxError.self) { try EPL.install("select cast(name, date) from Metric", in: h.runtime) }
+    }
 }

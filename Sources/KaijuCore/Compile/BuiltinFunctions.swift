@@ -97,6 +97,16 @@ enum BuiltinFunction: Sendable {
             return sawNull ? .null : .bool(false)
         },
         "coalesce": .variadic(minArity: 1) { args in args.first { !$0.isNull } ?? .null },
+        // `cast(x, type)`: the EPL front end passes the type as its `ColumnType` name.
+        "cast": .binary { v, type in
+            guard case .string(let name) = type, let t = ColumnType(rawValue: name) else { return .null }
+            return t.coerce(v)
+        },
+        // `s like 'A%'`: SQL's pattern (`%` any run, `_` one character), the whole string; null with a null operand.
+        "like": .binary { v, pattern in
+            guard case .string(let s) = v, case .string(let p) = pattern else { return .null }
+            return .bool(SQLLikePattern.matches(Array(s.unicodeScalars), Array(p.unicodeScalars)))
+        },
         "abs": .unary { v in
             switch v {
             case .int(let i): return .int(i == .min ? i : Swift.abs(i))

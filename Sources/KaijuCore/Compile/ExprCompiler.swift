@@ -446,6 +446,7 @@ struct ExprCompiler {
         _ args: [ExprNode],
         _ node: ExprNode
     ) throws(PlanError) -> CompiledExpr {
+        if name == "regexp", args.count == 2 { return try self.compileRegexp(args[0], args[1]) }
         guard let f = BuiltinFunction.named(name) else {
             throw PlanError(.unknownFunction, "unknown function '\(name)' in \(node)", subject: name)
         }
@@ -470,6 +471,37 @@ struct ExprCompiler {
             return { ctx in g(a(ctx), b(ctx), c(ctx)) }
         case .variadic(_, let g):
             return { ctx in g(compiled.map { $0(ctx) }) }
+        }
+    }
+}
+
+extension ExprCompiler {
+    /// `s regexp 'pattern'`: whether the whole string matches (Java's `String.matches`); null with a null
+    /// operand. A constant pattern is compiled once, with the statement.
+    fileprivate mutating func compileRegexp(_ subject: ExprNode, _ pattern: ExprNode) throws(PlanError) -> CompiledExpr
+    {
+        let value = try self.compile(subject)
+        func matches(_ regex: Regex<AnyRegexOutput>, _ s: String) -> Bool {
+            ((try? regex.wholeMatch(in: s)) ?? nil) != nil
+        }
+        if case .literal(.string(let text)) = pattern {
+            let regex: Regex<AnyRegexOutput>
+            do {
+                regex = try Regex(text)
+            } catch {
+                throw PlanError(.invalid, "'\(text)' is not a regular expression", subject: text)
+            }
+            return { ctx in
+                guard case .string(let s) = value(ctx) else { return .null }
+                return .bool(matches(regex, s))
+            }
+        }
+        let patternValue = try self.compile(pattern)
+        return { ctx in
+            guard case .string(let s) = value(ctx), case .string(let text) = patternValue(ctx),
+                let regex = try? Regex(text)
+            else { return .null }
+            return .bool(matches(regex, s))
         }
     }
 }

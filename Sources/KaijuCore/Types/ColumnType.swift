@@ -3,10 +3,15 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
     /// Any value; then the scalar, map and array types of EPL and `events.txt`.
     case any, bool, int, long, float, double, string, map, array
 
-    /// Parses a type name as EPL and `events.txt` write it (`String`, `long`, `Integer`, `float`...).
+    /// Parses a type name as EPL and `events.txt` write it (`String`, `long`, `Integer`, `float`...), Java's
+    /// package-qualified spellings (`java.lang.Integer`, `java.util.Map`) included.
     public init?(name: String) {
-        switch name.lowercased() {
-        case "string", "java.lang.string": self = .string
+        var lowered = name.lowercased()
+        for package in ["java.lang.", "java.util.", "java.math."] where lowered.hasPrefix(package) {
+            lowered.removeFirst(package.count)
+        }
+        switch lowered {
+        case "string": self = .string
         case "int", "integer", "short", "byte": self = .int
         case "long", "biginteger": self = .long
         case "float": self = .float

@@ -54,7 +54,9 @@ extension EPLParser {
             let isNull = ExprNode.call("isNull", [left])
             return negated ? .unary(.not, isNull) : isNull
         }
-        let negated = self.token.isKeyword("not") && (self.peek().isKeyword("in") || self.peek().isKeyword("between"))
+        let negated =
+            self.token.isKeyword("not")
+            && ["in", "between", "like", "regexp"].contains { self.peek().isKeyword($0) }
         if negated { self.advance() }
         var result: ExprNode?
         if self.accept(keyword: "in") {
@@ -72,6 +74,10 @@ extension EPLParser {
             try self.expect(keyword: "and")
             let high = try self.additive()
             result = .binary(.and, .binary(.greaterOrEqual, left, low), .binary(.lessOrEqual, left, high))
+        } else if self.accept(keyword: "like") {
+            result = .call("like", [left, try self.additive()])
+        } else if self.accept(keyword: "regexp") {
+            result = .call("regexp", [left, try self.additive()])
         }
         guard let result else { return left }
         return negated ? .unary(.not, result) : result
@@ -170,11 +176,31 @@ extension EPLParser {
                 self.advance()
                 return .literal(.null)
             case "new": return try self.newMap()
+            case "cast" where self.peek().isSymbol("("): return try self.cast()
             default: return try self.namedPrimary()
             }
         default:
             throw self.expected("an expression")
         }
+    }
+
+    /// `cast(expr, type)`: the value converted to `type` (a column type or a Java type name).
+    private mutating func cast() throws(EPLSyntaxError) -> ExprNode {
+        self.advance()
+        try self.expect(symbol: "(")
+        let value = try self.expression()
+        try self.expect(symbol: ",")
+        let typeToken = self.token
+        var type = try self.name("a type name")
+        while self.accept(symbol: ".") { type += "." + (try self.name("a type name")) }
+        try self.expect(symbol: ")")
+        guard let target = ColumnType(name: type), target != .map, target != .array, target != .any else {
+            throw self.error(
+                "unknown type '\(type)' in cast (expected string, int, long, double, float or boolean)",
+                at: typeToken
+            )
+        }
+        return .call("cast", [value, .literal(.string(target.rawValue))])
     }
 
     /// `new { key = expr, ... }`.
