@@ -116,6 +116,32 @@ struct WindowTests {
         )
     }
 
+    @Test func firstWindowsKeepTheFirstEventsAndLetNoOtherIn() throws {
+        let r = try makeRuntime()
+        r.advance(to: 1_000)  // the statements start at 1 s: #firsttime(2 sec) lets in what arrives before 3 s
+        let c = Collector()
+        for (name, window) in [
+            ("L", WindowSpec.firstLength(2)), ("U", .firstUnique([prop("k")])), ("T", .firstTime(.seconds(2))),
+        ] {
+            try r.add(
+                StatementPlan(from: .init("S"), windows: [window], select: self.countAndSum),
+                name: name,
+                listener: c.listener
+            )
+        }
+        try r.s("a", 1, at: 1_000)
+        try r.s("a", 2, at: 2_000)
+        try r.s("b", 4, at: 2_999)
+        try r.s("b", 8, at: 3_000)
+        #expect(
+            c.take() == [
+                #"1000 L {"n":1,"s":1}"#, #"1000 U {"n":1,"s":1}"#, #"1000 T {"n":1,"s":1}"#,
+                #"2000 L {"n":2,"s":3}"#, #"2000 T {"n":2,"s":3}"#,
+                #"2999 U {"n":2,"s":5}"#, #"2999 T {"n":3,"s":7}"#,
+            ]
+        )
+    }
+
     @Test func timeBatchPostsBatchesAlignedToTheFirstEvent() throws {
         let r = try makeRuntime()
         let c = Collector()

@@ -18,7 +18,7 @@ struct EPLErrorTests {
         ("select * from Metric#length(0)", "line 1, column 29: a number of events must be positive"),
         (
             "select * from Metric#wobble(3)",
-            "line 1, column 22: unknown window 'wobble' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)"
+            "line 1, column 22: unknown window 'wobble' (expected time, length, lastevent, unique, time_batch, length_batch, keepall, firstevent, firstlength, firstunique or firsttime)"
         ),
         ("select * from Metric where", "line 1, column 27: expected an expression, found end of statement"),
         ("select * from Metric where name = 'cpu", "line 1, column 35: unterminated string: expected a closing '"),

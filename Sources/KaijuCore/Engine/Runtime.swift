@@ -120,6 +120,7 @@ public final class Runtime {
             types: self.types,
             tables: self.tables,
             limits: self.limits,
+            now: self.now,
             optimises: self.optimises
         )
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)

@@ -3,6 +3,8 @@ struct CompileEnvironment {
     var types: TypeRegistry
     let tables: [String: Table]
     let limits: RuntimeLimits
+    /// The engine time the statement starts at (`#firsttime` counts from it).
+    var now: Int64 = 0
     /// Whether output-neutral optimisations apply (off only to compare against the plain engine).
     var optimises = true
 }
@@ -15,6 +17,7 @@ enum StatementCompiler {
         env: inout CompileEnvironment
     ) throws(PlanError) -> Statement {
         let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
+        context.now = env.now
         var (front, compiler, wildcard) = try FrontCompiler.compile(
             plan.streams,
             where: plan.whereClause,
@@ -154,7 +157,9 @@ enum StatementCompiler {
             switch spec {
             case .time(let p), .timeBatch(let p):
                 guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
-            case .length(let n), .lengthBatch(let n):
+            case .firstTime(let p):
+                guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
+            case .length(let n), .lengthBatch(let n), .firstLength(let n):
                 guard n > 0 else { throw PlanError(.invalid, "window size must be positive") }
                 guard n <= limits.maxWindowEvents else {
                     throw PlanError(.limit, "window size \(n) exceeds the limit of \(limits.maxWindowEvents) events")
@@ -173,9 +178,11 @@ enum StatementCompiler {
                 continue
             }
             var keys: [CompiledExpr] = []
-            if case .unique(let exprs) = spec {
+            switch spec {
+            case .unique(let exprs), .firstUnique(let exprs):
                 guard !exprs.isEmpty else { throw PlanError(.invalid, "#unique needs at least one key expression") }
                 for k in exprs { keys.append(try compiler.compileRow(k, clause: "a window key")) }
+            default: break
             }
             chainWindows.append(DataWindow.make(spec, keys: keys, context: context))
         }

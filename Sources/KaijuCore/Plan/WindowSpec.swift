@@ -15,6 +15,14 @@ public enum WindowSpec: Sendable, Hashable {
     case lengthBatch(Int)
     /// Every event, never removed.
     case keepAll
+    /// The first event only; later events do not enter (`#firstevent`).
+    case firstEvent
+    /// The first n events; later events do not enter (`#firstlength(n)`).
+    case firstLength(Int)
+    /// The first event per distinct value of the key expressions; later ones with the key do not enter.
+    case firstUnique([ExprNode])
+    /// The events of the period starting when the statement starts; later events do not enter.
+    case firstTime(TimePeriod)
 
     var isBatch: Bool {
         switch self {

@@ -138,7 +138,8 @@ extension EPLParser {
     // MARK: - Windows
 
     /// Data windows: `#time(1 min)`, `#length(10)`, `#lastevent`, `#unique(a, b)`, `#time_batch(10 sec)`,
-    /// `#length_batch(5)`, `#keepall`, also in the older `.win:time(...)` / `.std:lastevent()` spelling.
+    /// `#length_batch(5)`, `#keepall`, `#firstevent`, `#firstlength(n)`, `#firstunique(a)`, `#firsttime(10 sec)`,
+    /// also in the older `.win:time(...)` / `.std:lastevent()` spelling.
     mutating func windows() throws(EPLSyntaxError) -> [WindowSpec] {
         var out: [WindowSpec] = []
         while true {
@@ -176,14 +177,21 @@ extension EPLParser {
             spec = nameToken.text.lowercased() == "length" ? .length(n) : .lengthBatch(n)
         case "lastevent": spec = .lastEvent
         case "keepall": spec = .keepAll
-        case "unique":
+        case "unique", "firstunique":
             guard hasArguments else { throw self.expected("'(' and the unique key expressions") }
             var keys = [try self.expression()]
             while self.accept(symbol: ",") { keys.append(try self.expression()) }
-            spec = .unique(keys)
+            spec = nameToken.text.lowercased() == "unique" ? .unique(keys) : .firstUnique(keys)
+        case "firstevent": spec = .firstEvent
+        case "firstlength":
+            guard hasArguments else { throw self.expected("'(' and a number of events") }
+            spec = .firstLength(try self.positiveInteger("a number of events"))
+        case "firsttime":
+            guard hasArguments else { throw self.expected("'(' and a time period") }
+            spec = .firstTime(try self.timePeriod())
         default:
             throw self.error(
-                "unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch or keepall)",
+                "unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch, keepall, firstevent, firstlength, firstunique or firsttime)",
                 at: nameToken
             )
         }

@@ -9,6 +9,8 @@ final class WindowStage {
     @exclusivity(unchecked) private var batchTimerAt: Int64?
     @exclusivity(unchecked) private var newBuffer: [WindowEntry] = []
     @exclusivity(unchecked) private var oldBuffer: [WindowEntry] = []
+    /// The entries a gatekeeping chain let in, of one insert.
+    @exclusivity(unchecked) private var admitted: [WindowEntry] = []
     /// Entries that left (or, without windows, passed through) and that nothing references any more,
     /// reused for the next events instead of allocating one per event.
     @exclusivity(unchecked) private var spareEntries: [WindowEntry] = []
@@ -40,6 +42,19 @@ final class WindowStage {
         }
         self.oldBuffer.clear()
         if let chain = self.chain {
+            if chain.gatekeeps {
+                // Only what the `#first...` windows let in enters, and only that produces results.
+                self.admitted.clear()
+                for e in entries where chain.admits(e, now: runtime.now) {
+                    chain.insert(e, removed: &self.oldBuffer)
+                    self.admitted.append(e)
+                }
+                self.scheduleWindow(statement, runtime)
+                if !self.admitted.isEmpty || !self.oldBuffer.isEmpty { sink(self.admitted, self.oldBuffer) }
+                self.admitted.clear()
+                self.recycle(&self.oldBuffer)
+                return
+            }
             for e in entries { chain.insert(e, removed: &self.oldBuffer) }
             self.scheduleWindow(statement, runtime)
         }

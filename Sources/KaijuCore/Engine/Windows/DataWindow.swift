@@ -10,6 +10,13 @@ class DataWindow {
     /// Live entries.
     @exclusivity(unchecked) private(set) var liveCount = 0
 
+    /// Whether the window lets `e` in at engine time `now` (the `#first...` windows refuse events once
+    /// full; a refused event enters none of the stream's windows and produces no result).
+    func admits(_ e: WindowEntry, now: Int64) -> Bool { true }
+
+    /// Whether ``admits(_:now:)`` can refuse.
+    var gatekeeps: Bool { false }
+
     /// Adds an entry; appends what the window pushes out to `removed`.
     func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
         self.entries.append(e)
@@ -44,6 +51,8 @@ class DataWindow {
     /// The live entries, oldest first.
     var live: [WindowEntry] { self.entries.filter(\.alive) }
 
+    /// The window of `spec`; `keys` are its compiled key expressions, `context` evaluates them, and
+    /// `context.now` is the statement's start (`#firsttime`).
     static func make(_ spec: WindowSpec, keys: [CompiledExpr], context: EvalContext) -> DataWindow {
         switch spec {
         case .time(let p): return TimeWindow(period: p.milliseconds)
@@ -51,6 +60,10 @@ class DataWindow {
         case .lastEvent: return LengthWindow(size: 1)
         case .unique: return UniqueWindow(keys: keys, context: context)
         case .keepAll, .timeBatch, .lengthBatch: return DataWindow()
+        case .firstEvent: return FirstLengthWindow(size: 1)
+        case .firstLength(let n): return FirstLengthWindow(size: n)
+        case .firstUnique: return FirstUniqueWindow(keys: keys, context: context)
+        case .firstTime(let p): return FirstTimeWindow(endsAt: context.now &+ p.milliseconds)
         }
     }
 }
@@ -128,4 +141,61 @@ final class UniqueWindow: DataWindow {
         if self.latest[k] === e { self.latest[k] = nil }
         return e
     }
+}
+
+/// `#firstevent`, `#firstlength(n)`: the first n events; while it holds n, events do not enter.
+final class FirstLengthWindow: DataWindow {
+    let size: Int
+    init(size: Int) { self.size = size }
+    override var gatekeeps: Bool { true }
+    override func admits(_ e: WindowEntry, now: Int64) -> Bool { self.liveCount < self.size }
+}
+
+/// `#firstunique(keys)`: the first event per distinct key; later events with a held key do not enter.
+final class FirstUniqueWindow: DataWindow {
+    let keys: [CompiledExpr]
+    let context: EvalContext
+    @exclusivity(unchecked) var held: [Value: WindowEntry] = [:]
+
+    init(keys: [CompiledExpr], context: EvalContext) {
+        self.keys = keys
+        self.context = context
+    }
+
+    private func key(_ e: WindowEntry) -> Value {
+        let saved = self.context.event
+        self.context.event = e.event
+        defer { self.context.event = saved }
+        return Value.key(of: self.keys, in: self.context)
+    }
+
+    override var gatekeeps: Bool { true }
+    override func admits(_ e: WindowEntry, now: Int64) -> Bool { self.held[self.key(e)] == nil }
+
+    override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
+        super.insert(e, removed: &removed)
+        self.held[self.key(e)] = e
+    }
+
+    override func forget(_ e: WindowEntry) {
+        super.forget(e)
+        let k = self.key(e)
+        if self.held[k] === e { self.held[k] = nil }
+    }
+
+    override func popOldest() -> WindowEntry? {
+        guard let e = super.popOldest() else { return nil }
+        let k = self.key(e)
+        if self.held[k] === e { self.held[k] = nil }
+        return e
+    }
+}
+
+/// `#firsttime(period)`: the events that arrive before the statement's start plus the period; later
+/// events do not enter.
+final class FirstTimeWindow: DataWindow {
+    let endsAt: Int64
+    init(endsAt: Int64) { self.endsAt = endsAt }
+    override var gatekeeps: Bool { true }
+    override func admits(_ e: WindowEntry, now: Int64) -> Bool { now < self.endsAt }
 }

@@ -9,9 +9,18 @@ final class WindowChain {
     /// What one window removed, before the others are told (reused: no array per event).
     @exclusivity(unchecked) private var scratch: [WindowEntry] = []
 
+    /// Whether a window can refuse events (``DataWindow/admits(_:now:)``).
+    let gatekeeps: Bool
+
     init(windows: [DataWindow], limit: Int) {
         self.windows = windows
         self.limit = limit
+        self.gatekeeps = windows.contains { $0.gatekeeps }
+    }
+
+    /// Whether every window lets `e` in at `now`.
+    func admits(_ e: WindowEntry, now: Int64) -> Bool {
+        self.windows.allSatisfy { $0.admits(e, now: now) }
     }
 
     /// Adds `e`; appends the entries that left because of it to `removed`.
