@@ -102,44 +102,49 @@ final class LengthWindow: DataWindow {
     }
 }
 
-/// `#unique(keys)`: the latest entry per distinct key.
-final class UniqueWindow: DataWindow {
+/// A window holding one entry per distinct key (`#unique`, `#firstunique`): the key of an entry, and the
+/// entry each key holds, kept as entries leave.
+class KeyedWindow: DataWindow {
     let keys: [CompiledExpr]
     let context: EvalContext
-    @exclusivity(unchecked) var latest: [Value: WindowEntry] = [:]
+    /// The entry each key holds.
+    @exclusivity(unchecked) var held: [Value: WindowEntry] = [:]
 
     init(keys: [CompiledExpr], context: EvalContext) {
         self.keys = keys
         self.context = context
     }
 
-    private func key(_ e: WindowEntry) -> Value {
+    /// The key of `e`.
+    final func key(_ e: WindowEntry) -> Value {
         let saved = self.context.event
         self.context.event = e.event
         defer { self.context.event = saved }
         return Value.key(of: self.keys, in: self.context)
     }
 
-    override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
-        super.insert(e, removed: &removed)
-        let k = self.key(e)
-        if let previous = self.latest.updateValue(e, forKey: k), previous.alive {
-            self.forget(previous)
-            removed.append(previous)
-        }
-    }
-
     override func forget(_ e: WindowEntry) {
         super.forget(e)
         let k = self.key(e)
-        if self.latest[k] === e { self.latest[k] = nil }
+        if self.held[k] === e { self.held[k] = nil }
     }
 
     override func popOldest() -> WindowEntry? {
         guard let e = super.popOldest() else { return nil }
         let k = self.key(e)
-        if self.latest[k] === e { self.latest[k] = nil }
+        if self.held[k] === e { self.held[k] = nil }
         return e
+    }
+}
+
+/// `#unique(keys)`: the latest entry per distinct key; the entry it replaces leaves.
+final class UniqueWindow: KeyedWindow {
+    override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
+        super.insert(e, removed: &removed)
+        if let previous = self.held.updateValue(e, forKey: self.key(e)), previous.alive {
+            self.forget(previous)
+            removed.append(previous)
+        }
     }
 }
 
@@ -152,42 +157,13 @@ final class FirstLengthWindow: DataWindow {
 }
 
 /// `#firstunique(keys)`: the first event per distinct key; later events with a held key do not enter.
-final class FirstUniqueWindow: DataWindow {
-    let keys: [CompiledExpr]
-    let context: EvalContext
-    @exclusivity(unchecked) var held: [Value: WindowEntry] = [:]
-
-    init(keys: [CompiledExpr], context: EvalContext) {
-        self.keys = keys
-        self.context = context
-    }
-
-    private func key(_ e: WindowEntry) -> Value {
-        let saved = self.context.event
-        self.context.event = e.event
-        defer { self.context.event = saved }
-        return Value.key(of: self.keys, in: self.context)
-    }
-
+final class FirstUniqueWindow: KeyedWindow {
     override var gatekeeps: Bool { true }
     override func admits(_ e: WindowEntry, now: Int64) -> Bool { self.held[self.key(e)] == nil }
 
     override func insert(_ e: WindowEntry, removed: inout [WindowEntry]) {
         super.insert(e, removed: &removed)
         self.held[self.key(e)] = e
-    }
-
-    override func forget(_ e: WindowEntry) {
-        super.forget(e)
-        let k = self.key(e)
-        if self.held[k] === e { self.held[k] = nil }
-    }
-
-    override func popOldest() -> WindowEntry? {
-        guard let e = super.popOldest() else { return nil }
-        let k = self.key(e)
-        if self.held[k] === e { self.held[k] = nil }
-        return e
     }
 }
 
