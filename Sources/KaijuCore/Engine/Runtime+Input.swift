@@ -35,12 +35,6 @@ extension Runtime {
         for entry in event.columns {
             if let i = type.columnIndex(entry.key) { values[i] = type.columns[i].type.coerce(entry.value) }
         }
-        let timestamp: Int64
-        if let time {
-            timestamp = time
-        } else {
-            timestamp = self.now
-        }
-        self.sendBody(.row(values), type: type, timestamp: timestamp)
+        self.sendBody(.row(values), type: type, timestamp: time ?? self.now)
     }
 }

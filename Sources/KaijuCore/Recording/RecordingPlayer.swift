@@ -26,18 +26,34 @@ public enum RecordingPlayer {
     /// last event so windows and `output every` timers due by then fire.
     public static func play(_ data: [UInt8], into runtime: Runtime, drain: TimePeriod) -> Summary {
         var summary = Summary()
-        var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-            do throws(JSONError) {
-                runtime.send(try RecordingLine(json: line))
+        self.forEachLine(of: data) { number, parsed in
+            switch parsed {
+            case .success(let line):
+                runtime.send(line)
                 summary.events += 1
-            } catch {
-                summary.errors.append((lineNumber, error))
+            case .failure(let error):
+                summary.errors.append((number, error))
             }
         }
         runtime.advance(to: runtime.now + drain.milliseconds)
         return summary
+    }
+
+    /// Parses every non-blank line of `data` (ndjson) in order, handing each to `body` with its 1-based
+    /// line number: the recording line, or why it is not one.
+    public static func forEachLine(
+        of data: [UInt8],
+        _ body: (_ number: Int, _ line: Result<RecordingLine, JSONError>) -> Void
+    ) {
+        var number = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            number += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            do throws(JSONError) {
+                body(number, .success(try RecordingLine(json: line)))
+            } catch {
+                body(number, .failure(error))
+            }
+        }
     }
 }

@@ -48,19 +48,10 @@ public enum RuleRun {
     ) throws(EPLSyntaxError) -> [LineProblem] {
         var problems: [LineProblem] = []
         var lines: [(number: Int, line: RecordingLine)] = []
-        var number = 0
-        var start = 0
-        while start < recording.count {
-            number += 1
-            var end = start
-            while end < recording.count && recording[end] != 0x0A { end += 1 }
-            let bytes = recording[start..<end]
-            start = end + 1
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do throws(JSONError) {
-                lines.append((number, try RecordingLine(json: bytes)))
-            } catch {
-                problems.append(LineProblem(line: number, message: "\(error)"))
+        RecordingPlayer.forEachLine(of: recording) { number, parsed in
+            switch parsed {
+            case .success(let line): lines.append((number, line))
+            case .failure(let error): problems.append(LineProblem(line: number, message: "\(error)"))
             }
         }
 
