@@ -41,7 +41,7 @@ final class Statement {
     /// The remove-stream rows one update emits (`irstream`, `rstream`).
     @exclusivity(unchecked) private var outputOldRows: [Row] = []
     /// Which rows the statement delivers.
-    var outputStreams: OutputStreams = .insert
+    let outputStreams: OutputStreams
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -55,8 +55,10 @@ final class Statement {
         front: any StatementFront,
         processor: ResultProcessor?,
         limiter: OutputLimiter,
-        insertTarget: InsertTarget?
+        insertTarget: InsertTarget?,
+        outputStreams: OutputStreams = .insert
     ) {
+        self.outputStreams = outputStreams
         self.name = name
         self.source = source
         self.context = context

@@ -130,17 +130,16 @@ enum StatementCompiler {
                 )
             }
         }
-        let statement = Statement(
+        return Statement(
             name: name,
             source: .select(plan),
             context: context,
             front: front,
             processor: processor,
             limiter: OutputLimiter(plan.output),
-            insertTarget: target
-        )
-        statement.outputStreams = plan.outputStreams
-        return statement.ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
+            insertTarget: target,
+            outputStreams: plan.outputStreams
+        ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
     }
 
     /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.
