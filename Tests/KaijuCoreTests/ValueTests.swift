@@ -63,8 +63,11 @@ struct ValueTests {
         }
     }
 
-    @Test func nonFiniteDoublesAreWrittenAsNull() {
-        #expect(Value.array([.double(.infinity), .double(.nan), .double(2.5)]).jsonString == "[null,null,2.5]")
+    @Test func nonFiniteDoublesAreWrittenAsQuotedNames() {
+        #expect(
+            Value.array([.double(.infinity), .double(-.infinity), .double(.nan), .double(2.5)]).jsonString
+                == #"["Infinity","-Infinity","NaN",2.5]"#
+        )
     }
 }
 

@@ -44,7 +44,7 @@ struct EPLErrorTests {
         ),
         ("select * from pattern [[0] Metric]", "line 1, column 25: a repeat count must be positive"),
         ("select * from Metric(name = 'x'", "line 1, column 32: expected ')', found end of statement"),
-        ("select avg(fields('a'), 2) from Metric", "line 1, column 23: avg() takes one argument"),
+        ("select avg(fields('a'), 2) from Metric", "line 1, column 23: avg() takes one argument (and an optional 'filter: condition')"),
         ("select * from Metric limit x", "line 1, column 28: expected a row count after 'limit', found 'x'"),
         ("insert Event select * from Metric", "line 1, column 8: expected 'into', found 'Event'"),
         (

@@ -124,7 +124,7 @@ struct EPLHardeningTests {
                 #"{"statement":"s0","row":{"r":0,"half":-2,"lo":-9223372036854775808}}"#,
                 #"{"statement":"s1","row":{"m":0,"k":1,"j":-1}}"#,
                 #"{"statement":"s2","row":{"v":-1e+19}}"#,
-                #"{"statement":"s2","row":{"v":null}}"#,
+                #"{"statement":"s2","row":{"v":"NaN"}}"#,
             ]
         )
     }

@@ -38,6 +38,28 @@ enum BuiltinFunction: Sendable {
         }
     }
 
+    /// The argument every other one is `order` of (the greatest for `.orderedDescending`), null with a null.
+    private static func extreme(_ args: [Value], _ order: ComparisonOrder) -> Value {
+        var best = args[0]
+        var allInts = true
+        for v in args {
+            guard !v.isNull else { return .null }
+            if case .int = v {} else { allInts = false }
+            if Value.eplCompare(v, best) == order { best = v }
+        }
+        if allInts { return best }
+        return best.doubleValue.map { .double($0) } ?? best
+    }
+
+    /// Whether `x` lies between `a` and `b` inclusive (in either order); nil when any is null or they do not compare.
+    private static func between(_ x: Value, _ a: Value, _ b: Value) -> Bool? {
+        guard let xa = Value.eplCompare(x, a), let xb = Value.eplCompare(x, b), let ab = Value.eplCompare(a, b) else {
+            return nil
+        }
+        let (low, high) = ab == .orderedDescending ? (xb, xa) : (xa, xb)
+        return low != .orderedAscending && high != .orderedDescending
+    }
+
     private static func math(_ f: @escaping @Sendable (Double) -> Double) -> BuiltinFunction {
         .unary { v in v.doubleValue.map { .double(f($0)) } ?? .null }
     }
@@ -96,6 +118,12 @@ enum BuiltinFunction: Sendable {
             }
             return sawNull ? .null : .bool(false)
         },
+        // `max(a, b, ...)`, `min(a, b, ...)`: null when any is null; a long when all are, a double otherwise.
+        "max": .variadic(minArity: 2) { args in extreme(args, .orderedDescending) },
+        "min": .variadic(minArity: 2) { args in extreme(args, .orderedAscending) },
+        // `x [not] between a and b`: inclusive, the bounds in either order; false when any operand is null.
+        "between": .ternary { x, a, b in between(x, a, b).map { .bool($0) } ?? .bool(false) },
+        "notbetween": .ternary { x, a, b in between(x, a, b).map { .bool(!$0) } ?? .bool(false) },
         "coalesce": .variadic(minArity: 1) { args in args.first { !$0.isNull } ?? .null },
         // `cast(x, type)`: the EPL front end passes the type as its `ColumnType` name.
         "cast": .binary { v, type in

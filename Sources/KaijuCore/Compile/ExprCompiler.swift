@@ -28,7 +28,7 @@ struct ExprCompiler {
     /// Tables `T[key].col` can read.
     var tables: [String: Table] = [:]
     /// Aggregates met so far, deduplicated; their index is their slot in ``GroupState/aggregators``.
-    private(set) var aggregates: [(kind: AggregateKind, argument: ExprNode?)] = []
+    private(set) var aggregates: [AggregateCall] = []
     /// Lambda parameters in scope, innermost last; the index is the slot in ``EvalContext/locals``.
     private var locals: [String] = []
     /// Row finders of `T[keys]` reads, shared by reads of the same table and keys.
@@ -208,17 +208,18 @@ struct ExprCompiler {
                 for i in keys.indices { out.append(.init(key: keys[i], value: values[i](ctx))) }
                 return .object(ValueMap(out))
             }
-        case .aggregate(let kind, let argument):
-            if argument?.containsAggregate == true {
+        case .aggregate(let call):
+            if call.argument?.containsAggregate == true || call.filter?.containsAggregate == true {
                 throw PlanError(.invalid, "aggregate functions cannot be nested: \(node)")
             }
-            if let argument { _ = try self.compile(argument) }  // validates properties
+            if let argument = call.argument { _ = try self.compile(argument) }  // validates properties
+            if let filter = call.filter { _ = try self.compile(filter) }
             let slot: Int
-            if let i = self.aggregates.firstIndex(where: { $0.kind == kind && $0.argument == argument }) {
+            if let i = self.aggregates.firstIndex(of: call) {
                 slot = i
             } else {
                 slot = self.aggregates.count
-                self.aggregates.append((kind, argument))
+                self.aggregates.append(call)
             }
             return { ctx in ctx.group?.aggregators[slot].value ?? .null }
         case .tableGet(let name, let keys, let column):
@@ -436,7 +437,7 @@ struct ExprCompiler {
             return { ctx in Value.compare(op, a(ctx), b(ctx)) }
         case .concat:
             return { ctx in Value.concat(a(ctx), b(ctx)) }
-        case .add, .subtract, .multiply, .divide, .modulo:
+        case .add, .subtract, .multiply, .divide, .modulo, .bitAnd, .bitOr, .bitXor:
             return { ctx in Value.arithmetic(op, a(ctx), b(ctx)) }
         }
     }
@@ -447,6 +448,7 @@ struct ExprCompiler {
         _ node: ExprNode
     ) throws(PlanError) -> CompiledExpr {
         if name == "regexp", args.count == 2 { return try self.compileRegexp(args[0], args[1]) }
+        if name == "case" || name == "case_simple" { return try self.compileCase(args, simple: name == "case_simple") }
         guard let f = BuiltinFunction.named(name) else {
             throw PlanError(.unknownFunction, "unknown function '\(name)' in \(node)", subject: name)
         }
@@ -476,6 +478,40 @@ struct ExprCompiler {
 }
 
 extension ExprCompiler {
+    /// `case`: the value after the first `when` that holds (searched: is true; simple: equals the subject,
+    /// null equal to null), else the last argument. Only the chosen branch is evaluated.
+    fileprivate mutating func compileCase(_ args: [ExprNode], simple: Bool) throws(PlanError) -> CompiledExpr {
+        guard args.count >= (simple ? 4 : 3), (args.count - (simple ? 2 : 1)) % 2 == 0 else {
+            throw PlanError(.invalid, "malformed case expression")
+        }
+        var compiled: [CompiledExpr] = []
+        for a in args { compiled.append(try self.compile(a)) }
+        let otherwise = compiled[compiled.count - 1]
+        if simple {
+            let subject = compiled[0]
+            let branches = Array(compiled[1..<(compiled.count - 1)])
+            return { ctx in
+                let x = subject(ctx)
+                var i = 0
+                while i < branches.count {
+                    let w = branches[i](ctx)
+                    if x.isNull ? w.isNull : (!w.isNull && x == w) { return branches[i + 1](ctx) }
+                    i += 2
+                }
+                return otherwise(ctx)
+            }
+        }
+        let branches = Array(compiled[0..<(compiled.count - 1)])
+        return { ctx in
+            var i = 0
+            while i < branches.count {
+                if branches[i](ctx).isTrue { return branches[i + 1](ctx) }
+                i += 2
+            }
+            return otherwise(ctx)
+        }
+    }
+
     /// `s regexp 'pattern'`: whether the whole string matches (Java's `String.matches`); null with a null
     /// operand. A constant pattern is compiled once, with the statement.
     fileprivate mutating func compileRegexp(_ subject: ExprNode, _ pattern: ExprNode) throws(PlanError) -> CompiledExpr

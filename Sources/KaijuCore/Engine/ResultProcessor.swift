@@ -23,9 +23,11 @@ final class ResultProcessor {
     let whereClause: CompiledExpr?
     let groupBy: [CompiledExpr]
     let having: CompiledExpr?
-    let aggregates: [(kind: AggregateKind, argument: ExprNode?)]
-    /// Each aggregate's argument, `true` for `count(*)`: one closure call per aggregate, no optional.
+    let aggregates: [AggregateCall]
+    /// Each aggregate's input (``AggregateInputs``), `true` for `count(*)`: one closure call per aggregate, no optional.
     private let aggregateInputs: [CompiledExpr]
+    /// Each aggregate's `filter:` condition; `nil` when no aggregate has one.
+    private let aggregateFilters: [CompiledExpr?]?
     let projection: Projection
     /// Whether groups are dropped when their last event leaves (statements with windows).
     let retiresEmptyGroups: Bool
@@ -58,8 +60,9 @@ final class ResultProcessor {
         whereClause: CompiledExpr?,
         groupBy: [CompiledExpr],
         having: CompiledExpr?,
-        aggregates: [(kind: AggregateKind, argument: ExprNode?)],
+        aggregates: [AggregateCall],
         aggregateArguments: [CompiledExpr?],
+        aggregateFilters: [CompiledExpr?] = [],
         projection: Projection,
         retiresEmptyGroups: Bool,
         defersProjection: Bool,
@@ -75,6 +78,7 @@ final class ResultProcessor {
         self.having = having
         self.aggregates = aggregates
         self.aggregateInputs = aggregateArguments.map { $0 ?? { _ in .bool(true) } }
+        self.aggregateFilters = aggregateFilters.contains { $0 != nil } ? aggregateFilters : nil
         self.projection = projection
         self.retiresEmptyGroups = retiresEmptyGroups
         self.defersProjection = defersProjection && shape == .rowPerGroup && having == nil
@@ -95,6 +99,7 @@ final class ResultProcessor {
         self.context.event = e.event
         let aggregators = g.aggregators
         for i in aggregators.indices {
+            if let filters = self.aggregateFilters, let f = filters[i], !f(self.context).isTrue { continue }
             let v = self.aggregateInputs[i](self.context)
             if entering { aggregators[i].enter(v, seq: e.seq) } else { aggregators[i].leave(v, seq: e.seq) }
         }

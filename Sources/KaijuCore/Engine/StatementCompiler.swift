@@ -62,9 +62,11 @@ enum StatementCompiler {
         let having = try plan.having.map { (h) throws(PlanError) in try compiler.compile(h) }
         let aggregates = compiler.aggregates
         var arguments: [CompiledExpr?] = []
+        var filters: [CompiledExpr?] = []
         for a in aggregates {
-            arguments.append(
-                try a.argument.map { (e) throws(PlanError) in try compiler.compileRow(e, clause: "an aggregate") }
+            arguments.append(try AggregateInputs.input(of: a, compiler: &compiler))
+            filters.append(
+                try a.filter.map { (e) throws(PlanError) in try compiler.compileRow(e, clause: "an aggregate filter") }
             )
         }
 
@@ -91,6 +93,7 @@ enum StatementCompiler {
             having: having,
             aggregates: aggregates,
             aggregateArguments: arguments,
+            aggregateFilters: filters,
             projection: Projection(items: items, names: names, isWildcardOnly: wildcardOnly && !items.isEmpty),
             retiresEmptyGroups: plan.streams.contains { !$0.windows.isEmpty },
             defersProjection: env.optimises && plan.output?.selection == .last

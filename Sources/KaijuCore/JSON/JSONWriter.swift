@@ -1,6 +1,7 @@
 /// Appends JSON text to a byte buffer: the project's own encoder.
 ///
-/// Object keys of a ``ValueMap`` come out sorted (the map's order); non-finite doubles are written as `null`.
+/// Object keys of a ``ValueMap`` come out sorted (the map's order); non-finite doubles are written as the strings
+/// `"Infinity"`, `"-Infinity"` and `"NaN"` (JSON has no literal for them; Jackson's quoted form).
 public struct JSONWriter: Sendable {
     /// The bytes written so far.
     public var bytes: [UInt8]
@@ -54,9 +55,11 @@ public struct JSONWriter: Sendable {
         self.bytes.append(contentsOf: String(i).utf8)
     }
 
-    /// Writes a double in its shortest round-tripping form; `null` when not finite.
+    /// Writes a double in its shortest round-tripping form; a quoted `Infinity`, `-Infinity` or `NaN` when not finite.
     public mutating func write(_ d: Double) {
-        guard d.isFinite else { return self.raw("null") }
+        guard d.isFinite else {
+            return d.isNaN ? self.raw("\"NaN\"") : d < 0 ? self.raw("\"-Infinity\"") : self.raw("\"Infinity\"")
+        }
         self.bytes.append(contentsOf: d.description.utf8)
     }
 

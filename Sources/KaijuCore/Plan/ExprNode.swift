@@ -18,8 +18,8 @@ public indirect enum ExprNode: Sendable, Hashable {
     case call(String, [ExprNode])
     /// `new { key = expr, ... }`: builds a map value.
     case newMap([MapEntry])
-    /// An aggregate function; `argument` is `nil` for `count(*)`.
-    case aggregate(AggregateKind, ExprNode?)
+    /// An aggregate function call (``AggregateCall``); ``aggregate(_:_:)`` builds the plain forms.
+    case aggregate(AggregateCall)
     /// `current_timestamp()`: engine time in ms.
     case currentTimestamp
     /// A property of a computed value: `tags.firstOf(t => t.key = 'x').vStr`.
@@ -41,6 +41,11 @@ public indirect enum ExprNode: Sendable, Hashable {
             self.key = key
             self.value = value
         }
+    }
+
+    /// `kind(argument)`: a plain aggregate; `argument` is `nil` for `count(*)`.
+    public static func aggregate(_ kind: AggregateKind, _ argument: ExprNode?) -> ExprNode {
+        .aggregate(AggregateCall(kind, argument))
     }
 
     /// Whether the expression contains an aggregate function.
@@ -67,7 +72,9 @@ public indirect enum ExprNode: Sendable, Hashable {
         case .unary(_, let a), .member(let a, _): a.visit(body)
         case .call(_, let args), .tableGet(_, let args, _): for a in args { a.visit(body) }
         case .newMap(let entries): for e in entries { e.value.visit(body) }
-        case .aggregate(_, let a): a?.visit(body)
+        case .aggregate(let call):
+            call.argument?.visit(body)
+            call.filter?.visit(body)
         case .enumeration(_, let list, _, let b):
             list.visit(body)
             b?.visit(body)
@@ -122,6 +129,10 @@ public enum BinaryOperator: String, Sendable, Hashable {
     case divide = "/"
     case modulo = "%"
     case concat = "||"
+    /// Bitwise (integers) and logical (booleans) `&`, `|`, `^`.
+    case bitAnd = "&"
+    case bitOr = "|"
+    case bitXor = "^"
     /// Comparisons.
     case equal = "="
     case notEqual = "!="
@@ -135,8 +146,63 @@ public enum BinaryOperator: String, Sendable, Hashable {
 
 /// Aggregate functions, computed incrementally as events enter and leave windows.
 public enum AggregateKind: String, Sendable, Hashable, CaseIterable {
-    /// The aggregate functions.
-    case count, sum, avg, min, max, stddev, first, last
+    /// Over the events in the window: count, sum, average, extremes, sample standard deviation, the
+    /// oldest and newest value, mean absolute deviation, median, the n-th newest value (``AggregateCall/parameter``).
+    case count, sum, avg, min, max, stddev, first, last, avedev, median, nth
+    /// Over every event ever entered, whatever left: count, first and last value, extremes.
+    case countever, firstever, lastever, maxever, minever
+    /// Whether any event has left the window yet (no argument).
+    case leaving
+    /// Events per second over the last ``AggregateCall/parameter`` milliseconds of engine time; null until
+    /// that much time has passed since the first event.
+    case rate
+    /// The event (as a map of its columns) with the greatest / least argument value (the oldest among equals).
+    case maxby, minby
+    /// The events ordered by the argument value, ascending (the oldest first among equals).
+    case sorted
+    /// The events in the window, oldest first (`window(*)`).
+    case window
+
+    /// Whether the aggregate reads the whole event besides its argument (its value holds events).
+    public var readsEvents: Bool { self == .maxby || self == .minby || self == .sorted || self == .window }
+}
+
+/// One aggregate function call: `kind([distinct] argument [, parameter] [, filter: condition])`.
+public struct AggregateCall: Sendable, Hashable, CustomStringConvertible {
+    /// The function.
+    public var kind: AggregateKind
+    /// What it aggregates; `nil` for `*` (and for `leaving()`, `rate(n)`).
+    public var argument: ExprNode?
+    /// Whether equal argument values count once (`count(distinct x)`).
+    public var distinct: Bool
+    /// Only events for which this holds are aggregated (`count(*, filter: x > 5)`).
+    public var filter: ExprNode?
+    /// `nth`'s index (0 = newest), `rate`'s interval in milliseconds.
+    public var parameter: Int64?
+
+    /// A call of `kind` over `argument`.
+    public init(
+        _ kind: AggregateKind,
+        _ argument: ExprNode?,
+        distinct: Bool = false,
+        filter: ExprNode? = nil,
+        parameter: Int64? = nil
+    ) {
+        self.kind = kind
+        self.argument = argument
+        self.distinct = distinct
+        self.filter = filter
+        self.parameter = parameter
+    }
+
+    /// EPL-like text: `count(distinct x)`, `nth(x,1)`.
+    public var description: String {
+        var parts = [(self.distinct ? "distinct " : "") + (self.argument?.description ?? (self.kind == .leaving ? "" : "*"))]
+        if let p = self.parameter { parts.append(self.kind == .rate ? "\(p / 1000)" : "\(p)") }
+        if self.kind == .rate { parts.removeFirst() }
+        if let f = self.filter { parts.append("filter:\(f)") }
+        return "\(self.kind.rawValue)(\(parts.joined(separator: ",")))"
+    }
 }
 
 /// A typed accessor compiled from Swift code: reads a value out of one stream's event body.
@@ -196,7 +262,7 @@ extension ExprNode: CustomStringConvertible {
             return "\(a)\(op == .and || op == .or ? " \(op.rawValue) " : op.rawValue)\(b)"
         case .call(let f, let args): return "\(f)(\(args.map(\.description).joined(separator: ",")))"
         case .newMap(let entries): return "new{\(entries.map { "\($0.key)=\($0.value)" }.joined(separator: ","))}"
-        case .aggregate(let k, let arg): return "\(k.rawValue)(\(arg?.description ?? "*"))"
+        case .aggregate(let call): return call.description
         case .currentTimestamp: return "current_timestamp()"
         case .member(let e, let name): return "\(e).\(name)"
         case .tableGet(let t, let keys, let c):

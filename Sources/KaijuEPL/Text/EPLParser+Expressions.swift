@@ -1,6 +1,6 @@
 import KaijuCore
 
-/// Expressions, loosest first: `or`, `and`, `not`, comparison (`=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`,
+/// Expressions, loosest first: `or`, `and`, bitwise `& | ^`, `not`, comparison (`=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`,
 /// `is [not] null`, `[not] in (...)`, `[not] between a and b`), `+ - ||`, `* / %`, unary `-`, then
 /// postfix property, method, mapped-property and table access.
 extension EPLParser {
@@ -17,14 +17,39 @@ extension EPLParser {
         return left
     }
 
+    /// A stream filter's expressions, `,` meaning `and` (`Trade(sym = 'A', qty > 5)`).
+    mutating func filterList() throws(EPLSyntaxError) -> ExprNode {
+        var conjuncts = [try self.expression()]
+        while self.accept(symbol: ",") {
+            try self.checkListLength(conjuncts.count)
+            conjuncts.append(try self.expression())
+        }
+        return ExprNode.conjunction(conjuncts) ?? conjuncts[0]
+    }
+
     private mutating func conjunction() throws(EPLSyntaxError) -> ExprNode {
         var levels = 0
         defer { self.leave(levels) }
-        var left = try self.negation()
+        var left = try self.bitwise()
         while self.accept(keyword: "and") {
             try self.enter()
             levels += 1
-            left = .binary(.and, left, try self.negation())
+            left = .binary(.and, left, try self.bitwise())
+        }
+        return left
+    }
+
+    /// `a & b`, `a | b`, `a ^ b` (Esper binds them between `and` and `not`).
+    private mutating func bitwise() throws(EPLSyntaxError) -> ExprNode {
+        let operators: [String: BinaryOperator] = ["&": .bitAnd, "|": .bitOr, "^": .bitXor]
+        var levels = 0
+        defer { self.leave(levels) }
+        var left = try self.negation()
+        while self.token.kind == .symbol, let op = operators[self.token.text] {
+            try self.enter()
+            levels += 1
+            self.advance()
+            left = .binary(op, left, try self.negation())
         }
         return left
     }
@@ -73,7 +98,8 @@ extension EPLParser {
             let low = try self.additive()
             try self.expect(keyword: "and")
             let high = try self.additive()
-            result = .binary(.and, .binary(.greaterOrEqual, left, low), .binary(.lessOrEqual, left, high))
+            // Esper: false (not null) with a null operand, with or without `not`.
+            return .call(negated ? "notbetween" : "between", [left, low, high])
         } else if self.accept(keyword: "like") {
             result = .call("like", [left, try self.additive()])
         } else if self.accept(keyword: "regexp") {
@@ -176,6 +202,7 @@ extension EPLParser {
                 self.advance()
                 return .literal(.null)
             case "new": return try self.newMap()
+            case "case": return try self.caseExpression()
             case "cast" where self.peek().isSymbol("("): return try self.cast()
             default: return try self.namedPrimary()
             }
@@ -201,6 +228,26 @@ extension EPLParser {
             )
         }
         return .call("cast", [value, .literal(.string(target.rawValue))])
+    }
+
+    /// `case when c then v ... [else e] end` (searched) or `case x when w then v ... [else e] end` (simple):
+    /// `.call("case", [c1, v1, ..., else])` and `.call("case_simple", [x, w1, v1, ..., else])`, the `else`
+    /// always present (null when not written).
+    private mutating func caseExpression() throws(EPLSyntaxError) -> ExprNode {
+        try self.expect(keyword: "case")
+        var args: [ExprNode] = []
+        let simple = !self.token.isKeyword("when")
+        if simple { args.append(try self.expression()) }
+        try self.expect(keyword: "when")
+        repeat {
+            try self.checkListLength(args.count / 2)
+            args.append(try self.expression())
+            try self.expect(keyword: "then")
+            args.append(try self.expression())
+        } while self.accept(keyword: "when")
+        args.append(self.accept(keyword: "else") ? try self.expression() : .literal(.null))
+        try self.expect(keyword: "end")
+        return .call(simple ? "case_simple" : "case", args)
     }
 
     /// `new { key = expr, ... }`.
@@ -258,17 +305,7 @@ extension EPLParser {
         let name = nameToken.text
         let lower = name.lowercased()
         try self.expect(symbol: "(")
-        if let kind = AggregateKind(rawValue: lower) {
-            if kind == .count, self.accept(symbol: "*") {
-                try self.expect(symbol: ")")
-                return .aggregate(.count, nil)
-            }
-            _ = self.accept(keyword: "distinct")
-            let argument = try self.expression()
-            if self.token.isSymbol(",") { throw self.error("\(name)() takes one argument", at: self.token) }
-            try self.expect(symbol: ")")
-            return .aggregate(kind, argument)
-        }
+        if let kind = AggregateKind(rawValue: lower) { return try self.aggregate(kind, nameToken) }
         let args = try self.arguments()
         if lower == "now" || lower == "current_timestamp" {
             guard args.isEmpty else { throw self.error("\(name)() takes no arguments", at: nameToken) }
@@ -278,6 +315,57 @@ extension EPLParser {
             return .mapGet(.property(stream: nil, path: [name]), args[0])
         }
         return .call(name, args)
+    }
+
+    /// An aggregate call after its `(`: `kind(*)`, `kind([distinct] expr [, n] [, filter: condition])`,
+    /// `leaving()`, `rate(seconds)`; `max(a, b, ...)` / `min(a, b, ...)` are the row functions instead.
+    private mutating func aggregate(_ kind: AggregateKind, _ nameToken: EPLToken) throws(EPLSyntaxError) -> ExprNode {
+        let name = nameToken.text
+        var call = AggregateCall(kind, nil)
+        if kind == .leaving {
+            try self.expect(symbol: ")")
+            return .aggregate(call)
+        }
+        if kind == .rate {
+            let t = self.token
+            let seconds = try self.expression()
+            try self.expect(symbol: ")")
+            switch seconds {
+            case .literal(.int(let n)) where n > 0 && n < Int64.max / 1000: call.parameter = n * 1000
+            case .literal(.double(let d)) where d > 0 && d < 1e15: call.parameter = Int64(d * 1000)
+            default: throw self.error("rate() takes a positive number of seconds", at: t)
+            }
+            return .aggregate(call)
+        }
+        if !self.accept(symbol: "*") {
+            call.distinct = self.accept(keyword: "distinct")
+            call.argument = try self.expression()
+        } else if kind != .count && kind != .countever && kind != .window {
+            throw self.error("\(name)(*) is not an aggregate; give it an expression", at: nameToken)
+        }
+        if let argument = call.argument, kind == .min || kind == .max, !call.distinct, self.accept(symbol: ",") {
+            // `max(a, b, ...)`: the row function, not the aggregate.
+            return .call(name.lowercased(), [argument] + (try self.arguments()))
+        }
+        if kind == .nth {
+            try self.expect(symbol: ",")
+            let t = self.token
+            guard case .literal(.int(let n)) = try self.additive(), n >= 0 else {
+                throw self.error("nth(expr, n) takes a non-negative integer n", at: t)
+            }
+            call.parameter = n
+        }
+        if self.token.isSymbol(",") {
+            guard self.peek().isKeyword("filter"), self.peek(2).isSymbol(":") else {
+                throw self.error("\(name)() takes one argument (and an optional 'filter: condition')", at: self.token)
+            }
+            self.advance()
+            self.advance()
+            self.advance()
+            call.filter = try self.expression()
+        }
+        try self.expect(symbol: ")")
+        return .aggregate(call)
     }
 
     /// Arguments after an opening `(` (consumed), through the closing `)`.

@@ -124,7 +124,7 @@ extension EPLParser {
         let type = try self.typeName("an event type in the pattern")
         var filter: ExprNode?
         if self.accept(symbol: "(") {
-            if !self.token.isSymbol(")") { filter = try self.expression() }
+            if !self.token.isSymbol(")") { filter = try self.filterList() }
             try self.expect(symbol: ")")
         }
         return .atom(tag: tag, type: type, filter: filter)

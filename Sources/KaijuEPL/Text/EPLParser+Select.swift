@@ -105,7 +105,7 @@ extension EPLParser {
             let typeName = try self.typeName("an event type name")
             var filter: ExprNode?
             if self.accept(symbol: "(") {
-                if !self.token.isSymbol(")") { filter = try self.expression() }
+                if !self.token.isSymbol(")") { filter = try self.filterList() }
                 try self.expect(symbol: ")")
             }
             if self.accept(symbol: "[") {

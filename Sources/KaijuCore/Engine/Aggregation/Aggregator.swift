@@ -10,17 +10,36 @@ class Aggregator {
     /// A value left.
     func leave(_ v: Value, seq: Int64) {}
 
-    static func make(_ kind: AggregateKind, countsRows: Bool) -> Aggregator {
-        switch kind {
-        case .count: return CountAggregator(countsRows: countsRows)
-        case .sum: return SumAggregator()
-        case .avg: return AvgAggregator()
-        case .min: return ExtremeAggregator(max: false)
-        case .max: return ExtremeAggregator(max: true)
-        case .stddev: return StddevAggregator()
-        case .first: return FirstLastAggregator(last: false)
-        case .last: return FirstLastAggregator(last: true)
+    /// A fresh state for `call` (its input is what ``ResultProcessor`` computes for it: the argument, the
+    /// engine time for `rate`, the key and the event for `maxby`/`minby`/`sorted`, the event for `window`).
+    static func make(_ call: AggregateCall) -> Aggregator {
+        let countsRows = call.argument == nil
+        let plain: Aggregator
+        switch call.kind {
+        case .count: plain = CountAggregator(countsRows: countsRows)
+        case .sum: plain = SumAggregator()
+        case .avg: plain = AvgAggregator()
+        case .min: plain = ExtremeAggregator(max: false)
+        case .max: plain = ExtremeAggregator(max: true)
+        case .stddev: plain = StddevAggregator()
+        case .first: plain = ArrivalOrderAggregator(.first)
+        case .last: plain = ArrivalOrderAggregator(.last)
+        case .window: plain = ArrivalOrderAggregator(.all)
+        case .avedev: plain = AvedevAggregator()
+        case .median: plain = MedianAggregator()
+        case .nth: plain = NthAggregator(back: Int(clamping: call.parameter ?? 0))
+        case .countever: plain = CountEverAggregator(countsRows: countsRows)
+        case .firstever: plain = FirstLastEverAggregator(last: false)
+        case .lastever: plain = FirstLastEverAggregator(last: true)
+        case .maxever: plain = ExtremeEverAggregator(max: true)
+        case .minever: plain = ExtremeEverAggregator(max: false)
+        case .leaving: plain = LeavingAggregator()
+        case .rate: plain = RateAggregator(interval: call.parameter ?? 1_000)
+        case .maxby: plain = SortedEventsAggregator(.greatest)
+        case .minby: plain = SortedEventsAggregator(.least)
+        case .sorted: plain = SortedEventsAggregator(.all)
         }
+        return call.distinct ? DistinctAggregator(plain) : plain
     }
 }
 
@@ -119,14 +138,13 @@ final class StddevAggregator: Aggregator {
     }
 }
 
-/// `min(expr)` / `max(expr)`: a sorted multiset of the values in the window.
+/// A sorted multiset of the non-null values in the window, which `min`, `max`, `median` and `avedev` read.
 /// - Complexity: enter/leave O(log n) search plus an O(n) shift for a new distinct value.
-final class ExtremeAggregator: Aggregator {
-    let max: Bool
-    @exclusivity(unchecked) var values: [Value] = []
-    @exclusivity(unchecked) var counts: [Int] = []
-    init(max: Bool) { self.max = max }
-    override var value: Value { (self.max ? self.values.last : self.values.first) ?? .null }
+class SortedValuesAggregator: Aggregator {
+    @exclusivity(unchecked) final var values: [Value] = []
+    @exclusivity(unchecked) final var counts: [Int] = []
+    /// How many values (with repeats).
+    @exclusivity(unchecked) final var total = 0
 
     private func position(_ v: Value) -> (Bool, Int) {
         var lo = 0
@@ -138,8 +156,9 @@ final class ExtremeAggregator: Aggregator {
         return (lo < self.values.count && self.values[lo] == v, lo)
     }
 
-    override func enter(_ v: Value, seq: Int64) {
+    override final func enter(_ v: Value, seq: Int64) {
         if v.isNull { return }
+        self.total += 1
         let (found, i) = self.position(v)
         if found {
             self.counts[i] += 1
@@ -148,10 +167,12 @@ final class ExtremeAggregator: Aggregator {
             self.counts.insert(1, at: i)
         }
     }
-    override func leave(_ v: Value, seq: Int64) {
+
+    override final func leave(_ v: Value, seq: Int64) {
         if v.isNull { return }
         let (found, i) = self.position(v)
         guard found else { return }
+        self.total -= 1
         self.counts[i] -= 1
         if self.counts[i] == 0 {
             self.values.remove(at: i)
@@ -160,13 +181,31 @@ final class ExtremeAggregator: Aggregator {
     }
 }
 
-/// `first(expr)` / `last(expr)`: the value of the oldest / newest event in the window.
-final class FirstLastAggregator: Aggregator {
-    let last: Bool
+/// `min(expr)` / `max(expr)`: the ends of the sorted values.
+final class ExtremeAggregator: SortedValuesAggregator {
+    let max: Bool
+    init(max: Bool) { self.max = max }
+    override var value: Value { (self.max ? self.values.last : self.values.first) ?? .null }
+}
+
+/// `first(expr)` / `last(expr)`: the value of the oldest / newest event in the window; `window(*)`: every
+/// event, oldest first. Leaving entries are removed at the ends at once, elsewhere when they reach an end.
+final class ArrivalOrderAggregator: Aggregator {
+    enum Pick { case first, last, all }
+    let pick: Pick
     @exclusivity(unchecked) var items: Deque<(seq: Int64, value: Value)> = []
     @exclusivity(unchecked) var removed: Set<Int64> = []
-    init(last: Bool) { self.last = last }
-    override var value: Value { (self.last ? self.items.last?.value : self.items.first?.value) ?? .null }
+    init(_ pick: Pick) { self.pick = pick }
+    override var value: Value {
+        switch self.pick {
+        case .first: return self.items.first?.value ?? .null
+        case .last: return self.items.last?.value ?? .null
+        case .all:
+            if self.items.isEmpty { return .null }
+            if self.removed.isEmpty { return .array(self.items.map(\.value)) }
+            return .array(self.items.filter { !self.removed.contains($0.seq) }.map(\.value))
+        }
+    }
     override func enter(_ v: Value, seq: Int64) { self.items.append((seq, v)) }
     override func leave(_ v: Value, seq: Int64) {
         if self.items.first?.seq == seq {

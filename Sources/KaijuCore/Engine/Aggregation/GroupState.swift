@@ -18,8 +18,8 @@ final class GroupState {
     /// The next group whose key has the same hash (see ``GroupIndex``).
     @exclusivity(unchecked) var nextWithSameHash: GroupState?
 
-    init(key: HashedValue, aggregates: [(kind: AggregateKind, argument: ExprNode?)]) {
+    init(key: HashedValue, aggregates: [AggregateCall]) {
         self.key = key
-        self.aggregators = aggregates.map { Aggregator.make($0.kind, countsRows: $0.argument == nil) }
+        self.aggregators = aggregates.map(Aggregator.make)
     }
 }

@@ -1,0 +1,108 @@
+import KaijuCore
+import KaijuEPL
+import Testing
+
+/// The statement language against Esper's results: expressions, aggregates, output forms. Each test runs
+/// an EPL module over a recording through ``RuleRun`` and compares the exact output lines.
+struct EPLLanguageTests {
+    /// The lines `kaiju run` prints for `module` over `recording` (one event a line).
+    static func run(_ module: String, _ recording: String, until: Int64? = nil) throws -> [String] {
+        var lines: [String] = []
+        _ = try RuleRun.run(.module(try EPLModule(text: module)), recording: Array(recording.utf8), until: until) {
+            lines.append($0)
+        }
+        return lines
+    }
+
+    static let schema = "create schema T(k string, v int, d double);\n"
+    static let events = """
+        {"at":1000,"type":"T","event":{"k":"a","v":1,"d":0.5}}
+        {"at":2000,"type":"T","event":{"k":"b","v":6,"d":null}}
+        {"at":3000,"type":"T","event":{"v":3,"d":2.0}}
+        {"at":3500,"type":"T","event":{"k":"c","v":3,"d":-2.0}}
+        {"at":4000,"type":"T","event":{"k":"a","v":4,"d":9.0}}
+        {"at":5000,"type":"T","event":{"k":"z","v":4,"d":9.0}}
+        """
+
+    @Test func caseBitwiseRowExtremesBetweenAndNonFiniteValues() throws {
+        let lines = try Self.run(
+            Self.schema + """
+                @name('e') select case when v >= 5 then 'hi' when v >= 2 then 'mid' else 'lo' end as c,
+                  case k when 'a' then 1 when null then 0 end as s, v & 6 as band, v | 1 as bor, v ^ 3 as bx,
+                  max(v, 3) as mx, min(v, d) as mn, v between 4 and 2 as btw, v not between 4 and 2 as nb,
+                  d / (v - 3) as q
+                from T(k != 'z', v >= 0)
+                """,
+            Self.events
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"e","row":{"c":"lo","s":1,"band":0,"bor":1,"bx":2,"mx":3,"mn":0.5,"btw":false,"nb":true,"q":-0.25}}"#,
+                #"{"at":2000,"statement":"e","row":{"c":"hi","s":null,"band":6,"bor":7,"bx":5,"mx":6,"mn":null,"btw":false,"nb":true,"q":null}}"#,
+                #"{"at":3500,"statement":"e","row":{"c":"mid","s":null,"band":2,"bor":3,"bx":0,"mx":3,"mn":-2.0,"btw":true,"nb":false,"q":"-Infinity"}}"#,
+                #"{"at":4000,"statement":"e","row":{"c":"mid","s":1,"band":4,"bor":5,"bx":7,"mx":4,"mn":4.0,"btw":true,"nb":false,"q":9.0}}"#,
+            ]
+        )
+    }
+
+    @Test func betweenWithANullOperandIsFalseEitherWay() throws {
+        let lines = try Self.run(
+            Self.schema + "@name('b') select d between 0 and 1 as b, d not between 0 and 1 as nb from T",
+            #"{"at":1,"type":"T","event":{"d":null}}"#
+        )
+        #expect(lines == [#"{"at":1,"statement":"b","row":{"b":false,"nb":false}}"#])
+    }
+
+    @Test func aggregatesOfEsperBeyondTheBasicOnes() throws {
+        let lines = try Self.run(
+            Self.schema + """
+                @name('a') select count(distinct k) as dk, sum(v, filter: v > 2) as big, countever(*) as ce,
+                  firstever(v) as fe, maxever(v) as mxe, nth(v, 1) as n1, median(v) as md, avedev(v) as ad,
+                  maxby(v).k as top, sorted(v).selectFrom(x => x.k) as ks, window(*).countOf() as w,
+                  leaving() as l
+                from T#length(3)
+                """,
+            Self.events
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"a","row":{"dk":1,"big":null,"ce":1,"fe":1,"mxe":1,"n1":null,"md":1.0,"ad":0.0,"top":"a","ks":["a"],"w":1,"l":false}}"#,
+                #"{"at":2000,"statement":"a","row":{"dk":2,"big":6,"ce":2,"fe":1,"mxe":6,"n1":1,"md":3.5,"ad":2.5,"top":"b","ks":["a","b"],"w":2,"l":false}}"#,
+                #"{"at":3000,"statement":"a","row":{"dk":2,"big":9,"ce":3,"fe":1,"mxe":6,"n1":6,"md":3.0,"ad":1.777777777777778,"top":"b","ks":["a",null,"b"],"w":3,"l":false}}"#,
+                #"{"at":3500,"statement":"a","row":{"dk":2,"big":12,"ce":4,"fe":1,"mxe":6,"n1":3,"md":3.0,"ad":1.3333333333333333,"top":"b","ks":[null,"c","b"],"w":3,"l":true}}"#,
+                #"{"at":4000,"statement":"a","row":{"dk":2,"big":10,"ce":5,"fe":1,"mxe":6,"n1":3,"md":3.0,"ad":0.4444444444444445,"top":"a","ks":[null,"c","a"],"w":3,"l":true}}"#,
+                #"{"at":5000,"statement":"a","row":{"dk":3,"big":11,"ce":6,"fe":1,"mxe":6,"n1":4,"md":4.0,"ad":0.4444444444444445,"top":"a","ks":["c","a","z"],"w":3,"l":true}}"#,
+            ]
+        )
+    }
+
+    @Test func rateCountsEventsPerSecondOnceTheIntervalHasPassed() throws {
+        let lines = try Self.run(
+            Self.schema + "@name('r') select rate(2) as r from T",
+            """
+            {"at":1000,"type":"T","event":{}}
+            {"at":2500,"type":"T","event":{}}
+            {"at":3000,"type":"T","event":{}}
+            {"at":3000,"type":"T","event":{}}
+            {"at":6000,"type":"T","event":{}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"r","row":{"r":null}}"#,
+                #"{"at":2500,"statement":"r","row":{"r":null}}"#,
+                #"{"at":3000,"statement":"r","row":{"r":1.0}}"#,
+                #"{"at":3000,"statement":"r","row":{"r":1.5}}"#,
+                #"{"at":6000,"statement":"r","row":{"r":0.5}}"#,
+            ]
+        )
+    }
+
+    @Test func aggregateCallsThatAreNotValidAreRefused() throws {
+        for text in [
+            "select sum(*) from T", "select nth(v) from T", "select rate(k) from T", "select count(v, v > 1) from T",
+        ] {
+            #expect(throws: (any Error).self, "\(text)") { try Self.run(Self.schema + text, "") }
+        }
+    }
+}
