@@ -44,7 +44,10 @@ struct EPLErrorTests {
         ),
         ("select * from pattern [[0] Metric]", "line 1, column 25: a repeat count must be positive"),
         ("select * from Metric(name = 'x'", "line 1, column 32: expected ')', found end of statement"),
-        ("select avg(fields('a'), 2) from Metric", "line 1, column 23: avg() takes one argument (and an optional 'filter: condition')"),
+        (
+            "select avg(fields('a'), 2) from Metric",
+            "line 1, column 23: avg() takes one argument (and an optional 'filter: condition')"
+        ),
         ("select * from Metric limit x", "line 1, column 28: expected a row count after 'limit', found 'x'"),
         ("insert Event select * from Metric", "line 1, column 8: expected 'into', found 'Event'"),
         (
@@ -75,8 +78,8 @@ struct EPLErrorTests {
         ),
         ("select distinct name from Metric", "line 1, column 8: 'select distinct' is not supported"),
         (
-            "select * from Metric output snapshot every 1 min",
-            "line 1, column 29: 'output snapshot' is not supported (use all, first or last)"
+            "select * from Metric output snapshot at (1, 2)",
+            "line 1, column 41: crontab schedule: a crontab schedule has 5 or 6 fields, not 2"
         ),
         ("select java.time.Instant.later() from Metric", "line 1, column 26: unknown method java.time.Instant.later"),
         ("select new {a 1} from Metric", "line 1, column 15: expected '=', found '1'"),

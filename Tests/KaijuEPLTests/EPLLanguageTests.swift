@@ -105,4 +105,81 @@ struct EPLLanguageTests {
             #expect(throws: (any Error).self, "\(text)") { try Self.run(Self.schema + text, "") }
         }
     }
+
+    @Test func everyOutputForm() throws {
+        let lines = try Self.run(
+            Self.schema + """
+                @name('after') select k, v from T output after 2 sec;
+                @name('aftern') select k from T output after 3 events;
+                @name('snap') select count(*) as n, sum(v) as s from T#length(2) output snapshot every 2 events;
+                @name('when') select k from T output when count_insert >= 3;
+                @name('first') select k, v from T group by k output first every 2 events;
+                @name('all') select k, count(*) as n from T#length(2) group by k output all every 2 sec;
+                @name('agg') select count(*) as n from T output every 2 sec;
+                @name('pe') select k, v, sum(v) as s from T#length(2) group by k;
+                @name('cron') select count(*) as n from T output snapshot at (*/1, *, *, *, *, 30);
+                """,
+            """
+            {"at":1000,"type":"T","event":{"k":"a","v":1}}
+            {"at":2000,"type":"T","event":{"k":"b","v":2}}
+            {"at":3000,"type":"T","event":{"k":"a","v":3}}
+            {"at":3000,"type":"T","event":{"k":"a","v":4}}
+            {"at":8000,"type":"T","event":{"k":"b","v":5}}
+            """,
+            until: 12_000
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"first","row":{"k":"a","v":1}}"#,
+                #"{"at":1000,"statement":"pe","row":{"k":"a","v":1,"s":1}}"#,
+                #"{"at":2000,"statement":"snap","row":{"n":2,"s":3}}"#,
+                #"{"at":2000,"statement":"first","row":{"k":"b","v":2}}"#,
+                #"{"at":2000,"statement":"pe","row":{"k":"b","v":2,"s":2}}"#,
+                #"{"at":3000,"statement":"all","row":{"k":"a","n":1}}"#,
+                #"{"at":3000,"statement":"all","row":{"k":"b","n":1}}"#,
+                #"{"at":3000,"statement":"agg","row":{"n":1}}"#,
+                #"{"at":3000,"statement":"agg","row":{"n":2}}"#,
+                #"{"at":3000,"statement":"after","row":{"k":"a","v":3}}"#,
+                #"{"at":3000,"statement":"when","row":{"k":"a"}}"#,
+                #"{"at":3000,"statement":"when","row":{"k":"b"}}"#,
+                #"{"at":3000,"statement":"when","row":{"k":"a"}}"#,
+                #"{"at":3000,"statement":"pe","row":{"k":"a","v":3,"s":3}}"#,
+                #"{"at":3000,"statement":"after","row":{"k":"a","v":4}}"#,
+                #"{"at":3000,"statement":"aftern","row":{"k":"a"}}"#,
+                #"{"at":3000,"statement":"snap","row":{"n":2,"s":7}}"#,
+                #"{"at":3000,"statement":"first","row":{"k":"a","v":4}}"#,
+                #"{"at":3000,"statement":"pe","row":{"k":"a","v":4,"s":7}}"#,
+                #"{"at":5000,"statement":"all","row":{"k":"a","n":2}}"#,
+                #"{"at":5000,"statement":"all","row":{"k":"b","n":0}}"#,
+                #"{"at":5000,"statement":"agg","row":{"n":3}}"#,
+                #"{"at":5000,"statement":"agg","row":{"n":4}}"#,
+                #"{"at":7000,"statement":"all","row":{"k":"a","n":2}}"#,
+                #"{"at":7000,"statement":"all","row":{"k":"b","n":0}}"#,
+                #"{"at":7000,"statement":"agg","row":{"n":4}}"#,
+                #"{"at":8000,"statement":"after","row":{"k":"b","v":5}}"#,
+                #"{"at":8000,"statement":"aftern","row":{"k":"b"}}"#,
+                #"{"at":8000,"statement":"pe","row":{"k":"b","v":5,"s":5}}"#,
+                #"{"at":9000,"statement":"all","row":{"k":"a","n":1}}"#,
+                #"{"at":9000,"statement":"all","row":{"k":"b","n":1}}"#,
+                #"{"at":9000,"statement":"agg","row":{"n":5}}"#,
+                #"{"at":11000,"statement":"all","row":{"k":"a","n":1}}"#,
+                #"{"at":11000,"statement":"all","row":{"k":"b","n":1}}"#,
+                #"{"at":11000,"statement":"agg","row":{"n":5}}"#,
+            ]
+        )
+    }
+
+    @Test func aCrontabScheduleNamesTheNextMatchingSecondInUTC() throws {
+        // 2023-11-14T22:13:20Z is a Tuesday.
+        let t: Int64 = 1_700_000_000_000
+        let everyMinute = try Crontab([.any, .any, .any, .any, .any])
+        #expect(everyMinute.next(after: t) == 1_700_000_040_000)
+        #expect(everyMinute.next(after: 1_700_000_040_000) == 1_700_000_100_000)
+        let mondayNineThirty = try Crontab([.value(30), .value(9), .any, .any, .value(1)])
+        #expect(mondayNineThirty.next(after: t) == 1_700_472_600_000)  // 2023-11-20T09:30:00Z
+        let steps = try Crontab([.step(15), .range(0, 1), .list([.value(1), .value(15)]), .any, .any, .value(5)])
+        #expect(steps.next(after: t) == 1_700_006_405_000)  // 2023-11-15T00:00:05Z
+        #expect(throws: Crontab.Invalid.self) { try Crontab([.value(60), .any, .any, .any, .any]) }
+        #expect(throws: Crontab.Invalid.self) { try Crontab([.any, .any, .any]) }
+    }
 }

@@ -543,6 +543,22 @@ extension ExprCompiler {
 }
 
 extension ExprNode {
+    /// Whether the expression reads the event outside any aggregate and outside the `groupBy` expressions.
+    func readsOutside(groupBy: [ExprNode]) -> Bool {
+        if groupBy.contains(self) { return false }
+        switch self {
+        case .property, .native: return true
+        case .literal, .currentTimestamp, .aggregate: return false
+        case .mapGet(let a, let b), .binary(_, let a, let b):
+            return a.readsOutside(groupBy: groupBy) || b.readsOutside(groupBy: groupBy)
+        case .unary(_, let a), .member(let a, _): return a.readsOutside(groupBy: groupBy)
+        case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.readsOutside(groupBy: groupBy) }
+        case .newMap(let entries): return entries.contains { $0.value.readsOutside(groupBy: groupBy) }
+        case .enumeration(_, let list, _, let body):
+            return list.readsOutside(groupBy: groupBy) || body?.readsOutside(groupBy: groupBy) == true
+        }
+    }
+
     /// Whether the expression reads the event outside any aggregate (so it needs a row per event).
     var readsEventOutsideAggregate: Bool {
         switch self {

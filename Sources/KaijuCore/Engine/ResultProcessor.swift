@@ -2,10 +2,12 @@
 /// - no aggregates, no `group by`: one row per entering event;
 /// - only aggregates, no `group by`: one row per update, also when events only leave;
 /// - aggregates and plain properties, no `group by`: one row per entering event, with current aggregates;
-/// - `group by`: one row per group touched by the update, in the order first touched.
+/// - `group by`: one row per group touched by the update, in the order first touched;
+/// - `group by` with a select item reading the event outside the group-by expressions: one row per
+///   entering event, with its group's aggregates after the update.
 final class ResultProcessor {
     enum Shape {
-        case plain, rowForAll, rowPerEvent, rowPerGroup
+        case plain, rowForAll, rowPerEvent, rowPerGroup, rowPerGroupedEvent
     }
 
     /// A row with the key of the group it belongs to (`.null` when ungrouped), for output rate limiting.
@@ -42,6 +44,12 @@ final class ResultProcessor {
     let producesOld: Bool
 
     @exclusivity(unchecked) private var groups = GroupIndex()
+    /// Whether a group stays when its last event leaves (grouped `output all` still reports it).
+    let keepsEmptyGroups: Bool
+    /// Whether ``creationOrder`` is kept (for ``currentRows(contents:)``).
+    let keepsCreationOrder: Bool
+    /// The groups in the order they were created (retired ones dropped lazily).
+    @exclusivity(unchecked) private var creationOrder: [GroupState] = []
     /// Component values of a several-expression group key being looked up.
     @exclusivity(unchecked) private var keyParts: [Value] = []
     @exclusivity(unchecked) private var single: GroupState?
@@ -67,8 +75,12 @@ final class ResultProcessor {
         retiresEmptyGroups: Bool,
         defersProjection: Bool,
         maxGroups: Int,
-        outputStreams: OutputStreams = .insert
+        outputStreams: OutputStreams = .insert,
+        keepsEmptyGroups: Bool = false,
+        keepsCreationOrder: Bool = false
     ) {
+        self.keepsEmptyGroups = keepsEmptyGroups
+        self.keepsCreationOrder = keepsCreationOrder
         self.producesNew = outputStreams != .remove
         self.producesOld = outputStreams != .insert
         self.shape = shape
@@ -189,6 +201,38 @@ final class ResultProcessor {
                 }
             }
             if self.producesOld { out.append(contentsOf: self.oldRows) }
+        case .rowPerGroupedEvent:
+            self.update += 1
+            self.touched.clear()
+            if self.producesOld {
+                self.oldRows.clear()
+                for e in old where self.passes(e) {
+                    if let g = self.group(of: e, entering: false, countingOverflow: false),
+                        let r = self.row(for: e.event, group: g)
+                    {
+                        self.oldRows.append(KeyedRow(key: g.key, row: r, group: g, isOld: true))
+                    }
+                }
+            }
+            self.entered.clear()
+            for e in new where self.passes(e) {
+                self.route(e, entering: true)
+                self.entered.append(e.event)
+            }
+            for e in old where self.passes(e) { self.route(e, entering: false) }
+            if self.producesNew {
+                for event in self.entered {
+                    self.context.event = event
+                    guard let g = self.findGroup().0, let r = self.row(for: event, group: g) else { continue }
+                    out.append(KeyedRow(key: g.key, row: r, group: g))
+                }
+            }
+            for g in self.touched where self.retiresEmptyGroups && !self.keepsEmptyGroups && g.eventCount <= 0 {
+                self.groups.remove(g)
+                g.retired = true
+            }
+            if self.producesOld { out.append(contentsOf: self.oldRows) }
+            self.context.group = nil
         case .rowPerGroup:
             self.update += 1
             self.touched.clear()
@@ -202,11 +246,41 @@ final class ResultProcessor {
             for e in old where self.passes(e) { self.route(e, entering: false) }
             for g in self.touched {
                 if self.producesNew { self.appendRow(of: g, to: &out) }
-                if self.retiresEmptyGroups && g.eventCount <= 0 { self.groups.remove(g) }
+                if self.retiresEmptyGroups && !self.keepsEmptyGroups && g.eventCount <= 0 {
+                    self.groups.remove(g)
+                    g.retired = true
+                }
             }
             if self.producesOld { out.append(contentsOf: self.oldRows) }
             self.context.group = nil
         }
+    }
+
+    /// The statement's whole current result (`output snapshot`, and `output all` with `group by`): a row
+    /// per event of `contents` (with the current aggregates), the one row of an ungrouped aggregate, or
+    /// every live group's row in the order the groups were created.
+    func currentRows(contents: [EngineEvent]) -> [KeyedRow] {
+        var out: [KeyedRow] = []
+        switch self.shape {
+        case .plain, .rowPerEvent:
+            for e in contents {
+                self.context.event = e
+                if let w = self.whereClause, !w(self.context).isTrue { continue }
+                if let r = self.row(for: e, group: self.single) { out.append(KeyedRow(key: .null, row: r)) }
+            }
+        case .rowForAll:
+            if let g = self.single, let r = self.row(for: contents.last ?? self.context.event, group: g) {
+                out.append(KeyedRow(key: .null, row: r))
+            }
+        case .rowPerGroup, .rowPerGroupedEvent:
+            self.creationOrder.removeAll { $0.retired }
+            for g in self.creationOrder {
+                guard let rep = g.representative, let r = self.row(for: rep, group: g) else { continue }
+                out.append(KeyedRow(key: g.key, row: r, group: g))
+            }
+            self.context.group = nil
+        }
+        return out
     }
 
     /// A touched group's row (deferred, under `output last`, to when the period releases it).
@@ -258,6 +332,7 @@ final class ResultProcessor {
         }
         let g = GroupState(key: key, aggregates: self.aggregates)
         self.groups.insert(g)
+        if self.keepsCreationOrder { self.creationOrder.append(g) }
         return g
     }
 

@@ -234,8 +234,7 @@ public final class Runtime {
         self.statements.append(s)
         self.invalidateRoutes()
         self.routedThisEvent = 0
-        s.context.now = self.now
-        s.front.start(s, runtime: self)
+        s.start(runtime: self)
         self.drain()
         return s.name
     }

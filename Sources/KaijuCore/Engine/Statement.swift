@@ -34,8 +34,8 @@ final class Statement {
     @exclusivity(unchecked) var ordering: RowOrdering?
     @exclusivity(unchecked) var active = true
 
-    @exclusivity(unchecked) private var outputTimerStarted = false
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
+    @exclusivity(unchecked) private var outputTimerStarted = false
     /// The rows one update emits (reused: no array per update).
     @exclusivity(unchecked) private var outputRows: [Row] = []
     /// The remove-stream rows one update emits (`irstream`, `rstream`).
@@ -78,6 +78,16 @@ final class Statement {
         self.front.receive(event, input: input, statement: self, runtime: runtime)
     }
 
+    /// Starts the statement at engine time `now`: `output after` counts from here, a crontab schedule starts.
+    func start(runtime: Runtime) {
+        self.context.now = runtime.now
+        self.limiter.start(at: runtime.now)
+        if self.limiter.period == nil, let due = self.limiter.nextOutput(after: runtime.now) {
+            runtime.scheduler.schedule(at: due, self, .output)
+        }
+        self.front.start(self, runtime: runtime)
+    }
+
     /// A timer of this statement fired at engine time `at`.
     func fire(_ kind: TimerKind, at: Int64, runtime: Runtime) {
         guard self.active else { return }
@@ -85,11 +95,17 @@ final class Statement {
         if case .output = kind {
             self.outputRows.clear()
             self.outputOldRows.clear()
-            self.limiter.periodEnded(build: self.buildRow, into: &self.outputRows, old: &self.outputOldRows)
+            self.limiter.periodEnded(
+                now: at,
+                build: self.buildRow,
+                current: self.currentRows,
+                into: &self.outputRows,
+                old: &self.outputOldRows
+            )
             self.emit(self.outputRows, old: self.outputOldRows, runtime: runtime)
             self.outputRows.clear()
             self.outputOldRows.clear()
-            if let p = self.limiter.period { runtime.scheduler.schedule(at: at + p, self, .output) }
+            if let due = self.limiter.nextOutput(after: at) { runtime.scheduler.schedule(at: due, self, .output) }
             return
         }
         self.front.fire(kind, at: at, statement: self, runtime: runtime)
@@ -101,11 +117,11 @@ final class Statement {
         self.rowBuffer.clear()
         processor.process(new: new, old: old, into: &self.rowBuffer)
         if let p = self.limiter.period, !self.outputTimerStarted {
-            // Esper: the output period starts with the statement's first result.
+            // Esper: an output period starts with the first update that reaches the statement's output.
             self.outputTimerStarted = true
             runtime.scheduler.schedule(at: runtime.now + p, self, .output)
         }
-        if self.limiter.spec == nil && !processor.producesOld {
+        if self.limiter.passesRowsThrough && !processor.producesOld {
             // No rate limiting and only the insert stream (most statements): the rows as produced.
             for r in self.rowBuffer { if let row = r.row { self.outputRows.append(row) } }
             self.emit(self.outputRows, runtime: runtime)
@@ -116,7 +132,9 @@ final class Statement {
             self.rowBuffer,
             newEvents: new.count,
             oldEvents: old.count,
+            now: runtime.now,
             build: self.buildRow,
+            current: self.currentRows,
             into: &self.outputRows,
             old: &self.outputOldRows
         )
@@ -128,6 +146,12 @@ final class Statement {
             self.outputOldRows.clear()
         }
         self.outputRows.clear()
+    }
+
+    /// The statement's whole current result (``ResultProcessor/currentRows(contents:)``).
+    private func currentRows() -> [ResultProcessor.KeyedRow] {
+        guard let processor = self.processor else { return [] }
+        return processor.currentRows(contents: processor.shape == .rowForAll ? [] : self.front.contents)
     }
 
     /// The row of a result, building it if its projection was deferred.

@@ -72,7 +72,13 @@ enum StatementCompiler {
 
         let shape: ResultProcessor.Shape
         if !plan.groupBy.isEmpty {
-            shape = .rowPerGroup
+            // A select item reading the event outside the group-by expressions: a row per event (Esper's
+            // "aggregated grouped"); else a row per group.
+            let ungroupedRead = plan.select.contains { item in
+                guard case .expression(let e, _) = item else { return true }
+                return e.readsOutside(groupBy: plan.groupBy)
+            }
+            shape = ungroupedRead ? .rowPerGroupedEvent : .rowPerGroup
         } else if aggregates.isEmpty {
             if plan.having != nil { throw PlanError(.invalid, "having without aggregates or group by; use where") }
             shape = .plain
@@ -85,6 +91,7 @@ enum StatementCompiler {
                 "'\(plan.outputStreams == .remove ? "rstream" : "irstream")' with 'output \(selection.rawValue)' is not supported (use output all)"
             )
         }
+        let releasesEveryGroup = !plan.groupBy.isEmpty && plan.output?.selection == .all && plan.output?.trigger != nil
         let processor = ResultProcessor(
             shape: shape,
             context: context,
@@ -99,15 +106,13 @@ enum StatementCompiler {
             defersProjection: env.optimises && plan.output?.selection == .last
                 && !plan.select.contains { $0.readsTables },
             maxGroups: env.limits.maxGroups,
-            outputStreams: plan.outputStreams
+            outputStreams: plan.outputStreams,
+            // Grouped `output all` releases every group ever seen, empty ones included (as Esper does).
+            keepsEmptyGroups: releasesEveryGroup,
+            keepsCreationOrder: releasesEveryGroup || plan.output?.selection == .snapshot
         )
 
-        if case .events(let n)? = plan.output?.trigger, n <= 0 {
-            throw PlanError(.invalid, "output every n events needs n > 0")
-        }
-        if case .time(let p)? = plan.output?.trigger, p.milliseconds <= 0 {
-            throw PlanError(.invalid, "output period must be positive")
-        }
+        let limiter = try Self.limiter(plan, shape: shape, context: context)
 
         var target: InsertTarget?
         if let into = plan.insertInto {
@@ -139,10 +144,42 @@ enum StatementCompiler {
             context: context,
             front: front,
             processor: processor,
-            limiter: OutputLimiter(plan.output),
+            limiter: limiter,
             insertTarget: target,
             outputStreams: plan.outputStreams
         ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
+    }
+
+    /// The output limiter of `plan` (`output ...`), its counts and periods checked, `output when`'s
+    /// condition compiled.
+    static func limiter(
+        _ plan: StatementPlan,
+        shape: ResultProcessor.Shape,
+        context: EvalContext
+    ) throws(PlanError) -> OutputLimiter {
+        guard let output = plan.output else { return OutputLimiter(nil) }
+        switch output.trigger {
+        case .events(let n)? where n <= 0: throw PlanError(.invalid, "output every n events needs n > 0")
+        case .time(let p)? where p.milliseconds <= 0: throw PlanError(.invalid, "output period must be positive")
+        default: break
+        }
+        switch output.after {
+        case .events(let n)? where n < 0: throw PlanError(.invalid, "output after n events needs n >= 0")
+        case .time(let p)? where p.milliseconds < 0: throw PlanError(.invalid, "output after a negative period")
+        default: break
+        }
+        var condition: (CompiledExpr, EvalContext)?
+        if case .when(let expr)? = output.trigger {
+            var compiler = ExprCompiler(streamType: OutputLimiter.conditionType, alias: nil)
+            let conditionContext = EvalContext(placeholder: context.event)
+            condition = (try compiler.compileRow(expr, clause: "an output condition"), conditionContext)
+        }
+        return OutputLimiter(
+            output,
+            grouped: shape == .rowPerGroup || shape == .rowPerGroupedEvent,
+            aggregatesAll: shape == .rowForAll,
+            condition: condition
+        )
     }
 
     /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.

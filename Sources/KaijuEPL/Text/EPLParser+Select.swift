@@ -201,25 +201,95 @@ extension EPLParser {
 
     // MARK: - Output
 
-    /// `output [all|first|last] every (time period | n events)`.
+    /// `output [after (period | n events)] [all|first|last|snapshot] (every (period | n events) | at (crontab) |
+    /// when condition)`, or `output after ...` alone.
     private mutating func outputClause() throws(EPLSyntaxError) -> OutputSpec {
         try self.expect(keyword: "output")
+        var after: OutputSpec.Delay?
+        if self.accept(keyword: "after") {
+            if self.token.kind == .integer, self.peek().isKeyword("events") || self.peek().isKeyword("event") {
+                let t = self.token
+                guard let n = Int(t.text) else { throw self.error("\(t.text) events is out of range", at: t) }
+                self.advance()
+                self.advance()
+                after = .events(n)
+            } else {
+                after = .time(try self.timePeriod())
+            }
+        }
         var selection = OutputSpec.Selection.all
         if self.accept(keyword: "first") {
             selection = .first
         } else if self.accept(keyword: "last") {
             selection = .last
-        } else if self.token.isKeyword("snapshot") {
-            throw self.error("'output snapshot' is not supported (use all, first or last)", at: self.token)
-        } else {
-            _ = self.accept(keyword: "all")
+        } else if self.accept(keyword: "snapshot") {
+            selection = .snapshot
+        } else if self.accept(keyword: "all") {
+            selection = .all
+        } else if let after, !["every", "at", "when"].contains(where: { self.token.isKeyword($0) }) {
+            return OutputSpec(after: after)
+        }
+        if self.accept(keyword: "when") {
+            if self.token.isKeyword("terminated") {
+                throw self.error("'output when terminated' is not supported (it needs a context)", at: self.token)
+            }
+            return OutputSpec(selection, every: .when(try self.expression()), after: after)
+        }
+        if self.accept(keyword: "at") {
+            return OutputSpec(selection, every: .crontab(try self.crontab()), after: after)
         }
         try self.expect(keyword: "every")
         if self.token.kind == .integer, self.peek().isKeyword("events") || self.peek().isKeyword("event") {
             let n = try self.positiveInteger("a number of events")
             self.advance()
-            return OutputSpec(selection, every: .events(n))
+            return OutputSpec(selection, every: .events(n), after: after)
         }
-        return OutputSpec(selection, every: .time(try self.timePeriod()))
+        return OutputSpec(selection, every: .time(try self.timePeriod()), after: after)
+    }
+
+    /// `(minutes, hours, days, months, weekdays [, seconds])` of a crontab schedule.
+    mutating func crontab() throws(EPLSyntaxError) -> Crontab {
+        let open = self.token
+        try self.expect(symbol: "(")
+        var fields = [try self.crontabField()]
+        while self.accept(symbol: ",") {
+            try self.checkListLength(fields.count)
+            fields.append(try self.crontabField())
+        }
+        try self.expect(symbol: ")")
+        do {
+            return try Crontab(fields)
+        } catch {
+            throw self.error("crontab schedule: \(error.message)", at: open)
+        }
+    }
+
+    /// One crontab field: `*`, `*/n`, `n`, `a:b`, or `[field, ...]`.
+    private mutating func crontabField() throws(EPLSyntaxError) -> Crontab.Field {
+        if self.accept(symbol: "[") {
+            var items = [try self.crontabField()]
+            while self.accept(symbol: ",") {
+                try self.checkListLength(items.count)
+                items.append(try self.crontabField())
+            }
+            try self.expect(symbol: "]")
+            return .list(items)
+        }
+        if self.accept(symbol: "*") {
+            guard self.accept(symbol: "/") else { return .any }
+            return .step(try self.crontabNumber())
+        }
+        let low = try self.crontabNumber()
+        guard self.accept(symbol: ":") else { return .value(low) }
+        return .range(low, try self.crontabNumber())
+    }
+
+    private mutating func crontabNumber() throws(EPLSyntaxError) -> Int {
+        let t = self.token
+        guard t.kind == .integer, let n = Int(t.text), n < 10_000 else {
+            throw self.expected("a crontab number, '*', or '['")
+        }
+        self.advance()
+        return n
     }
 }

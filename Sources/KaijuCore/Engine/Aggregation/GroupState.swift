@@ -15,6 +15,8 @@ final class GroupState {
     /// The output period in which the group's row is held, and where (see ``OutputLimiter``).
     @exclusivity(unchecked) var heldInPeriod = -1
     @exclusivity(unchecked) var heldIndex = 0
+    /// Whether the group was dropped from the statement's groups (its last event left).
+    @exclusivity(unchecked) var retired = false
     /// The next group whose key has the same hash (see ``GroupIndex``).
     @exclusivity(unchecked) var nextWithSameHash: GroupState?
 
