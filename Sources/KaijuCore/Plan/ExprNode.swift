@@ -195,11 +195,16 @@ public struct AggregateCall: Sendable, Hashable, CustomStringConvertible {
         self.parameter = parameter
     }
 
-    /// EPL-like text: `count(distinct x)`, `nth(x,1)`.
+    /// EPL-like text: `count(distinct x)`, `nth(x,1)`, `rate(2)`.
     public var description: String {
-        var parts = [(self.distinct ? "distinct " : "") + (self.argument?.description ?? (self.kind == .leaving ? "" : "*"))]
-        if let p = self.parameter { parts.append(self.kind == .rate ? "\(p / 1000)" : "\(p)") }
-        if self.kind == .rate { parts.removeFirst() }
+        var parts: [String] = []
+        switch self.kind {
+        case .leaving: break
+        case .rate: parts.append("\((self.parameter ?? 0) / 1000)")
+        default:
+            parts.append((self.distinct ? "distinct " : "") + (self.argument?.description ?? "*"))
+            if let p = self.parameter { parts.append("\(p)") }
+        }
         if let f = self.filter { parts.append("filter:\(f)") }
         return "\(self.kind.rawValue)(\(parts.joined(separator: ",")))"
     }
