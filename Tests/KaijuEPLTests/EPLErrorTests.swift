@@ -18,7 +18,7 @@ struct EPLErrorTests {
         ("select * from Metric#length(0)", "line 1, column 29: a number of events must be positive"),
         (
             "select * from Metric#wobble(3)",
-            "line 1, column 22: unknown window 'wobble' (expected time, length, lastevent, unique, time_batch, length_batch, keepall, firstevent, firstlength, firstunique or firsttime)"
+            "line 1, column 22: unknown window 'wobble' (expected time, length, lastevent, unique, time_batch, length_batch, keepall, firstevent, firstlength, firstunique, firsttime, sort, rank, groupwin, ext_timed, time_accum or expr)"
         ),
         ("select * from Metric where", "line 1, column 27: expected an expression, found end of statement"),
         ("select * from Metric where name = 'cpu", "line 1, column 35: unterminated string: expected a closing '"),
@@ -76,7 +76,10 @@ struct EPLErrorTests {
             "select irstream count(*) from Metric output first every 2 events",
             "line 1, column 1: 'irstream' with 'output first' is not supported (use output all)"
         ),
-        ("select distinct name from Metric", "line 1, column 8: 'select distinct' is not supported"),
+        (
+            "select name from Metric#sort(name)",
+            "line 1, column 25: #sort takes a size and sort expressions: #sort(10, value desc)"
+        ),
         (
             "select * from Metric output snapshot at (1, 2)",
             "line 1, column 41: crontab schedule: a crontab schedule has 5 or 6 fields, not 2"

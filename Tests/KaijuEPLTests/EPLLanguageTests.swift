@@ -182,4 +182,89 @@ struct EPLLanguageTests {
         #expect(throws: Crontab.Invalid.self) { try Crontab([.value(60), .any, .any, .any, .any]) }
         #expect(throws: Crontab.Invalid.self) { try Crontab([.any, .any, .any]) }
     }
+
+    @Test func windowsPrevPriorDistinctAndInsertColumns() throws {
+        let lines = try Self.run(
+            Self.schema + """
+                @name('sort') select irstream k, v, prev(1, v) as p1 from T#sort(2, v desc);
+                @name('rank') select irstream k, v from T#rank(k, 2, v);
+                @name('gw') select irstream k, v, prev(1, v) as pv, prevcount(k) as n from T#groupwin(k)#length(2);
+                @name('ext') select irstream k from T#ext_timed(v * 1000, 2 sec);
+                @name('acc') select irstream k from T#time_accum(1 sec);
+                @name('expr') select irstream k from T#expr(current_count <= 2 and oldest_timestamp > newest_timestamp - 2500);
+                @name('prev') select k, prev(1, k) as p, prevtail(k) as t, prior(2, k) as r, prevwindow(k) as w from T#length(2);
+                @name('fu') select count(*) as n from T#time_batch(2 sec, 'FORCE_UPDATE, START_EAGER');
+                @name('dist') select distinct k from T#length_batch(3);
+                insert into Out(key, value) select k, v from T;
+                @name('out') select * from Out;
+                insert into Wide select *, v * 2 as v2 from T;
+                @name('wide') select k, v2 from Wide;
+                """,
+            """
+            {"at":1000,"type":"T","event":{"k":"a","v":1}}
+            {"at":1500,"type":"T","event":{"k":"b","v":3}}
+            {"at":2000,"type":"T","event":{"k":"a","v":2}}
+            {"at":4000,"type":"T","event":{"k":"a","v":4}}
+            """,
+            until: 7_000
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"sort","row":{"k":"a","v":1,"p1":null}}"#,
+                #"{"at":1000,"statement":"rank","row":{"k":"a","v":1}}"#,
+                #"{"at":1000,"statement":"gw","row":{"k":"a","v":1,"pv":null,"n":1}}"#,
+                #"{"at":1000,"statement":"ext","row":{"k":"a"}}"#,
+                #"{"at":1000,"statement":"acc","row":{"k":"a"}}"#,
+                #"{"at":1000,"statement":"expr","row":{"k":"a"}}"#,
+                #"{"at":1000,"statement":"prev","row":{"k":"a","p":null,"t":"a","r":null,"w":[{"d":null,"k":"a","v":1}]}}"#,
+                #"{"at":1000,"statement":"out","row":{"key":"a","value":1}}"#,
+                #"{"at":1000,"statement":"wide","row":{"k":"a","v2":2}}"#,
+                #"{"at":1500,"statement":"sort","row":{"k":"b","v":3,"p1":1}}"#,
+                #"{"at":1500,"statement":"rank","row":{"k":"b","v":3}}"#,
+                #"{"at":1500,"statement":"gw","row":{"k":"b","v":3,"pv":null,"n":1}}"#,
+                #"{"at":1500,"statement":"ext","row":{"k":"b"}}"#,
+                #"{"at":1500,"statement":"ext","old":{"k":"a"}}"#,
+                #"{"at":1500,"statement":"acc","row":{"k":"b"}}"#,
+                #"{"at":1500,"statement":"expr","row":{"k":"b"}}"#,
+                #"{"at":1500,"statement":"prev","row":{"k":"b","p":"a","t":"a","r":null,"w":[{"d":null,"k":"b","v":3},{"d":null,"k":"a","v":1}]}}"#,
+                #"{"at":1500,"statement":"out","row":{"key":"b","value":3}}"#,
+                #"{"at":1500,"statement":"wide","row":{"k":"b","v2":6}}"#,
+                #"{"at":2000,"statement":"sort","row":{"k":"a","v":2,"p1":2}}"#,
+                #"{"at":2000,"statement":"sort","old":{"k":"a","v":1,"p1":2}}"#,
+                #"{"at":2000,"statement":"rank","row":{"k":"a","v":2}}"#,
+                #"{"at":2000,"statement":"rank","old":{"k":"a","v":1}}"#,
+                #"{"at":2000,"statement":"gw","row":{"k":"a","v":2,"pv":1,"n":2}}"#,
+                #"{"at":2000,"statement":"ext","row":{"k":"a"}}"#,
+                #"{"at":2000,"statement":"acc","row":{"k":"a"}}"#,
+                #"{"at":2000,"statement":"expr","row":{"k":"a"}}"#,
+                #"{"at":2000,"statement":"expr","old":{"k":"a"}}"#,
+                #"{"at":2000,"statement":"prev","row":{"k":"a","p":"b","t":"b","r":"a","w":[{"d":null,"k":"a","v":2},{"d":null,"k":"b","v":3}]}}"#,
+                #"{"at":2000,"statement":"dist","row":{"k":"a"}}"#,
+                #"{"at":2000,"statement":"dist","row":{"k":"b"}}"#,
+                #"{"at":2000,"statement":"out","row":{"key":"a","value":2}}"#,
+                #"{"at":2000,"statement":"wide","row":{"k":"a","v2":4}}"#,
+                #"{"at":3000,"statement":"acc","old":{"k":"a"}}"#,
+                #"{"at":3000,"statement":"acc","old":{"k":"b"}}"#,
+                #"{"at":3000,"statement":"acc","old":{"k":"a"}}"#,
+                #"{"at":3000,"statement":"fu","row":{"n":3}}"#,
+                #"{"at":4000,"statement":"sort","row":{"k":"a","v":4,"p1":3}}"#,
+                #"{"at":4000,"statement":"sort","old":{"k":"a","v":2,"p1":3}}"#,
+                #"{"at":4000,"statement":"rank","row":{"k":"a","v":4}}"#,
+                #"{"at":4000,"statement":"rank","old":{"k":"a","v":2}}"#,
+                #"{"at":4000,"statement":"gw","row":{"k":"a","v":4,"pv":2,"n":2}}"#,
+                #"{"at":4000,"statement":"gw","old":{"k":"a","v":1,"pv":null,"n":2}}"#,
+                #"{"at":4000,"statement":"ext","row":{"k":"a"}}"#,
+                #"{"at":4000,"statement":"ext","old":{"k":"a"}}"#,
+                #"{"at":4000,"statement":"acc","row":{"k":"a"}}"#,
+                #"{"at":4000,"statement":"expr","row":{"k":"a"}}"#,
+                #"{"at":4000,"statement":"expr","old":{"k":"b"}}"#,
+                #"{"at":4000,"statement":"prev","row":{"k":"a","p":"a","t":"a","r":"b","w":[{"d":null,"k":"a","v":4},{"d":null,"k":"a","v":2}]}}"#,
+                #"{"at":4000,"statement":"out","row":{"key":"a","value":4}}"#,
+                #"{"at":4000,"statement":"wide","row":{"k":"a","v2":8}}"#,
+                #"{"at":5000,"statement":"acc","old":{"k":"a"}}"#,
+                #"{"at":5000,"statement":"fu","row":{"n":1}}"#,
+                #"{"at":7000,"statement":"fu","row":{"n":0}}"#,
+            ]
+        )
+    }
 }

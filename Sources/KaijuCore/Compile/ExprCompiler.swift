@@ -27,6 +27,8 @@ struct ExprCompiler {
     var derived: [String: (stream: Int, node: ExprNode)] = [:]
     /// Tables `T[key].col` can read.
     var tables: [String: Table] = [:]
+    /// The single stream's window, which `prev`, `prior` and their kin read.
+    var windowAccess: WindowAccess?
     /// Aggregates met so far, deduplicated; their index is their slot in ``GroupState/aggregators``.
     private(set) var aggregates: [AggregateCall] = []
     /// Lambda parameters in scope, innermost last; the index is the slot in ``EvalContext/locals``.
@@ -448,6 +450,9 @@ struct ExprCompiler {
         _ node: ExprNode
     ) throws(PlanError) -> CompiledExpr {
         if name == "regexp", args.count == 2 { return try self.compileRegexp(args[0], args[1]) }
+        if ["prev", "prevtail", "prevcount", "prevwindow", "prior"].contains(name.lowercased()) {
+            return try self.compileWindowRead(name.lowercased(), args, node)
+        }
         if name == "case" || name == "case_simple" { return try self.compileCase(args, simple: name == "case_simple") }
         guard let f = BuiltinFunction.named(name) else {
             throw PlanError(.unknownFunction, "unknown function '\(name)' in \(node)", subject: name)
@@ -478,6 +483,56 @@ struct ExprCompiler {
 }
 
 extension ExprCompiler {
+    /// `prev([n,] expr)`: `expr` of the event n places before the current one in the window (n = 1 when
+    /// not given); `prevtail([n,] expr)`: of the event n places after the oldest (n = 0); `prevcount(s)`:
+    /// the window's size; `prevwindow(s)`: its events, newest first; `prior(n, expr)`: of the event the
+    /// stream received n before the current one, whatever the window. Single-stream statements only.
+    fileprivate mutating func compileWindowRead(
+        _ name: String,
+        _ args: [ExprNode],
+        _ node: ExprNode
+    ) throws(PlanError) -> CompiledExpr {
+        guard let access = self.windowAccess, !self.tupled else {
+            throw PlanError(.invalid, "'\(name)' is supported in statements over one stream: \(node)", subject: name)
+        }
+        if name == "prevcount" || name == "prevwindow" {
+            guard args.count == 1 else { throw PlanError(.invalid, "\(name) takes one argument: \(node)") }
+            if name == "prevcount" { return { ctx in .int(Int64(access.count(current: ctx.event))) } }
+            return { ctx in
+                let events = access.newestFirst(current: ctx.event)
+                return events.isEmpty ? .null : .array(events.map(\.value))
+            }
+        }
+        guard args.count == 1 || args.count == 2 else {
+            throw PlanError(.invalid, "\(name) takes an index and an expression: \(node)", subject: name)
+        }
+        var index: Int = name == "prevtail" ? 0 : 1
+        if args.count == 2 {
+            guard case .literal(.int(let n)) = args[0], n >= 0, n < 1_000_000 else {
+                throw PlanError(.invalid, "\(name)'s index must be a constant from 0 to 999999: \(node)")
+            }
+            index = Int(n)
+        } else if name == "prior" {
+            throw PlanError(.invalid, "prior takes an index and an expression: \(node)")
+        }
+        let value = try self.compile(args[args.count - 1])
+        let find: (EngineEvent) -> EngineEvent?
+        switch name {
+        case "prev": find = { [index] current in access.event(index, before: current) }
+        case "prevtail": find = { [index] current in access.event(fromOldest: index, current: current) }
+        default:
+            access.keepHistory(back: index)  // the longest a statement's priors ask for is what is kept
+            find = { [index] current in access.history?.event(index, before: current) }
+        }
+        return { ctx in
+            let current = ctx.event
+            guard let target = find(current) else { return .null }
+            ctx.event = target
+            defer { ctx.event = current }
+            return value(ctx)
+        }
+    }
+
     /// `case`: the value after the first `when` that holds (searched: is true; simple: equals the subject,
     /// null equal to null), else the last argument. Only the chosen branch is evaluated.
     fileprivate mutating func compileCase(_ args: [ExprNode], simple: Bool) throws(PlanError) -> CompiledExpr {

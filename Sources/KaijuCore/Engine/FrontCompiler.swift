@@ -27,6 +27,7 @@ enum FrontCompiler {
                 context: context,
                 limits: env.limits
             )
+            compiler.windowAccess = WindowAccess(stage: stage)
             return (StreamFront(type: type, filter: f, stage: stage, expand: nil), compiler, nil)
         case .contained(let name, let filter, let selection):
             return try self.contained(name, filter, selection, first, context: context, env: env)

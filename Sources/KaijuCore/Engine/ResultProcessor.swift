@@ -191,7 +191,9 @@ final class ResultProcessor {
             }
             if self.producesNew {
                 if self.shape == .rowForAll {
-                    if let rep = lastEntered ?? lastLeft, let r = self.row(for: rep, group: g) {
+                    // An update with no events (a forced empty batch) still reports the aggregates.
+                    let rep = lastEntered ?? lastLeft ?? (new.isEmpty && old.isEmpty ? self.context.event : nil)
+                    if let rep, let r = self.row(for: rep, group: g) {
                         out.append(KeyedRow(key: .null, row: r))
                     }
                 } else {

@@ -42,6 +42,8 @@ final class Statement {
     @exclusivity(unchecked) private var outputOldRows: [Row] = []
     /// Which rows the statement delivers.
     let outputStreams: OutputStreams
+    /// `select distinct`: equal rows of one delivery go out once.
+    let distinct: Bool
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -56,8 +58,10 @@ final class Statement {
         processor: ResultProcessor?,
         limiter: OutputLimiter,
         insertTarget: InsertTarget?,
-        outputStreams: OutputStreams = .insert
+        outputStreams: OutputStreams = .insert,
+        distinct: Bool = false
     ) {
+        self.distinct = distinct
         self.outputStreams = outputStreams
         self.name = name
         self.source = source
@@ -182,6 +186,20 @@ final class Statement {
 
     @inline(__always) private func deliver(_ rows: [Row], _ oldRows: [Row], runtime: Runtime) {
         guard !rows.isEmpty || !oldRows.isEmpty else { return }
+        if self.distinct {
+            return self.deliverRows(Self.distinctRows(rows), Self.distinctRows(oldRows), runtime: runtime)
+        }
+        self.deliverRows(rows, oldRows, runtime: runtime)
+    }
+
+    /// The first of each run of equal rows (by values), in order.
+    private static func distinctRows(_ rows: [Row]) -> [Row] {
+        guard rows.count > 1 else { return rows }
+        var seen = Set<HashedValue>()
+        return rows.filter { seen.insert(HashedValue(.array($0.values))).inserted }
+    }
+
+    @inline(__always) private func deliverRows(_ rows: [Row], _ oldRows: [Row], runtime: Runtime) {
         self.rowsOut += rows.count + oldRows.count
         if !self.listeners.isEmpty {
             let output = StatementOutput(statement: self.name, time: runtime.now, rows: rows, oldRows: oldRows)

@@ -56,6 +56,15 @@ enum StatementCompiler {
                 readsEvent = readsEvent || e.readsEventOutsideAggregate
             }
         }
+        if let columns = plan.insertColumns {
+            guard columns.count == names.count, !plan.select.contains(.wildcard) else {
+                throw PlanError(
+                    .invalid,
+                    "insert into '\(plan.insertInto ?? "")' names \(columns.count) column(s), the select list has \(names.count)"
+                )
+            }
+            names = columns
+        }
         if Set(names).count != names.count {
             throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))")
         }
@@ -125,17 +134,27 @@ enum StatementCompiler {
                 // Esper creates the stream's type: for `select *` from one declared stream, with its columns...
                 target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: t.columns)))
             } else {
-                // ...else from the select list.
-                guard !plan.select.contains(.wildcard) else {
-                    throw PlanError(
-                        .invalid,
-                        "insert into '\(into)' with select *: declare '\(into)' first (create schema)",
-                        subject: into
-                    )
+                // ...else from the select list (`*` of one declared stream: its columns, in place).
+                var columns: [Column] = []
+                var nameIndex = 0
+                for item in plan.select {
+                    guard case .wildcard = item else {
+                        columns.append(Column(names[nameIndex], .any))
+                        nameIndex += 1
+                        continue
+                    }
+                    guard plan.streams.count == 1, case .type(let source, _) = plan.streams[0].input,
+                        let t = env.types[source], t.representation == .row
+                    else {
+                        throw PlanError(
+                            .invalid,
+                            "insert into '\(into)' with select *: declare '\(into)' first (create schema)",
+                            subject: into
+                        )
+                    }
+                    columns += t.columns
                 }
-                target = InsertTarget(
-                    type: try env.types.declare(SchemaDeclaration(into, columns: names.map { Column($0, .any) }))
-                )
+                target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: columns)))
             }
         }
         return Statement(
@@ -146,7 +165,8 @@ enum StatementCompiler {
             processor: processor,
             limiter: limiter,
             insertTarget: target,
-            outputStreams: plan.outputStreams
+            outputStreams: plan.outputStreams,
+            distinct: plan.distinct
         ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
     }
 
@@ -182,6 +202,71 @@ enum StatementCompiler {
         )
     }
 
+    /// Makes windows of `spec` (each call a fresh one), its expressions compiled once with `compiler`.
+    static func windowFactory(
+        _ spec: WindowSpec,
+        compiler: inout ExprCompiler,
+        context: EvalContext
+    ) throws(PlanError) -> () -> DataWindow {
+        func compiled(_ exprs: [ExprNode]) throws(PlanError) -> [CompiledExpr] {
+            var out: [CompiledExpr] = []
+            for e in exprs { out.append(try compiler.compileRow(e, clause: "a window expression")) }
+            return out
+        }
+        func order(_ items: [StatementPlan.OrderItem]) throws(PlanError) -> EntryOrder {
+            guard !items.isEmpty else { throw PlanError(.invalid, "a sorted window needs a sort expression") }
+            return EntryOrder(
+                keys: try compiled(items.map(\.expression)),
+                descending: items.map(\.descending),
+                context: context
+            )
+        }
+        switch spec {
+        case .unique(let exprs), .firstUnique(let exprs):
+            guard !exprs.isEmpty else { throw PlanError(.invalid, "#unique needs at least one key expression") }
+            let keys = try compiled(exprs)
+            return { DataWindow.make(spec, keys: keys, context: context) }
+        case .sort(let n, let items):
+            guard n > 0 else { throw PlanError(.invalid, "window size must be positive") }
+            let o = try order(items)
+            return { SortedWindow(size: n, order: o, uniqueKeys: nil, context: context) }
+        case .rank(let unique, let n, let items):
+            guard n > 0, !unique.isEmpty else {
+                throw PlanError(.invalid, "#rank needs unique keys and a positive size")
+            }
+            let keys = try compiled(unique)
+            let o = try order(items)
+            return { SortedWindow(size: n, order: o, uniqueKeys: keys, context: context) }
+        case .externallyTimed(let ts, let p):
+            guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
+            let t = try compiler.compileRow(ts, clause: "a window expression")
+            return { ExternallyTimedWindow(timestamp: t, period: p.milliseconds, context: context) }
+        case .timeAccumulating(let p):
+            guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
+            return { TimeAccumulatingWindow(period: p.milliseconds) }
+        case .expression(let condition):
+            guard let stream = compiler.streams.first, compiler.streams.count == 1 else {
+                throw PlanError(.invalid, "#expr is supported on single streams")
+            }
+            let tupleType = EventType.tuple("expr", aliases: [stream.alias ?? "", "#facts"])
+            var own = ExprCompiler(
+                streams: [
+                    StreamBinding(alias: stream.alias, type: stream.type, slot: 0),
+                    StreamBinding(alias: "#facts", type: ExpressionWindow.facts, slot: 1),
+                ],
+                tupled: true,
+                defaultStream: 0
+            )
+            own.tables = compiler.tables
+            let c = try own.compileRow(condition, clause: "an expression window")
+            return { ExpressionWindow(condition: c, tupleType: tupleType, context: context) }
+        case .groupWin:
+            throw PlanError(.invalid, "#groupwin must be followed by the window it groups")
+        default:
+            return { DataWindow.make(spec, keys: [], context: context) }
+        }
+    }
+
     /// Builds the window stage of stream `index`; `#unique` keys compile with `compiler`.
     static func stage(
         _ index: Int,
@@ -194,7 +279,7 @@ enum StatementCompiler {
         var batch: BatchWindow?
         for spec in windows {
             switch spec {
-            case .time(let p), .timeBatch(let p):
+            case .time(let p), .timeBatch(let p), .timeBatchFlagged(let p, _, _):
                 guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
             case .firstTime(let p):
                 guard p.milliseconds > 0 else { throw PlanError(.invalid, "window period must be positive") }
@@ -211,19 +296,38 @@ enum StatementCompiler {
                 }
                 switch spec {
                 case .timeBatch(let p): batch = BatchWindow(kind: .time(p.milliseconds), limit: limits.maxWindowEvents)
+                case .timeBatchFlagged(let p, let force, let eager):
+                    batch = BatchWindow(
+                        kind: .time(p.milliseconds),
+                        limit: limits.maxWindowEvents,
+                        forceUpdate: force,
+                        startingAt: eager ? context.now : nil
+                    )
                 case .lengthBatch(let n): batch = BatchWindow(kind: .length(n), limit: limits.maxWindowEvents)
                 default: break
                 }
                 continue
             }
-            var keys: [CompiledExpr] = []
-            switch spec {
-            case .unique(let exprs), .firstUnique(let exprs):
-                guard !exprs.isEmpty else { throw PlanError(.invalid, "#unique needs at least one key expression") }
+            if case .groupWin(let exprs) = spec {
+                // `#groupwin(keys)` applies to the window after it: that window, one per key.
+                let rest = windows[(windows.firstIndex(of: spec) ?? 0)...].dropFirst()
+                guard rest.count <= 1, !(rest.first?.isBatch ?? false) else {
+                    throw PlanError(.invalid, "#groupwin is supported followed by one data window (not a batch)")
+                }
+                guard !exprs.isEmpty else { throw PlanError(.invalid, "#groupwin needs at least one key expression") }
+                var keys: [CompiledExpr] = []
                 for k in exprs { keys.append(try compiler.compileRow(k, clause: "a window key")) }
-            default: break
+                let child = try rest.first.map { (w) throws(PlanError) in
+                    try Self.windowFactory(w, compiler: &compiler, context: context)
+                }
+                chainWindows.append(
+                    GroupedWindow(keys: keys, context: context, maxGroups: limits.maxGroups) {
+                        child?() ?? DataWindow()
+                    }
+                )
+                break
             }
-            chainWindows.append(DataWindow.make(spec, keys: keys, context: context))
+            chainWindows.append(try Self.windowFactory(spec, compiler: &compiler, context: context)())
         }
         let chain = chainWindows.isEmpty ? nil : WindowChain(windows: chainWindows, limit: limits.maxWindowEvents)
         return WindowStage(index: index, chain: chain, batch: batch)

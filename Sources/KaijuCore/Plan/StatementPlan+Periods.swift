@@ -7,7 +7,7 @@ extension StatementPlan {
         for stream in self.streams {
             for w in stream.windows {
                 switch w {
-                case .time(let p), .timeBatch(let p): note(p)
+                case .time(let p), .timeBatch(let p), .timeBatchFlagged(let p, _, _): note(p)
                 default: break
                 }
             }

@@ -43,6 +43,10 @@ public struct StatementPlan: Sendable, Hashable {
     public var output: OutputSpec?
     /// The stream output rows are inserted into (`Event`, a declared schema, or a new name).
     public var insertInto: String?
+    /// `insert into X(a, b)`: the names the select items take, in order (the inserted columns).
+    public var insertColumns: [String]?
+    /// `select distinct`: equal rows of one output batch are delivered once.
+    public var distinct = false
     /// Which rows the statement delivers (`select istream|rstream|irstream`, `insert ... into`).
     public var outputStreams: OutputStreams = .insert
     /// `order by`: sorts the rows of each output batch.

@@ -4,18 +4,30 @@ import KaijuCore
 extension EPLParser {
     mutating func selectStatement() throws(EPLSyntaxError) -> StatementPlan {
         var insertInto: String?
+        var insertColumns: [String]?
         var streams: OutputStreams?
         if self.accept(keyword: "insert") {
             streams = self.streamSelector()
             try self.expect(keyword: "into")
             insertInto = try self.typeName("an event type name after 'insert into'")
+            if self.accept(symbol: "(") {
+                var columns = [try self.name("a column name")]
+                while self.accept(symbol: ",") {
+                    try self.checkListLength(columns.count)
+                    columns.append(try self.name("a column name"))
+                }
+                try self.expect(symbol: ")")
+                insertColumns = columns
+            }
         }
         try self.expect(keyword: "select")
         let selected = self.streamSelector()
-        if self.token.isKeyword("distinct") { throw self.error("'select distinct' is not supported", at: self.token) }
+        let distinct = self.accept(keyword: "distinct")
         let items = try self.selectItems()
         try self.expect(keyword: "from")
         var plan = StatementPlan(streams: try self.streams(), select: items, insertInto: insertInto)
+        plan.insertColumns = insertColumns
+        plan.distinct = distinct
         plan.outputStreams = streams ?? selected ?? .insert
         if self.accept(keyword: "where") { plan.whereClause = try self.expression() }
         if self.accept(keyword: "group") {
@@ -170,7 +182,27 @@ extension EPLParser {
         case "time", "time_batch":
             guard hasArguments else { throw self.expected("'(' and a time period") }
             let period = try self.timePeriod()
-            spec = nameToken.text.lowercased() == "time" ? .time(period) : .timeBatch(period)
+            if nameToken.text.lowercased() == "time" {
+                spec = .time(period)
+            } else if self.accept(symbol: ",") {
+                // `#time_batch(10 sec, 'FORCE_UPDATE, START_EAGER')`
+                let flagsToken = self.token
+                guard flagsToken.kind == .string else { throw self.expected("a string of flags") }
+                self.advance()
+                let flags = flagsToken.text.uppercased().split(separator: ",").map {
+                    String($0.filter { $0 != " " })
+                }
+                guard flags.allSatisfy({ $0 == "FORCE_UPDATE" || $0 == "START_EAGER" }) else {
+                    throw self.error("time_batch flags are FORCE_UPDATE and START_EAGER", at: flagsToken)
+                }
+                spec = .timeBatchFlagged(
+                    period,
+                    forceUpdate: flags.contains("FORCE_UPDATE"),
+                    startEager: flags.contains("START_EAGER")
+                )
+            } else {
+                spec = .timeBatch(period)
+            }
         case "length", "length_batch":
             guard hasArguments else { throw self.expected("'(' and a number of events") }
             let n = try self.positiveInteger("a number of events")
@@ -189,14 +221,68 @@ extension EPLParser {
         case "firsttime":
             guard hasArguments else { throw self.expected("'(' and a time period") }
             spec = .firstTime(try self.timePeriod())
+        case "sort", "rank":
+            guard hasArguments else { throw self.expected("'(' and the window's size and sort expressions") }
+            spec = try self.sortedWindow(rank: nameToken.text.lowercased() == "rank", at: nameToken)
+        case "groupwin":
+            guard hasArguments else { throw self.expected("'(' and the grouping expressions") }
+            var keys = [try self.expression()]
+            while self.accept(symbol: ",") {
+                try self.checkListLength(keys.count)
+                keys.append(try self.expression())
+            }
+            spec = .groupWin(keys)
+        case "ext_timed":
+            guard hasArguments else { throw self.expected("'(' and a timestamp expression and a time period") }
+            let timestamp = try self.expression()
+            try self.expect(symbol: ",")
+            spec = .externallyTimed(timestamp, try self.timePeriod())
+        case "time_accum":
+            guard hasArguments else { throw self.expected("'(' and a time period") }
+            spec = .timeAccumulating(try self.timePeriod())
+        case "expr":
+            guard hasArguments else { throw self.expected("'(' and an expiry expression") }
+            spec = .expression(try self.expression())
         default:
             throw self.error(
-                "unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch, keepall, firstevent, firstlength, firstunique or firsttime)",
+                "unknown window '\(nameToken.text)' (expected time, length, lastevent, unique, time_batch, length_batch, keepall, firstevent, firstlength, firstunique, firsttime, sort, rank, groupwin, ext_timed, time_accum or expr)",
                 at: nameToken
             )
         }
         if hasArguments { try self.expect(symbol: ")") }
         return spec
+    }
+
+    /// `#sort(n, expr [asc|desc], ...)` or `#rank(key, ..., n, expr [asc|desc], ...)` after the `(`: the
+    /// first integer literal is the size.
+    private mutating func sortedWindow(rank: Bool, at nameToken: EPLToken) throws(EPLSyntaxError) -> WindowSpec {
+        var before: [ExprNode] = []
+        var size: Int?
+        var order: [StatementPlan.OrderItem] = []
+        repeat {
+            try self.checkListLength(before.count + order.count)
+            if size == nil, self.token.kind == .integer, self.peek().isSymbol(",") || self.peek().isSymbol(")") {
+                size = try self.positiveInteger("a window size")
+                continue
+            }
+            let e = try self.expression()
+            if size == nil {
+                before.append(e)
+            } else {
+                let descending = self.accept(keyword: "desc")
+                if !descending { _ = self.accept(keyword: "asc") }
+                order.append(.init(e, descending: descending))
+            }
+        } while self.accept(symbol: ",")
+        guard let size, !order.isEmpty, rank ? !before.isEmpty : before.isEmpty else {
+            throw self.error(
+                rank
+                    ? "#rank takes unique keys, a size and sort expressions: #rank(key, 10, value desc)"
+                    : "#sort takes a size and sort expressions: #sort(10, value desc)",
+                at: nameToken
+            )
+        }
+        return rank ? .rank(unique: before, size, order) : .sort(size, order)
     }
 
     // MARK: - Output

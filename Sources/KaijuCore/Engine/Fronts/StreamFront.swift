@@ -10,6 +10,8 @@ final class StreamFront: StatementFront {
 
     var streamFilter: CompiledExpr? { self.filter }
 
+    func start(_ statement: Statement, runtime: Runtime) { self.stage.start(statement, runtime) }
+
     init(type: EventType, filter: CompiledExpr?, stage: WindowStage, expand: ContainedExpansion?) {
         self.inputs = [type]
         self.filter = filter
@@ -37,6 +39,7 @@ final class StreamFront: StatementFront {
             return
         }
         self.seq += 1
+        self.stage.history?.record(event)
         let entry = self.stage.entry(for: event, seq: self.seq, now: now)
         self.stage.insert(entry, statement: statement, runtime: runtime) {
             statement.update(new: $0, old: $1, runtime: runtime)

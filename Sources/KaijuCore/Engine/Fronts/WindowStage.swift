@@ -3,6 +3,8 @@
 final class WindowStage {
     /// The stream's number, which tells its timers apart.
     let index: Int
+    /// The stream's last events, kept when a `prior` reads them.
+    @exclusivity(unchecked) var history: PriorHistory?
     let chain: WindowChain?
     let batch: BatchWindow?
     @exclusivity(unchecked) private var windowTimerAt: Int64?
@@ -127,6 +129,9 @@ final class WindowStage {
         self.windowTimerAt = next
         runtime.scheduler.schedule(at: next, statement, .window(self.index))
     }
+
+    /// Schedules what is due from the statement's start (an eager time batch).
+    func start(_ statement: Statement, _ runtime: Runtime) { self.scheduleBatch(statement, runtime) }
 
     private func scheduleBatch(_ statement: Statement, _ runtime: Runtime) {
         guard let due = self.batch?.closesAt, self.batchTimerAt != due else { return }

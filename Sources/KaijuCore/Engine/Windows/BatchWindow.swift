@@ -17,9 +17,18 @@ final class BatchWindow {
     /// Entries refused because the batch was full.
     @exclusivity(unchecked) private(set) var dropped = 0
 
-    init(kind: Kind, limit: Int) {
+    /// Whether a batch is posted (and the timer keeps ticking) even when it and the previous are empty.
+    let forceUpdate: Bool
+
+    /// A batch window; `startingAt` starts the first time batch then instead of at the first event.
+    init(kind: Kind, limit: Int, forceUpdate: Bool = false, startingAt start: Int64? = nil) {
         self.kind = kind
         self.limit = limit
+        self.forceUpdate = forceUpdate
+        if let start, case .time(let d) = kind {
+            self.reference = start
+            self.closesAt = start &+ d
+        }
     }
 
     /// Adds an entry; returns a closed batch when a length batch fills.
@@ -46,9 +55,9 @@ final class BatchWindow {
     /// Closes the running time batch at its due time; `nil` when there is nothing to post.
     func closeDue(now: Int64) -> (new: [WindowEntry], old: [WindowEntry])? {
         guard case .time(let d) = self.kind, let due = self.closesAt, due <= now else { return nil }
-        let posted = self.current.isEmpty && self.previous.isEmpty ? nil : self.close()
+        let posted = self.current.isEmpty && self.previous.isEmpty && !self.forceUpdate ? nil : self.close()
         // Keep ticking while the batch just posted holds events, so it is posted as removed next time.
-        self.closesAt = self.previous.isEmpty ? nil : due + d
+        self.closesAt = self.previous.isEmpty && !self.forceUpdate ? nil : due + d
         return posted
     }
 

@@ -51,6 +51,13 @@ class DataWindow {
     /// The live entries, oldest first.
     var live: [WindowEntry] { self.entries.filter(\.alive) }
 
+    /// The live entries in the window's own order, when that is not arrival order (`#sort`, `#rank`):
+    /// `prev` indexes it from the top.
+    var sortedLive: [WindowEntry]? { nil }
+
+    /// The window `prev` reads for `event` (`#groupwin`: the event's group's).
+    func window(for event: EngineEvent) -> DataWindow { self }
+
     /// The window of `spec`; `keys` are its compiled key expressions, `context` evaluates them, and
     /// `context.now` is the statement's start (`#firsttime`).
     static func make(_ spec: WindowSpec, keys: [CompiledExpr], context: EvalContext) -> DataWindow {
@@ -59,11 +66,14 @@ class DataWindow {
         case .length(let n): return LengthWindow(size: n)
         case .lastEvent: return LengthWindow(size: 1)
         case .unique: return UniqueWindow(keys: keys, context: context)
-        case .keepAll, .timeBatch, .lengthBatch: return DataWindow()
+        case .keepAll, .timeBatch, .timeBatchFlagged, .lengthBatch: return DataWindow()
         case .firstEvent: return FirstLengthWindow(size: 1)
         case .firstLength(let n): return FirstLengthWindow(size: n)
         case .firstUnique: return FirstUniqueWindow(keys: keys, context: context)
         case .firstTime(let p): return FirstTimeWindow(endsAt: context.now &+ p.milliseconds)
+        case .timeAccumulating(let p): return TimeAccumulatingWindow(period: p.milliseconds)
+        case .sort, .rank, .groupWin, .externallyTimed, .expression:
+            return DataWindow()  // built by the statement compiler, which compiles their expressions
         }
     }
 }
@@ -105,6 +115,7 @@ final class LengthWindow: DataWindow {
 /// A window holding one entry per distinct key (`#unique`, `#firstunique`): the key of an entry, and the
 /// entry each key holds, kept as entries leave.
 class KeyedWindow: DataWindow {
+    // Subclassed by the sorted, grouped and externally timed windows too (a key per entry).
     let keys: [CompiledExpr]
     let context: EvalContext
     /// The entry each key holds.
