@@ -267,4 +267,50 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func innerOuterAndUnidirectionalJoins() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string, k int);
+            create schema B(id string, k int, v double);
+            @name('inner') select a.id as aid, b.id as bid from A#length(2) as a inner join B#length(2) as b on a.k = b.k;
+            @name('left') select irstream a.id as aid, b.id as bid from A#length(2) as a left outer join B#length(2) as b on a.k = b.k;
+            @name('full') select a.id as aid, b.id as bid from A#lastevent as a full outer join B#lastevent as b on a.k = b.k;
+            @name('uni') select a.id as aid, count(*) as n, sum(b.v) as s from A as a unidirectional, B#length(3) as b where a.k = b.k;
+            """,
+            """
+            {"at":1000,"type":"A","event":{"id":"a1","k":1}}
+            {"at":2000,"type":"B","event":{"id":"b1","k":1,"v":1.5}}
+            {"at":3000,"type":"B","event":{"id":"b2","k":1,"v":2.0}}
+            {"at":4000,"type":"A","event":{"id":"a2","k":1}}
+            {"at":5000,"type":"A","event":{"id":"a3","k":2}}
+            {"at":6000,"type":"B","event":{"id":"b3","k":3,"v":9.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"left","row":{"aid":"a1","bid":null}}"#,
+                #"{"at":1000,"statement":"full","row":{"aid":"a1","bid":null}}"#,
+                #"{"at":2000,"statement":"inner","row":{"aid":"a1","bid":"b1"}}"#,
+                #"{"at":2000,"statement":"left","row":{"aid":"a1","bid":"b1"}}"#,
+                #"{"at":2000,"statement":"full","row":{"aid":"a1","bid":"b1"}}"#,
+                #"{"at":3000,"statement":"inner","row":{"aid":"a1","bid":"b2"}}"#,
+                #"{"at":3000,"statement":"left","row":{"aid":"a1","bid":"b2"}}"#,
+                #"{"at":3000,"statement":"full","row":{"aid":"a1","bid":"b2"}}"#,
+                #"{"at":4000,"statement":"inner","row":{"aid":"a2","bid":"b1"}}"#,
+                #"{"at":4000,"statement":"inner","row":{"aid":"a2","bid":"b2"}}"#,
+                #"{"at":4000,"statement":"left","row":{"aid":"a2","bid":"b1"}}"#,
+                #"{"at":4000,"statement":"left","row":{"aid":"a2","bid":"b2"}}"#,
+                #"{"at":4000,"statement":"full","row":{"aid":"a2","bid":"b2"}}"#,
+                #"{"at":4000,"statement":"uni","row":{"aid":"a2","n":2,"s":3.5}}"#,
+                #"{"at":4000,"statement":"uni","row":{"aid":"a2","n":2,"s":3.5}}"#,
+                #"{"at":5000,"statement":"left","row":{"aid":"a3","bid":null}}"#,
+                #"{"at":5000,"statement":"left","old":{"aid":"a1","bid":"b1"}}"#,
+                #"{"at":5000,"statement":"left","old":{"aid":"a1","bid":"b2"}}"#,
+                #"{"at":5000,"statement":"full","row":{"aid":"a3","bid":null}}"#,
+                #"{"at":6000,"statement":"left","old":{"aid":"a2","bid":"b1"}}"#,
+                #"{"at":6000,"statement":"full","row":{"aid":null,"bid":"b3"}}"#,
+            ]
+        )
+    }
 }

@@ -158,7 +158,7 @@ enum FrontCompiler {
                     "a join takes typed streams (stream \(i + 1) is a pattern or contained selection)"
                 )
             }
-            guard !s.windows.isEmpty else {
+            guard !s.windows.isEmpty || s.unidirectional else {
                 throw PlanError(
                     .invalid,
                     "each stream of a join needs a data window (stream \(s.alias ?? name) has none; e.g. #lastevent)"
@@ -179,12 +179,29 @@ enum FrontCompiler {
         }
         var compiler = ExprCompiler(streams: bindings, tupled: true)
         compiler.tables = env.tables
+        let outer = streams.dropFirst().compactMap(\.outerJoin)
+        let unidirectional = streams.indices.filter { streams[$0].unidirectional }
+        guard outer.isEmpty || (streams.count == 2 && streams[0].outerJoin == nil && unidirectional.isEmpty) else {
+            throw PlanError(.invalid, "outer joins are supported between two streams, without unidirectional")
+        }
+        guard unidirectional.count <= 1 else {
+            throw PlanError(.invalid, "only one stream of a join can be unidirectional")
+        }
+        var preserved = [Bool](repeating: false, count: streams.count)
+        var onFilter: CompiledExpr?
+        if let join = outer.first {
+            preserved = [join.kind != .right, join.kind != .left]
+            onFilter = try compiler.compileRow(join.on, clause: "a join condition")
+        }
         let front = try JoinPlanner(bindings: bindings, compiler: compiler, tables: env.tables).front(
             filters: filters,
             stages: stages,
             context: context,
-            whereClause: whereClause
+            whereClause: ExprNode.conjunction(outer.map(\.on) + (whereClause.map { [$0] } ?? []))
         )
+        front.preserved = preserved
+        front.onFilter = onFilter
+        if let u = unidirectional.first { front.triggers = streams.indices.map { $0 == u } }
         return (front, compiler, bindings.map { (.property(stream: $0.alias, path: []), $0.alias!) })
     }
 }

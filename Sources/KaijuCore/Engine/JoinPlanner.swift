@@ -11,6 +11,7 @@ struct JoinPlanner {
         context: EvalContext,
         whereClause: ExprNode?
     ) throws(PlanError) -> JoinFront {
+        // `whereClause` here only chooses hash lookups; the statement applies its `where` itself.
         // Each equality conjunct with the streams its two sides read, worked out once.
         let equalities: [(l: ExprNode, r: ExprNode, lr: Set<Int>, rr: Set<Int>)] = (whereClause?.conjuncts ?? [])
             .compactMap { c in

@@ -44,6 +44,9 @@ final class ResultProcessor {
     let producesOld: Bool
 
     @exclusivity(unchecked) private var groups = GroupIndex()
+    /// Whether each update aggregates only its own rows (a unidirectional join: Esper starts afresh per
+    /// triggering event).
+    let aggregatesEachUpdateAlone: Bool
     /// Whether a group stays when its last event leaves (grouped `output all` still reports it).
     let keepsEmptyGroups: Bool
     /// Whether ``creationOrder`` is kept (for ``currentRows(contents:)``).
@@ -77,8 +80,10 @@ final class ResultProcessor {
         maxGroups: Int,
         outputStreams: OutputStreams = .insert,
         keepsEmptyGroups: Bool = false,
-        keepsCreationOrder: Bool = false
+        keepsCreationOrder: Bool = false,
+        aggregatesEachUpdateAlone: Bool = false
     ) {
+        self.aggregatesEachUpdateAlone = aggregatesEachUpdateAlone
         self.keepsEmptyGroups = keepsEmptyGroups
         self.keepsCreationOrder = keepsCreationOrder
         self.producesNew = outputStreams != .remove
@@ -144,6 +149,11 @@ final class ResultProcessor {
     /// stream's, then the remove stream's (``KeyedRow/isOld``). Remove-stream rows of aggregates show the
     /// values before the update, as Esper's do.
     func process(new: [WindowEntry], old: [WindowEntry], into out: inout [KeyedRow]) {
+        if self.aggregatesEachUpdateAlone {
+            if self.single != nil { self.single = GroupState(key: .null, aggregates: self.aggregates) }
+            self.groups = GroupIndex()
+            self.creationOrder.removeAll()
+        }
         switch self.shape {
         case .plain:
             if self.producesNew {

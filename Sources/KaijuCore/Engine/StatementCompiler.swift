@@ -118,7 +118,8 @@ enum StatementCompiler {
             outputStreams: plan.outputStreams,
             // Grouped `output all` releases every group ever seen, empty ones included (as Esper does).
             keepsEmptyGroups: releasesEveryGroup,
-            keepsCreationOrder: releasesEveryGroup || plan.output?.selection == .snapshot
+            keepsCreationOrder: releasesEveryGroup || plan.output?.selection == .snapshot,
+            aggregatesEachUpdateAlone: plan.streams.count > 1 && plan.streams.contains { $0.unidirectional }
         )
 
         let limiter = try Self.limiter(plan, shape: shape, context: context)

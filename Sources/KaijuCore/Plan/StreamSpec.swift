@@ -17,6 +17,32 @@ public struct StreamSpec: Sendable, Hashable {
     public var alias: String?
     /// The stream's data windows.
     public var windows: [WindowSpec]
+    /// `unidirectional`: in a join, only this stream's events trigger joining (and its events are not kept).
+    public var unidirectional = false
+    /// `left|right|full outer join ... on condition`: how this stream joins the one before it.
+    public var outerJoin: OuterJoin?
+
+    /// An outer join of a stream with the one before it.
+    public struct OuterJoin: Sendable, Hashable {
+        /// Which side keeps its events when nothing matches.
+        public enum Kind: String, Sendable, Hashable {
+            /// The stream before (left) keeps its unmatched events, with nulls for this one.
+            case left
+            /// This stream (right) keeps its unmatched events.
+            case right
+            /// Both do.
+            case full
+        }
+        /// Which side keeps its unmatched events.
+        public var kind: Kind
+        /// The join condition.
+        public var on: ExprNode
+        /// `kind outer join ... on condition`.
+        public init(_ kind: Kind, on: ExprNode) {
+            self.kind = kind
+            self.on = on
+        }
+    }
 
     /// A stream reading `input`, named `alias`, through `windows`.
     public init(_ input: Input, alias: String? = nil, windows: [WindowSpec] = []) {

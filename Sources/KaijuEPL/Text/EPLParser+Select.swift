@@ -25,11 +25,14 @@ extension EPLParser {
         let distinct = self.accept(keyword: "distinct")
         let items = try self.selectItems()
         try self.expect(keyword: "from")
-        var plan = StatementPlan(streams: try self.streams(), select: items, insertInto: insertInto)
+        let (from, innerOn) = try self.streams()
+        var plan = StatementPlan(streams: from, select: items, insertInto: insertInto)
         plan.insertColumns = insertColumns
         plan.distinct = distinct
         plan.outputStreams = streams ?? selected ?? .insert
         if self.accept(keyword: "where") { plan.whereClause = try self.expression() }
+        // `inner join ... on c`: the condition joins like a `where` conjunct.
+        plan.whereClause = ExprNode.conjunction(innerOn + (plan.whereClause.map { [$0] } ?? []))
         if self.accept(keyword: "group") {
             try self.expect(keyword: "by")
             repeat { plan.groupBy.append(try self.expression()) } while self.accept(symbol: ",")
@@ -97,11 +100,37 @@ extension EPLParser {
 
     // MARK: - From
 
-    /// The `from` clause: streams separated by commas (a join when there are several).
-    private mutating func streams() throws(EPLSyntaxError) -> [StreamSpec] {
+    /// The `from` clause: streams separated by commas or `[inner|left outer|right outer|full outer] join
+    /// ... on condition` (a join when there are several), and the conditions of the inner joins.
+    private mutating func streams() throws(EPLSyntaxError) -> ([StreamSpec], [ExprNode]) {
         var out = [try self.stream()]
-        while self.accept(symbol: ",") { out.append(try self.stream()) }
-        return out
+        var innerOn: [ExprNode] = []
+        while true {
+            if self.accept(symbol: ",") {
+                out.append(try self.stream())
+                continue
+            }
+            var kind: StreamSpec.OuterJoin.Kind?
+            if self.accept(keyword: "inner") {
+                try self.expect(keyword: "join")
+            } else if ["left", "right", "full"].contains(where: { self.token.isKeyword($0) }) {
+                kind = StreamSpec.OuterJoin.Kind(rawValue: self.advance().text.lowercased())
+                try self.expect(keyword: "outer")
+                try self.expect(keyword: "join")
+            } else if !self.accept(keyword: "join") {
+                return (out, innerOn)
+            }
+            try self.checkListLength(out.count)
+            var next = try self.stream()
+            try self.expect(keyword: "on")
+            let condition = try self.expression()
+            if let kind {
+                next.outerJoin = StreamSpec.OuterJoin(kind, on: condition)
+            } else {
+                innerOn.append(condition)
+            }
+            out.append(next)
+        }
     }
 
     /// `pattern [...]`, `Type(filter)`, or `Type[select ... from list as x]`, then windows and an alias.
@@ -129,6 +158,7 @@ extension EPLParser {
         }
         spec.windows = try self.windows()
         spec.alias = try self.optionalAlias("a stream alias after 'as'")
+        spec.unidirectional = self.accept(keyword: "unidirectional")
         return spec
     }
 

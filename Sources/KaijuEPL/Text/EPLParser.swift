@@ -127,7 +127,8 @@ struct EPLParser {
         "select", "from", "where", "group", "by", "having", "output", "order", "limit", "insert", "into", "on", "as",
         "and", "or", "not", "every", "pattern", "when", "then", "merge", "update", "delete", "set", "matched", "join",
         "irstream", "rstream", "istream", "distinct", "create", "new", "true", "false", "null", "is", "in",
-        "between", "like", "regexp", "asc", "desc", "inherits", "unidirectional",
+        "between", "like", "regexp", "asc", "desc", "inherits", "unidirectional", "inner", "left", "right", "full",
+        "outer",
     ]
 
     // MARK: - Statements

@@ -25,6 +25,12 @@ final class JoinFront: StatementFront {
     let tupleType: EventType
     let context: EvalContext
     @exclusivity(unchecked) private var seq: Int64 = 0
+    /// Which streams' events join with nulls when nothing matches (outer joins; two streams).
+    @exclusivity(unchecked) var preserved: [Bool] = []
+    /// An outer join's `on` condition, which a pair must meet to match.
+    @exclusivity(unchecked) var onFilter: CompiledExpr?
+    /// Which streams' events trigger joining (`unidirectional`: one); the others only fill their windows.
+    @exclusivity(unchecked) var triggers: [Bool] = []
 
     init(streams: [Stream], plans: [[Step]], tupleType: EventType, context: EvalContext) {
         self.streams = streams
@@ -66,6 +72,7 @@ final class JoinFront: StatementFront {
             for e in old { index.remove(e, context: self.context) }
             for e in new { index.add(e, context: self.context) }
         }
+        if !self.triggers.isEmpty && !self.triggers[i] { return }
         var newRows: [WindowEntry] = []
         var oldRows: [WindowEntry] = []
         for e in new { self.join(e.event, from: i, now: runtime.now, into: &newRows) }
@@ -77,7 +84,19 @@ final class JoinFront: StatementFront {
     private func join(_ event: EngineEvent, from i: Int, now: Int64, into out: inout [WindowEntry]) {
         var parts = [EngineEvent?](repeating: nil, count: self.streams.count)
         parts[i] = event
+        let before = out.count
         self.extend(&parts, steps: self.plans[i][...], now: now, into: &out)
+        if out.count == before, i < self.preserved.count, self.preserved[i] {
+            // An outer join's unmatched event: joined with nulls.
+            self.seq += 1
+            out.append(
+                WindowEntry(
+                    event: EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts)),
+                    seq: self.seq,
+                    enteredAt: now
+                )
+            )
+        }
     }
 
     private func extend(
@@ -87,14 +106,13 @@ final class JoinFront: StatementFront {
         into out: inout [WindowEntry]
     ) {
         guard let step = steps.first else {
+            let tuple = EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts))
+            if let on = self.onFilter {
+                self.context.event = tuple
+                guard on(self.context).isTrue else { return }
+            }
             self.seq += 1
-            out.append(
-                WindowEntry(
-                    event: EngineEvent(type: self.tupleType, timestamp: now, body: .tuple(parts)),
-                    seq: self.seq,
-                    enteredAt: now
-                )
-            )
+            out.append(WindowEntry(event: tuple, seq: self.seq, enteredAt: now))
             return
         }
         let candidates: [WindowEntry]
