@@ -313,4 +313,48 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func subqueriesScalarCorrelatedExistsInAnyAllAndRows() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string, k int, v double);
+            create schema B(id string, k int, v double);
+            @name('scalar') select id, (select max(v) from B#length(2)) as bmax, (select v from B#lastevent) as lastv, (select count(*, filter: v > 1) from B#length(2) where k = 99) as none from A;
+            @name('corr') select a.id as id, (select b.v from B#unique(k) as b where b.k = a.k) as bv, exists (select * from B#length(2) as b where b.k = a.k) as ex from A as a;
+            @name('in') select id from A where k in (select k from B#length(2)) and v > all (select v from B#length(2));
+            @name('notin') select id from A where k not in (select k from B#length(2)) or v < any (select v from B#length(2));
+            @name('rows') select id, (select * from B#length(2)).countOf(x => x.v > 1) as n from A;
+            @name('self') select id from A as a where v > (select avg(v) from A#length(3));
+            """,
+            """
+            {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":5.0}}
+            {"at":2000,"type":"B","event":{"id":"b1","k":1,"v":1.0}}
+            {"at":3000,"type":"A","event":{"id":"a2","k":1,"v":2.0}}
+            {"at":4000,"type":"B","event":{"id":"b2","k":2,"v":3.0}}
+            {"at":5000,"type":"A","event":{"id":"a3","k":2,"v":4.0}}
+            {"at":6000,"type":"A","event":{"id":"a4","k":3,"v":0.5}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"scalar","row":{"id":"a1","bmax":null,"lastv":null,"none":0}}"#,
+                #"{"at":1000,"statement":"corr","row":{"id":"a1","bv":null,"ex":false}}"#,
+                #"{"at":1000,"statement":"notin","row":{"id":"a1"}}"#,
+                #"{"at":1000,"statement":"rows","row":{"id":"a1","n":null}}"#,
+                #"{"at":3000,"statement":"scalar","row":{"id":"a2","bmax":1.0,"lastv":1.0,"none":0}}"#,
+                #"{"at":3000,"statement":"corr","row":{"id":"a2","bv":1.0,"ex":true}}"#,
+                #"{"at":3000,"statement":"in","row":{"id":"a2"}}"#,
+                #"{"at":3000,"statement":"rows","row":{"id":"a2","n":0}}"#,
+                #"{"at":5000,"statement":"scalar","row":{"id":"a3","bmax":3.0,"lastv":3.0,"none":0}}"#,
+                #"{"at":5000,"statement":"corr","row":{"id":"a3","bv":3.0,"ex":true}}"#,
+                #"{"at":5000,"statement":"in","row":{"id":"a3"}}"#,
+                #"{"at":5000,"statement":"rows","row":{"id":"a3","n":1}}"#,
+                #"{"at":5000,"statement":"self","row":{"id":"a3"}}"#,
+                #"{"at":6000,"statement":"scalar","row":{"id":"a4","bmax":3.0,"lastv":3.0,"none":0}}"#,
+                #"{"at":6000,"statement":"corr","row":{"id":"a4","bv":null,"ex":false}}"#,
+                #"{"at":6000,"statement":"notin","row":{"id":"a4"}}"#,
+                #"{"at":6000,"statement":"rows","row":{"id":"a4","n":1}}"#,
+            ]
+        )
+    }
 }

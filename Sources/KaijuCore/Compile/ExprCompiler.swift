@@ -29,6 +29,8 @@ struct ExprCompiler {
     var tables: [String: Table] = [:]
     /// The single stream's window, which `prev`, `prior` and their kin read.
     var windowAccess: WindowAccess?
+    /// Compiles subqueries (and keeps the statements that hold their windows), when the clause allows them.
+    var subqueries: SubqueryHost?
     /// Aggregates met so far, deduplicated; their index is their slot in ``GroupState/aggregators``.
     private(set) var aggregates: [AggregateCall] = []
     /// Lambda parameters in scope, innermost last; the index is the slot in ``EvalContext/locals``.
@@ -41,6 +43,9 @@ struct ExprCompiler {
         self.tupled = tupled
         self.defaultStream = defaultStream ?? (streams.count == 1 ? 0 : nil)
     }
+
+    /// An event to stand in before a context has one.
+    var placeholderEvent: EngineEvent { EngineEvent(type: EventType.event, timestamp: 0, body: .row([])) }
 
     /// A compiler for one stream evaluated directly (not in a tuple).
     init(streamType: EventType, alias: String?) {
@@ -228,6 +233,11 @@ struct ExprCompiler {
             return try self.compileTableGet(name, keys, column, node)
         case .enumeration(let method, let list, let parameter, let body):
             return try self.compileEnumeration(method, list, parameter, body)
+        case .subquery(let s):
+            guard let host = self.subqueries else {
+                throw PlanError(.invalid, "subqueries are not supported here: \(node)")
+            }
+            return try host.compile(s, outer: &self)
         }
     }
 
@@ -611,6 +621,7 @@ extension ExprNode {
         case .newMap(let entries): return entries.contains { $0.value.readsOutside(groupBy: groupBy) }
         case .enumeration(_, let list, _, let body):
             return list.readsOutside(groupBy: groupBy) || body?.readsOutside(groupBy: groupBy) == true
+        case .subquery(let s): return s.form.operand?.readsOutside(groupBy: groupBy) == true
         }
     }
 
@@ -626,6 +637,7 @@ extension ExprNode {
         case .newMap(let entries): return entries.contains { $0.value.readsEventOutsideAggregate }
         case .enumeration(_, let list, _, let body):
             return list.readsEventOutsideAggregate || body?.readsEventOutsideAggregate == true
+        case .subquery: return true  // it may read the event (a correlated where)
         }
     }
 }

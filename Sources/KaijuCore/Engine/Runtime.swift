@@ -125,6 +125,11 @@ public final class Runtime {
         )
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
         self.types = env.types
+        for companion in env.companions {
+            companion.isCompanion = true
+            _ = self.install(companion, listener: nil)
+        }
+        s.companions = env.companions.map(\.name)
         return self.install(s, listener: listener)
     }
 
@@ -259,8 +264,10 @@ public final class Runtime {
     @discardableResult
     public func remove(statement name: String) -> Bool {
         guard let i = self.statements.firstIndex(where: { $0.name == name }) else { return false }
+        let companions = self.statements[i].companions
         self.statements[i].stop()
         self.statements.remove(at: i)
+        for c in companions { self.remove(statement: c) }
         self.namedWindows.remove(name)
         self.invalidateRoutes()
         return true
@@ -268,7 +275,7 @@ public final class Runtime {
 
     /// The running statements, in creation order.
     public var statementInfos: [StatementInfo] {
-        self.statements.map {
+        self.statements.filter { !$0.isCompanion }.map {
             StatementInfo(
                 name: $0.name,
                 source: $0.source,

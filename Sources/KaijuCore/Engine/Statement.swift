@@ -33,6 +33,10 @@ final class Statement {
     /// `order by` / `limit`, applied to each output batch.
     @exclusivity(unchecked) var ordering: RowOrdering?
     @exclusivity(unchecked) var active = true
+    /// Whether the statement only holds another's subquery window (not listed, removed with it).
+    @exclusivity(unchecked) var isCompanion = false
+    /// The statements holding this one's subquery windows.
+    @exclusivity(unchecked) var companions: [String] = []
 
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
     @exclusivity(unchecked) private var outputTimerStarted = false

@@ -7,6 +7,8 @@ struct CompileEnvironment {
     var now: Int64 = 0
     /// Whether output-neutral optimisations apply (off only to compare against the plain engine).
     var optimises = true
+    /// Statements the compiled one needs added before it (its subqueries' windows).
+    var companions: [Statement] = []
 }
 
 /// Compiles a ``StatementPlan`` against a runtime's types into a running ``Statement``.
@@ -24,6 +26,9 @@ enum StatementCompiler {
             context: context,
             env: &env
         )
+        let subqueries = SubqueryHost(env: env, owner: name)
+        compiler.subqueries = subqueries
+        defer { env.companions += subqueries.companions }
 
         let whereClause = try plan.whereClause.map { (w) throws(PlanError) in
             try compiler.compileRow(w, clause: "where")

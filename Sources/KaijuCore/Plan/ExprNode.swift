@@ -29,6 +29,9 @@ public indirect enum ExprNode: Sendable, Hashable {
     /// An enumeration method on a list: `tags.firstOf(t => t.key = 'x')`. `parameter` names each element
     /// inside `body`; both are `nil` for the forms without a lambda (`countOf()`, `firstOf()`).
     case enumeration(EnumerationMethod, ExprNode, parameter: String?, body: ExprNode?)
+    /// A subquery over another stream's window: `(select max(v) from B#length(3))`, `exists (...)`,
+    /// `x in (select ...)`, `x > any (select ...)`.
+    case subquery(Subquery)
 
     /// One `key = expr` of a ``newMap(_:)``.
     public struct MapEntry: Sendable, Hashable {
@@ -58,6 +61,7 @@ public indirect enum ExprNode: Sendable, Hashable {
         case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.containsAggregate }
         case .newMap(let entries): return entries.contains { $0.value.containsAggregate }
         case .enumeration(_, let list, _, let body): return list.containsAggregate || body?.containsAggregate == true
+        case .subquery(let s): return s.form.operand?.containsAggregate == true
         }
     }
 
@@ -78,6 +82,7 @@ public indirect enum ExprNode: Sendable, Hashable {
         case .enumeration(_, let list, _, let b):
             list.visit(body)
             b?.visit(body)
+        case .subquery(let s): s.form.operand?.visit(body)  // the subquery's own clauses are another scope
         }
     }
 
@@ -92,6 +97,66 @@ public indirect enum ExprNode: Sendable, Hashable {
         guard var out = nodes.first else { return nil }
         for n in nodes.dropFirst() { out = .binary(.and, out, n) }
         return out
+    }
+}
+
+/// A subquery: a select over one stream's window, evaluated when the expression holding it is.
+public struct Subquery: Sendable, Hashable, CustomStringConvertible {
+    /// What the subquery's rows make of the expression.
+    public enum Form: Sendable, Hashable {
+        /// The selected value of the single row (null with none or several); with aggregates, their value.
+        case value
+        /// Whether there is a row.
+        case exists
+        /// The selected values (or events, for `*`) as a list, null when there are none: what an
+        /// enumeration method applied to a subquery reads.
+        case rows
+        /// Whether the operand is among the selected values (`in`), or not (`not in`); null as SQL's.
+        case `in`(ExprNode, negated: Bool)
+        /// `operand op any (...)`: whether the comparison holds for some row.
+        case any(BinaryOperator, ExprNode)
+        /// `operand op all (...)`: whether the comparison holds for every row (true with none).
+        case all(BinaryOperator, ExprNode)
+
+        /// The expression of the enclosing statement the form compares.
+        public var operand: ExprNode? {
+            switch self {
+            case .value, .exists, .rows: return nil
+            case .in(let e, _), .any(_, let e), .all(_, let e): return e
+            }
+        }
+    }
+
+    /// The select: one typed stream with windows, a `where` that may read the enclosing statement's
+    /// streams, one select item (or `*`).
+    public var plan: StatementPlan
+    /// How the rows are used.
+    public var form: Form
+
+    /// A subquery of `plan` used as `form`.
+    public init(_ plan: StatementPlan, form: Form) {
+        self.plan = plan
+        self.form = form
+    }
+
+    /// `(select ...)` text, for column names.
+    public var description: String {
+        let items = self.plan.select.map { item -> String in
+            switch item {
+            case .wildcard: return "*"
+            case .expression(let e, _): return e.description
+            }
+        }
+        let from: String
+        if case .type(let name, _)? = self.plan.streams.first?.input { from = name } else { from = "..." }
+        let body = "(select \(items.joined(separator: ",")) from \(from))"
+        switch self.form {
+        case .value, .rows: return body
+        case .exists: return "exists" + body
+        case .in(let e, let negated): return "\(e) \(negated ? "not in" : "in") \(body)"
+        case .any(let op, let e): return "\(e)\(op.rawValue)any\(body)"
+        case .all(let op, let e): return "\(e)\(op.rawValue)all\(body)"
+        }
     }
 }
 
@@ -272,6 +337,7 @@ extension ExprNode: CustomStringConvertible {
         case .member(let e, let name): return "\(e).\(name)"
         case .tableGet(let t, let keys, let c):
             return "\(t)[\(keys.map(\.description).joined(separator: ","))]" + (c.map { ".\($0)" } ?? "")
+        case .subquery(let s): return s.description
         case .enumeration(let m, let list, let p, let body):
             let lambda = body.map { b in (p.map { "\($0) => " } ?? "") + b.description } ?? ""
             return "\(list).\(m.rawValue)(\(lambda))"

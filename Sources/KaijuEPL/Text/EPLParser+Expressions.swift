@@ -71,6 +71,12 @@ extension EPLParser {
         ]
         if self.token.kind == .symbol, let op = operators[self.token.text] {
             self.advance()
+            for quantifier in ["any", "some", "all"] where self.token.isKeyword(quantifier) {
+                guard self.peek().isSymbol("("), self.peek(2).isKeyword("select") else { break }
+                self.advance()
+                let plan = try self.subqueryPlan()
+                return .subquery(Subquery(plan, form: quantifier == "all" ? .all(op, left) : .any(op, left)))
+            }
             return .binary(op, left, try self.additive())
         }
         if self.accept(keyword: "is") {
@@ -84,6 +90,10 @@ extension EPLParser {
             && ["in", "between", "like", "regexp"].contains { self.peek().isKeyword($0) }
         if negated { self.advance() }
         var result: ExprNode?
+        if self.token.isKeyword("in"), self.peek().isSymbol("("), self.peek(2).isKeyword("select") {
+            self.advance()
+            return .subquery(Subquery(try self.subqueryPlan(), form: .in(left, negated: negated)))
+        }
         if self.accept(keyword: "in") {
             try self.expect(symbol: "(")
             var items = [left, try self.expression()]
@@ -185,6 +195,8 @@ extension EPLParser {
         case .string:
             self.advance()
             return .literal(.string(t.text))
+        case .symbol where t.text == "(" && self.peek().isKeyword("select"):
+            return .subquery(Subquery(try self.subqueryPlan(), form: .value))
         case .symbol where t.text == "(":
             self.advance()
             let e = try self.expression()
@@ -203,6 +215,9 @@ extension EPLParser {
                 return .literal(.null)
             case "new": return try self.newMap()
             case "case": return try self.caseExpression()
+            case "exists" where self.peek().isSymbol("(") && self.peek(2).isKeyword("select"):
+                self.advance()
+                return .subquery(Subquery(try self.subqueryPlan(), form: .exists))
             case "cast" where self.peek().isSymbol("("): return try self.cast()
             default: return try self.namedPrimary()
             }
@@ -248,6 +263,16 @@ extension EPLParser {
         args.append(self.accept(keyword: "else") ? try self.expression() : .literal(.null))
         try self.expect(keyword: "end")
         return .call(simple ? "case_simple" : "case", args)
+    }
+
+    /// `(select ...)`: a subquery's statement, parenthesised.
+    private mutating func subqueryPlan() throws(EPLSyntaxError) -> StatementPlan {
+        try self.enter()
+        defer { self.leave() }
+        try self.expect(symbol: "(")
+        let plan = try self.selectStatement()
+        try self.expect(symbol: ")")
+        return plan
     }
 
     /// `new { key = expr, ... }`.
@@ -439,6 +464,11 @@ extension EPLParser {
         let name = method.text
         try self.expect(symbol: "(")
         if let enumeration = EnumerationMethod(rawValue: name) {
+            // An enumeration method over a subquery reads its rows.
+            if case .subquery(var s) = receiver, case .value = s.form {
+                s.form = .rows
+                return try self.enumeration(enumeration, on: .subquery(s))
+            }
             return try self.enumeration(enumeration, on: receiver)
         }
         let args = try self.arguments()
