@@ -357,4 +357,23 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func enumerationMethodsOverArrayColumns() throws {
+        let lines = try Self.run(
+            """
+            create schema Basket(id string, items string[], prices double[]);
+            @name('e') select items.distinctOf() as uniq, prices.sumOf() as total, prices.max() as mx, prices.average() as av, items.orderByDesc(x => x).take(2) as top2, items.reverse().takeLast(1) as firstItem, items.aggregate('', (acc, x) => acc || x.substring(0, 1)) as initials, items.mostFrequent() as mf, items.leastFrequent() as lf, items.toMap(x => x, x => x.length()) as lengths, items.groupBy(x => x.substring(0, 1)) as byInitial, prices.orderBy().selectFrom(p => p * 2) as doubled from Basket;
+            """,
+            """
+            {"at":1000,"type":"Basket","event":{"id":"b1","items":["pear","apple","pear","fig"],"prices":[2.0,1.0,3.5]}}
+            {"at":2000,"type":"Basket","event":{"id":"b2","items":[],"prices":[]}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"e","row":{"uniq":["pear","apple","fig"],"total":6.5,"mx":3.5,"av":2.1666666666666665,"top2":["pear","pear"],"firstItem":["pear"],"initials":"papf","mf":"pear","lf":"apple","lengths":{"apple":5,"fig":3,"pear":4},"byInitial":{"a":["apple"],"f":["fig"],"p":["pear","pear"]},"doubled":[2.0,4.0,7.0]}}"#,
+                #"{"at":2000,"statement":"e","row":{"uniq":[],"total":null,"mx":null,"av":null,"top2":[],"firstItem":[],"initials":"","mf":null,"lf":null,"lengths":{},"byInitial":{},"doubled":[]}}"#,
+            ]
+        )
+    }
 }

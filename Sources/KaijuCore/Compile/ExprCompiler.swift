@@ -231,8 +231,8 @@ struct ExprCompiler {
             return { ctx in ctx.group?.aggregators[slot].value ?? .null }
         case .tableGet(let name, let keys, let column):
             return try self.compileTableGet(name, keys, column, node)
-        case .enumeration(let method, let list, let parameter, let body):
-            return try self.compileEnumeration(method, list, parameter, body)
+        case .enumeration(let call):
+            return try self.compileEnumeration(call)
         case .subquery(let s):
             guard let host = self.subqueries else {
                 throw PlanError(.invalid, "subqueries are not supported here: \(node)")
@@ -371,41 +371,19 @@ struct ExprCompiler {
         return find
     }
 
-    private mutating func compileEnumeration(
-        _ method: EnumerationMethod,
-        _ list: ExprNode,
-        _ parameter: String?,
-        _ body: ExprNode?
-    ) throws(PlanError) -> CompiledExpr {
-        let items = try self.compile(list)
-        let slot = self.locals.count
-        var lambda: CompiledExpr?
-        if let body {
-            self.locals.append(parameter ?? "_")
-            defer { self.locals.removeLast() }
-            lambda = try self.compile(body)
-        } else if method == .selectFrom {
-            throw PlanError(.invalid, "selectFrom needs a lambda: selectFrom(x => expr)")
+    private mutating func compileEnumeration(_ call: EnumerationCall) throws(PlanError) -> CompiledExpr {
+        let items = try self.compile(call.list)
+        var arguments: [EnumerationEvaluator.Argument] = []
+        for a in call.arguments {
+            let first = self.locals.count
+            self.locals.append(contentsOf: a.parameters)
+            defer { self.locals.removeLast(a.parameters.count) }
+            arguments.append(.init(firstSlot: first, parameters: a.parameters.count, body: try self.compile(a.body)))
         }
+        let evaluator = try EnumerationEvaluator(call.method, arguments)
         return { ctx in
             guard case .array(let elements) = items(ctx) else { return .null }
-            func apply(_ v: Value) -> Value {
-                guard let lambda else { return .bool(true) }
-                if ctx.locals.count <= slot {
-                    ctx.locals.append(contentsOf: repeatElement(.null, count: slot + 1 - ctx.locals.count))
-                }
-                ctx.locals[slot] = v
-                return lambda(ctx)
-            }
-            switch method {
-            case .firstOf: return elements.first { apply($0).isTrue } ?? .null
-            case .lastOf: return elements.last { apply($0).isTrue } ?? .null
-            case .where: return .array(elements.filter { apply($0).isTrue })
-            case .anyOf: return .bool(elements.contains { apply($0).isTrue })
-            case .allOf: return .bool(elements.allSatisfy { apply($0).isTrue })
-            case .countOf: return .int(Int64(elements.count { apply($0).isTrue }))
-            case .selectFrom: return .array(elements.map(apply))
-            }
+            return evaluator.apply(elements, ctx)
         }
     }
 
@@ -619,8 +597,9 @@ extension ExprNode {
         case .unary(_, let a), .member(let a, _): return a.readsOutside(groupBy: groupBy)
         case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.readsOutside(groupBy: groupBy) }
         case .newMap(let entries): return entries.contains { $0.value.readsOutside(groupBy: groupBy) }
-        case .enumeration(_, let list, _, let body):
-            return list.readsOutside(groupBy: groupBy) || body?.readsOutside(groupBy: groupBy) == true
+        case .enumeration(let call):
+            return call.list.readsOutside(groupBy: groupBy)
+                || call.arguments.contains { $0.body.readsOutside(groupBy: groupBy) }
         case .subquery(let s): return s.form.operand?.readsOutside(groupBy: groupBy) == true
         }
     }
@@ -635,8 +614,9 @@ extension ExprNode {
         case .unary(_, let a), .member(let a, _): return a.readsEventOutsideAggregate
         case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.readsEventOutsideAggregate }
         case .newMap(let entries): return entries.contains { $0.value.readsEventOutsideAggregate }
-        case .enumeration(_, let list, _, let body):
-            return list.readsEventOutsideAggregate || body?.readsEventOutsideAggregate == true
+        case .enumeration(let call):
+            return call.list.readsEventOutsideAggregate
+                || call.arguments.contains { $0.body.readsEventOutsideAggregate }
         case .subquery: return true  // it may read the event (a correlated where)
         }
     }

@@ -26,9 +26,8 @@ public indirect enum ExprNode: Sendable, Hashable {
     case member(ExprNode, String)
     /// Keyed access to a table row: `Table[key].column`; the whole row as a map when `column` is `nil`.
     case tableGet(table: String, keys: [ExprNode], column: String?)
-    /// An enumeration method on a list: `tags.firstOf(t => t.key = 'x')`. `parameter` names each element
-    /// inside `body`; both are `nil` for the forms without a lambda (`countOf()`, `firstOf()`).
-    case enumeration(EnumerationMethod, ExprNode, parameter: String?, body: ExprNode?)
+    /// An enumeration method on a list: `tags.firstOf(t => t.key = 'x')`, `items.aggregate('', (a, x) => a || x)`.
+    case enumeration(EnumerationCall)
     /// A subquery over another stream's window: `(select max(v) from B#length(3))`, `exists (...)`,
     /// `x in (select ...)`, `x > any (select ...)`.
     case subquery(Subquery)
@@ -46,6 +45,22 @@ public indirect enum ExprNode: Sendable, Hashable {
         }
     }
 
+    /// `list.method(parameter => body)`, or `list.method()` when `body` is `nil`.
+    public static func enumeration(
+        _ method: EnumerationMethod,
+        _ list: ExprNode,
+        parameter: String?,
+        body: ExprNode?
+    ) -> ExprNode {
+        .enumeration(
+            EnumerationCall(
+                method,
+                list,
+                body.map { [EnumerationCall.Argument(parameter.map { [$0] } ?? [], $0)] } ?? []
+            )
+        )
+    }
+
     /// `kind(argument)`: a plain aggregate; `argument` is `nil` for `count(*)`.
     public static func aggregate(_ kind: AggregateKind, _ argument: ExprNode?) -> ExprNode {
         .aggregate(AggregateCall(kind, argument))
@@ -60,7 +75,8 @@ public indirect enum ExprNode: Sendable, Hashable {
         case .unary(_, let a), .member(let a, _): return a.containsAggregate
         case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.containsAggregate }
         case .newMap(let entries): return entries.contains { $0.value.containsAggregate }
-        case .enumeration(_, let list, _, let body): return list.containsAggregate || body?.containsAggregate == true
+        case .enumeration(let call):
+            return call.list.containsAggregate || call.arguments.contains { $0.body.containsAggregate }
         case .subquery(let s): return s.form.operand?.containsAggregate == true
         }
     }
@@ -79,9 +95,9 @@ public indirect enum ExprNode: Sendable, Hashable {
         case .aggregate(let call):
             call.argument?.visit(body)
             call.filter?.visit(body)
-        case .enumeration(_, let list, _, let b):
-            list.visit(body)
-            b?.visit(body)
+        case .enumeration(let call):
+            call.list.visit(body)
+            for a in call.arguments { a.body.visit(body) }
         case .subquery(let s): s.form.operand?.visit(body)  // the subquery's own clauses are another scope
         }
     }
@@ -160,7 +176,35 @@ public struct Subquery: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Esper's enumeration methods on lists, with an optional lambda `x => expr`.
+/// An enumeration method applied to a list, with its arguments: expressions or lambdas.
+public struct EnumerationCall: Sendable, Hashable {
+    /// One argument: an expression, or a lambda `x => body` / `(a, x) => body` when it has parameters.
+    public struct Argument: Sendable, Hashable {
+        /// The lambda's parameter names; empty for a plain expression.
+        public var parameters: [String]
+        /// The expression (the lambda's body).
+        public var body: ExprNode
+        /// An argument `(parameters) => body` (a plain expression without parameters).
+        public init(_ parameters: [String], _ body: ExprNode) {
+            self.parameters = parameters
+            self.body = body
+        }
+    }
+    /// The method.
+    public var method: EnumerationMethod
+    /// The list it applies to.
+    public var list: ExprNode
+    /// Its arguments, in order.
+    public var arguments: [Argument]
+    /// `list.method(arguments)`.
+    public init(_ method: EnumerationMethod, _ list: ExprNode, _ arguments: [Argument]) {
+        self.method = method
+        self.list = list
+        self.arguments = arguments
+    }
+}
+
+/// Esper's enumeration methods on lists; most take an optional lambda `x => expr` over each element.
 public enum EnumerationMethod: String, Sendable, Hashable, CaseIterable {
     /// The first element the lambda accepts (or the first element); null when none.
     case firstOf
@@ -176,6 +220,24 @@ public enum EnumerationMethod: String, Sendable, Hashable, CaseIterable {
     case countOf
     /// The lambda's value for each element.
     case selectFrom
+    /// The elements without repeats (by the lambda's value, when given), first occurrences kept.
+    case distinctOf
+    /// The sum, greatest, least and mean of the elements (or of the lambda's values); null for an empty list.
+    case sumOf, max, min, average
+    /// The elements ordered by the lambda's value (or themselves), ascending / descending; stable.
+    case orderBy, orderByDesc
+    /// The first / last n elements (the argument is n).
+    case take, takeLast
+    /// The elements in reverse order.
+    case reverse
+    /// A fold: `aggregate(initial, (accumulator, x) => next)`.
+    case aggregate
+    /// The most / least frequent element (or lambda value); among equals, the first met.
+    case mostFrequent, leastFrequent
+    /// A map from the first lambda's value (as a string) to the second's: `toMap(x => x.id, x => x.v)`.
+    case toMap
+    /// A map from the first lambda's value (as a string) to the list of elements (or of the second lambda's values).
+    case groupBy
 }
 
 /// Unary operators.
@@ -338,9 +400,15 @@ extension ExprNode: CustomStringConvertible {
         case .tableGet(let t, let keys, let c):
             return "\(t)[\(keys.map(\.description).joined(separator: ","))]" + (c.map { ".\($0)" } ?? "")
         case .subquery(let s): return s.description
-        case .enumeration(let m, let list, let p, let body):
-            let lambda = body.map { b in (p.map { "\($0) => " } ?? "") + b.description } ?? ""
-            return "\(list).\(m.rawValue)(\(lambda))"
+        case .enumeration(let call):
+            let args = call.arguments.map { a -> String in
+                switch a.parameters.count {
+                case 0: return a.body.description
+                case 1: return "\(a.parameters[0]) => \(a.body)"
+                default: return "(\(a.parameters.joined(separator: ","))) => \(a.body)"
+                }
+            }
+            return "\(call.list).\(call.method.rawValue)(\(args.joined(separator: ",")))"
         }
     }
 }

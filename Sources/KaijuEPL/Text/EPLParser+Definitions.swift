@@ -57,6 +57,12 @@ extension EPLParser {
                 self.advance()
                 typeName += "." + self.advance().text
             }
+            if self.token.isSymbol("["), self.peek().isSymbol("]"), ColumnType(name: typeName) != nil {
+                // `string[]`, `double[]`: an array column.
+                self.advance()
+                self.advance()
+                typeName = "array"
+            }
             guard let type = ColumnType(name: typeName) else {
                 throw self.error(
                     "unknown column type '\(typeName)' (expected string, int, long, double, float, boolean, map or array)",

@@ -497,24 +497,41 @@ extension EPLParser {
         return first.lowercased() + name.dropFirst(4)
     }
 
-    /// An enumeration method's arguments (after its `(`): nothing, a lambda `x => expr` / `(x) => expr`, or an expression.
+    /// An enumeration method's arguments (after its `(`): expressions and lambdas `x => expr`,
+    /// `(x) => expr`, `(a, x) => expr`.
     private mutating func enumeration(_ method: EnumerationMethod, on list: ExprNode) throws(EPLSyntaxError) -> ExprNode
     {
-        if self.accept(symbol: ")") { return .enumeration(method, list, parameter: nil, body: nil) }
-        var parameter: String?
-        if self.token.kind == .identifier, self.peek().isSymbol("=>") {
-            parameter = self.advance().text
-            self.advance()
-        } else if self.token.isSymbol("("), self.peek().kind == .identifier, self.peek(2).isSymbol(")"),
-            self.peek(3).isSymbol("=>")
-        {
-            self.advance()
-            parameter = self.advance().text
-            self.advance()
-            self.advance()
+        var arguments: [EnumerationCall.Argument] = []
+        if !self.accept(symbol: ")") {
+            repeat {
+                try self.checkListLength(arguments.count)
+                var parameters: [String] = []
+                if self.token.kind == .identifier, self.peek().isSymbol("=>") {
+                    parameters = [self.advance().text]
+                    self.advance()
+                } else if self.token.isSymbol("("), self.isLambdaParameterList() {
+                    self.advance()
+                    repeat { parameters.append(try self.name("a lambda parameter")) } while self.accept(symbol: ",")
+                    try self.expect(symbol: ")")
+                    try self.expect(symbol: "=>")
+                }
+                arguments.append(.init(parameters, try self.expression()))
+            } while self.accept(symbol: ",")
+            try self.expect(symbol: ")")
         }
-        let body = try self.expression()
-        try self.expect(symbol: ")")
-        return .enumeration(method, list, parameter: parameter, body: body)
+        return .enumeration(EnumerationCall(method, list, arguments))
     }
+
+    /// Whether the tokens from a `(` are `(name, ...) =>`.
+    private func isLambdaParameterList() -> Bool {
+        var i = 1
+        while i < 64 {
+            guard self.peek(i).kind == .identifier else { return false }
+            if self.peek(i + 1).isSymbol(")") { return self.peek(i + 2).isSymbol("=>") }
+            guard self.peek(i + 1).isSymbol(",") else { return false }
+            i += 2
+        }
+        return false
+    }
+
 }
