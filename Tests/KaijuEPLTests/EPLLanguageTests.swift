@@ -376,4 +376,43 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func rollupCubeAndGroupingSetsReportEveryLevel() throws {
+        let lines = try Self.run(
+            """
+            create schema T(k string, s string, v int);
+            @name('rollup') select k, s, sum(v) as total from T#length_batch(3) group by rollup(k, s);
+            @name('cube') select k, s, count(*) as n from T#length_batch(3) group by cube(k, s);
+            @name('sets') select k, s, count(*) as n from T#length_batch(3) group by grouping sets ((k), (s), ());
+            """,
+            """
+            {"at":1000,"type":"T","event":{"k":"a","s":"x","v":1}}
+            {"at":2000,"type":"T","event":{"k":"a","s":"y","v":2}}
+            {"at":3000,"type":"T","event":{"k":"b","s":"x","v":4}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":3000,"statement":"rollup","row":{"k":"a","s":"x","total":1}}"#,
+                #"{"at":3000,"statement":"rollup","row":{"k":"a","s":"y","total":2}}"#,
+                #"{"at":3000,"statement":"rollup","row":{"k":"b","s":"x","total":4}}"#,
+                #"{"at":3000,"statement":"rollup","row":{"k":"a","s":null,"total":3}}"#,
+                #"{"at":3000,"statement":"rollup","row":{"k":"b","s":null,"total":4}}"#,
+                #"{"at":3000,"statement":"rollup","row":{"k":null,"s":null,"total":7}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":"a","s":"x","n":1}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":"a","s":"y","n":1}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":"b","s":"x","n":1}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":"a","s":null,"n":2}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":"b","s":null,"n":1}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":null,"s":"x","n":2}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":null,"s":"y","n":1}}"#,
+                #"{"at":3000,"statement":"cube","row":{"k":null,"s":null,"n":3}}"#,
+                #"{"at":3000,"statement":"sets","row":{"k":"a","s":null,"n":2}}"#,
+                #"{"at":3000,"statement":"sets","row":{"k":"b","s":null,"n":1}}"#,
+                #"{"at":3000,"statement":"sets","row":{"k":null,"s":"x","n":2}}"#,
+                #"{"at":3000,"statement":"sets","row":{"k":null,"s":"y","n":1}}"#,
+                #"{"at":3000,"statement":"sets","row":{"k":null,"s":null,"n":3}}"#,
+            ]
+        )
+    }
 }

@@ -44,6 +44,13 @@ final class ResultProcessor {
     let producesOld: Bool
 
     @exclusivity(unchecked) private var groups = GroupIndex()
+    /// The levels of `rollup`/`cube`/`grouping sets`, which process every update in turn (this processor then
+    /// only hands on). They share the window's entries, so each finds a leaving entry's group by its key.
+    @exclusivity(unchecked) var levels: [ResultProcessor] = [] {
+        didSet { for l in self.levels { l.findsGroupsByKey = true } }
+    }
+    /// Whether a leaving entry's group is found by key rather than remembered on the entry.
+    @exclusivity(unchecked) var findsGroupsByKey = false
     /// Whether each update aggregates only its own rows (a unidirectional join: Esper starts afresh per
     /// triggering event).
     let aggregatesEachUpdateAlone: Bool
@@ -149,6 +156,13 @@ final class ResultProcessor {
     /// stream's, then the remove stream's (``KeyedRow/isOld``). Remove-stream rows of aggregates show the
     /// values before the update, as Esper's do.
     func process(new: [WindowEntry], old: [WindowEntry], into out: inout [KeyedRow]) {
+        if !self.levels.isEmpty {
+            for level in self.levels {
+                level.context.now = self.context.now
+                level.process(new: new, old: old, into: &out)
+            }
+            return
+        }
         if self.aggregatesEachUpdateAlone {
             if self.single != nil { self.single = GroupState(key: .null, aggregates: self.aggregates) }
             self.groups = GroupIndex()
@@ -272,6 +286,7 @@ final class ResultProcessor {
     /// per event of `contents` (with the current aggregates), the one row of an ungrouped aggregate, or
     /// every live group's row in the order the groups were created.
     func currentRows(contents: [EngineEvent]) -> [KeyedRow] {
+        if !self.levels.isEmpty { return self.levels.flatMap { $0.currentRows(contents: contents) } }
         var out: [KeyedRow] = []
         switch self.shape {
         case .plain, .rowPerEvent:
@@ -311,7 +326,7 @@ final class ResultProcessor {
     /// update. A group the update creates is created here, empty.
     private func holdOldRow(of e: WindowEntry, entering: Bool) {
         guard let g = self.group(of: e, entering: entering, countingOverflow: false) else { return }
-        if entering, self.retiresEmptyGroups { e.group = g }
+        if entering, self.retiresEmptyGroups, !self.findsGroupsByKey { e.group = g }
         guard g.oldRowIn != self.update else { return }
         g.oldRowIn = self.update
         if let r = self.row(for: e.event, group: g) { self.oldRows.append(KeyedRow(key: g.key, row: r, isOld: true)) }
@@ -333,7 +348,9 @@ final class ResultProcessor {
     /// The group `e` belongs to: for a leaving entry the one it entered (or found by key for join rows),
     /// for an entering one found or created (`nil` when the group table is full).
     private func group(of e: WindowEntry, entering: Bool, countingOverflow: Bool) -> GroupState? {
-        if !entering && !e.findsGroupOnLeave { return e.group }  // nil: never aggregated, the table was full
+        if !entering && !e.findsGroupOnLeave && !self.findsGroupsByKey {
+            return e.group  // nil: never aggregated, the table was full
+        }
         self.context.event = e.event
         let (found, key) = self.findGroup()
         if let found { return found }
@@ -351,8 +368,8 @@ final class ResultProcessor {
     private func route(_ e: WindowEntry, entering: Bool) {
         guard let g = self.group(of: e, entering: entering, countingOverflow: true) else { return }
         if entering {
-            if self.retiresEmptyGroups { e.group = g }
-        } else if !e.findsGroupOnLeave {
+            if self.retiresEmptyGroups, !self.findsGroupsByKey { e.group = g }
+        } else if !e.findsGroupOnLeave && !self.findsGroupsByKey {
             e.group = nil
         }
         self.apply(g, e, entering: entering)

@@ -128,6 +128,9 @@ enum StatementCompiler {
         )
 
         let limiter = try Self.limiter(plan, shape: shape, context: context)
+        if let sets = plan.groupingSets {
+            processor.levels = try Self.levels(plan, sets: sets, name: name, env: env)
+        }
 
         var target: InsertTarget?
         if let into = plan.insertInto {
@@ -174,6 +177,42 @@ enum StatementCompiler {
             outputStreams: plan.outputStreams,
             distinct: plan.distinct
         ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
+    }
+
+    /// The processors of `rollup`/`cube`/`grouping sets` levels: each groups by its subset of the group-by
+    /// expressions and reads the others as null.
+    static func levels(
+        _ plan: StatementPlan,
+        sets: [[Int]],
+        name: String,
+        env: CompileEnvironment
+    ) throws(PlanError) -> [ResultProcessor] {
+        guard !sets.isEmpty, sets.allSatisfy({ $0.allSatisfy(plan.groupBy.indices.contains) }) else {
+            throw PlanError(.invalid, "grouping sets must name group-by expressions")
+        }
+        var levels: [ResultProcessor] = []
+        for set in sets {
+            let dropped = plan.groupBy.indices.filter { !set.contains($0) }.map { plan.groupBy[$0] }
+            func nullify(_ e: ExprNode) -> ExprNode { e.rewritten { dropped.contains($0) ? .literal(.null) : nil } }
+            var level = plan
+            level.groupingSets = nil
+            level.groupBy = set.map { plan.groupBy[$0] }
+            level.select = plan.select.map { item in
+                guard case .expression(let e, let n) = item else { return item }
+                return .expression(nullify(e), name: n)
+            }
+            level.having = plan.having.map(nullify)
+            level.output = nil
+            level.insertInto = nil
+            level.orderBy = []
+            level.limit = nil
+            var levelEnv = env
+            guard let p = try Self.compile(level, name: name, env: &levelEnv).processor else {
+                throw PlanError(.invalid, "a grouping set has nothing to aggregate")
+            }
+            levels.append(p)
+        }
+        return levels
     }
 
     /// The output limiter of `plan` (`output ...`), its counts and periods checked, `output when`'s

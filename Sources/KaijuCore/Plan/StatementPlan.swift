@@ -37,6 +37,10 @@ public struct StatementPlan: Sendable, Hashable {
     public var select: [SelectItem]
     /// The `group by` expressions.
     public var groupBy: [ExprNode]
+    /// `group by rollup(...)`, `cube(...)`, `grouping sets (...)`: the levels of aggregation, each the
+    /// indices into ``groupBy`` it groups by (empty: one group for all). Rows come level by level, and a
+    /// level's rows have null for the group-by expressions it does not group by.
+    public var groupingSets: [[Int]]?
     /// The `having` clause.
     public var having: ExprNode?
     /// Output rate limiting (`output last every 1 min`).

@@ -35,7 +35,7 @@ extension EPLParser {
         plan.whereClause = ExprNode.conjunction(innerOn + (plan.whereClause.map { [$0] } ?? []))
         if self.accept(keyword: "group") {
             try self.expect(keyword: "by")
-            repeat { plan.groupBy.append(try self.expression()) } while self.accept(symbol: ",")
+            try self.groupByClause(into: &plan)
         }
         if self.accept(keyword: "having") { plan.having = try self.expression() }
         if self.token.isKeyword("output") { plan.output = try self.outputClause() }
@@ -59,6 +59,63 @@ extension EPLParser {
             }
         }
         return plan
+    }
+
+    /// `group by` expressions, `rollup(a, b)`, `cube(a, b)` or `grouping sets ((a, b), (a), ())`.
+    private mutating func groupByClause(into plan: inout StatementPlan) throws(EPLSyntaxError) {
+        let rollup = self.token.isKeyword("rollup") && self.peek().isSymbol("(")
+        let cube = self.token.isKeyword("cube") && self.peek().isSymbol("(")
+        if rollup || cube {
+            self.advance()
+            try self.expect(symbol: "(")
+            repeat {
+                try self.checkListLength(plan.groupBy.count)
+                plan.groupBy.append(try self.expression())
+            } while self.accept(symbol: ",")
+            try self.expect(symbol: ")")
+            guard plan.groupBy.count <= 8 else {
+                throw self.error("rollup and cube take at most 8 expressions", at: self.token)
+            }
+            let n = plan.groupBy.count
+            if rollup {
+                plan.groupingSets = (0...n).reversed().map { Array(0..<$0) }
+            } else {
+                // Every subset, the fullest first, then by which expressions they keep (Esper's order).
+                let subsets = (0..<(1 << n)).map { mask in (0..<n).filter { mask & (1 << (n - 1 - $0)) == 0 } }
+                plan.groupingSets = subsets.enumerated()
+                    .sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }
+                    .map(\.element)
+            }
+            return
+        }
+        if self.token.isKeyword("grouping"), self.peek().isKeyword("sets") {
+            self.advance()
+            self.advance()
+            try self.expect(symbol: "(")
+            var sets: [[Int]] = []
+            repeat {
+                try self.checkListLength(sets.count)
+                var set: [Int] = []
+                let parenthesised = self.accept(symbol: "(")
+                if !parenthesised || !self.token.isSymbol(")") {
+                    repeat {
+                        let e = try self.expression()
+                        if let i = plan.groupBy.firstIndex(of: e) {
+                            set.append(i)
+                        } else {
+                            plan.groupBy.append(e)
+                            set.append(plan.groupBy.count - 1)
+                        }
+                    } while parenthesised && self.accept(symbol: ",")
+                }
+                if parenthesised { try self.expect(symbol: ")") }
+                sets.append(set)
+            } while self.accept(symbol: ",")
+            try self.expect(symbol: ")")
+            plan.groupingSets = sets
+            return
+        }
+        repeat { plan.groupBy.append(try self.expression()) } while self.accept(symbol: ",")
     }
 
     /// `istream`, `rstream` or `irstream`, if one is written.
