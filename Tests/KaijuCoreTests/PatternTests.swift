@@ -98,7 +98,19 @@ struct PatternTests {
             r.advance(to: 200)
         }
         #expect(out == [#"5 P {"v":1}"#, #"50 P {"v":2}"#])
-        #expect(throws: PlanError.self) { try self.run(.repeatCount(2, self.atom("a"))) { _ in } }
+        // A tag inside a repeat binds one event per repetition: `[2] a=X` reads as `a[0]`, `a[1]`.
+        let repeated = try self.run(
+            .repeatCount(2, self.atom("a")),
+            select: [
+                col(.tableGet(table: "a", keys: [.literal(.int(0))], column: "v"), "first"),
+                col(.tableGet(table: "a", keys: [.literal(.int(1))], column: "v"), "second"),
+            ]
+        ) { r in
+            try r.s("x", 1, at: 5)
+            try r.s("y", 2, at: 6)
+            try r.s("z", 3, at: 7)
+        }
+        #expect(repeated == [#"6 P {"first":1,"second":2}"#])
     }
 
     @Test func patternOutputFeedsWindowsAndAggregates() throws {

@@ -415,4 +415,89 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func frontEndFormsOfEsper() throws {
+        let lines = try Self.run(
+            """
+            create schema Line(sku string, qty java.lang.Integer, attrs java.util.Map);
+            create schema Order(id string, lines Line[]);
+            create table Totals(n long, last string);
+            create table ByKey(k string primary key, n long);
+            create window Recent#lastevent (sku string, qty int);
+            create window Lines#keepall as Line;
+            on Line as l merge Totals t when matched then update set t.n = t.n + 1, t.last = l.sku when not matched then insert select 1L as n, l.sku as last;
+            on Line as l merge ByKey b where b.k = l.sku when not matched then insert select l.sku as k, 0L as n when matched then update set b.n = b.n + 1;
+            @name('contained') select o as id, sku, qty from Order[select id as o, * from lines as l];
+            @name('table') select sku, Totals.n as n, ByKey[sku].n as seen, 1e3 as k, 2.5E-1 as e, 1.5f as f from Line;
+            @name('repeat') select a[0].sku as first, a[1].sku as second from pattern [every [2] a=Line];
+            @name('having') select sku from Line having qty > 1;
+            @name('ordered') select l.sku as s from Line#length_batch(2) as l order by l.qty desc;
+            """,
+            """
+            {"at":1000,"type":"Line","event":{"sku":"a","qty":2}}
+            {"at":2000,"type":"Line","event":{"sku":"b","qty":5}}
+            {"at":3000,"type":"Order","event":{"id":"o1","lines":[{"sku":"x","qty":3},{"sku":"y","qty":"4"}]}}
+            {"at":4000,"type":"Line","event":{"sku":"a","qty":1}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"table","row":{"sku":"a","n":1,"seen":0,"k":1000.0,"e":0.25,"f":1.5}}"#,
+                #"{"at":1000,"statement":"having","row":{"sku":"a"}}"#,
+                #"{"at":2000,"statement":"table","row":{"sku":"b","n":2,"seen":0,"k":1000.0,"e":0.25,"f":1.5}}"#,
+                #"{"at":2000,"statement":"repeat","row":{"first":"a","second":"b"}}"#,
+                #"{"at":2000,"statement":"having","row":{"sku":"b"}}"#,
+                #"{"at":2000,"statement":"ordered","row":{"s":"b"}}"#,
+                #"{"at":2000,"statement":"ordered","row":{"s":"a"}}"#,
+                #"{"at":3000,"statement":"contained","row":{"id":"o1","sku":"x","qty":3}}"#,
+                #"{"at":3000,"statement":"contained","row":{"id":"o1","sku":"y","qty":4}}"#,
+                #"{"at":4000,"statement":"table","row":{"sku":"a","n":3,"seen":1,"k":1000.0,"e":0.25,"f":1.5}}"#,
+            ]
+        )
+    }
+
+    @Test func unsupportedConstructsAreNamedAndEsperRefusalsRefused() throws {
+        let schema = "create schema Line(sku string, qty int);\n"
+        let cases: [(String, String)] = [
+            ("create context C partition by sku from Line", "line 2, column 8: 'create context' is not supported"),
+            ("create variable int v = 1", "line 2, column 8: 'create variable' is not supported"),
+            (
+                "expression twice { x => x * 2 } select twice(qty) from Line",
+                "line 2, column 1: expression declarations ('expression name {...}') are not supported"
+            ),
+            (
+                "select * from Line match_recognize (measures A.sku as s pattern (A) define A as A.qty > 1)",
+                "line 2, column 20: 'match_recognize' is not supported"
+            ),
+            ("on Line set v = 1", "line 2, column 9: 'on ... set' is not supported (variables are not supported)"),
+            (
+                "select * from Line for grouped_delivery(sku)",
+                "line 2, column 20: 'for' (grouped or discrete delivery) is not supported"
+            ),
+            (
+                "select * from pattern [every a=Line until b=Line]",
+                "line 2, column 37: the pattern operator 'until' is not supported"
+            ),
+            (
+                "select * from pattern [a=Line -> timer:at(*, *, *, *, *)]",
+                "line 2, column 34: 'timer:at' is not supported (timer:interval and timer:within are)"
+            ),
+            ("select * from Line(qty)", "line 2, column 1: a filter must be a boolean expression, not int: qty"),
+            (
+                "select * from Line where qty + 1",
+                "line 2, column 1: where must be a boolean expression, not double: qty+1"
+            ),
+            (
+                "create schema Z(a int); insert into Z select sku as b from Line",
+                "line 2, column 53: insert into 'Z': it has no column 'b' (it has: a)"
+            ),
+        ]
+        for (text, message) in cases {
+            #expect {
+                _ = try Self.run(schema + text, "")
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
+    }
 }

@@ -167,6 +167,11 @@ struct ExprCompiler {
             let read = accessor.read
             return { ctx in get(ctx).map { read($0.body) } ?? .null }
         case .property(let stream, let path):
+            if stream == nil, path.count == 2, let table = self.tables[path[0]], table.keyIndices.isEmpty,
+                !self.streams.contains(where: { $0.alias == path[0] })
+            {
+                return try self.compileTableGet(path[0], [], path[1], node)  // `T.col` of a table without a key
+            }
             return try self.compileProperty(stream: stream, path: path, node)
         case .mapGet(let base, let key):
             if case .literal(.string(let k)) = key, let (i, column) = try self.directColumn(base, node),
@@ -307,6 +312,12 @@ struct ExprCompiler {
         _ column: String?,
         _ node: ExprNode
     ) throws(PlanError) -> CompiledExpr {
+        if self.tables[name] == nil, keys.count == 1, case .literal(.int(let i)) = keys[0],
+            self.streams.contains(where: { $0.alias == "\(name)[\(i)]" })
+        {
+            // `a[0].v`: the first event of a tagged repeat (`[2] a=A`).
+            return try self.compileProperty(stream: "\(name)[\(i)]", path: column.map { [$0] } ?? [], node)
+        }
         guard let table = self.tables[name] else {
             throw PlanError(.unknownTable, "unknown table '\(name)' in \(node)", subject: name)
         }

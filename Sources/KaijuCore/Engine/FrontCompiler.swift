@@ -19,7 +19,7 @@ enum FrontCompiler {
             let type = try self.type(name, env)
             var compiler = ExprCompiler(streamType: type, alias: first.alias)
             compiler.tables = env.tables
-            let f = try filter.map { (f) throws(PlanError) in try compiler.compileRow(f, clause: "a filter") }
+            let f = try filter.map { (f) throws(PlanError) in try compiler.compileCondition(f, clause: "a filter") }
             let stage = try StatementCompiler.stage(
                 0,
                 first.windows,
@@ -33,7 +33,7 @@ enum FrontCompiler {
             return try self.contained(name, filter, selection, first, context: context, env: env)
         case .pattern(let node):
             var pc = PatternCompiler(types: env.types, tables: env.tables)
-            let program = try pc.compile(node)
+            let program = try pc.compile(node.expandingTaggedRepeats())
             let tags = pc.bindings.compactMap { b in b.alias?.hasPrefix("#") == false ? b.alias : nil }
             let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
             let specialised =
@@ -95,15 +95,23 @@ enum FrontCompiler {
         env: CompileEnvironment
     ) throws(PlanError) -> Compiled {
         let parent = try self.type(name, env)
-        guard parent.representation == .batch, selection.property == "spans", let span = env.types["Span"] else {
+        let span: EventType
+        if parent.representation == .batch, selection.property == "spans", let s = env.types["Span"] {
+            span = s
+        } else if parent.representation == .row, let column = parent.column(selection.property),
+            let elementName = column.elementType, let element = env.types[elementName], element.representation == .row
+        {
+            span = element
+        } else {
             throw PlanError(
                 .invalid,
-                "contained-event selection supports Batch[... from spans]; got \(name)[... from \(selection.property)]"
+                "contained-event selection reads a list of events: Batch[... from spans], or a column declared as Type[] of a declared type; got \(name)[... from \(selection.property)]",
+                subject: selection.property
             )
         }
         var parentCompiler = ExprCompiler(streamType: parent, alias: stream.alias)
         parentCompiler.tables = env.tables
-        let f = try filter.map { (f) throws(PlanError) in try parentCompiler.compileRow(f, clause: "a filter") }
+        let f = try filter.map { (f) throws(PlanError) in try parentCompiler.compileCondition(f, clause: "a filter") }
         let bindings = [
             StreamBinding(alias: selection.alias, type: span, slot: 0),
             StreamBinding(alias: stream.alias ?? name, type: parent, slot: 1, qualifiedOnly: true),
@@ -132,7 +140,11 @@ enum FrontCompiler {
             context: context,
             limits: env.limits
         )
-        let expand = ContainedExpansion(tupleType: tupleType, elementType: span)
+        let expand = ContainedExpansion(
+            tupleType: tupleType,
+            elementType: span,
+            column: parent.representation == .row ? parent.columnIndex(selection.property) : nil
+        )
         return (StreamFront(type: parent, filter: f, stage: stage, expand: expand), compiler, wildcard)
     }
 
@@ -172,7 +184,7 @@ enum FrontCompiler {
             bindings.append(StreamBinding(alias: alias, type: type, slot: i))
             var own = ExprCompiler(streamType: type, alias: alias)
             own.tables = env.tables
-            filters.append(try filter.map { (f) throws(PlanError) in try own.compileRow(f, clause: "a filter") })
+            filters.append(try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") })
             stages.append(
                 try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits)
             )

@@ -31,7 +31,7 @@ enum StatementCompiler {
         defer { env.companions += subqueries.companions }
 
         let whereClause = try plan.whereClause.map { (w) throws(PlanError) in
-            try compiler.compileRow(w, clause: "where")
+            try compiler.compileCondition(w, clause: "where")
         }
         var groupBy: [CompiledExpr] = []
         for g in plan.groupBy { groupBy.append(try compiler.compileRow(g, clause: "group by")) }
@@ -73,6 +73,16 @@ enum StatementCompiler {
         if Set(names).count != names.count {
             throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))")
         }
+        let selectedNames = names
+        // `order by` expressions that are not selected columns: hidden columns after the selected ones.
+        var hidden = 0
+        for (i, item) in plan.orderBy.enumerated()
+        where RowOrdering.selectedColumn(item, plan, columns: names, wildcard: plan.select.contains(.wildcard)) == nil {
+            items.append(.expression(try compiler.compile(item.expression)))
+            names.append(RowOrdering.hiddenColumnName(i))
+            wildcardOnly = false
+            hidden += 1
+        }
         let having = try plan.having.map { (h) throws(PlanError) in try compiler.compile(h) }
         let aggregates = compiler.aggregates
         var arguments: [CompiledExpr?] = []
@@ -94,7 +104,6 @@ enum StatementCompiler {
             }
             shape = ungroupedRead ? .rowPerGroupedEvent : .rowPerGroup
         } else if aggregates.isEmpty {
-            if plan.having != nil { throw PlanError(.invalid, "having without aggregates or group by; use where") }
             shape = .plain
         } else {
             shape = readsEvent ? .rowPerEvent : .rowForAll
@@ -135,6 +144,16 @@ enum StatementCompiler {
         var target: InsertTarget?
         if let into = plan.insertInto {
             if let t = env.types[into] {
+                if t.representation == .row, !plan.select.contains(.wildcard),
+                    let unknown = selectedNames.first(where: { t.column($0) == nil })
+                {
+                    // Esper refuses a column the stream's type does not have.
+                    throw PlanError(
+                        .unknownProperty,
+                        "insert into '\(into)': it has no column '\(unknown)' (it has: \(t.columns.map(\.name).joined(separator: ", ")))",
+                        subject: unknown
+                    )
+                }
                 target = InsertTarget(type: t)
             } else if plan.select == [.wildcard], plan.streams.count == 1,
                 case .type(let source, _) = plan.streams[0].input,
@@ -148,7 +167,7 @@ enum StatementCompiler {
                 var nameIndex = 0
                 for item in plan.select {
                     guard case .wildcard = item else {
-                        columns.append(Column(names[nameIndex], .any))
+                        columns.append(Column(selectedNames[nameIndex], .any))
                         nameIndex += 1
                         continue
                     }
@@ -176,7 +195,9 @@ enum StatementCompiler {
             insertTarget: target,
             outputStreams: plan.outputStreams,
             distinct: plan.distinct
-        ).ordered(by: try RowOrdering(plan, columns: names, wildcard: plan.select.contains(.wildcard)))
+        ).ordered(
+            by: RowOrdering(plan, columns: selectedNames, wildcard: plan.select.contains(.wildcard), hidden: hidden)
+        )
     }
 
     /// The processors of `rollup`/`cube`/`grouping sets` levels: each groups by its subset of the group-by

@@ -67,9 +67,12 @@ public struct Column: Sendable, Hashable {
     public var name: String
     /// The column's type.
     public var type: ColumnType
-    /// A column `name` of `type`.
-    public init(_ name: String, _ type: ColumnType) {
+    /// For an array of events (`lines Line[]`), the declared type of its elements.
+    public var elementType: String?
+    /// A column `name` of `type` (an array of `elementType` events, when given).
+    public init(_ name: String, _ type: ColumnType, elementType: String? = nil) {
         self.name = name
         self.type = type
+        self.elementType = elementType
     }
 }

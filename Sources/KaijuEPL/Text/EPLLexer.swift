@@ -45,13 +45,23 @@ struct EPLLexer {
                     i += 1
                     while i < bytes.count && Self.isDigit(bytes[i]) { i += 1 }
                 }
-                // A Java long or double suffix (`100000L`, `1.5d`) is accepted and dropped.
+                // An exponent (`1e3`, `2.5E-2`) makes a double.
+                if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+                    var j = i + 1
+                    if j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
+                    if j < bytes.count, Self.isDigit(bytes[j]) {
+                        while j < bytes.count && Self.isDigit(bytes[j]) { j += 1 }
+                        kind = .decimal
+                        i = j
+                    }
+                }
+                // A Java long, double or float suffix (`100000L`, `1.5d`, `1.5f`) is accepted and dropped.
                 var end = i
-                if i < bytes.count,
-                    [UInt8(ascii: "L"), UInt8(ascii: "l"), UInt8(ascii: "d"), UInt8(ascii: "D")].contains(bytes[i]),
+                let suffixes: [UInt8] = Array("LldDfF".utf8)
+                if i < bytes.count, suffixes.contains(bytes[i]),
                     i + 1 >= bytes.count || !Self.isIdentifierPart(bytes[i + 1])
                 {
-                    if bytes[i] == UInt8(ascii: "d") || bytes[i] == UInt8(ascii: "D") { kind = .decimal }
+                    if bytes[i] != UInt8(ascii: "L") && bytes[i] != UInt8(ascii: "l") { kind = .decimal }
                     end = i
                     i += 1
                 }

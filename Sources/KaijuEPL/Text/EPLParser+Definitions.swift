@@ -26,6 +26,14 @@ extension EPLParser {
             let windows = try self.windows()
             guard !windows.isEmpty else { throw self.expected("a window such as #time(1 min) or #keepall") }
             _ = self.accept(keyword: "as")
+            if self.token.kind == .identifier, !self.token.isKeyword("select"),
+                self.peek().kind == .end
+                    || self.peek().isSymbol(";")
+            {
+                // `create window W#keepall as Type`: the window holds events of a declared type.
+                let type = try self.typeName("an event type name")
+                return .createWindow(name: name, windows: windows, schema: SchemaDeclaration(name, inherits: [type]))
+            }
             if self.accept(keyword: "select") {
                 try self.expect(symbol: "*")
                 try self.expect(keyword: "from")
@@ -35,6 +43,7 @@ extension EPLParser {
             let columns = try self.columnDefinitions().map(\.column)
             return .createWindow(name: name, windows: windows, schema: SchemaDeclaration(name, columns: columns))
         }
+        try self.refuseUnsupportedCreate()
         throw self.expected("'schema', 'table' or 'window' after 'create'")
     }
 
@@ -57,10 +66,12 @@ extension EPLParser {
                 self.advance()
                 typeName += "." + self.advance().text
             }
-            if self.token.isSymbol("["), self.peek().isSymbol("]"), ColumnType(name: typeName) != nil {
-                // `string[]`, `double[]`: an array column.
+            var elementType: String?
+            if self.token.isSymbol("["), self.peek().isSymbol("]") {
+                // `string[]`, `double[]`, `Line[]` (events of a declared type): an array column.
                 self.advance()
                 self.advance()
+                if ColumnType(name: typeName) == nil { elementType = typeName }
                 typeName = "array"
             }
             guard let type = ColumnType(name: typeName) else {
@@ -78,7 +89,7 @@ extension EPLParser {
                 try self.expect(keyword: "key")
                 primary = true
             }
-            out.append((Column(name, type), primary))
+            out.append((Column(name, type, elementType: elementType), primary))
         } while self.accept(symbol: ",")
         try self.expect(symbol: ")")
         return out
@@ -120,11 +131,20 @@ extension EPLParser {
             return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .delete)
         }
         if self.accept(keyword: "select") {
+            if self.token.isKeyword("and"), self.peek().isKeyword("delete") {
+                throw self.error("'on ... select and delete' is not supported", at: self.token)
+            }
             let items = try self.selectItems()
             try self.expect(keyword: "from")
             let (table, alias) = try self.tableReference()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
             return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items))
+        }
+        if self.token.isKeyword("set") {
+            throw self.error("'on ... set' is not supported (variables are not supported)", at: self.token)
+        }
+        if self.token.isKeyword("insert") {
+            throw self.error("'on ... insert into' (split streams) is not supported", at: self.token)
         }
         throw self.expected("'merge', 'update', 'delete' or 'select'")
     }
@@ -153,11 +173,13 @@ extension EPLParser {
         throw self.expected("'update set', 'insert select' or 'delete' after 'then'")
     }
 
-    /// `col = expr, ...`.
+    /// `col = expr, ...`; a column may be qualified by the table or its alias (`t.col = ...`).
     private mutating func assignments() throws(EPLSyntaxError) -> [MergeClause.Assignment] {
         var out: [MergeClause.Assignment] = []
         repeat {
-            let column = try self.columnName()
+            try self.checkListLength(out.count)
+            var column = try self.columnName()
+            if self.accept(symbol: ".") { column = try self.columnName() }
             try self.expect(symbol: "=")
             out.append(.init(column, try self.expression()))
         } while self.accept(symbol: ",")

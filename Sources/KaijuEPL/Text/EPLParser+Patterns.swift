@@ -9,6 +9,7 @@ extension EPLParser {
         var levels = 1
         defer { self.leave(levels) }
         var left = try self.patternOr()
+        try self.refuseUnsupportedPatternOperator()
         while self.accept(symbol: "->") {
             try self.enter()
             levels += 1
@@ -49,7 +50,10 @@ extension EPLParser {
     private mutating func patternUnary() throws(EPLSyntaxError) -> PatternNode {
         try self.enter()
         defer { self.leave() }
-        if self.accept(keyword: "every") { return .every(try self.patternUnary()) }
+        if self.accept(keyword: "every") {
+            // `every [2] A`: every applies to the repeat.
+            return .every(self.token.isSymbol("[") ? try self.patternRepeat() : try self.patternUnary())
+        }
         if self.accept(keyword: "not") { return .not(try self.patternUnary()) }
         var node = try self.patternAtom()
         if self.token.isSymbol("[") {
@@ -105,6 +109,7 @@ extension EPLParser {
             try self.expect(symbol: ")")
             return inner
         }
+        try self.refuseUnsupportedPatternOperator()
         if self.token.isKeyword("timer"), self.peek().isSymbol(":") {
             self.advance()
             self.advance()

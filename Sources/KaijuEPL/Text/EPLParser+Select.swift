@@ -263,7 +263,10 @@ extension EPLParser {
             throw self.expected("a window name (time, length, lastevent, unique, time_batch, length_batch, keepall)")
         }
         self.advance()
-        let hasArguments = self.accept(symbol: "(")
+        // Windows without parameters take `()` at most: `#lastevent (x int)` starts a column list.
+        let takesNoArguments = ["lastevent", "keepall", "firstevent"].contains(nameToken.text.lowercased())
+        let hasArguments = self.token.isSymbol("(") && (!takesNoArguments || self.peek().isSymbol(")"))
+        if hasArguments { self.advance() }
         let spec: WindowSpec
         switch nameToken.text.lowercased() {
         case "time", "time_batch":

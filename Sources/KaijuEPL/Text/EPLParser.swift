@@ -128,6 +128,7 @@ struct EPLParser {
         "and", "or", "not", "every", "pattern", "when", "then", "merge", "update", "delete", "set", "matched", "join",
         "irstream", "rstream", "istream", "distinct", "create", "new", "true", "false", "null", "is", "in",
         "between", "like", "regexp", "asc", "desc", "inherits", "unidirectional", "inner", "left", "right", "full",
+        "match_recognize", "for", "retain",
         "outer",
     ]
 
@@ -143,10 +144,14 @@ struct EPLParser {
         } else if self.token.isKeyword("insert") || self.token.isKeyword("select") {
             result = .select(try self.selectStatement())
         } else {
+            try self.refuseUnsupportedStatement()
             throw self.expected("'select', 'insert into', 'create' or 'on'")
         }
         _ = self.accept(symbol: ";")
-        guard self.token.kind == .end else { throw self.expected("end of statement") }
+        guard self.token.kind == .end else {
+            try self.refuseUnsupportedClause()
+            throw self.expected("end of statement")
+        }
         return result
     }
 

@@ -56,16 +56,29 @@ final class StreamFront: StatementFront {
     var evictions: Int { self.stage.evictions }
 }
 
-/// Esper's contained-event selection over a Jaeger `Batch`'s spans: one tuple `(span, batch)` per span,
-/// so expressions read the span as the element alias and the batch through derived names (`p`).
+/// Esper's contained-event selection: one tuple `(element, event)` per element of a list — a Jaeger
+/// `Batch`'s spans, or a declared type's `Type[]` column — so expressions read the element as the
+/// element alias and the containing event through derived names (`p`).
 struct ContainedExpansion {
     let tupleType: EventType
     let elementType: EventType
+    /// The declared type's list column (`nil`: a batch's spans).
+    let column: Int?
 
     func rows(of event: EngineEvent, now: Int64) -> [EngineEvent] {
-        guard case .batch(let b) = event.body else { return [] }
-        return b.spans.map { span in
-            let element = EngineEvent(type: self.elementType, timestamp: now, body: .span(span))
+        guard let column = self.column else {
+            guard case .batch(let b) = event.body else { return [] }
+            return b.spans.map { span in
+                let element = EngineEvent(type: self.elementType, timestamp: now, body: .span(span))
+                return EngineEvent(type: self.tupleType, timestamp: now, body: .tuple([element, event]))
+            }
+        }
+        guard case .array(let items) = event.columnValues[column] else { return [] }
+        let columns = self.elementType.columns
+        return items.compactMap { item in
+            guard case .object(let map) = item else { return nil }
+            let values = columns.map { c in c.type.coerce(map[c.name] ?? .null) }
+            let element = EngineEvent(type: self.elementType, timestamp: now, body: .row(values))
             return EngineEvent(type: self.tupleType, timestamp: now, body: .tuple([element, event]))
         }
     }

@@ -22,9 +22,6 @@ final class Table {
         guard type.columns.count == d.columns.count else {
             throw PlanError(.duplicate, "table '\(d.name)' has a duplicate column", subject: d.name)
         }
-        guard !d.primaryKey.isEmpty else {
-            throw PlanError(.invalid, "table '\(d.name)' needs a primary key column", subject: d.name)
-        }
         var keys: [Int] = []
         for k in d.primaryKey {
             guard let i = type.columnIndex(k) else {

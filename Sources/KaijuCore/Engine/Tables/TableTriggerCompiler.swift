@@ -14,7 +14,7 @@ enum TableTriggerCompiler {
         let triggerAlias = plan.trigger.alias ?? typeName
         var own = ExprCompiler(streamType: type, alias: triggerAlias)
         own.tables = env.tables
-        let f = try filter.map { (f) throws(PlanError) in try own.compileRow(f, clause: "a filter") }
+        let f = try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") }
 
         let bindings = [
             StreamBinding(alias: triggerAlias, type: type, slot: 0),

@@ -1,0 +1,67 @@
+/// Esper constructs Kaiju does not implement, recognised where they start so the error names them
+/// (`line L, column C: 'match_recognize' is not supported`) instead of a misleading "expected ...".
+extension EPLParser {
+    /// A construct and, where Kaiju takes another spelling, a hint.
+    private static let createForms: [String: String] = [
+        "context": "'create context' is not supported",
+        "variable": "'create variable' is not supported",
+        "constant": "'create constant variable' is not supported",
+        "expression": "'create expression' is not supported",
+        "index": "'create index' is not supported",
+        "dataflow": "'create dataflow' is not supported",
+        "inlined_class": "'create inlined_class' is not supported",
+    ]
+
+    /// Throws for an unsupported `create ...` form (the token after `create`).
+    func refuseUnsupportedCreate() throws(EPLSyntaxError) {
+        guard self.token.kind == .identifier, let message = Self.createForms[self.token.text.lowercased()] else {
+            return
+        }
+        throw self.error(message, at: self.token)
+    }
+
+    /// Throws for an unsupported statement start: an `expression` declaration, `context Name ...`,
+    /// `update istream`, `fire-and-forget` forms.
+    func refuseUnsupportedStatement() throws(EPLSyntaxError) {
+        let word = self.token.kind == .identifier ? self.token.text.lowercased() : ""
+        switch word {
+        case "expression":
+            throw self.error("expression declarations ('expression name {...}') are not supported", at: self.token)
+        case "context":
+            throw self.error("'context Name' statements are not supported (contexts are not supported)", at: self.token)
+        case "update" where self.peek().isKeyword("istream"):
+            throw self.error("'update istream' is not supported", at: self.token)
+        default: return
+        }
+    }
+
+    /// Throws for an unsupported clause after a statement's `from` (`match_recognize`, `for`, `retain-union`).
+    func refuseUnsupportedClause() throws(EPLSyntaxError) {
+        if self.token.isKeyword("match_recognize") {
+            throw self.error("'match_recognize' is not supported", at: self.token)
+        }
+        if self.token.isKeyword("for") {
+            throw self.error("'for' (grouped or discrete delivery) is not supported", at: self.token)
+        }
+        if self.token.isKeyword("retain"), self.peek().isSymbol("-") {
+            throw self.error(
+                "'retain-union' / 'retain-intersection' is not supported (several data windows intersect)",
+                at: self.token
+            )
+        }
+    }
+
+    /// Throws for an unsupported pattern operator at the current token (`until`, `while`, `timer:at`,
+    /// `every-distinct`, `[n:m]` ranges).
+    func refuseUnsupportedPatternOperator() throws(EPLSyntaxError) {
+        for word in ["until", "while"] where self.token.isKeyword(word) {
+            throw self.error("the pattern operator '\(word)' is not supported", at: self.token)
+        }
+        if self.token.isKeyword("timer"), self.peek().isSymbol(":"), self.peek(2).isKeyword("at") {
+            throw self.error("'timer:at' is not supported (timer:interval and timer:within are)", at: self.token)
+        }
+        if self.token.isKeyword("every"), self.peek().isSymbol("-"), self.peek(2).isKeyword("distinct") {
+            throw self.error("'every-distinct' is not supported (every is)", at: self.token)
+        }
+    }
+}
