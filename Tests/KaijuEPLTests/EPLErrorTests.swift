@@ -98,7 +98,10 @@ struct EPLErrorTests {
         ),
         ("select sqrt(1, 2) from Metric", "line 1, column 8: function 'sqrt' takes 1 argument(s), got 2"),
         ("select frobnicate(name) from Metric", "line 1, column 8: unknown function 'frobnicate' in frobnicate(name)"),
-        ("select name from Metric order by nope", "line 1, column 34: unknown property 'nope' of Metric (it has: name, timestamp, fields, tags)"),
+        (
+            "select name from Metric order by nope",
+            "line 1, column 34: unknown property 'nope' of Metric (it has: name, timestamp, fields, tags)"
+        ),
         ("select * from Metric#time(10) where", "line 1, column 36: expected an expression, found end of statement"),
         ("select name as from Metric", "line 1, column 16: expected a column name, found 'from'"),
         ("select * from Metric, ", "line 1, column 23: expected an event type name, found end of statement"),
