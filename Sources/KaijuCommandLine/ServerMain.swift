@@ -38,13 +38,15 @@ public enum ServerMain {
         let statements = options.noParse ? nil : options.statements ?? "stmts/statements.txt"
         let fromFile = statements.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let events = eventsPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-        let rules = RuleSource(
+        var ruleSource = RuleSource(
             statementsPath: fromFile ? statements : nil,
             eventsPath: fromFile ? events : nil,
             retentionTime: options.rtime,
             builtIn: builtIn,
             builtInEvents: builtInEvents
         )
+        ruleSource.modulePath = options.rules
+        let rules = ruleSource
         logger.info("\(name): rules from \(rules.summary)")
         if let replay = options.replay {
             try await ReplayMain.run(replay, rules: rules, options: options, logger: logger)

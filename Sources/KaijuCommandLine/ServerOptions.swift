@@ -16,6 +16,13 @@ public struct ServerOptions: ParsableArguments {
     )
     public var statements: String?
 
+    /// An Esper EPL module of rules (statements separated by `;`), run besides or instead of the statements file.
+    @Option(
+        help:
+            "Esper EPL module of rules (statements separated by ';', @name('x') statements print their rows), run besides or instead of --statements."
+    )
+    public var rules: String?
+
     /// Do not read the statements file.
     @Flag(name: .customLong("no-parse"), help: "Do not read the statements file.")
     public var noParse = false
@@ -168,6 +175,9 @@ public struct ServerOptions: ParsableArguments {
         }
         if !self.noParse, let path = self.statements, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("--statements \(path): no such file")
+        }
+        if let path = self.rules, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--rules \(path): no such file")
         }
         if let path = self.replay, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("--replay \(path): no such file")

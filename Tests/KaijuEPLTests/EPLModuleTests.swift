@@ -87,4 +87,14 @@ struct EPLModuleTests {
         #expect(throws: JSONError.self) { try RecordingLine(json: Array(#"{"at":7,"type":"1x","event":{}}"#.utf8)) }
         #expect(throws: JSONError.self) { try RecordingLine(json: Array(#"{"at":7,"type":"T","event":[1]}"#.utf8)) }
     }
+
+    @Test func aSingleStatementTakesAnnotationsToo() throws {
+        let runtime = Runtime(clock: .virtual(startingAt: 0))
+        let name = try EPL.install("@name('hot') @Hint('reclaim_group_aged=60') select * from Metric", in: runtime)
+        #expect(name == "hot")
+        #expect(try EPL.install("@Priority(1) select * from Metric", in: runtime, name: "given") == "given")
+        #expect(throws: EPLSyntaxError.self) {
+            try EPL.install("@name('a') select * from Metric; select 1 from Metric", in: runtime)
+        }
+    }
 }

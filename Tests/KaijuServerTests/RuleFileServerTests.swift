@@ -164,6 +164,65 @@ struct RuleFileServerTests {
         )
     }
 
+    /// `--rules FILE.epl` runs an EPL module (its `@name`d statements print), besides or instead of
+    /// `--statements`; `POST /api/statements` takes a module too, and removes what it added when one fails.
+    @Test func anEPLModuleRunsFromRulesAndFromTheAdminAPI() throws {
+        let module = try Self.temporary(
+            "rules.epl",
+            """
+            -- per namespace counts of cpu samples
+            @name('per ns') select tags('namespace') as ns, count(*) as n
+              from Metric(name = 'container_cpu_usage_seconds_total')#length_batch(3) group by tags('namespace');
+            insert into Busy select tags('pod_name') as pod from Metric(fields('counter') > 190);
+            @name('busy') select pod from Busy
+            """
+        )
+        let replay = try ServerProcess(
+            "kaiju-metrics",
+            ["--no-parse", "--rules", module, "--replay", Self.path("Examples/paper/metrics.ndjson")]
+        )
+        #expect(replay.exitStatus() == 0)
+        #expect(
+            Array(replay.stdout.prefix(3)) == [
+                #"{"statement":"busy","row":{"pod":"cache-2"}}"#,
+                #"{"statement":"per ns","row":{"ns":"shop","n":2}}"#,
+                #"{"statement":"per ns","row":{"ns":"infra","n":1}}"#,
+            ]
+        )
+
+        let server = try ServerProcess(
+            "kaiju-metrics",
+            ["--no-parse", "--tcp", "127.0.0.1:0", "--http", "none", "--admin", "127.0.0.1:0"]
+        )
+        defer { _ = server.terminate() }
+        let admin = try #require(server.port(of: "admin"))
+        let tcp = try #require(server.port(of: "tcp"))
+        let added = try Loopback.exchange(
+            port: admin,
+            method: "POST",
+            path: "/api/statements",
+            body: "insert into Hot select name from Metric(fields('v') > 10);\n@name('hot') select name from Hot"
+        )
+        #expect(added.status == 201)
+        #expect(added.body == #"{"name":"stmt-1","names":["stmt-1","hot"]}"#)
+        let broken = try Loopback.exchange(
+            port: admin,
+            method: "POST",
+            path: "/api/statements",
+            body: "@name('first') select name from Metric;\n@name('second') select nope from Metric"
+        )
+        #expect(broken.status == 400)
+        #expect(broken.body.hasPrefix("line 2, column 24: unknown property 'nope' of Metric"))
+        _ = try Loopback.tcp(
+            port: tcp,
+            Array((#"{"fields":{"v":42},"name":"cpu","tags":{},"timestamp":1}"# + "\n").utf8)
+        )
+        #expect(ServerProcess.wait { server.stdout.count == 1 })
+        #expect(server.stdout == [#"{"statement":"hot","row":{"name":"cpu"}}"#])
+        let list = try Loopback.exchange(port: admin, method: "GET", path: "/api/statements")
+        #expect(!list.body.contains(#""name":"first""#))
+    }
+
     @Test func statementsAreManagedAtRunTime() throws {
         let server = try ServerProcess(
             "kaiju-metrics",

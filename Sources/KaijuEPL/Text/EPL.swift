@@ -19,8 +19,29 @@ public enum EPL {
         prefix: String = "",
         limits: EPLLimits = EPLLimits()
     ) throws(EPLSyntaxError) -> EPLStatement {
-        var parser = try EPLParser(EPLSource(text: text, line: line, prefix: prefix), limits: limits)
+        let (body, _) = try self.withoutAnnotations(text, line: line, prefix: prefix)
+        var parser = try EPLParser(EPLSource(text: body, line: line, prefix: prefix), limits: limits)
         return try parser.statement()
+    }
+
+    /// A statement's text with its leading annotations blanked out (positions kept), and the name
+    /// `@name('...')` gives it.
+    static func withoutAnnotations(
+        _ text: String,
+        line: Int,
+        prefix: String
+    ) throws(EPLSyntaxError) -> (String, String?) {
+        guard text.first(where: { !$0.isWhitespace }) == "@" else { return (text, nil) }
+        let module = try EPLModule(text: text)
+        guard module.statements.count == 1, let statement = module.statements.first else {
+            throw EPLSyntaxError(
+                "one statement expected, found \(module.statements.count) (an EPL module takes several)",
+                line: line,
+                column: prefix.count + 1,
+                sourceLine: prefix + (text.split(separator: "\n").first.map(String.init) ?? "")
+            )
+        }
+        return (statement.text, statement.name)
     }
 
     /// Parses a statement and adds it to `runtime` (declaring its schema, table or window, or starting it).
@@ -38,6 +59,8 @@ public enum EPL {
         limits: EPLLimits = EPLLimits()
     ) throws(EPLSyntaxError) -> String? {
         let statement = try self.parse(text, line: line, prefix: prefix, limits: limits)
+        var name = name
+        if name == nil { name = try self.withoutAnnotations(text, line: line, prefix: prefix).1 }
         do throws(PlanError) {
             switch statement {
             case .createSchema(let schema):

@@ -36,7 +36,8 @@ enum StatementAPI {
     }
 
     /// `POST /api/statements`, body a `statements.txt` line (`:retentionTime:` replaced as in the rule file):
-    /// 201 `{"name":...}`, or 400 with the error and its caret.
+    /// 201 `{"name":...}`, or 400 with the error and its caret. A body of several statements, or of one with
+    /// annotations, is an EPL module: 201 `{"name":first,"names":[...]}`.
     static func add(
         _ request: HTTPIngestRequest,
         pump: EnginePump,
@@ -44,6 +45,11 @@ enum StatementAPI {
         retentionTime: String
     ) -> EventLoopFuture<HTTPIngestReply> {
         let line = String(decoding: request.body, as: UTF8.self).trimmingCharacters(in: ["\n", "\r", " "])
+        if let module = try? EPLModule(text: line),
+            module.statements.count > 1 || module.statements.first?.annotations.isEmpty == false
+        {
+            return Self.addModule(module, request, pump: pump, sinks: sinks)
+        }
         let (file, errors) = StatementsFile.parse(line, retentionTime: retentionTime)
         if let error = errors.first {
             return request.eventLoop.makeSucceededFuture(.text(.badRequest, error.description))
@@ -80,6 +86,46 @@ enum StatementAPI {
             } catch {
                 sinks.abandon(entry.listener)
                 return .text(.badRequest, "\(error)")
+            }
+        }
+    }
+
+    /// Installs an EPL module posted to `/api/statements`; `@name`d statements print their rows. On an error
+    /// the statements it added are removed again.
+    private static func addModule(
+        _ module: EPLModule,
+        _ request: HTTPIngestRequest,
+        pump: EnginePump,
+        sinks: StatementSinks
+    ) -> EventLoopFuture<HTTPIngestReply> {
+        pump.withRuntime { runtime -> HTTPIngestReply in
+            var added: [String] = []
+            do throws(EPLSyntaxError) {
+                let names = try module.install(in: runtime) { name, statement in
+                    added.append(name)
+                    guard statement.name != nil else { return nil }
+                    let entry = StatementsFile.Entry(
+                        line: statement.line,
+                        name: name,
+                        listener: .simple,
+                        text: statement.text
+                    )
+                    guard let listener = try? sinks.listener(for: .simple) else { return nil }
+                    sinks.remember(name: name, entry: entry)
+                    return listener
+                }
+                var w = JSONWriter()
+                w.object { w in
+                    w.key("name", first: true)
+                    if let first = names.first { w.write(first) } else { w.write(Value.null) }
+                    w.key("names")
+                    w.array(names) { w, n in w.write(n) }
+                }
+                return Self.json(.created, w)
+            } catch {
+                for name in added { runtime.remove(statement: name) }
+                if let limit = error.limit { pump.stats.limitHit(limit) }
+                return .text(.badRequest, error.description)
             }
         }
     }

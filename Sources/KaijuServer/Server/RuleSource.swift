@@ -13,11 +13,13 @@ public struct RuleFileError: Error, Hashable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// What rules a server runs: `statements.txt` (and, for kaiju-hl, `events.txt`) when present, else the
-/// module's built-in Swift rule set, the embedded default.
+/// What rules a server runs: `statements.txt` (and, for kaiju-hl, `events.txt`) and an EPL module
+/// (`--rules`) when given, else the module's built-in Swift rule set, the embedded default.
 public struct RuleSource: Sendable {
     /// The statements file to read, or `nil` for the built-in rules.
     public var statementsPath: String?
+    /// An EPL module to install after the statements file (its `@name`d statements print their rows).
+    public var modulePath: String?
     /// kaiju-hl's events file, or `nil` for the built-in hierarchy (when the module has one).
     public var eventsPath: String?
     /// Replaces `:retentionTime:`.
@@ -44,14 +46,57 @@ public struct RuleSource: Sendable {
 
     /// Where the rules come from, for the log.
     public var summary: String {
-        guard let path = self.statementsPath else { return "built-in rules" }
-        return self.eventsPath.map { "\(path) and \($0)" } ?? path
+        var parts = [self.statementsPath, self.eventsPath, self.modulePath].compactMap { $0 }
+        if self.statementsPath == nil && self.modulePath == nil { parts = ["built-in rules"] }
+        return parts.joined(separator: " and ")
     }
 
     /// Installs the rules into `runtime`, listeners from `listener`.
     /// - Throws: ``RuleFileError`` naming every broken line of the files (nothing is half-loaded silently:
     ///   the caller refuses to start).
     public func install(in runtime: Runtime, listener: (StatementsFile.Entry) throws -> StatementListener?) throws {
+        if self.statementsPath != nil || self.modulePath == nil {
+            try self.installStatements(in: runtime, listener: listener)
+        }
+        if let path = self.modulePath { try Self.installModule(path, in: runtime, listener: listener) }
+    }
+
+    /// Installs `path`'s EPL module; a statement named with `@name` gets the stdout listener.
+    /// - Throws: ``RuleFileError`` with the position of the first broken statement.
+    static func installModule(
+        _ path: String,
+        in runtime: Runtime,
+        listener: (StatementsFile.Entry) throws -> StatementListener?
+    ) throws {
+        let text = try Self.read(path)
+        var failure: (any Error)?
+        do throws(EPLSyntaxError) {
+            let module = try EPLModule(text: text)
+            _ = try module.install(in: runtime) { name, statement in
+                guard statement.name != nil else { return nil }
+                do {
+                    let entry = StatementsFile.Entry(
+                        line: statement.line,
+                        name: name,
+                        listener: .simple,
+                        text: statement.text
+                    )
+                    return try listener(entry)
+                } catch {
+                    failure = error
+                    return nil
+                }
+            }
+        } catch {
+            throw RuleFileError("\(path):\(error)")
+        }
+        if let failure { throw RuleFileError("\(path): \(failure)") }
+    }
+
+    private func installStatements(
+        in runtime: Runtime,
+        listener: (StatementsFile.Entry) throws -> StatementListener?
+    ) throws {
         guard let path = self.statementsPath else {
             try self.builtIn(
                 runtime,
