@@ -438,8 +438,10 @@ struct ExprCompiler {
             return { ctx in Value.compare(op, a(ctx), b(ctx)) }
         case .concat:
             return { ctx in Value.concat(a(ctx), b(ctx)) }
-        case .add, .subtract, .multiply, .divide, .modulo, .bitAnd, .bitOr, .bitXor:
+        case .add, .subtract, .multiply, .divide, .modulo:
             return { ctx in Value.arithmetic(op, a(ctx), b(ctx)) }
+        case .bitAnd, .bitOr, .bitXor:
+            return { ctx in Value.bitwise(op, a(ctx), b(ctx)) }
         }
     }
 

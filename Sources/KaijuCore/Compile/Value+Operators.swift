@@ -12,16 +12,6 @@ extension Value {
             case .divide: return .double(Double(x) / Double(y))
             // Java: Long.MIN_VALUE % -1 is 0 (Swift's % would trap on the overflowing quotient).
             case .modulo: return y == 0 ? .null : y == -1 ? .int(0) : .int(x % y)
-            case .bitAnd: return .int(x & y)
-            case .bitOr: return .int(x | y)
-            case .bitXor: return .int(x ^ y)
-            default: return .null
-            }
-        case (.bool(let x), .bool(let y)):
-            switch op {
-            case .bitAnd: return .bool(x && y)
-            case .bitOr: return .bool(x || y)
-            case .bitXor: return .bool(x != y)
             default: return .null
             }
         default:
@@ -34,6 +24,27 @@ extension Value {
             case .modulo: return y == 0 ? .null : .double(x.truncatingRemainder(dividingBy: y))
             default: return .null
             }
+        }
+    }
+
+    /// `&`, `|`, `^`: bitwise on two integers, logical on two booleans; null otherwise.
+    static func bitwise(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Value {
+        switch (a, b) {
+        case (.int(let x), .int(let y)):
+            switch op {
+            case .bitAnd: return .int(x & y)
+            case .bitOr: return .int(x | y)
+            case .bitXor: return .int(x ^ y)
+            default: return .null
+            }
+        case (.bool(let x), .bool(let y)):
+            switch op {
+            case .bitAnd: return .bool(x && y)
+            case .bitOr: return .bool(x || y)
+            case .bitXor: return .bool(x != y)
+            default: return .null
+            }
+        default: return .null
         }
     }
 

@@ -4,6 +4,20 @@
 /// current row, `snapshot` the whole current result.
 final class OutputLimiter {
     let spec: OutputSpec?
+    // The spec taken apart once, so the per-update path reads plain stored values (no copies of the
+    // spec's expression or schedule, which would retain and release).
+    /// Which rows a period releases (`nil`: no rate limiting).
+    private let selection: OutputSpec.Selection?
+    /// `every n events`.
+    private let eventsPerPeriod: Int?
+    /// `output when`.
+    private let releasesWhenConditionHolds: Bool
+    /// Whether a trigger holds rows (not `output after` alone).
+    private let hasTrigger: Bool
+    /// The period, when output is limited by time.
+    let period: Int64?
+    /// Whether rows pass straight through (no selection held, no period).
+    let passesRowsThrough: Bool
     /// Whether the statement groups (`first every n events` then counts per group).
     let grouped: Bool
     /// Whether the statement is ungrouped and fully aggregated (one row for all): a period without rows
@@ -38,6 +52,16 @@ final class OutputLimiter {
         self.aggregatesAll = aggregatesAll
         self.condition = condition.map { (expr: $0.0, context: $0.1) }
         self.afterPassed = spec?.after == nil
+        self.selection = spec?.selection
+        self.hasTrigger = spec?.trigger != nil
+        self.passesRowsThrough = spec == nil
+        switch spec?.trigger {
+        case .events(let n)?: (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (n, nil, false)
+        case .time(let p)?:
+            (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, p.milliseconds, false)
+        case .when?: (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, nil, true)
+        case .crontab?, nil: (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, nil, false)
+        }
     }
 
     /// The type `output when` conditions compile against.
@@ -50,23 +74,12 @@ final class OutputLimiter {
         parents: []
     )
 
-    /// The period, when output is limited by time.
-    var period: Int64? {
-        if case .time(let p)? = self.spec?.trigger { return p.milliseconds }
-        return nil
-    }
-
     /// The next time output is due after `time`, for time and crontab triggers.
     func nextOutput(after time: Int64) -> Int64? {
-        switch self.spec?.trigger {
-        case .time(let p)?: return time + p.milliseconds
-        case .crontab(let c)?: return c.next(after: time)
-        default: return nil
-        }
+        if let p = self.period { return time + p }
+        if case .crontab(let c)? = self.spec?.trigger { return c.next(after: time) }
+        return nil
     }
-
-    /// Whether rows pass straight through (no selection held, no period).
-    var passesRowsThrough: Bool { self.spec == nil }
 
     /// Records the time the statement was added.
     func start(at time: Int64) { self.deployedAt = time }
@@ -84,43 +97,41 @@ final class OutputLimiter {
         return self.afterPassed
     }
 
-    /// Offers the rows of one update; appends the rows to emit now to `now`. `build` turns a deferred
-    /// row into its row; `current` gives the statement's whole current result (`snapshot`, grouped `all`).
+    /// Offers the rows of one update; appends the rows to emit now to `now`. `source` builds deferred rows
+    /// and gives the statement's whole current result (`snapshot`, grouped `all`).
     /// `newEvents`/`oldEvents` count what entered/left the window, for `every n events` and `when`.
     func offer(
         _ rows: [ResultProcessor.KeyedRow],
         newEvents: Int,
         oldEvents: Int,
         now: Int64,
-        build: (ResultProcessor.KeyedRow) -> Row?,
-        current: () -> [ResultProcessor.KeyedRow],
+        source: Statement,
         into out: inout [Row],
         old outOld: inout [Row]
     ) {
-        let open = self.afterLetsThrough(now: now, newEvents: newEvents)
-        guard let spec = self.spec, let trigger = spec.trigger else {
+        let open = self.afterPassed || self.afterLetsThrough(now: now, newEvents: newEvents)
+        guard let selection = self.selection, self.hasTrigger else {
             guard open else { return }
             for r in rows {
-                guard let row = build(r) else { continue }
+                guard let row = source.buildRow(r) else { continue }
                 if r.isOld { outOld.append(row) } else { out.append(row) }
             }
             return
         }
         for r in rows {
-            switch spec.selection {
+            switch selection {
             case .all: self.heldRows.append(r)
             case .last: self.holdLast(r)
             case .snapshot: break
             case .first:
-                if self.suppressed.insert(r.key).inserted, open, let row = build(r) {
+                if self.suppressed.insert(r.key).inserted, open, let row = source.buildRow(r) {
                     if r.isOld { outOld.append(row) } else { out.append(row) }
                 }
             }
         }
         self.newCount += newEvents
         self.oldCount += oldEvents
-        switch trigger {
-        case .events(let n) where spec.selection == .first && self.grouped:
+        if let n = self.eventsPerPeriod, selection == .first && self.grouped {
             // Each group counts its own events: its period ends with its n-th.
             for r in rows where !r.isOld {
                 let seen = self.groupEvents[r.key, default: 0] + 1
@@ -131,22 +142,19 @@ final class OutputLimiter {
                     self.groupEvents[r.key] = seen
                 }
             }
-        case .events(let n):
+        } else if let n = self.eventsPerPeriod {
             if self.newCount >= n || self.oldCount >= n {
-                self.periodEnded(now: now, build: build, current: current, into: &out, old: &outOld)
+                self.periodEnded(now: now, source: source, into: &out, old: &outOld)
             }
-        case .when:
-            guard let condition = self.condition else { return }
+        } else if self.releasesWhenConditionHolds, let condition = self.condition {
             let values: [Value] = [
                 .int(Int64(self.newCount)), .int(Int64(self.oldCount)), self.lastOutputAt.map { .int($0) } ?? .null,
             ]
             condition.context.event = EngineEvent(type: Self.conditionType, timestamp: now, body: .row(values))
             condition.context.now = now
             if condition.expr(condition.context).isTrue {
-                self.periodEnded(now: now, build: build, current: current, into: &out, old: &outOld)
+                self.periodEnded(now: now, source: source, into: &out, old: &outOld)
             }
-        case .time, .crontab:
-            break
         }
     }
 
@@ -172,13 +180,12 @@ final class OutputLimiter {
         r.group?.heldIndex = index
     }
 
-    /// Ends a period: appends the rows it releases (built by `build`; remove-stream rows to `old`) and
+    /// Ends a period: appends the rows it releases (built by `source`; remove-stream rows to `old`) and
     /// starts afresh. `snapshot` releases the current result; `all` with `group by` every group's current
     /// row; an ungrouped, fully aggregated `all`/`last` its current row when no row was held.
     func periodEnded(
         now: Int64,
-        build: (ResultProcessor.KeyedRow) -> Row?,
-        current: () -> [ResultProcessor.KeyedRow],
+        source: Statement,
         into out: inout [Row],
         old: inout [Row]
     ) {
@@ -192,19 +199,19 @@ final class OutputLimiter {
         }
         guard self.afterLetsThrough(now: now, newEvents: 0) else { return }
         self.lastOutputAt = now
-        let selection = self.spec?.selection ?? .all
+        let selection = self.selection ?? .all
         let releasesCurrent = selection == .snapshot || (selection == .all && self.grouped)
         if releasesCurrent {
-            for r in current() { if let row = build(r) { out.append(row) } }
-            for r in self.heldRows where r.isOld { if let row = build(r) { old.append(row) } }
+            for r in source.currentRows() { if let row = source.buildRow(r) { out.append(row) } }
+            for r in self.heldRows where r.isOld { if let row = source.buildRow(r) { old.append(row) } }
             return
         }
         if self.heldRows.isEmpty, selection != .first, self.aggregatesAll {
-            for r in current() { if let row = build(r) { out.append(row) } }
+            for r in source.currentRows() { if let row = source.buildRow(r) { out.append(row) } }
             return
         }
         for r in self.heldRows {
-            guard let row = build(r) else { continue }
+            guard let row = source.buildRow(r) else { continue }
             if r.isOld { old.append(row) } else { out.append(row) }
         }
     }

@@ -26,6 +26,8 @@ final class ResultProcessor {
     let groupBy: [CompiledExpr]
     let having: CompiledExpr?
     let aggregates: [AggregateCall]
+    /// What each new group's aggregators are made from.
+    private let recipes: [Aggregator.Recipe]
     /// Each aggregate's input (``AggregateInputs``), `true` for `count(*)`: one closure call per aggregate, no optional.
     private let aggregateInputs: [CompiledExpr]
     /// Each aggregate's `filter:` condition; `nil` when no aggregate has one.
@@ -101,13 +103,16 @@ final class ResultProcessor {
         self.groupBy = groupBy
         self.having = having
         self.aggregates = aggregates
+        self.recipes = aggregates.map(Aggregator.Recipe.init)
         self.aggregateInputs = aggregateArguments.map { $0 ?? { _ in .bool(true) } }
         self.aggregateFilters = aggregateFilters.contains { $0 != nil } ? aggregateFilters : nil
         self.projection = projection
         self.retiresEmptyGroups = retiresEmptyGroups
         self.defersProjection = defersProjection && shape == .rowPerGroup && having == nil
         self.maxGroups = maxGroups
-        if shape == .rowForAll || shape == .rowPerEvent { self.single = GroupState(key: .null, aggregates: aggregates) }
+        if shape == .rowForAll || shape == .rowPerEvent {
+            self.single = GroupState(key: .null, aggregates: self.recipes)
+        }
     }
 
     /// Number of live groups.
@@ -119,11 +124,19 @@ final class ResultProcessor {
         return w(self.context).isTrue
     }
 
-    private func apply(_ g: GroupState, _ e: WindowEntry, entering: Bool) {
+    @inline(__always) private func apply(_ g: GroupState, _ e: WindowEntry, entering: Bool) {
         self.context.event = e.event
         let aggregators = g.aggregators
+        if let filters = self.aggregateFilters {
+            for i in aggregators.indices {
+                if let f = filters[i], !f(self.context).isTrue { continue }
+                let v = self.aggregateInputs[i](self.context)
+                if entering { aggregators[i].enter(v, seq: e.seq) } else { aggregators[i].leave(v, seq: e.seq) }
+            }
+            g.eventCount += entering ? 1 : -1
+            return
+        }
         for i in aggregators.indices {
-            if let filters = self.aggregateFilters, let f = filters[i], !f(self.context).isTrue { continue }
             let v = self.aggregateInputs[i](self.context)
             if entering { aggregators[i].enter(v, seq: e.seq) } else { aggregators[i].leave(v, seq: e.seq) }
         }
@@ -164,7 +177,7 @@ final class ResultProcessor {
             return
         }
         if self.aggregatesEachUpdateAlone {
-            if self.single != nil { self.single = GroupState(key: .null, aggregates: self.aggregates) }
+            if self.single != nil { self.single = GroupState(key: .null, aggregates: self.recipes) }
             self.groups = GroupIndex()
             self.creationOrder.removeAll()
         }
@@ -347,7 +360,7 @@ final class ResultProcessor {
 
     /// The group `e` belongs to: for a leaving entry the one it entered (or found by key for join rows),
     /// for an entering one found or created (`nil` when the group table is full).
-    private func group(of e: WindowEntry, entering: Bool, countingOverflow: Bool) -> GroupState? {
+    @inline(__always) private func group(of e: WindowEntry, entering: Bool, countingOverflow: Bool) -> GroupState? {
         if !entering && !e.findsGroupOnLeave && !self.findsGroupsByKey {
             return e.group  // nil: never aggregated, the table was full
         }
@@ -359,7 +372,7 @@ final class ResultProcessor {
             if countingOverflow { self.groupOverflows += 1 }
             return nil
         }
-        let g = GroupState(key: key, aggregates: self.aggregates)
+        let g = GroupState(key: key, aggregates: self.recipes)
         self.groups.insert(g)
         if self.keepsCreationOrder { self.creationOrder.append(g) }
         return g

@@ -105,8 +105,7 @@ final class Statement {
             self.outputOldRows.clear()
             self.limiter.periodEnded(
                 now: at,
-                build: self.buildRow,
-                current: self.currentRows,
+                source: self,
                 into: &self.outputRows,
                 old: &self.outputOldRows
             )
@@ -141,8 +140,7 @@ final class Statement {
             newEvents: new.count,
             oldEvents: old.count,
             now: runtime.now,
-            build: self.buildRow,
-            current: self.currentRows,
+            source: self,
             into: &self.outputRows,
             old: &self.outputOldRows
         )
@@ -157,13 +155,13 @@ final class Statement {
     }
 
     /// The statement's whole current result (``ResultProcessor/currentRows(contents:)``).
-    private func currentRows() -> [ResultProcessor.KeyedRow] {
+    func currentRows() -> [ResultProcessor.KeyedRow] {
         guard let processor = self.processor else { return [] }
         return processor.currentRows(contents: processor.shape == .rowForAll ? [] : self.front.contents)
     }
 
     /// The row of a result, building it if its projection was deferred.
-    private func buildRow(_ r: ResultProcessor.KeyedRow) -> Row? {
+    @inline(__always) func buildRow(_ r: ResultProcessor.KeyedRow) -> Row? {
         r.row ?? self.processor?.row(of: r)
     }
 

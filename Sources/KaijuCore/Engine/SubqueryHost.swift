@@ -65,6 +65,7 @@ final class SubqueryHost {
         case .expression(let e, _): select = try inner.compile(e)
         }
         let calls = inner.aggregates
+        let recipes = calls.map(Aggregator.Recipe.init)
         var inputs: [CompiledExpr] = []
         var filters: [CompiledExpr?] = []
         for call in calls {
@@ -101,7 +102,7 @@ final class SubqueryHost {
                 context.event = rows[0]
                 return select(context)
             }
-            let group = GroupState(key: .null, aggregates: calls)
+            let group = GroupState(key: .null, aggregates: recipes)
             for (seq, row) in rows.enumerated() {
                 context.event = row
                 for i in calls.indices {

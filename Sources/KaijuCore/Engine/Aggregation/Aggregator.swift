@@ -12,8 +12,26 @@ class Aggregator {
 
     /// A fresh state for `call` (its input is what ``ResultProcessor`` computes for it: the argument, the
     /// engine time for `rate`, the key and the event for `maxby`/`minby`/`sorted`, the event for `window`).
-    static func make(_ call: AggregateCall) -> Aggregator {
-        let countsRows = call.argument == nil
+    static func make(_ call: AggregateCall) -> Aggregator { self.make(Recipe(call)) }
+
+    /// What making an aggregator needs of its call: plain values, cheap to copy for every new group.
+    struct Recipe {
+        let kind: AggregateKind
+        let countsRows: Bool
+        let distinct: Bool
+        let parameter: Int64?
+
+        init(_ call: AggregateCall) {
+            self.kind = call.kind
+            self.countsRows = call.argument == nil
+            self.distinct = call.distinct
+            self.parameter = call.parameter
+        }
+    }
+
+    /// A fresh state made by `recipe`.
+    static func make(_ call: Recipe) -> Aggregator {
+        let countsRows = call.countsRows
         let plain: Aggregator
         switch call.kind {
         case .count: plain = CountAggregator(countsRows: countsRows)

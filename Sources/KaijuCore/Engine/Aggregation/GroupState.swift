@@ -20,8 +20,9 @@ final class GroupState {
     /// The next group whose key has the same hash (see ``GroupIndex``).
     @exclusivity(unchecked) var nextWithSameHash: GroupState?
 
-    init(key: HashedValue, aggregates: [AggregateCall]) {
+    init(key: HashedValue, aggregates: [Aggregator.Recipe]) {
         self.key = key
         self.aggregators = aggregates.map(Aggregator.make)
+
     }
 }
