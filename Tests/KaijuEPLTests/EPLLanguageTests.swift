@@ -488,6 +488,10 @@ struct EPLLanguageTests {
                 "line 2, column 1: where must be a boolean expression, not double: qty+1"
             ),
             (
+                "select a[0].sku from pattern [[64] ([64] a=Line)]",
+                "inside a repeat ([n]) is not supported"
+            ),
+            (
                 "create schema Z(a int); insert into Z select sku as b from Line",
                 "line 2, column 53: insert into 'Z': it has no column 'b' (it has: a)"
             ),
@@ -499,5 +503,29 @@ struct EPLLanguageTests {
                 "\(error)".contains(message)
             }
         }
+    }
+
+    @Test func groupwinKeepsAtMostTheGroupLimitAndCountsWhatItCouldNotKeep() throws {
+        var limits = RuntimeLimits()
+        limits.maxGroups = 2
+        let runtime = Runtime(clock: .virtual(startingAt: 0), limits: limits)
+        _ = try EPLModule(text: Self.schema + "@name('g') select irstream k from T#groupwin(k)#length(1)")
+            .install(in: runtime)
+        var lines: [String] = []
+        _ = runtime.addListener(to: "g") { lines += $0.jsonLines }
+        for (i, k) in ["a", "b", "c", "a"].enumerated() {
+            try runtime.send(DeclaredEvent(type: "T", columns: ["k": k]), at: Int64(i + 1) * 1_000)
+        }
+        #expect(
+            lines == [
+                #"{"statement":"g","row":{"k":"a"}}"#,
+                #"{"statement":"g","row":{"k":"b"}}"#,
+                #"{"statement":"g","row":{"k":"c"}}"#,
+                #"{"statement":"g","old":{"k":"c"}}"#,
+                #"{"statement":"g","row":{"k":"a"}}"#,
+                #"{"statement":"g","old":{"k":"a"}}"#,
+            ]
+        )
+        #expect(runtime.statementInfos.first { $0.name == "g" }?.windowEvictions == 1)
     }
 }

@@ -1,6 +1,19 @@
 extension PatternNode {
     /// The most repetitions of a tagged repeat expanded into a chain (``expandingTaggedRepeats()``).
     public static let maxExpandedRepeat = 64
+    /// The most atoms an expansion may produce (nested repeats multiply); beyond it the repeat stays as
+    /// written, and its tags are refused when the pattern is compiled.
+    public static let maxExpandedAtoms = 1_024
+
+    /// How many atoms the pattern has.
+    var atomCount: Int {
+        switch self {
+        case .atom, .interval: return 1
+        case .followedBy(let a, let b): return a.atomCount + b.atomCount
+        case .and(let xs), .or(let xs): return xs.reduce(0) { $0 + $1.atomCount }
+        case .not(let x), .every(let x), .within(_, let x), .repeatCount(_, let x): return x.atomCount
+        }
+    }
 
     /// The pattern with each repeat `[n] p` whose `p` binds tags written out as `p -> p -> ...` (n times, as
     /// Esper defines the repeat), the i-th copy's tags renamed `tag[i]`: `[2] a=A` binds `a[0]` and `a[1]`,
@@ -17,7 +30,9 @@ extension PatternNode {
         case .repeatCount(let n, let x):
             let inner = x.expandingTaggedRepeats()
             let tags = inner.tags
-            guard !tags.isEmpty, n >= 1, n <= Self.maxExpandedRepeat else { return .repeatCount(n, inner) }
+            guard !tags.isEmpty, n >= 1, n <= Self.maxExpandedRepeat, inner.atomCount * n <= Self.maxExpandedAtoms else {
+                return .repeatCount(n, inner)
+            }
             var chain = inner.renamingTags(tags, index: 0)
             for i in 1..<n { chain = .followedBy(chain, inner.renamingTags(tags, index: i)) }
             return chain

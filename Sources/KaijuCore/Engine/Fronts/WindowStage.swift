@@ -142,6 +142,9 @@ final class WindowStage {
     /// The live entries, oldest first.
     var contents: [WindowEntry] { self.chain?.contents ?? self.batch?.contents ?? [] }
 
-    /// Entries pushed out by the size limit.
-    var evictions: Int { (self.chain?.evictions ?? 0) + (self.batch?.dropped ?? 0) }
+    /// Entries pushed out by the size limit, and events a `#groupwin` could not keep (its group limit reached).
+    var evictions: Int {
+        (self.chain?.evictions ?? 0) + (self.chain?.windows.reduce(0) { $0 + $1.refusedEvents } ?? 0)
+            + (self.batch?.dropped ?? 0)
+    }
 }

@@ -58,6 +58,9 @@ class DataWindow {
     /// The window `prev` reads for `event` (`#groupwin`: the event's group's).
     func window(for event: EngineEvent) -> DataWindow { self }
 
+    /// Events the window let through without keeping them because a limit was reached (`#groupwin`'s groups).
+    var refusedEvents: Int { 0 }
+
     /// The window of `spec`; `keys` are its compiled key expressions, `context` evaluates them, and
     /// `context.now` is the statement's start (`#firsttime`).
     static func make(_ spec: WindowSpec, keys: [CompiledExpr], context: EvalContext) -> DataWindow {

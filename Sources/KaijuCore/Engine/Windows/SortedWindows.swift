@@ -86,6 +86,7 @@ final class GroupedWindow: KeyedWindow {
     let maxGroups: Int
     /// Events not windowed because ``maxGroups`` groups were live.
     @exclusivity(unchecked) private(set) var refused = 0
+    override var refusedEvents: Int { self.refused }
 
     init(keys: [CompiledExpr], context: EvalContext, maxGroups: Int, makeWindow: @escaping () -> DataWindow) {
         self.makeWindow = makeWindow
