@@ -30,7 +30,8 @@ extension PatternNode {
         case .repeatCount(let n, let x):
             let inner = x.expandingTaggedRepeats()
             let tags = inner.tags
-            guard !tags.isEmpty, n >= 1, n <= Self.maxExpandedRepeat, inner.atomCount * n <= Self.maxExpandedAtoms else {
+            guard !tags.isEmpty, n >= 1, n <= Self.maxExpandedRepeat, inner.atomCount * n <= Self.maxExpandedAtoms
+            else {
                 return .repeatCount(n, inner)
             }
             var chain = inner.renamingTags(tags, index: 0)
