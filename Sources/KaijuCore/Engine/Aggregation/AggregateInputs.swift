@@ -17,8 +17,8 @@ enum AggregateInputs {
             }
             return { ctx in .array([argument(ctx), ctx.event.value]) }
         case .nth:
-            guard argument != nil, let n = call.parameter, n >= 0 else {
-                throw PlanError(.invalid, "nth(expr, n) needs an expression and a non-negative constant n: \(call)")
+            guard argument != nil, let n = call.parameter, n >= 0, n < 1_000_000 else {
+                throw PlanError(.invalid, "nth(expr, n) needs an expression and a constant n from 0 to 999999: \(call)")
             }
             return argument
         default:

@@ -44,7 +44,7 @@ final class NthAggregator: Aggregator {
     @exclusivity(unchecked) private var next = 0
     @exclusivity(unchecked) private var count = 0
     init(back: Int) {
-        self.size = Swift.max(back, 0) &+ 1
+        self.size = Swift.min(Swift.max(back, 0), 1_000_000) + 1
         self.ring = []
     }
     override var value: Value {
