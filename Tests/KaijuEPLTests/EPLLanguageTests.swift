@@ -528,4 +528,34 @@ struct EPLLanguageTests {
         )
         #expect(runtime.statementInfos.first { $0.name == "g" }?.windowEvictions == 1)
     }
+
+    @Test func streamWildcardsAndIndexedFirstLast() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string, k int);
+            create schema B(id string, v double);
+            @name('s') select a.*, b.v as v from A#lastevent as a, B#lastevent as b;
+            @name('f') select first(k, 1) as f1, last(k, 1) as l1, first(k) as f0 from A#length(3)
+            """,
+            """
+            {"at":1,"type":"A","event":{"id":"a1","k":1}}
+            {"at":2,"type":"B","event":{"id":"b1","v":2.5}}
+            {"at":3,"type":"A","event":{"id":"a2","k":2}}
+            {"at":4,"type":"A","event":{"id":"a3","k":3}}
+            {"at":5,"type":"A","event":{"id":"a4","k":4}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1,"statement":"f","row":{"f1":null,"l1":null,"f0":1}}"#,
+                #"{"at":2,"statement":"s","row":{"id":"a1","k":1,"v":2.5}}"#,
+                #"{"at":3,"statement":"s","row":{"id":"a2","k":2,"v":2.5}}"#,
+                #"{"at":3,"statement":"f","row":{"f1":2,"l1":1,"f0":1}}"#,
+                #"{"at":4,"statement":"s","row":{"id":"a3","k":3,"v":2.5}}"#,
+                #"{"at":4,"statement":"f","row":{"f1":2,"l1":2,"f0":1}}"#,
+                #"{"at":5,"statement":"s","row":{"id":"a4","k":4,"v":2.5}}"#,
+                #"{"at":5,"statement":"f","row":{"f1":3,"l1":3,"f0":2}}"#,
+            ]
+        )
+    }
 }

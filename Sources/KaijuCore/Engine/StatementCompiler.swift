@@ -42,6 +42,19 @@ enum StatementCompiler {
         var readsEvent = false
         var wildcardOnly = true
         for item in plan.select {
+            if let alias = item.streamWildcardAlias {
+                // `s.*`: one column per property of stream `s` (the statement's only stream: `*`).
+                readsEvent = true
+                wildcardOnly = false
+                guard let binding = compiler.streams.first(where: { $0.alias == alias }) else {
+                    throw PlanError(.unknownStream, "unknown stream '\(alias)' in \(alias).*", subject: alias)
+                }
+                for column in binding.type.columns {
+                    items.append(.expression(try compiler.compile(.property(stream: alias, path: [column.name]))))
+                    names.append(column.name)
+                }
+                continue
+            }
             switch item {
             case .wildcard:
                 readsEvent = true

@@ -11,6 +11,19 @@ public struct StatementPlan: Sendable, Hashable {
 
         /// `expr`, named after its text.
         public static func expression(_ e: ExprNode) -> SelectItem { .expression(e, name: e.description) }
+
+        /// `s.*`: every property of stream `s` (of a join or pattern), each its own column.
+        public static func streamWildcard(_ alias: String) -> SelectItem {
+            .expression(.property(stream: alias, path: []), name: "\(alias).*")
+        }
+
+        /// The stream of an `s.*` item.
+        public var streamWildcardAlias: String? {
+            guard case .expression(.property(let stream?, let path), let name) = self, path.isEmpty,
+                name == "\(stream).*"
+            else { return nil }
+            return stream
+        }
     }
 
     /// The stream a statement reads: a type, with a filter applied before any window.

@@ -372,6 +372,15 @@ extension EPLParser {
             // `max(a, b, ...)`: the row function, not the aggregate.
             return .call(name.lowercased(), [argument] + (try self.arguments()))
         }
+        if kind == .first || kind == .last, self.token.isSymbol(","), self.peek().kind == .integer {
+            // `first(e, i)` / `last(e, i)`: the i-th oldest / newest value.
+            self.advance()
+            let t = self.token
+            guard case .literal(.int(let i)) = try self.additive(), i >= 0, i < 1_000_000 else {
+                throw self.error("\(name)(expr, i) takes an index from 0 to 999999", at: t)
+            }
+            call.parameter = i
+        }
         if kind == .nth {
             try self.expect(symbol: ",")
             let t = self.token

@@ -140,6 +140,13 @@ extension EPLParser {
                 items.append(.wildcard)
                 continue
             }
+            if self.token.kind == .identifier, self.peek().isSymbol("."), self.peek(2).isSymbol("*") {
+                // `s.*`: every property of stream `s`.
+                items.append(.streamWildcard(self.advance().text))
+                self.advance()
+                self.advance()
+                continue
+            }
             let e = try self.expression()
             if self.accept(keyword: "as") {
                 items.append(.expression(e, name: try self.columnName()))

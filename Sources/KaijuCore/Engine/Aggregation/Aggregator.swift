@@ -40,8 +40,8 @@ class Aggregator {
         case .min: plain = ExtremeAggregator(max: false)
         case .max: plain = ExtremeAggregator(max: true)
         case .stddev: plain = StddevAggregator()
-        case .first: plain = ArrivalOrderAggregator(.first)
-        case .last: plain = ArrivalOrderAggregator(.last)
+        case .first: plain = ArrivalOrderAggregator(.first, index: Int(clamping: call.parameter ?? 0))
+        case .last: plain = ArrivalOrderAggregator(.last, index: Int(clamping: call.parameter ?? 0))
         case .window: plain = ArrivalOrderAggregator(.all)
         case .avedev: plain = AvedevAggregator()
         case .median: plain = MedianAggregator()
@@ -206,15 +206,21 @@ final class ExtremeAggregator: SortedValuesAggregator {
     override var value: Value { (self.max ? self.values.last : self.values.first) ?? .null }
 }
 
-/// `first(expr)` / `last(expr)`: the value of the oldest / newest event in the window; `window(*)`: every
-/// event, oldest first. Leaving entries are removed at the ends at once, elsewhere when they reach an end.
+/// `first(expr[, i])` / `last(expr[, i])`: the value of the oldest / newest event in the window (the i-th
+/// after it); `window(*)`: every event, oldest first. Leaving entries are removed at the ends at once,
+/// elsewhere when they reach an end.
 final class ArrivalOrderAggregator: Aggregator {
     enum Pick { case first, last, all }
     let pick: Pick
+    let index: Int
     @exclusivity(unchecked) var items: Deque<(seq: Int64, value: Value)> = []
     @exclusivity(unchecked) var removed: Set<Int64> = []
-    init(_ pick: Pick) { self.pick = pick }
+    init(_ pick: Pick, index: Int = 0) {
+        self.pick = pick
+        self.index = index
+    }
     override var value: Value {
+        if self.index > 0 { return self.value(at: self.index) }
         switch self.pick {
         case .first: return self.items.first?.value ?? .null
         case .last: return self.items.last?.value ?? .null
@@ -223,6 +229,18 @@ final class ArrivalOrderAggregator: Aggregator {
             if self.removed.isEmpty { return .array(self.items.map(\.value)) }
             return .array(self.items.filter { !self.removed.contains($0.seq) }.map(\.value))
         }
+    }
+    /// The `i`-th live value from the oldest (`.first`) or newest (`.last`) end.
+    private func value(at i: Int) -> Value {
+        var remaining = i
+        let live =
+            self.pick == .last
+            ? AnyIterator(self.items.reversed().makeIterator()) : AnyIterator(self.items.makeIterator())
+        for item in live where !self.removed.contains(item.seq) {
+            if remaining == 0 { return item.value }
+            remaining -= 1
+        }
+        return .null
     }
     override func enter(_ v: Value, seq: Int64) { self.items.append((seq, v)) }
     override func leave(_ v: Value, seq: Int64) {
