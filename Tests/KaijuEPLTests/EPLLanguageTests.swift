@@ -558,4 +558,40 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func aPatternJoinsLikeAStream() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string, k int);
+            create schema B(id string, k int);
+            create schema C(k int, v double);
+            @name('pj') select p.a.id as aid, p.b.id as bid, c.v as v from pattern [every a=A -> b=B(k = a.k)] as p unidirectional, C#lastevent as c where p.a.k = c.k;
+            @name('pw') select p.a.id as aid, c.v as v from pattern [every a=A]#length(2) as p, C#lastevent as c where p.a.k = c.k;
+            @name('within') select p.a.id as aid, c.v as v from pattern [every a=A -> (b=B where timer:within(1 sec))]#keepall as p, C#keepall as c;
+            """,
+            """
+            {"at":1000,"type":"C","event":{"k":1,"v":1.5}}
+            {"at":2000,"type":"A","event":{"id":"a1","k":1}}
+            {"at":2500,"type":"B","event":{"id":"b1","k":1}}
+            {"at":3000,"type":"C","event":{"k":1,"v":2.0}}
+            {"at":4000,"type":"A","event":{"id":"a2","k":2}}
+            {"at":6000,"type":"B","event":{"id":"b2","k":2}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":2000,"statement":"pw","row":{"aid":"a1","v":1.5}}"#,
+                #"{"at":2500,"statement":"pj","row":{"aid":"a1","bid":"b1","v":1.5}}"#,
+                #"{"at":2500,"statement":"within","row":{"aid":"a1","v":1.5}}"#,
+                #"{"at":3000,"statement":"pw","row":{"aid":"a1","v":2.0}}"#,
+                #"{"at":3000,"statement":"within","row":{"aid":"a1","v":2.0}}"#,
+            ]
+        )
+        #expect(throws: (any Error).self) {
+            try Self.run(
+                "create schema A(k int); create schema C(k int); select * from pattern [every a=A] as p, C#lastevent as c",
+                ""
+            )
+        }
+    }
 }

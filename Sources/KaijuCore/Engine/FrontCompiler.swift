@@ -32,31 +32,8 @@ enum FrontCompiler {
         case .contained(let name, let filter, let selection):
             return try self.contained(name, filter, selection, first, context: context, env: env)
         case .pattern(let node):
-            var pc = PatternCompiler(types: env.types, tables: env.tables)
-            let program = try pc.compile(node.expandingTaggedRepeats())
+            let (engine, pc, _) = try self.patternMatcher(node, context: context, env: env)
             let tags = pc.bindings.compactMap { b in b.alias?.hasPrefix("#") == false ? b.alias : nil }
-            let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
-            let specialised =
-                !env.optimises
-                ? nil
-                : EveryFollowedByMatcher.make(
-                    program,
-                    compiler: pc,
-                    tupleType: tupleType,
-                    slotCount: pc.bindings.count,
-                    context: context,
-                    maxInstances: env.limits.maxPatternInstances
-                )
-            let engine: any PatternMatcher =
-                specialised
-                ?? PatternEngine(
-                    program: program,
-                    atoms: pc.atoms,
-                    tupleType: tupleType,
-                    slotCount: pc.bindings.count,
-                    context: context,
-                    maxInstances: env.limits.maxPatternInstances
-                )
             var compiler = ExprCompiler(streams: pc.bindings, tupled: true)
             compiler.tables = env.tables
             let stage = try StatementCompiler.stage(
@@ -70,6 +47,39 @@ enum FrontCompiler {
                 PatternFront(engine: engine, stage: stage), compiler, tags.map { (.property(stream: $0, path: []), $0) }
             )
         }
+    }
+
+    /// The matcher of `node`, the compiler of its tags, and the type of its matches (one column per tag).
+    static func patternMatcher(
+        _ node: PatternNode,
+        context: EvalContext,
+        env: CompileEnvironment
+    ) throws(PlanError) -> (any PatternMatcher, PatternCompiler, EventType) {
+        var pc = PatternCompiler(types: env.types, tables: env.tables)
+        let program = try pc.compile(node.expandingTaggedRepeats())
+        let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
+        let specialised =
+            !env.optimises
+            ? nil
+            : EveryFollowedByMatcher.make(
+                program,
+                compiler: pc,
+                tupleType: tupleType,
+                slotCount: pc.bindings.count,
+                context: context,
+                maxInstances: env.limits.maxPatternInstances
+            )
+        let engine: any PatternMatcher =
+            specialised
+            ?? PatternEngine(
+                program: program,
+                atoms: pc.atoms,
+                tupleType: tupleType,
+                slotCount: pc.bindings.count,
+                context: context,
+                maxInstances: env.limits.maxPatternInstances
+            )
+        return (engine, pc, tupleType)
     }
 
     private static func type(_ name: String, _ env: CompileEnvironment) throws(PlanError) -> EventType {
@@ -163,11 +173,36 @@ enum FrontCompiler {
         var bindings: [StreamBinding] = []
         var filters: [CompiledExpr?] = []
         var stages: [WindowStage] = []
+        var patterns: [Int: any PatternMatcher] = [:]
         for (i, s) in streams.enumerated() {
+            if case .pattern(let node) = s.input {
+                // A pattern stream: its matches (one column per tag) enter its windows.
+                guard patterns.isEmpty else { throw PlanError(.invalid, "a join takes at most one pattern stream") }
+                guard !s.windows.isEmpty || s.unidirectional else {
+                    throw PlanError(
+                        .invalid,
+                        "each stream of a join needs a data window (the pattern stream has none; e.g. #lastevent)"
+                    )
+                }
+                let (matcher, _, tupleType) = try self.patternMatcher(node, context: context, env: env)
+                let alias = s.alias ?? "pattern"
+                if bindings.contains(where: { $0.alias == alias }) {
+                    throw PlanError(.duplicate, "two streams of the join are named '\(alias)'", subject: alias)
+                }
+                patterns[i] = matcher
+                bindings.append(StreamBinding(alias: alias, type: tupleType, slot: i))
+                filters.append(nil)
+                var own = ExprCompiler(streamType: tupleType, alias: alias)
+                own.tables = env.tables
+                stages.append(
+                    try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits)
+                )
+                continue
+            }
             guard case .type(let name, let filter) = s.input else {
                 throw PlanError(
                     .invalid,
-                    "a join takes typed streams (stream \(i + 1) is a pattern or contained selection)"
+                    "a join takes typed streams and patterns (stream \(i + 1) is a contained selection)"
                 )
             }
             guard !s.windows.isEmpty || s.unidirectional else {
@@ -213,6 +248,7 @@ enum FrontCompiler {
         )
         front.preserved = preserved
         front.onFilter = onFilter
+        if let (i, matcher) = patterns.first { front.feed(stream: i, from: matcher) }
         if let u = unidirectional.first { front.triggers = streams.indices.map { $0 == u } }
         return (front, compiler, bindings.map { (.property(stream: $0.alias, path: []), $0.alias!) })
     }

@@ -49,6 +49,7 @@ struct JoinPlanner {
             }
             plans.append(steps)
         }
+        // A pattern stream has no single type it reads; its input types come from its matcher (`JoinFront.feed`).
         let streams = self.bindings.indices.map {
             JoinFront.Stream(type: self.bindings[$0].type, filter: filters[$0], stage: stages[$0], indexes: indexes[$0])
         }

@@ -31,18 +31,87 @@ final class JoinFront: StatementFront {
     @exclusivity(unchecked) var onFilter: CompiledExpr?
     /// Which streams' events trigger joining (`unidirectional`: one); the others only fill their windows.
     @exclusivity(unchecked) var triggers: [Bool] = []
+    /// The stream fed by a pattern's matches, and its matcher.
+    @exclusivity(unchecked) private var pattern: (stream: Int, matcher: any PatternMatcher)?
+    /// The types the front reads: each typed stream's, then the pattern's inputs.
+    @exclusivity(unchecked) private(set) var inputs: [EventType] = []
+    /// For each input, the stream it feeds and whether it is the pattern's.
+    @exclusivity(unchecked) private var inputStreams: [(stream: Int, pattern: Bool)] = []
+    @exclusivity(unchecked) private var matches: [EngineEvent] = []
+    @exclusivity(unchecked) private var warnedDrops = 0
 
     init(streams: [Stream], plans: [[Step]], tupleType: EventType, context: EvalContext) {
         self.streams = streams
         self.plans = plans
         self.tupleType = tupleType
         self.context = context
+        self.inputs = streams.map(\.type)
+        self.inputStreams = streams.indices.map { ($0, false) }
     }
 
-    var inputs: [EventType] { self.streams.map(\.type) }
+    /// Makes stream `i` the matches of `matcher` (a pattern stream) instead of events of its type.
+    func feed(stream i: Int, from matcher: any PatternMatcher) {
+        self.pattern = (i, matcher)
+        var inputs: [EventType] = []
+        var owners: [(stream: Int, pattern: Bool)] = []
+        for (j, s) in self.streams.enumerated() where j != i {
+            inputs.append(s.type)
+            owners.append((j, false))
+        }
+        for t in matcher.inputTypes {
+            inputs.append(t)
+            owners.append((i, true))
+        }
+        self.inputs = inputs
+        self.inputStreams = owners
+    }
+
+    func start(_ statement: Statement, runtime: Runtime) {
+        guard let (i, matcher) = self.pattern else { return }
+        self.matches.clear()
+        matcher.start(now: runtime.now, into: &self.matches)
+        self.matched(i, matcher, statement: statement, runtime: runtime)
+    }
+
+    func stop() { self.pattern?.matcher.stop() }
+
+    var patternMatcher: (any PatternMatcher)? { self.pattern?.matcher }
+    var liveInstances: Int { self.pattern?.matcher.liveInstances ?? 0 }
+    var droppedInstances: Int { self.pattern?.matcher.droppedInstances ?? 0 }
+
+    /// Schedules the pattern's timers and puts its new matches into stream `i`'s windows.
+    private func matched(_ i: Int, _ matcher: any PatternMatcher, statement: Statement, runtime: Runtime) {
+        for (at, timer) in matcher.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
+        while self.warnedDrops < matcher.droppedInstances {
+            self.warnedDrops += 1
+            runtime.warnPatternLimit(
+                statement: statement.name,
+                limit: runtime.limits.maxPatternInstances,
+                dropped: self.warnedDrops
+            )
+        }
+        guard !self.matches.isEmpty else { return }
+        statement.eventsIn += self.matches.count
+        var entries: [WindowEntry] = []
+        for m in self.matches {
+            self.seq += 1
+            entries.append(WindowEntry(event: m, seq: self.seq, enteredAt: runtime.now))
+        }
+        self.matches.clear()
+        self.streams[i].stage.insert(entries, statement: statement, runtime: runtime) { new, old in
+            self.changed(i, new: new, old: old, statement: statement, runtime: runtime)
+        }
+    }
     var deliversOncePerEvent: Bool { false }
 
-    func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
+    func receive(_ event: EngineEvent, input k: Int, statement: Statement, runtime: Runtime) {
+        let (input, fromPattern) = self.inputStreams[k]
+        if fromPattern, let matcher = self.pattern?.matcher {
+            self.matches.clear()
+            matcher.receive(event, now: runtime.now, into: &self.matches)
+            self.matched(input, matcher, statement: statement, runtime: runtime)
+            return
+        }
         let stream = self.streams[input]
         if let f = stream.filter {
             self.context.event = event
@@ -60,7 +129,13 @@ final class JoinFront: StatementFront {
         let i: Int
         switch kind {
         case .window(let n), .batch(let n): i = n
-        case .output, .pattern: return
+        case .pattern(let timer):
+            guard let (p, matcher) = self.pattern else { return }
+            self.matches.clear()
+            matcher.fire(timer, now: runtime.now, into: &self.matches)
+            self.matched(p, matcher, statement: statement, runtime: runtime)
+            return
+        case .output: return
         }
         self.streams[i].stage.fire(kind, at: at, statement: statement, runtime: runtime) { new, old in
             self.changed(i, new: new, old: old, statement: statement, runtime: runtime)
@@ -68,9 +143,11 @@ final class JoinFront: StatementFront {
     }
 
     private func changed(_ i: Int, new: [WindowEntry], old: [WindowEntry], statement: Statement, runtime: Runtime) {
-        for index in self.streams[i].indexes {
-            for e in old { index.remove(e, context: self.context) }
-            for e in new { index.add(e, context: self.context) }
+        if self.streams[i].stage.retains {  // a stream that keeps nothing (unidirectional) has nothing to look up
+            for index in self.streams[i].indexes {
+                for e in old { index.remove(e, context: self.context) }
+                for e in new { index.add(e, context: self.context) }
+            }
         }
         if !self.triggers.isEmpty && !self.triggers[i] { return }
         var newRows: [WindowEntry] = []
