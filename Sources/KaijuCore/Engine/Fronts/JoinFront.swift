@@ -105,12 +105,16 @@ final class JoinFront: StatementFront {
     var deliversOncePerEvent: Bool { false }
 
     func receive(_ event: EngineEvent, input k: Int, statement: Statement, runtime: Runtime) {
-        let (input, fromPattern) = self.inputStreams[k]
-        if fromPattern, let matcher = self.pattern?.matcher {
-            self.matches.clear()
-            matcher.receive(event, now: runtime.now, into: &self.matches)
-            self.matched(input, matcher, statement: statement, runtime: runtime)
-            return
+        var input = k
+        if let (_, matcher) = self.pattern {
+            let owner = self.inputStreams[k]
+            input = owner.stream
+            if owner.pattern {
+                self.matches.clear()
+                matcher.receive(event, now: runtime.now, into: &self.matches)
+                self.matched(input, matcher, statement: statement, runtime: runtime)
+                return
+            }
         }
         let stream = self.streams[input]
         if let f = stream.filter {
