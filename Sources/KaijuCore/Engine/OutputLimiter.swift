@@ -124,7 +124,7 @@ final class OutputLimiter {
             case .last: self.holdLast(r)
             case .snapshot: break
             case .first:
-                if self.suppressed.insert(r.key).inserted, open, let row = source.buildRow(r) {
+                if open, self.suppressed.insert(r.key).inserted, let row = source.buildRow(r) {
                     if r.isOld { outOld.append(row) } else { out.append(row) }
                 }
             }
