@@ -460,16 +460,10 @@ struct EPLLanguageTests {
         let schema = "create schema Line(sku string, qty int);\n"
         let cases: [(String, String)] = [
             ("create context C partition by sku from Line", "line 2, column 8: 'create context' is not supported"),
-            ("create variable int v = 1", "line 2, column 8: 'create variable' is not supported"),
-            (
-                "expression twice { x => x * 2 } select twice(qty) from Line",
-                "line 2, column 1: expression declarations ('expression name {...}') are not supported"
-            ),
             (
                 "select * from Line match_recognize (measures A.sku as s pattern (A) define A as A.qty > 1)",
                 "line 2, column 20: 'match_recognize' is not supported"
             ),
-            ("on Line set v = 1", "line 2, column 9: 'on ... set' is not supported (variables are not supported)"),
             (
                 "select * from Line for grouped_delivery(sku)",
                 "line 2, column 20: 'for' (grouped or discrete delivery) is not supported"
@@ -593,5 +587,36 @@ struct EPLLanguageTests {
                 ""
             )
         }
+    }
+
+    @Test func variablesAndExpressionDeclarations() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string, v double);
+            create schema B(k int, v double);
+            create variable double threshold = 5.0;
+            create constant variable int two = 1 + 1;
+            create expression scaled { (x, factor) => x.v * factor };
+            create expression cap { threshold * two };
+            @name('set') on B(v < 8) set threshold = v;
+            @name('q') expression high { a => a.v > threshold } select id, scaled(a, two) as s, cap() as l
+              from A as a where high(a)
+            """,
+            """
+            {"at":1,"type":"A","event":{"id":"a1","v":6.0}}
+            {"at":2,"type":"B","event":{"k":3,"v":7.0}}
+            {"at":3,"type":"A","event":{"id":"a2","v":6.5}}
+            {"at":4,"type":"A","event":{"id":"a3","v":7.5}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1,"statement":"q","row":{"id":"a1","s":12.0,"l":10.0}}"#,
+                #"{"at":2,"statement":"set","row":{"threshold":7.0}}"#,
+                #"{"at":4,"statement":"q","row":{"id":"a3","s":15.0,"l":14.0}}"#,
+            ]
+        )
+        let constant = "create constant variable int two = 2; on Line set two = 3"
+        #expect(throws: (any Error).self) { try Self.run("create schema Line(k int);\n" + constant, "") }
     }
 }

@@ -27,6 +27,8 @@ struct ExprCompiler {
     var derived: [String: (stream: Int, node: ExprNode)] = [:]
     /// Tables `T[key].col` can read.
     var tables: [String: Table] = [:]
+    /// Variables a name can read when no stream has a property of that name.
+    var variables: [String: VariableCell] = [:]
     /// The single stream's window, which `prev`, `prior` and their kin read.
     var windowAccess: WindowAccess?
     /// Compiles subqueries (and keeps the statements that hold their windows), when the clause allows them.
@@ -172,6 +174,14 @@ struct ExprCompiler {
             {
                 return try self.compileTableGet(path[0], [], path[1], node)  // `T.col` of a table without a key
             }
+            if stream == nil, let first = path.first, let cell = self.variables[first],
+                (try? self.resolve(stream: nil, path: path, node)) == nil
+            {
+                // A variable: its value when evaluated, then the rest of the path.
+                let rest = Array(path.dropFirst())
+                if rest.isEmpty { return { _ in cell.value } }
+                return { _ in rest.reduce(cell.value) { $0[$1] } }
+            }
             return try self.compileProperty(stream: stream, path: path, node)
         case .mapGet(let base, let key):
             if case .literal(.string(let k)) = key, let (i, column) = try self.directColumn(base, node),
@@ -270,6 +280,7 @@ struct ExprCompiler {
             let (i, expr) = self.derived[name]!
             var inner = ExprCompiler(streams: [self.streams[i]], tupled: false, defaultStream: 0)
             inner.tables = self.tables
+            inner.variables = self.variables
             let read = try inner.compileRow(expr, clause: "a contained selection")
             let get = self.eventGetter(i)
             base = { ctx in

@@ -19,6 +19,7 @@ enum FrontCompiler {
             let type = try self.type(name, env)
             var compiler = ExprCompiler(streamType: type, alias: first.alias)
             compiler.tables = env.tables
+            compiler.variables = env.variables
             let f = try filter.map { (f) throws(PlanError) in try compiler.compileCondition(f, clause: "a filter") }
             let stage = try StatementCompiler.stage(
                 0,
@@ -36,6 +37,7 @@ enum FrontCompiler {
             let tags = pc.bindings.compactMap { b in b.alias?.hasPrefix("#") == false ? b.alias : nil }
             var compiler = ExprCompiler(streams: pc.bindings, tupled: true)
             compiler.tables = env.tables
+            compiler.variables = env.variables
             let stage = try StatementCompiler.stage(
                 0,
                 first.windows,
@@ -56,6 +58,7 @@ enum FrontCompiler {
         env: CompileEnvironment
     ) throws(PlanError) -> (any PatternMatcher, PatternCompiler, EventType) {
         var pc = PatternCompiler(types: env.types, tables: env.tables)
+        pc.variables = env.variables
         let program = try pc.compile(node.expandingTaggedRepeats())
         let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
         let specialised =
@@ -121,6 +124,7 @@ enum FrontCompiler {
         }
         var parentCompiler = ExprCompiler(streamType: parent, alias: stream.alias)
         parentCompiler.tables = env.tables
+        parentCompiler.variables = env.variables
         let f = try filter.map { (f) throws(PlanError) in try parentCompiler.compileCondition(f, clause: "a filter") }
         let bindings = [
             StreamBinding(alias: selection.alias, type: span, slot: 0),
@@ -128,6 +132,7 @@ enum FrontCompiler {
         ]
         var compiler = ExprCompiler(streams: bindings, tupled: true, defaultStream: 0)
         compiler.tables = env.tables
+        compiler.variables = env.variables
         var wildcard: [(ExprNode, String)] = []
         for item in selection.items {
             switch item {
@@ -194,6 +199,7 @@ enum FrontCompiler {
                 filters.append(nil)
                 var own = ExprCompiler(streamType: tupleType, alias: alias)
                 own.tables = env.tables
+                own.variables = env.variables
                 stages.append(
                     try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits)
                 )
@@ -219,6 +225,7 @@ enum FrontCompiler {
             bindings.append(StreamBinding(alias: alias, type: type, slot: i))
             var own = ExprCompiler(streamType: type, alias: alias)
             own.tables = env.tables
+            own.variables = env.variables
             filters.append(try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") })
             stages.append(
                 try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits)
@@ -226,6 +233,7 @@ enum FrontCompiler {
         }
         var compiler = ExprCompiler(streams: bindings, tupled: true)
         compiler.tables = env.tables
+        compiler.variables = env.variables
         let outer = streams.dropFirst().compactMap(\.outerJoin)
         let unidirectional = streams.indices.filter { streams[$0].unidirectional }
         guard outer.isEmpty || (streams.count == 2 && streams[0].outerJoin == nil && unidirectional.isEmpty) else {

@@ -38,6 +38,7 @@ struct JoinPlanner {
                 } else {
                     var own = ExprCompiler(streamType: self.bindings[j].type, alias: self.bindings[j].alias)
                     own.tables = self.tables
+                    own.variables = self.compiler.variables
                     var keys: [CompiledExpr] = []
                     for (l, _) in equalities { keys.append(try own.compileRow(l, clause: "a join key")) }
                     indexes[j].append(JoinIndex(keys: keys, signature: signature))

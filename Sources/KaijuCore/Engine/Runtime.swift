@@ -74,6 +74,10 @@ public final class Runtime {
     @exclusivity(unchecked) private var created = 0
     /// Named windows (`create window`), each kept by the statement of its name.
     @exclusivity(unchecked) private var namedWindows: Set<String> = []
+    /// The variables (`create variable`), by name.
+    @exclusivity(unchecked) private var variables: [String: VariableCell] = [:]
+    /// The declared expressions (`create expression`), by lower-cased name, for front ends to expand.
+    public private(set) var expressionDeclarations: [String: ExpressionDeclaration] = [:]
 
     /// A runtime with no statements on `clock`, bounded by `limits`.
     public init(clock: EngineClock = .virtual(startingAt: 0), limits: RuntimeLimits = RuntimeLimits()) {
@@ -92,6 +96,16 @@ public final class Runtime {
     }
 
     // MARK: - Types and statements
+
+    /// Declares an expression (`create expression`) for later statements to call.
+    /// - Throws: ``PlanError`` if an expression of that name exists.
+    public func declare(_ expression: ExpressionDeclaration) throws(PlanError) {
+        let key = expression.name.lowercased()
+        guard self.expressionDeclarations[key] == nil else {
+            throw PlanError(.duplicate, "an expression named '\(expression.name)' exists", subject: expression.name)
+        }
+        self.expressionDeclarations[key] = expression
+    }
 
     /// Declares an event type (`create schema`).
     /// - Throws: ``PlanError`` if the name exists or a parent is unknown.
@@ -123,6 +137,7 @@ public final class Runtime {
             now: self.now,
             optimises: self.optimises
         )
+        env.variables = self.variables
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
         self.types = env.types
         for companion in env.companions {
@@ -140,13 +155,70 @@ public final class Runtime {
     public func add(_ plan: OnPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String
     {
         let stmtName = try self.newName(name)
-        let env = CompileEnvironment(
+        var env = CompileEnvironment(
             types: self.types,
             tables: self.tables,
             limits: self.limits,
             optimises: self.optimises
         )
+        env.variables = self.variables
         return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
+    }
+
+    /// Declares a variable (`create [constant] variable`).
+    /// - Throws: ``PlanError`` if the name is taken or the initial value is not a constant.
+    public func declare(_ variable: VariableDeclaration) throws(PlanError) {
+        guard self.variables[variable.name] == nil else {
+            throw PlanError(.duplicate, "a variable named '\(variable.name)' exists", subject: variable.name)
+        }
+        var initial: Value = .null
+        if let e = variable.initial {
+            var compiler = ExprCompiler(streams: [], tupled: false)
+            compiler.variables = self.variables
+            let value = try compiler.compileRow(e, clause: "a variable's initial value")
+            initial = value(EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([]))))
+        }
+        self.variables[variable.name] = VariableCell(variable, value: initial)
+    }
+
+    /// A variable's current value, or `nil` when there is no such variable.
+    public func value(ofVariable name: String) -> Value? { self.variables[name]?.value }
+
+    /// Starts an `on Type set var = expr, ...` statement; `listener` receives the new values.
+    /// - Throws: ``PlanError`` for an unknown type or variable, a constant variable, or a bad expression.
+    @discardableResult
+    public func add(_ plan: VariableSetPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError)
+        -> String
+    {
+        let stmtName = try self.newName(name)
+        guard case .type(let typeName, let filter) = plan.trigger.input, let type = self.types[typeName] else {
+            throw PlanError(.unknownType, "on ... set takes a declared event type as its trigger")
+        }
+        var compiler = ExprCompiler(streamType: type, alias: plan.trigger.alias)
+        compiler.tables = self.tables
+        compiler.variables = self.variables
+        let f = try filter.map { (f) throws(PlanError) in try compiler.compileCondition(f, clause: "a filter") }
+        var assignments: [(cell: VariableCell, value: CompiledExpr)] = []
+        for a in plan.assignments {
+            guard let cell = self.variables[a.column] else {
+                throw PlanError(.unknownProperty, "unknown variable '\(a.column)'", subject: a.column)
+            }
+            guard !cell.constant else {
+                throw PlanError(.invalid, "'\(a.column)' is a constant variable", subject: a.column)
+            }
+            assignments.append((cell, try compiler.compileRow(a.value, clause: "on ... set")))
+        }
+        let context = EvalContext(placeholder: EngineEvent(type: type, timestamp: 0, body: .row([])))
+        let statement = Statement(
+            name: stmtName,
+            source: .variableSet(plan),
+            context: context,
+            front: VariableSetFront(type: type, filter: f, assignments: assignments),
+            processor: nil,
+            limiter: OutputLimiter(nil),
+            insertTarget: nil
+        )
+        return self.install(statement, listener: listener)
     }
 
     /// Creates a table (`create table`).

@@ -48,6 +48,8 @@ public struct StatementInfo: Sendable, Hashable {
         case select(StatementPlan)
         /// An on-merge, on-update, on-delete or on-select statement.
         case on(OnPlan)
+        /// An `on ... set` statement assigning variables.
+        case variableSet(VariableSetPlan)
     }
 
     /// The statement's name.

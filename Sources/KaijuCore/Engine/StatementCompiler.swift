@@ -9,6 +9,8 @@ struct CompileEnvironment {
     var optimises = true
     /// Statements the compiled one needs added before it (its subqueries' windows).
     var companions: [Statement] = []
+    /// The runtime's variables.
+    var variables: [String: VariableCell] = [:]
 }
 
 /// Compiles a ``StatementPlan`` against a runtime's types into a running ``Statement``.
@@ -337,6 +339,7 @@ enum StatementCompiler {
                 defaultStream: 0
             )
             own.tables = compiler.tables
+            own.variables = compiler.variables
             let c = try own.compileRow(condition, clause: "an expression window")
             return { ExpressionWindow(condition: c, tupleType: tupleType, context: context) }
         case .groupWin:

@@ -55,6 +55,7 @@ final class SubqueryHost {
         }
         var inner = ExprCompiler(streams: bindings, tupled: true, defaultStream: 0)
         inner.tables = outer.tables
+        inner.variables = outer.variables
         let tupleType = EventType.tuple("subquery", aliases: bindings.map { $0.alias ?? "" })
         let whereClause = try plan.whereClause.map { (w) throws(PlanError) in
             try inner.compileRow(w, clause: "a subquery's where")

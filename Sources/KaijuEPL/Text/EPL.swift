@@ -17,10 +17,12 @@ public enum EPL {
         _ text: String,
         line: Int = 1,
         prefix: String = "",
-        limits: EPLLimits = EPLLimits()
+        limits: EPLLimits = EPLLimits(),
+        expressions: [String: ExpressionDeclaration] = [:]
     ) throws(EPLSyntaxError) -> EPLStatement {
         let (body, _) = try self.withoutAnnotations(text, line: line, prefix: prefix)
         var parser = try EPLParser(EPLSource(text: body, line: line, prefix: prefix), limits: limits)
+        parser.expressions = expressions
         return try parser.statement()
     }
 
@@ -58,7 +60,13 @@ public enum EPL {
         prefix: String = "",
         limits: EPLLimits = EPLLimits()
     ) throws(EPLSyntaxError) -> String? {
-        let statement = try self.parse(text, line: line, prefix: prefix, limits: limits)
+        let statement = try self.parse(
+            text,
+            line: line,
+            prefix: prefix,
+            limits: limits,
+            expressions: runtime.expressionDeclarations
+        )
         var name = name
         if name == nil { name = try self.withoutAnnotations(text, line: line, prefix: prefix).1 }
         do throws(PlanError) {
@@ -73,6 +81,14 @@ public enum EPL {
                 try runtime.createWindow(try self.resolveWindowSchema(schema, in: runtime), windows: windows)
                 return nil
             case .select(let plan):
+                return try runtime.add(plan, name: name, listener: listener)
+            case .createExpression(let declaration):
+                try runtime.declare(declaration)
+                return nil
+            case .createVariable(let declaration):
+                try runtime.declare(declaration)
+                return nil
+            case .onSet(let plan):
                 return try runtime.add(plan, name: name, listener: listener)
             case .on(let plan):
                 return try runtime.add(plan, name: name, listener: listener)

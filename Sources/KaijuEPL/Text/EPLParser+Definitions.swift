@@ -21,6 +21,20 @@ extension EPLParser {
             let key = definitions.filter(\.primaryKey).map(\.column.name)
             return .createTable(TableDeclaration(name, columns: definitions.map(\.column), primaryKey: key))
         }
+        if self.accept(keyword: "expression") { return .createExpression(try self.expressionDeclaration()) }
+        if self.token.isKeyword("variable") || (self.token.isKeyword("constant") && self.peek().isKeyword("variable")) {
+            let constant = self.accept(keyword: "constant")
+            try self.expect(keyword: "variable")
+            let typeToken = self.token
+            var typeName = try self.name("a variable type")
+            while self.accept(symbol: ".") { typeName += "." + (try self.name("a type name")) }
+            guard let type = ColumnType(name: typeName) else {
+                throw self.error("unknown variable type '\(typeName)'", at: typeToken)
+            }
+            let name = try self.name("a variable name")
+            let initial = self.accept(symbol: "=") ? try self.expression() : nil
+            return .createVariable(VariableDeclaration(name, type: type, constant: constant, initial: initial))
+        }
         if self.accept(keyword: "window") {
             let name = try self.typeName("a window name")
             let windows = try self.windows()
@@ -45,6 +59,33 @@ extension EPLParser {
         }
         try self.refuseUnsupportedCreate()
         throw self.expected("'schema', 'table' or 'window' after 'create'")
+    }
+
+    /// After `expression`: `name { body }`, `name { p => body }`, `name { (p, q) => body }`.
+    mutating func expressionDeclaration() throws(EPLSyntaxError) -> ExpressionDeclaration {
+        let name = try self.name("an expression name")
+        try self.expect(symbol: "{")
+        var parameters: [String] = []
+        if self.token.kind == .identifier, self.peek().isSymbol("=>") {
+            parameters = [self.advance().text]
+            self.advance()
+        } else if self.token.isSymbol("("), self.peek().kind == .identifier || self.peek().isSymbol(")") {
+            // `(a, b) => body` (a parenthesised body without `=>` is an expression, read below)
+            var lookahead = 1
+            while self.peek(lookahead).kind == .identifier || self.peek(lookahead).isSymbol(",") { lookahead += 1 }
+            if self.peek(lookahead).isSymbol(")"), self.peek(lookahead + 1).isSymbol("=>") {
+                self.advance()
+                while !self.accept(symbol: ")") {
+                    try self.checkListLength(parameters.count)
+                    parameters.append(try self.name("a parameter name"))
+                    _ = self.accept(symbol: ",")
+                }
+                try self.expect(symbol: "=>")
+            }
+        }
+        let body = try self.expression()
+        try self.expect(symbol: "}")
+        return ExpressionDeclaration(name, parameters: parameters, body: body)
     }
 
     /// `(name type [primary key], ...)`.
@@ -99,7 +140,7 @@ extension EPLParser {
 
     /// `on Type[(filter)] [as s] merge Table [as t] [where ...] when ...`, `on ... update Table set ... [where ...]`,
     /// `on ... delete from Table [where ...]`, `on ... select items from Table [as t] [where ...]`.
-    mutating func onStatement() throws(EPLSyntaxError) -> OnPlan {
+    mutating func onStatement() throws(EPLSyntaxError) -> EPLStatement {
         try self.expect(keyword: "on")
         let trigger = try self.stream()
         if self.accept(keyword: "merge") {
@@ -109,26 +150,26 @@ extension EPLParser {
             var clauses: [MergeClause] = []
             while self.token.isKeyword("when") { clauses.append(try self.mergeClause()) }
             guard !clauses.isEmpty else { throw self.expected("'when matched' or 'when not matched'") }
-            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .merge(clauses))
+            return .on(OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .merge(clauses)))
         }
         if self.accept(keyword: "update") {
             let (table, alias) = try self.tableReference()
             try self.expect(keyword: "set")
             let assignments = try self.assignments()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
-            return OnPlan(
+            return .on(OnPlan(
                 on: trigger,
                 table: table,
                 as: alias,
                 where: whereClause,
                 action: .merge([MergeClause(matched: true, .update(assignments))])
-            )
+            ))
         }
         if self.accept(keyword: "delete") {
             try self.expect(keyword: "from")
             let (table, alias) = try self.tableReference()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
-            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .delete)
+            return .on(OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .delete))
         }
         if self.accept(keyword: "select") {
             if self.token.isKeyword("and"), self.peek().isKeyword("delete") {
@@ -138,10 +179,10 @@ extension EPLParser {
             try self.expect(keyword: "from")
             let (table, alias) = try self.tableReference()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
-            return OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items))
+            return .on(OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items)))
         }
-        if self.token.isKeyword("set") {
-            throw self.error("'on ... set' is not supported (variables are not supported)", at: self.token)
+        if self.accept(keyword: "set") {
+            return .onSet(VariableSetPlan(on: trigger, set: try self.assignments()))
         }
         if self.token.isKeyword("insert") {
             throw self.error("'on ... insert into' (split streams) is not supported", at: self.token)

@@ -330,6 +330,16 @@ extension EPLParser {
         let name = nameToken.text
         let lower = name.lowercased()
         try self.expect(symbol: "(")
+        if let declaration = self.expressions[lower] {
+            let args = try self.arguments()
+            guard let expanded = declaration.expanded(with: args) else {
+                throw self.error(
+                    "expression '\(name)' takes \(declaration.parameters.count) argument(s), got \(args.count)",
+                    at: nameToken
+                )
+            }
+            return expanded
+        }
         if let kind = AggregateKind(rawValue: lower) { return try self.aggregate(kind, nameToken) }
         let args = try self.arguments()
         if lower == "now" || lower == "current_timestamp" {

@@ -4,9 +4,6 @@ extension EPLParser {
     /// A construct and, where Kaiju takes another spelling, a hint.
     private static let createForms: [String: String] = [
         "context": "'create context' is not supported",
-        "variable": "'create variable' is not supported",
-        "constant": "'create constant variable' is not supported",
-        "expression": "'create expression' is not supported",
         "index": "'create index' is not supported",
         "dataflow": "'create dataflow' is not supported",
         "inlined_class": "'create inlined_class' is not supported",
@@ -20,13 +17,11 @@ extension EPLParser {
         throw self.error(message, at: self.token)
     }
 
-    /// Throws for an unsupported statement start: an `expression` declaration, `context Name ...`,
+    /// Throws for an unsupported statement start: `context Name ...`,
     /// `update istream`, `fire-and-forget` forms.
     func refuseUnsupportedStatement() throws(EPLSyntaxError) {
         let word = self.token.kind == .identifier ? self.token.text.lowercased() : ""
         switch word {
-        case "expression":
-            throw self.error("expression declarations ('expression name {...}') are not supported", at: self.token)
         case "context":
             throw self.error("'context Name' statements are not supported (contexts are not supported)", at: self.token)
         case "update" where self.peek().isKeyword("istream"):

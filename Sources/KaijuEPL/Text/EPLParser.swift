@@ -10,6 +10,8 @@ struct EPLParser {
     let limits: EPLLimits
     /// Expression and pattern levels open at the current token (see ``EPLLimits/maxNestingDepth``).
     var depth = 0
+    /// Declared expressions a call may name (`create expression`, and inline ones of this statement).
+    var expressions: [String: ExpressionDeclaration] = [:]
 
     init(_ source: EPLSource, limits: EPLLimits = EPLLimits()) throws(EPLSyntaxError) {
         let size = source.text.utf8.count
@@ -140,8 +142,15 @@ struct EPLParser {
         if self.token.isKeyword("create") {
             result = try self.createStatement()
         } else if self.token.isKeyword("on") {
-            result = .on(try self.onStatement())
+            result = try self.onStatement()
         } else if self.token.isKeyword("insert") || self.token.isKeyword("select") {
+            result = .select(try self.selectStatement())
+        } else if self.token.isKeyword("expression"), self.peek().kind == .identifier, self.peek(2).isSymbol("{") {
+            // `expression name { ... } [expression ...] select ...`: declarations for this statement only.
+            while self.accept(keyword: "expression") {
+                let declaration = try self.expressionDeclaration()
+                self.expressions[declaration.name.lowercased()] = declaration
+            }
             result = .select(try self.selectStatement())
         } else {
             try self.refuseUnsupportedStatement()

@@ -13,4 +13,10 @@ public enum EPLStatement: Sendable, Hashable {
     case select(StatementPlan)
     /// `on Type merge|delete Table ...`.
     case on(OnPlan)
+    /// `create expression name { (params) => body }`: later statements' calls `name(...)` expand to it.
+    case createExpression(ExpressionDeclaration)
+    /// `create [constant] variable type name [= value]`.
+    case createVariable(VariableDeclaration)
+    /// `on Type set var = expr, ...`.
+    case onSet(VariableSetPlan)
 }

@@ -59,6 +59,8 @@ final class PatternAtom {
 struct PatternCompiler {
     let types: TypeRegistry
     let tables: [String: Table]
+    /// Variables the atoms' filters can read.
+    var variables: [String: VariableCell] = [:]
     private(set) var atoms: [PatternAtom] = []
     /// One binding per tuple slot: every tag, then a hidden slot per untagged atom.
     private(set) var bindings: [StreamBinding] = []
@@ -183,12 +185,16 @@ struct PatternCompiler {
             defaultStream: 0
         )
         c.tables = self.tables
+        c.tables = self.tables
+        c.variables = self.variables
         return c
     }
 
     private func atom(type: EventType, slot: Int, filter: ExprNode?) throws(PlanError) -> PatternAtom {
         var tupled = ExprCompiler(streams: self.bindings, tupled: true, defaultStream: slot)
         tupled.tables = self.tables
+        tupled.tables = self.tables
+        tupled.variables = self.variables
         var own = self.singleEventCompiler(slot: slot)
         var ownParts: [ExprNode] = []
         var keyOwn: [ExprNode] = []

@@ -14,6 +14,7 @@ enum TableTriggerCompiler {
         let triggerAlias = plan.trigger.alias ?? typeName
         var own = ExprCompiler(streamType: type, alias: triggerAlias)
         own.tables = env.tables
+        own.variables = env.variables
         let f = try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") }
 
         let bindings = [
@@ -23,6 +24,7 @@ enum TableTriggerCompiler {
         ]
         var compiler = ExprCompiler(streams: bindings, tupled: true)
         compiler.tables = env.tables
+        compiler.variables = env.variables
         let lookup = try self.keyLookup(plan.whereClause, table: table, compiler: &compiler, own: &own)
         // With a key lookup, only the conjuncts it does not cover remain to be tested.
         let rest = lookup.map { ExprNode.conjunction($0.rest) } ?? plan.whereClause
