@@ -619,4 +619,35 @@ struct EPLLanguageTests {
         let constant = "create constant variable int two = 2; on Line set two = 3"
         #expect(throws: (any Error).self) { try Self.run("create schema Line(k int);\n" + constant, "") }
     }
+
+    @Test func intoTableFillsAggregationColumnsAndOnSelectOrders() throws {
+        let lines = try Self.run(
+            """
+            create schema A(k int, v double);
+            create schema B(k int);
+            create table T(k int primary key, cnt count(*), total sum(double));
+            create table Tot(n count(*));
+            @name('into') into table T select k, count(*) as cnt, sum(v) as total from A group by k;
+            into table Tot select count(*) as n from A;
+            @name('read') select b.k as k, T[b.k].cnt as cnt, T[b.k].total as total, Tot.n as all from B as b;
+            @name('sel') on B select t.k as k, t.cnt as cnt from T as t where t.cnt > 0 order by t.cnt desc, t.k;
+            """,
+            """
+            {"at":1,"type":"A","event":{"k":1,"v":1.5}}
+            {"at":2,"type":"A","event":{"k":2,"v":2.0}}
+            {"at":3,"type":"A","event":{"k":2,"v":3.0}}
+            {"at":4,"type":"B","event":{"k":2}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1,"statement":"into","row":{"k":1,"cnt":1,"total":1.5}}"#,
+                #"{"at":2,"statement":"into","row":{"k":2,"cnt":1,"total":2.0}}"#,
+                #"{"at":3,"statement":"into","row":{"k":2,"cnt":2,"total":5.0}}"#,
+                #"{"at":4,"statement":"read","row":{"k":2,"cnt":2,"total":5.0,"all":3}}"#,
+                #"{"at":4,"statement":"sel","row":{"k":2,"cnt":2}}"#,
+                #"{"at":4,"statement":"sel","row":{"k":1,"cnt":1}}"#,
+            ]
+        )
+    }
 }

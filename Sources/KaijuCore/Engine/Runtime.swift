@@ -187,7 +187,11 @@ public final class Runtime {
     /// Starts an `on Type set var = expr, ...` statement; `listener` receives the new values.
     /// - Throws: ``PlanError`` for an unknown type or variable, a constant variable, or a bad expression.
     @discardableResult
-    public func add(_ plan: VariableSetPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError)
+    public func add(
+        _ plan: VariableSetPlan,
+        name: String? = nil,
+        listener: StatementListener? = nil
+    ) throws(PlanError)
         -> String
     {
         let stmtName = try self.newName(name)

@@ -48,6 +48,8 @@ final class Statement {
     let outputStreams: OutputStreams
     /// `select distinct`: equal rows of one delivery go out once.
     let distinct: Bool
+    /// `into table`: the table the statement's group rows are written into.
+    @exclusivity(unchecked) var tableSink: TableSink?
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -123,6 +125,7 @@ final class Statement {
         guard let processor = self.processor else { return }
         self.rowBuffer.clear()
         processor.process(new: new, old: old, into: &self.rowBuffer)
+        if let sink = self.tableSink { sink.write(self.rowBuffer, now: runtime.now, build: self.buildRow) }
         if let p = self.limiter.period, !self.outputTimerStarted {
             // Esper: an output period starts with the first update that reaches the statement's output.
             self.outputTimerStarted = true

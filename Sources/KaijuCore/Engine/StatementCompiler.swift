@@ -152,6 +152,20 @@ enum StatementCompiler {
         )
 
         let limiter = try Self.limiter(plan, shape: shape, context: context)
+        var tableSink: TableSink?
+        if let name = plan.intoTable {
+            guard let table = env.tables[name] else {
+                throw PlanError(.unknownTable, "unknown table '\(name)' in into table", subject: name)
+            }
+            guard plan.groupBy.count == table.keyIndices.count else {
+                throw PlanError(
+                    .invalid,
+                    "into table '\(name)' groups by \(plan.groupBy.count) expression(s); the table has \(table.keyIndices.count) key column(s)",
+                    subject: name
+                )
+            }
+            tableSink = TableSink(table)
+        }
         if let sets = plan.groupingSets {
             processor.levels = try Self.levels(plan, sets: sets, name: name, env: env)
         }
@@ -200,7 +214,7 @@ enum StatementCompiler {
                 target = InsertTarget(type: try env.types.declare(SchemaDeclaration(into, columns: columns)))
             }
         }
-        return Statement(
+        let statement = Statement(
             name: name,
             source: .select(plan),
             context: context,
@@ -213,6 +227,8 @@ enum StatementCompiler {
         ).ordered(
             by: RowOrdering(plan, columns: selectedNames, wildcard: plan.select.contains(.wildcard), hidden: hidden)
         )
+        statement.tableSink = tableSink
+        return statement
     }
 
     /// The processors of `rollup`/`cube`/`grouping sets` levels: each groups by its subset of the group-by

@@ -64,6 +64,9 @@ public struct StatementPlan: Sendable, Hashable {
     public var insertColumns: [String]?
     /// `select distinct`: equal rows of one output batch are delivered once.
     public var distinct = false
+    /// `into table T select ... group by k`: each group's row is written into the table's row of key `k`
+    /// (the group-by values, in the table's key order), under the columns of the same names.
+    public var intoTable: String?
     /// Which rows the statement delivers (`select istream|rstream|irstream`, `insert ... into`).
     public var outputStreams: OutputStreams = .insert
     /// `order by`: sorts the rows of each output batch.

@@ -39,6 +39,8 @@ public struct OnPlan: Sendable, Hashable {
     public var whereClause: ExprNode?
     /// What the statement does to matching rows.
     public var action: Action
+    /// `on ... select ... order by`: the order of an on-select's rows (primary-key order without it).
+    public var orderBy: [StatementPlan.OrderItem] = []
 
     /// `on trigger merge|update|delete|select ... table as tableAlias where ...`.
     public init(
@@ -88,6 +90,8 @@ public struct MergeClause: Sendable, Hashable {
     public var condition: ExprNode?
     /// What the clause does.
     public var action: Action
+    /// `on ... select ... order by`: the order of an on-select's rows (primary-key order without it).
+    public var orderBy: [StatementPlan.OrderItem] = []
 
     /// A `when matched` or `when not matched` clause.
     public init(matched: Bool, condition: ExprNode? = nil, _ action: Action) {

@@ -108,6 +108,18 @@ extension EPLParser {
                 typeName += "." + self.advance().text
             }
             var elementType: String?
+            if allowPrimaryKey, self.token.isSymbol("("), let kind = AggregateKind(rawValue: typeName.lowercased()) {
+                // A table's aggregation column (`cnt count(*)`, `total sum(double)`): it holds the value an
+                // `into table` statement computes.
+                var open = 0
+                repeat {
+                    if self.token.isSymbol("(") { open += 1 }
+                    if self.token.isSymbol(")") { open -= 1 }
+                    guard self.token.kind != .end else { throw self.expected("')'") }
+                    self.advance()
+                } while open > 0
+                typeName = kind == .count || kind == .countever ? "long" : "any"
+            }
             if self.token.isSymbol("["), self.peek().isSymbol("]") {
                 // `string[]`, `double[]`, `Line[]` (events of a declared type): an array column.
                 self.advance()
@@ -157,13 +169,15 @@ extension EPLParser {
             try self.expect(keyword: "set")
             let assignments = try self.assignments()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
-            return .on(OnPlan(
-                on: trigger,
-                table: table,
-                as: alias,
-                where: whereClause,
-                action: .merge([MergeClause(matched: true, .update(assignments))])
-            ))
+            return .on(
+                OnPlan(
+                    on: trigger,
+                    table: table,
+                    as: alias,
+                    where: whereClause,
+                    action: .merge([MergeClause(matched: true, .update(assignments))])
+                )
+            )
         }
         if self.accept(keyword: "delete") {
             try self.expect(keyword: "from")
@@ -179,7 +193,12 @@ extension EPLParser {
             try self.expect(keyword: "from")
             let (table, alias) = try self.tableReference()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
-            return .on(OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items)))
+            var plan = OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items))
+            if self.accept(keyword: "order") {
+                try self.expect(keyword: "by")
+                plan.orderBy = try self.orderItems()
+            }
+            return .on(plan)
         }
         if self.accept(keyword: "set") {
             return .onSet(VariableSetPlan(on: trigger, set: try self.assignments()))

@@ -41,12 +41,7 @@ extension EPLParser {
         if self.token.isKeyword("output") { plan.output = try self.outputClause() }
         if self.accept(keyword: "order") {
             try self.expect(keyword: "by")
-            repeat {
-                let e = try self.expression()
-                let descending = self.accept(keyword: "desc")
-                if !descending { _ = self.accept(keyword: "asc") }
-                plan.orderBy.append(.init(e, descending: descending))
-            } while self.accept(symbol: ",")
+            plan.orderBy = try self.orderItems()
         }
         if self.accept(keyword: "limit") {
             let first = try self.nonNegativeInteger("a row count after 'limit'")
@@ -116,6 +111,19 @@ extension EPLParser {
             return
         }
         repeat { plan.groupBy.append(try self.expression()) } while self.accept(symbol: ",")
+    }
+
+    /// `e [asc|desc], ...` after `order by`.
+    mutating func orderItems() throws(EPLSyntaxError) -> [StatementPlan.OrderItem] {
+        var items: [StatementPlan.OrderItem] = []
+        repeat {
+            try self.checkListLength(items.count)
+            let e = try self.expression()
+            let descending = self.accept(keyword: "desc")
+            if !descending { _ = self.accept(keyword: "asc") }
+            items.append(.init(e, descending: descending))
+        } while self.accept(symbol: ",")
+        return items
     }
 
     /// `istream`, `rstream` or `irstream`, if one is written.

@@ -145,6 +145,13 @@ struct EPLParser {
             result = try self.onStatement()
         } else if self.token.isKeyword("insert") || self.token.isKeyword("select") {
             result = .select(try self.selectStatement())
+        } else if self.token.isKeyword("into"), self.peek().isKeyword("table") {
+            self.advance()
+            self.advance()
+            let table = try self.typeName("a table name")
+            var plan = try self.selectStatement()
+            plan.intoTable = table
+            result = .select(plan)
         } else if self.token.isKeyword("expression"), self.peek().kind == .identifier, self.peek(2).isSymbol("{") {
             // `expression name { ... } [expression ...] select ...`: declarations for this statement only.
             while self.accept(keyword: "expression") {

@@ -124,7 +124,7 @@ enum TableTriggerCompiler {
             updatesKey: updatesKey,
             selection: selection
         )
-        return Statement(
+        let statement = Statement(
             name: name,
             source: .on(plan),
             context: context,
@@ -133,6 +133,30 @@ enum TableTriggerCompiler {
             limiter: OutputLimiter(nil),
             insertTarget: nil
         )
+        if case .select(let items) = plan.action, !plan.orderBy.isEmpty, let selection {
+            var ordered = StatementPlan(streams: [], select: items)
+            ordered.orderBy = plan.orderBy
+            let ordering = RowOrdering(
+                ordered,
+                columns: selection.names,
+                wildcard: items.contains(.wildcard),
+                hidden: 0
+            )
+            guard
+                plan.orderBy.allSatisfy({
+                    RowOrdering.selectedColumn(
+                        $0,
+                        ordered,
+                        columns: selection.names,
+                        wildcard: items.contains(.wildcard)
+                    ) != nil
+                })
+            else {
+                throw PlanError(.invalid, "an on-select orders by its selected columns")
+            }
+            return statement.ordered(by: ordering)
+        }
+        return statement
     }
 
     /// Key expressions over the triggering event alone (compiled with `own`) when `where` equates every
