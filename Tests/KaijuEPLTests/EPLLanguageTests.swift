@@ -472,10 +472,6 @@ struct EPLLanguageTests {
                 "select * from pattern [every a=Line until b=Line]",
                 "line 2, column 37: the pattern operator 'until' is not supported"
             ),
-            (
-                "select * from pattern [a=Line -> timer:at(*, *, *, *, *)]",
-                "line 2, column 34: 'timer:at' is not supported (timer:interval and timer:within are)"
-            ),
             ("select * from Line(qty)", "line 2, column 1: a filter must be a boolean expression, not int: qty"),
             (
                 "select * from Line where qty + 1",
@@ -647,6 +643,26 @@ struct EPLLanguageTests {
                 #"{"at":4,"statement":"read","row":{"k":2,"cnt":2,"total":5.0,"all":3}}"#,
                 #"{"at":4,"statement":"sel","row":{"k":2,"cnt":2}}"#,
                 #"{"at":4,"statement":"sel","row":{"k":1,"cnt":1}}"#,
+            ]
+        )
+    }
+
+    @Test func timerAtWaitsForTheScheduleInUTC() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string);
+            @name('p') select a.id as aid, current_timestamp() as t from pattern [every a=A -> timer:at(*/2, *, *, *, *)]
+            """,
+            """
+            {"at":1700000000000,"type":"A","event":{"id":"a0"}}
+            {"at":1700000070000,"type":"A","event":{"id":"a1"}}
+            """,
+            until: 1_700_000_400_000
+        )
+        #expect(
+            lines == [
+                #"{"at":1700000040000,"statement":"p","row":{"aid":"a0","t":1700000040000}}"#,
+                #"{"at":1700000160000,"statement":"p","row":{"aid":"a1","t":1700000160000}}"#,
             ]
         )
     }

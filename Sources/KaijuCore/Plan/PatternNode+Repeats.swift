@@ -8,7 +8,7 @@ extension PatternNode {
     /// How many atoms the pattern has.
     var atomCount: Int {
         switch self {
-        case .atom, .interval: return 1
+        case .atom, .interval, .at: return 1
         case .followedBy(let a, let b): return a.atomCount + b.atomCount
         case .and(let xs), .or(let xs): return xs.reduce(0) { $0 + $1.atomCount }
         case .not(let x), .every(let x), .within(_, let x), .repeatCount(_, let x): return x.atomCount
@@ -20,7 +20,7 @@ extension PatternNode {
     /// which expressions read as `a[0].v`.
     public func expandingTaggedRepeats() -> PatternNode {
         switch self {
-        case .atom, .interval: return self
+        case .atom, .interval, .at: return self
         case .followedBy(let a, let b): return .followedBy(a.expandingTaggedRepeats(), b.expandingTaggedRepeats())
         case .and(let xs): return .and(xs.map { $0.expandingTaggedRepeats() })
         case .or(let xs): return .or(xs.map { $0.expandingTaggedRepeats() })
@@ -60,7 +60,7 @@ extension PatternNode {
                 type: type,
                 filter: filter.map(rename)
             )
-        case .interval: return self
+        case .interval, .at: return self
         case .followedBy(let a, let b): return .followedBy(go(a), go(b))
         case .and(let xs): return .and(xs.map(go))
         case .or(let xs): return .or(xs.map(go))

@@ -22,6 +22,9 @@ public indirect enum PatternNode: Sendable, Hashable {
     case within(TimePeriod, PatternNode)
     /// `timer:interval(d)`: true once `d` has passed since its start.
     case interval(TimePeriod)
+    /// `timer:at(minutes, hours, days, months, weekdays [, seconds])`: true at the schedule's first time after
+    /// its start (UTC).
+    case at(Crontab)
 
     /// The tags bound anywhere in the pattern, in order of first appearance.
     public var tags: [String] {
@@ -41,7 +44,7 @@ public indirect enum PatternNode: Sendable, Hashable {
             for x in xs { x.collectTags(into: &out) }
         case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x):
             x.collectTags(into: &out)
-        case .interval:
+        case .interval, .at:
             break
         }
     }
@@ -61,6 +64,7 @@ extension PatternNode: CustomStringConvertible {
         case .repeatCount(let n, let x): return "[\(n)] \(x)"
         case .within(let d, let x): return "(\(x) where timer:within(\(d)))"
         case .interval(let d): return "timer:interval(\(d))"
+        case .at: return "timer:at(...)"
         }
     }
 }

@@ -31,6 +31,7 @@ extension PatternNode {
             body(p)
             x.visitPeriods(body)
         case .interval(let p): body(p)
+        case .at: break  // a schedule's wait depends on when it starts; a replay's end does not wait for it
         }
     }
 }

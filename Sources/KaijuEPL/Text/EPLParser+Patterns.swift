@@ -110,6 +110,12 @@ extension EPLParser {
             return inner
         }
         try self.refuseUnsupportedPatternOperator()
+        if self.token.isKeyword("timer"), self.peek().isSymbol(":"), self.peek(2).isKeyword("at") {
+            self.advance()
+            self.advance()
+            self.advance()
+            return .at(try self.crontab())
+        }
         if self.token.isKeyword("timer"), self.peek().isSymbol(":") {
             self.advance()
             self.advance()

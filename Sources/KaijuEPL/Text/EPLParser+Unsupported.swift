@@ -52,9 +52,6 @@ extension EPLParser {
         for word in ["until", "while"] where self.token.isKeyword(word) {
             throw self.error("the pattern operator '\(word)' is not supported", at: self.token)
         }
-        if self.token.isKeyword("timer"), self.peek().isSymbol(":"), self.peek(2).isKeyword("at") {
-            throw self.error("'timer:at' is not supported (timer:interval and timer:within are)", at: self.token)
-        }
         if self.token.isKeyword("every"), self.peek().isSymbol("-"), self.peek(2).isKeyword("distinct") {
             throw self.error("'every-distinct' is not supported (every is)", at: self.token)
         }

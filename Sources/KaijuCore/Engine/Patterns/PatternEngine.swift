@@ -104,6 +104,10 @@ final class PatternEngine: PatternParent, PatternMatcher {
         case .within(let d, let x):
             return WithinState(d, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .interval(let d): return IntervalState(d, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .at(let schedule):
+            // The wait until the schedule's next time after now (never, as the longest wait, when there is none).
+            let wait = schedule.next(after: self.now).map { $0 - self.now } ?? Int64(1) << 53
+            return IntervalState(wait, engine: self, parent: parent, begin: begin, siblings: siblings)
         }
     }
 

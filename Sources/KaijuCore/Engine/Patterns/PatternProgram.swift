@@ -9,6 +9,7 @@ indirect enum PatternProgram {
     case repeatCount(Int, PatternProgram)
     case within(Int64, PatternProgram)
     case interval(Int64)
+    case at(Crontab)
 }
 
 /// One `tag=Type(filter)` of a pattern, its filter split for fast matching:
@@ -117,7 +118,7 @@ struct PatternCompiler {
                 for x in xs { walk(x) }
             case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x):
                 walk(x)
-            case .interval:
+            case .interval, .at:
                 break
             }
         }
@@ -174,6 +175,8 @@ struct PatternCompiler {
         case .interval(let d):
             guard d.milliseconds >= 0 else { throw PlanError(.invalid, "timer:interval needs a period of 0 or more") }
             return .interval(d.milliseconds)
+        case .at(let schedule):
+            return .at(schedule)
         }
     }
 
