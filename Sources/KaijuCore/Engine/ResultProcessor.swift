@@ -295,6 +295,19 @@ final class ResultProcessor {
         }
     }
 
+    /// Drops the groups of `keys` (`.null`: the single group of an ungrouped statement), so their next events
+    /// aggregate from nothing.
+    func forgetGroups(_ keys: [Value]) {
+        for key in keys {
+            if key.isNull, self.single != nil {
+                self.single = GroupState(key: .null, aggregates: self.recipes)
+            } else if let g = self.groups.find(HashedValue(key)) {
+                self.groups.remove(g)
+                g.retired = true
+            }
+        }
+    }
+
     /// The statement's whole current result (`output snapshot`, and `output all` with `group by`): a row
     /// per event of `contents` (with the current aggregates), the one row of an ungrouped aggregate, or
     /// every live group's row in the order the groups were created.

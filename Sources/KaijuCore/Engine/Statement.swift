@@ -124,6 +124,10 @@ final class Statement {
     func update(new: [WindowEntry], old: [WindowEntry], runtime: Runtime) {
         guard let processor = self.processor else { return }
         self.rowBuffer.clear()
+        if let sink = self.tableSink, !sink.removedGroups.isEmpty {
+            processor.forgetGroups(sink.removedGroups)  // a table row deleted: its aggregation starts afresh
+            sink.removedGroups.removeAll()
+        }
         processor.process(new: new, old: old, into: &self.rowBuffer)
         if let sink = self.tableSink { sink.write(self.rowBuffer, now: runtime.now, build: self.buildRow) }
         if let p = self.limiter.period, !self.outputTimerStarted {

@@ -25,28 +25,39 @@ final class SubqueryHost {
                 "a subquery selects one item from one typed stream, with an optional where: \(s)"
             )
         }
-        // The companion statement: the stream, its filter and windows, no result.
-        let holderContext = EvalContext(placeholder: outer.placeholderEvent)
-        holderContext.now = self.env.now
-        let (front, _, _) = try FrontCompiler.compile(
-            plan.streams,
-            where: nil,
-            context: holderContext,
-            env: &self.env
-        )
-        let holder = Statement(
-            name: "\(self.owner)#subquery\(self.companions.count + 1)",
-            source: .select(plan),
-            context: holderContext,
-            front: front,
-            processor: nil,
-            limiter: OutputLimiter(nil),
-            insertTarget: nil
-        )
-        self.companions.append(holder)
+        // What the subquery reads: a table's rows, or the events a companion statement's windows hold.
+        let type: EventType
+        let contents: () -> [EngineEvent]
+        if case .type(let name, let filter) = plan.streams[0].input, let table = self.env.tables[name] {
+            guard filter == nil, plan.streams[0].windows.isEmpty else {
+                throw PlanError(.invalid, "a subquery over table '\(name)' takes no filter or window: \(s)")
+            }
+            type = table.type
+            contents = { table.sortedRows }
+        } else {
+            let holderContext = EvalContext(placeholder: outer.placeholderEvent)
+            holderContext.now = self.env.now
+            let (front, _, _) = try FrontCompiler.compile(
+                plan.streams,
+                where: nil,
+                context: holderContext,
+                env: &self.env
+            )
+            let holder = Statement(
+                name: "\(self.owner)#subquery\(self.companions.count + 1)",
+                source: .select(plan),
+                context: holderContext,
+                front: front,
+                processor: nil,
+                limiter: OutputLimiter(nil),
+                insertTarget: nil
+            )
+            self.companions.append(holder)
+            type = front.inputs[0]
+            contents = { front.contents }
+        }
 
         // The subquery's expressions read a tuple: its event, then the enclosing statement's events.
-        let type = front.inputs[0]
         let alias = plan.streams[0].alias ?? type.name
         let outerSlots = outer.tupled ? (outer.streams.map(\.slot).max() ?? 0) + 1 : 1
         var bindings = [StreamBinding(alias: alias, type: type, slot: 0)]
@@ -86,7 +97,7 @@ final class SubqueryHost {
             for slot in 0..<outerSlots { parts.append(outerTupled ? ctx.event.part(slot) : ctx.event) }
             context.now = ctx.now
             var out: [EngineEvent] = []
-            for e in front.contents {
+            for e in contents() {
                 parts[0] = e
                 let t = EngineEvent(type: tupleType, timestamp: ctx.now, body: .tuple(parts))
                 context.event = t

@@ -8,6 +8,8 @@ final class Table {
     @exclusivity(unchecked) private(set) var rows: [HashedValue: EngineEvent] = [:] {
         didSet { self.version &+= 1 }
     }
+    /// Told the key of each row removed (`on ... delete`), so `into table` statements start that row afresh.
+    @exclusivity(unchecked) var removalObservers: [(Value) -> Void] = []
     /// Changes whenever a row is added, removed or moved (not when a row's values are updated in place).
     @exclusivity(unchecked) private(set) var version = 0
     /// The last lookup, as one event often reads several columns of one row (`T[k].a`, `T[k].b`).
@@ -84,6 +86,7 @@ final class Table {
 
     /// Removes the row under `key`.
     func remove(_ key: Value) {
+        for observer in self.removalObservers { observer(key) }
         self.forgetLastLookup()
         self.rows[HashedValue(key)] = nil
     }

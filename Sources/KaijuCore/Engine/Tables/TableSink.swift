@@ -5,11 +5,16 @@ final class TableSink {
     /// Each table column's position, by name.
     private let columnIndex: [String: Int]
 
+    /// The group keys of rows removed from the table since the last update: their aggregation starts afresh.
+    @exclusivity(unchecked) var removedGroups: [Value] = []
+
     init(_ table: Table) {
         self.table = table
         var index: [String: Int] = [:]
         for (i, c) in table.type.columns.enumerated() { index[c.name] = i }
         self.columnIndex = index
+        let keyless = table.keyIndices.isEmpty
+        table.removalObservers.append { [weak self] key in self?.removedGroups.append(keyless ? .null : key) }
     }
 
     /// Writes the insert-stream rows of one update (`build` makes a deferred row).
