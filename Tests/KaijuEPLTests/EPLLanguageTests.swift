@@ -694,4 +694,37 @@ struct EPLLanguageTests {
             ]
         )
     }
+
+    @Test func namedWindowsDeliverTheirChangesAndServeSubqueriesAndJoins() throws {
+        let lines = try Self.run(
+            """
+            create schema A(id string, k int, v double);
+            create schema B(id string, k int);
+            create window W#length(2) as A;
+            insert into W select * from A;
+            @name('w') select irstream id from W;
+            @name('c') select count(*) as n, sum(v) as s from W(v > 1);
+            @name('s') select b.id as bid, (select max(w.v) from W as w where w.k = b.k) as mx from B as b;
+            @name('j') select b.id as bid, w.id as wid from B as b unidirectional, W as w where w.k = b.k;
+            """,
+            """
+            {"at":1,"type":"A","event":{"id":"a1","k":1,"v":2.0}}
+            {"at":2,"type":"A","event":{"id":"a2","k":1,"v":0.5}}
+            {"at":3,"type":"A","event":{"id":"a3","k":2,"v":3.0}}
+            {"at":4,"type":"B","event":{"id":"b1","k":1}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1,"statement":"w","row":{"id":"a1"}}"#,
+                #"{"at":1,"statement":"c","row":{"n":1,"s":2.0}}"#,
+                #"{"at":2,"statement":"w","row":{"id":"a2"}}"#,
+                #"{"at":3,"statement":"w","row":{"id":"a3"}}"#,
+                #"{"at":3,"statement":"w","old":{"id":"a1"}}"#,
+                #"{"at":3,"statement":"c","row":{"n":1,"s":3.0}}"#,
+                #"{"at":4,"statement":"s","row":{"bid":"b1","mx":0.5}}"#,
+                #"{"at":4,"statement":"j","row":{"bid":"b1","wid":"a2"}}"#,
+            ]
+        )
+    }
 }

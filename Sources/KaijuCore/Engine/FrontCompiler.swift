@@ -21,6 +21,10 @@ enum FrontCompiler {
             compiler.tables = env.tables
             compiler.variables = env.variables
             let f = try filter.map { (f) throws(PlanError) in try compiler.compileCondition(f, clause: "a filter") }
+            if env.namedWindows[name] != nil, first.windows.isEmpty {
+                // A named window: its changes, inserted and removed events alike.
+                return (NamedWindowFront(type: type, window: name, filter: f, context: context), compiler, nil)
+            }
             let stage = try StatementCompiler.stage(
                 0,
                 first.windows,
@@ -179,6 +183,7 @@ enum FrontCompiler {
         var filters: [CompiledExpr?] = []
         var stages: [WindowStage] = []
         var patterns: [Int: any PatternMatcher] = [:]
+        var borrowed: Set<Int> = []
         for (i, s) in streams.enumerated() {
             if case .pattern(let node) = s.input {
                 // A pattern stream: its matches (one column per tag) enter its windows.
@@ -211,7 +216,8 @@ enum FrontCompiler {
                     "a join takes typed streams and patterns (stream \(i + 1) is a contained selection)"
                 )
             }
-            guard !s.windows.isEmpty || s.unidirectional else {
+            let holder = s.windows.isEmpty ? env.namedWindows[name] : nil
+            guard !s.windows.isEmpty || s.unidirectional || holder != nil else {
                 throw PlanError(
                     .invalid,
                     "each stream of a join needs a data window (stream \(s.alias ?? name) has none; e.g. #lastevent)"
@@ -227,6 +233,12 @@ enum FrontCompiler {
             own.tables = env.tables
             own.variables = env.variables
             filters.append(try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") })
+            if let holderStage = (holder?.front as? StreamFront)?.stage {
+                // A named window: the join reads the window's events where they are kept.
+                stages.append(holderStage)
+                borrowed.insert(i)
+                continue
+            }
             stages.append(
                 try StatementCompiler.stage(i, s.windows, compiler: &own, context: context, limits: env.limits)
             )
@@ -248,12 +260,18 @@ enum FrontCompiler {
             preserved = [join.kind != .right, join.kind != .left]
             onFilter = try compiler.compileRow(join.on, clause: "a join condition")
         }
-        let front = try JoinPlanner(bindings: bindings, compiler: compiler, tables: env.tables).front(
+        let front = try JoinPlanner(
+            bindings: bindings,
+            compiler: compiler,
+            tables: env.tables,
+            unindexed: borrowed
+        ).front(
             filters: filters,
             stages: stages,
             context: context,
             whereClause: ExprNode.conjunction(outer.map(\.on) + (whereClause.map { [$0] } ?? []))
         )
+        if !borrowed.isEmpty { front.borrowed = borrowed }
         front.preserved = preserved
         front.onFilter = onFilter
         if let (i, matcher) = patterns.first { front.feed(stream: i, from: matcher) }

@@ -4,6 +4,8 @@ struct JoinPlanner {
     let bindings: [StreamBinding]
     let compiler: ExprCompiler
     let tables: [String: Table]
+    /// Streams read by scanning (named windows: their windows change without the join knowing).
+    var unindexed: Set<Int> = []
 
     func front(
         filters: [CompiledExpr?],
@@ -25,7 +27,9 @@ struct JoinPlanner {
             var bound: Set<Int> = [i]
             var steps: [JoinFront.Step] = []
             for j in self.bindings.indices where j != i {
-                let equalities = equalities.compactMap { e in Self.equality(e, next: j, bound: bound) }
+                let equalities =
+                    self.unindexed.contains(j)
+                    ? [] : equalities.compactMap { e in Self.equality(e, next: j, bound: bound) }
                 defer { bound.insert(j) }
                 guard !equalities.isEmpty else {
                     steps.append(JoinFront.Step(stream: j, index: nil, probe: []))

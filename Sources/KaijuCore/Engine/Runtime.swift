@@ -138,7 +138,14 @@ public final class Runtime {
             optimises: self.optimises
         )
         env.variables = self.variables
+        for name in self.namedWindows {
+            if let holder = self.statements.first(where: { $0.name == name }) { env.namedWindows[name] = holder }
+        }
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
+        if let reader = s.front as? NamedWindowFront, let holder = env.namedWindows[reader.window] {
+            s.processor?.findsGroupsByKey = true  // the window's entries are shared by its readers
+            holder.windowReaders.append(s)
+        }
         self.types = env.types
         for companion in env.companions {
             companion.isCompanion = true
@@ -341,8 +348,12 @@ public final class Runtime {
     public func remove(statement name: String) -> Bool {
         guard let i = self.statements.firstIndex(where: { $0.name == name }) else { return false }
         let companions = self.statements[i].companions
-        self.statements[i].stop()
+        let removed = self.statements[i]
+        removed.stop()
         self.statements.remove(at: i)
+        for holder in self.statements where !holder.windowReaders.isEmpty {
+            holder.windowReaders.removeAll { $0 === removed }
+        }
         for c in companions { self.remove(statement: c) }
         self.namedWindows.remove(name)
         self.invalidateRoutes()

@@ -37,6 +37,8 @@ final class Statement {
     @exclusivity(unchecked) var isCompanion = false
     /// The statements holding this one's subquery windows.
     @exclusivity(unchecked) var companions: [String] = []
+    /// For a named window's holder: the statements reading the window, handed each change.
+    @exclusivity(unchecked) var windowReaders: [Statement] = []
 
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
     @exclusivity(unchecked) private var outputTimerStarted = false
@@ -122,6 +124,16 @@ final class Statement {
 
     /// Turns what entered and left the statement's view into output.
     func update(new: [WindowEntry], old: [WindowEntry], runtime: Runtime) {
+        if !self.windowReaders.isEmpty {
+            for reader in self.windowReaders {
+                (reader.front as? NamedWindowFront)?.windowChanged(
+                    new: new,
+                    old: old,
+                    statement: reader,
+                    runtime: runtime
+                )
+            }
+        }
         guard let processor = self.processor else { return }
         self.rowBuffer.clear()
         if let sink = self.tableSink, !sink.removedGroups.isEmpty {

@@ -11,6 +11,8 @@ struct CompileEnvironment {
     var companions: [Statement] = []
     /// The runtime's variables.
     var variables: [String: VariableCell] = [:]
+    /// The statements holding named windows, by window name.
+    var namedWindows: [String: Statement] = [:]
 }
 
 /// Compiles a ``StatementPlan`` against a runtime's types into a running ``Statement``.

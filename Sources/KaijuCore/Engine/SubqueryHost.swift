@@ -34,6 +34,11 @@ final class SubqueryHost {
             }
             type = table.type
             contents = { table.sortedRows }
+        } else if case .type(let name, nil) = plan.streams[0].input, plan.streams[0].windows.isEmpty,
+            let holder = self.env.namedWindows[name], let windowType = holder.front.inputs.first
+        {
+            type = windowType  // a named window: the events it holds now
+            contents = { holder.front.contents }
         } else {
             let holderContext = EvalContext(placeholder: outer.placeholderEvent)
             holderContext.now = self.env.now

@@ -29,6 +29,12 @@ final class JoinFront: StatementFront {
     @exclusivity(unchecked) var preserved: [Bool] = []
     /// An outer join's `on` condition, which a pair must meet to match.
     @exclusivity(unchecked) var onFilter: CompiledExpr?
+    /// Streams whose windows belong to a named window: read, never filled by the join.
+    @exclusivity(unchecked) var borrowed: Set<Int> = [] {
+        didSet { self.borrowedStreams = self.streams.indices.map { self.borrowed.contains($0) } }
+    }
+    /// ``borrowed`` by stream (empty when none is), for the per-event checks.
+    @exclusivity(unchecked) private var borrowedStreams: [Bool] = []
     /// Which streams' events trigger joining (`unidirectional`: one); the others only fill their windows.
     @exclusivity(unchecked) var triggers: [Bool] = []
     /// The stream fed by a pattern's matches, and its matcher.
@@ -116,6 +122,7 @@ final class JoinFront: StatementFront {
                 return
             }
         }
+        if !self.borrowedStreams.isEmpty, self.borrowedStreams[input] { return }  // the window's holder keeps them
         let stream = self.streams[input]
         if let f = stream.filter {
             self.context.event = event
@@ -204,7 +211,13 @@ final class JoinFront: StatementFront {
         } else {
             candidates = self.streams[step.stream].stage.contents
         }
+        let filter =
+            !self.borrowedStreams.isEmpty && self.borrowedStreams[step.stream] ? self.streams[step.stream].filter : nil
         for c in candidates {
+            if let filter {
+                self.context.event = c.event  // a named window's events were not filtered on the way in
+                guard filter(self.context).isTrue else { continue }
+            }
             parts[step.stream] = c.event
             self.extend(&parts, steps: steps.dropFirst(), now: now, into: &out)
         }
