@@ -38,7 +38,9 @@ final class Statement {
     /// The statements holding this one's subquery windows.
     @exclusivity(unchecked) var companions: [String] = []
     /// For a named window's holder: the statements reading the window, handed each change.
-    @exclusivity(unchecked) var windowReaders: [Statement] = []
+    @exclusivity(unchecked) var windowReaders: [Statement] = [] {
+        didSet { self.hasExtras = self.tableSink != nil || !self.windowReaders.isEmpty }
+    }
 
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
     @exclusivity(unchecked) private var outputTimerStarted = false
@@ -51,7 +53,11 @@ final class Statement {
     /// `select distinct`: equal rows of one delivery go out once.
     let distinct: Bool
     /// `into table`: the table the statement's group rows are written into.
-    @exclusivity(unchecked) var tableSink: TableSink?
+    @exclusivity(unchecked) var tableSink: TableSink? {
+        didSet { self.hasExtras = self.tableSink != nil || !self.windowReaders.isEmpty }
+    }
+    /// Whether an update has more to do than produce rows (a table to write, window readers to tell).
+    @exclusivity(unchecked) private var hasExtras = false
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -124,24 +130,13 @@ final class Statement {
 
     /// Turns what entered and left the statement's view into output.
     func update(new: [WindowEntry], old: [WindowEntry], runtime: Runtime) {
-        if !self.windowReaders.isEmpty {
-            for reader in self.windowReaders {
-                (reader.front as? NamedWindowFront)?.windowChanged(
-                    new: new,
-                    old: old,
-                    statement: reader,
-                    runtime: runtime
-                )
-            }
-        }
+        if self.hasExtras { self.beforeUpdate(new: new, old: old, runtime: runtime) }
         guard let processor = self.processor else { return }
         self.rowBuffer.clear()
-        if let sink = self.tableSink, !sink.removedGroups.isEmpty {
-            processor.forgetGroups(sink.removedGroups)  // a table row deleted: its aggregation starts afresh
-            sink.removedGroups.removeAll()
-        }
         processor.process(new: new, old: old, into: &self.rowBuffer)
-        if let sink = self.tableSink { sink.write(self.rowBuffer, now: runtime.now, build: self.buildRow) }
+        if self.hasExtras, let sink = self.tableSink {
+            sink.write(self.rowBuffer, now: runtime.now, build: self.buildRow)
+        }
         if let p = self.limiter.period, !self.outputTimerStarted {
             // Esper: an output period starts with the first update that reaches the statement's output.
             self.outputTimerStarted = true
@@ -171,6 +166,17 @@ final class Statement {
             self.outputOldRows.clear()
         }
         self.outputRows.clear()
+    }
+
+    /// Tells the named window's readers of its change; forgets the groups of deleted `into table` rows.
+    private func beforeUpdate(new: [WindowEntry], old: [WindowEntry], runtime: Runtime) {
+        for reader in self.windowReaders {
+            (reader.front as? NamedWindowFront)?.windowChanged(new: new, old: old, statement: reader, runtime: runtime)
+        }
+        if let sink = self.tableSink, !sink.removedGroups.isEmpty, let processor = self.processor {
+            processor.forgetGroups(sink.removedGroups)  // a table row deleted: its aggregation starts afresh
+            sink.removedGroups.removeAll()
+        }
     }
 
     /// The statement's whole current result (``ResultProcessor/currentRows(contents:)``).
