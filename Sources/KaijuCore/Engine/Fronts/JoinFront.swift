@@ -87,15 +87,7 @@ final class JoinFront: StatementFront {
 
     /// Schedules the pattern's timers and puts its new matches into stream `i`'s windows.
     private func matched(_ i: Int, _ matcher: any PatternMatcher, statement: Statement, runtime: Runtime) {
-        for (at, timer) in matcher.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
-        while self.warnedDrops < matcher.droppedInstances {
-            self.warnedDrops += 1
-            runtime.warnPatternLimit(
-                statement: statement.name,
-                limit: runtime.limits.maxPatternInstances,
-                dropped: self.warnedDrops
-            )
-        }
+        matcher.settle(statement: statement, runtime: runtime, warned: &self.warnedDrops)
         guard !self.matches.isEmpty else { return }
         statement.eventsIn += self.matches.count
         var entries: [WindowEntry] = []

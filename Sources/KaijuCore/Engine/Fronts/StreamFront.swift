@@ -128,15 +128,7 @@ final class PatternFront: StatementFront {
     /// Schedules the timers the matcher asked for, warns when it refused instances, and hands
     /// ``matches`` to the windows.
     private func deliver(statement: Statement, runtime: Runtime) {
-        for (at, timer) in self.engine.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
-        while self.warnedDrops < self.engine.droppedInstances {
-            self.warnedDrops += 1
-            runtime.warnPatternLimit(
-                statement: statement.name,
-                limit: runtime.limits.maxPatternInstances,
-                dropped: self.warnedDrops
-            )
-        }
+        self.engine.settle(statement: statement, runtime: runtime, warned: &self.warnedDrops)
         guard !self.matches.isEmpty else { return }
         statement.eventsIn += self.matches.count
         self.entries.clear()

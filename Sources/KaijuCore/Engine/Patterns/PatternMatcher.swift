@@ -19,6 +19,22 @@ protocol PatternMatcher: AnyObject {
     func stop()
 }
 
+extension PatternMatcher {
+    /// Schedules the timers the last call asked for, for `statement`, and warns about the instances refused
+    /// since `warned` (which it advances).
+    func settle(statement: Statement, runtime: Runtime, warned: inout Int) {
+        for (at, timer) in self.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
+        while warned < self.droppedInstances {
+            warned += 1
+            runtime.warnPatternLimit(
+                statement: statement.name,
+                limit: runtime.limits.maxPatternInstances,
+                dropped: warned
+            )
+        }
+    }
+}
+
 extension Runtime {
     /// Logs (rate-limited by ``warn(_:count:)``) that a pattern refused an instance at its limit.
     func warnPatternLimit(statement: String, limit: Int, dropped: Int) {
