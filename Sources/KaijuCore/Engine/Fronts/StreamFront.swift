@@ -92,7 +92,7 @@ final class PatternFront: StatementFront {
     @exclusivity(unchecked) private var entries: [WindowEntry] = []
     @exclusivity(unchecked) private var matches: [EngineEvent] = []
     /// Refused instances already warned about.
-    private var warnedDrops = 0
+    @exclusivity(unchecked) private var warnedDrops = 0
 
     init(engine: any PatternMatcher, stage: WindowStage) {
         self.engine = engine

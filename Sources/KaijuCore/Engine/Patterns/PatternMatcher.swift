@@ -22,7 +22,7 @@ protocol PatternMatcher: AnyObject {
 extension PatternMatcher {
     /// Schedules the timers the last call asked for, for `statement`, and warns about the instances refused
     /// since `warned` (which it advances).
-    func settle(statement: Statement, runtime: Runtime, warned: inout Int) {
+    @inline(__always) func settle(statement: Statement, runtime: Runtime, warned: inout Int) {
         for (at, timer) in self.takeTimers() { runtime.scheduler.schedule(at: at, statement, .pattern(timer)) }
         while warned < self.droppedInstances {
             warned += 1
