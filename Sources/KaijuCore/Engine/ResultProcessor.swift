@@ -25,7 +25,6 @@ final class ResultProcessor {
     let whereClause: CompiledExpr?
     let groupBy: [CompiledExpr]
     let having: CompiledExpr?
-    let aggregates: [AggregateCall]
     /// What each new group's aggregators are made from.
     private let recipes: [Aggregator.Recipe]
     /// Each aggregate's input (``AggregateInputs``), `true` for `count(*)`: one closure call per aggregate, no optional.
@@ -102,7 +101,6 @@ final class ResultProcessor {
         self.whereClause = whereClause
         self.groupBy = groupBy
         self.having = having
-        self.aggregates = aggregates
         self.recipes = aggregates.map(Aggregator.Recipe.init)
         self.aggregateInputs = aggregateArguments.map { $0 ?? { _ in .bool(true) } }
         self.aggregateFilters = aggregateFilters.contains { $0 != nil } ? aggregateFilters : nil

@@ -10,10 +10,6 @@ class Aggregator {
     /// A value left.
     func leave(_ v: Value, seq: Int64) {}
 
-    /// A fresh state for `call` (its input is what ``ResultProcessor`` computes for it: the argument, the
-    /// engine time for `rate`, the key and the event for `maxby`/`minby`/`sorted`, the event for `window`).
-    static func make(_ call: AggregateCall) -> Aggregator { self.make(Recipe(call)) }
-
     /// What making an aggregator needs of its call: plain values, cheap to copy for every new group.
     struct Recipe {
         let kind: AggregateKind
@@ -29,7 +25,8 @@ class Aggregator {
         }
     }
 
-    /// A fresh state made by `recipe`.
+    /// A fresh state made by `recipe` (its input is what ``ResultProcessor`` computes for it: the argument,
+    /// the engine time for `rate`, the key and the event for `maxby`/`minby`/`sorted`, the event for `window`).
     static func make(_ call: Recipe) -> Aggregator {
         let countsRows = call.countsRows
         let plain: Aggregator
