@@ -129,19 +129,21 @@ public final class Runtime {
         name: String? = nil,
         listener: StatementListener? = nil
     ) throws(PlanError) -> String {
+        try self.add(plan, name: name, listener: listener) { _ in }
+    }
+
+    /// Compiles `plan`, lets `adjust` finish the statement (an on-select over a named window: a join
+    /// reporting every trigger), and starts it with its companions.
+    private func add(
+        _ plan: StatementPlan,
+        name: String?,
+        listener: StatementListener?,
+        adjust: (Statement) -> Void
+    ) throws(PlanError) -> String {
         let stmtName = try self.newName(name)
-        var env = CompileEnvironment(
-            types: self.types,
-            tables: self.tables,
-            limits: self.limits,
-            now: self.now,
-            optimises: self.optimises
-        )
-        env.variables = self.variables
-        for name in self.namedWindows {
-            if let holder = self.statements.first(where: { $0.name == name }) { env.namedWindows[name] = holder }
-        }
+        var env = self.compileEnvironment()
         let s = try StatementCompiler.compile(plan, name: stmtName, env: &env)
+        adjust(s)
         if let reader = s.front as? NamedWindowFront, let holder = env.namedWindows[reader.window] {
             s.processor?.findsGroupsByKey = true  // the window's entries are shared by its readers
             holder.windowReaders.append(s)
@@ -155,21 +157,95 @@ public final class Runtime {
         return self.install(s, listener: listener)
     }
 
+    /// What statements compile against now: types, tables, variables, named windows and limits.
+    private func compileEnvironment() -> CompileEnvironment {
+        var env = CompileEnvironment(
+            types: self.types,
+            tables: self.tables,
+            limits: self.limits,
+            now: self.now,
+            optimises: self.optimises
+        )
+        env.variables = self.variables
+        for name in self.namedWindows {
+            if let holder = self.statements.first(where: { $0.name == name }) { env.namedWindows[name] = holder }
+        }
+        return env
+    }
+
     /// Starts an `on ... merge`, `on ... delete` or `on ... select` statement over a table; `listener`
     /// receives an on-select's rows.
     /// - Throws: ``PlanError`` for an unknown type, table or column, or a clause that does not fit.
     @discardableResult
     public func add(_ plan: OnPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String
     {
+        if self.tables[plan.table] == nil, self.namedWindows.contains(plan.table) {
+            if case .select = plan.action {
+                // Esper's on-select is a unidirectional join of the trigger with the window, whose
+                // aggregates cover one trigger's matches and report even when nothing matched.
+                return try self.add(plan.asWindowJoin, name: name, listener: listener) { s in
+                    s.source = .on(plan)
+                    guard let join = s.front as? JoinFront else { return }
+                    join.reportsEveryTrigger = true
+                    join.onFilter = s.processor?.whereClause  // "matched nothing" is after the `where`
+
+                }
+            }
+            let stmtName = try self.newName(name)
+            let env = self.compileEnvironment()
+            return self.install(try WindowTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
+        }
         let stmtName = try self.newName(name)
-        var env = CompileEnvironment(
-            types: self.types,
-            tables: self.tables,
-            limits: self.limits,
-            optimises: self.optimises
-        )
-        env.variables = self.variables
+        let env = self.compileEnvironment()
         return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
+    }
+
+    /// Starts an `on ... insert into ... select` split-stream statement: each branch is a statement
+    /// over the trigger's type inserting into its stream (created from its select list if new), run for
+    /// the triggering events its `where` lets through.
+    /// - Throws: ``PlanError`` for an unknown type, a bad select list or condition.
+    @discardableResult
+    public func add(
+        _ plan: SplitStreamPlan,
+        name: String? = nil,
+        listener: StatementListener? = nil
+    ) throws(PlanError) -> String {
+        let stmtName = try self.newName(name)
+        guard case .type(let typeName, let filter) = plan.trigger.input, let type = self.types[typeName] else {
+            throw PlanError(.unknownType, "on ... insert into takes a declared event type as its trigger")
+        }
+        guard !plan.branches.isEmpty else { throw PlanError(.invalid, "on ... insert into needs a branch") }
+        var env = self.compileEnvironment()
+        var compiler = ExprCompiler(streamType: type, alias: plan.trigger.alias)
+        compiler.tables = self.tables
+        compiler.variables = self.variables
+        let f = try filter.map { (f) throws(PlanError) in try compiler.compileCondition(f, clause: "a filter") }
+        var branches: [SplitStreamFront.Branch] = []
+        for (i, b) in plan.branches.enumerated() {
+            let condition = try b.whereClause.map { (w) throws(PlanError) in
+                try compiler.compileCondition(w, clause: "where")
+            }
+            var branchPlan = StatementPlan(
+                streams: [StreamSpec(.type(typeName, filter: nil), alias: plan.trigger.alias)],
+                select: b.select,
+                insertInto: b.insertInto
+            )
+            branchPlan.insertColumns = b.insertColumns
+            let statement = try StatementCompiler.compile(branchPlan, name: "\(stmtName)#\(i + 1)", env: &env)
+            branches.append(SplitStreamFront.Branch(condition: condition, statement: statement))
+        }
+        self.types = env.types
+        let context = EvalContext(placeholder: EngineEvent(type: type, timestamp: 0, body: .row([])))
+        let statement = Statement(
+            name: stmtName,
+            source: .splitStream(plan),
+            context: context,
+            front: SplitStreamFront(type: type, filter: f, branches: branches, all: plan.outputAll),
+            processor: nil,
+            limiter: OutputLimiter(nil),
+            insertTarget: nil
+        )
+        return self.install(statement, listener: listener)
     }
 
     /// Declares a variable (`create [constant] variable`).

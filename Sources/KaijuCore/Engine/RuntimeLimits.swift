@@ -50,6 +50,8 @@ public struct StatementInfo: Sendable, Hashable {
         case on(OnPlan)
         /// An `on ... set` statement assigning variables.
         case variableSet(VariableSetPlan)
+        /// An `on ... insert into ... select` split-stream statement.
+        case splitStream(SplitStreamPlan)
     }
 
     /// The statement's name.

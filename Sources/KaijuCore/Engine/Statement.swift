@@ -23,7 +23,7 @@ final class Statement {
 
     let name: String
     /// What the statement was built from.
-    let source: StatementInfo.Source
+    var source: StatementInfo.Source
     let context: EvalContext
     let front: any StatementFront
     let processor: ResultProcessor?

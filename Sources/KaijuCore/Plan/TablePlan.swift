@@ -41,6 +41,10 @@ public struct OnPlan: Sendable, Hashable {
     public var action: Action
     /// `on ... select ... order by`: the order of an on-select's rows (primary-key order without it).
     public var orderBy: [StatementPlan.OrderItem] = []
+    /// `on ... select ... group by` (named windows): the groups an on-select's aggregates cover.
+    public var groupBy: [ExprNode] = []
+    /// `on ... select ... having` (named windows): which aggregated rows an on-select outputs.
+    public var having: ExprNode?
 
     /// `on trigger merge|update|delete|select ... table as tableAlias where ...`.
     public init(
@@ -98,5 +102,49 @@ public struct MergeClause: Sendable, Hashable {
         self.matched = matched
         self.condition = condition
         self.action = action
+    }
+}
+
+/// `on Trigger insert into A select ... [where ...] insert into B select ... [where ...] [output all|first]`
+/// (Esper's split stream): each triggering event is inserted, as each branch selects it, into the
+/// stream of the first branch whose `where` holds — or of every such branch (`output all`).
+public struct SplitStreamPlan: Sendable, Hashable {
+    /// One `insert into T[(cols)] select ... [where ...]`.
+    public struct Branch: Sendable, Hashable {
+        /// The stream the branch inserts into.
+        public var insertInto: String
+        /// The target's column names for the selected values (`insert into T(a, b)`), if given.
+        public var insertColumns: [String]?
+        /// What the branch selects from the triggering event.
+        public var select: [StatementPlan.SelectItem]
+        /// When the branch applies; `nil` always.
+        public var whereClause: ExprNode?
+
+        /// A branch inserting `select` into `insertInto` when `whereClause` holds.
+        public init(
+            insertInto: String,
+            columns: [String]? = nil,
+            select: [StatementPlan.SelectItem],
+            where whereClause: ExprNode? = nil
+        ) {
+            self.insertInto = insertInto
+            self.insertColumns = columns
+            self.select = select
+            self.whereClause = whereClause
+        }
+    }
+
+    /// The triggering stream (a type with a filter, and its alias).
+    public var trigger: StreamSpec
+    /// The branches, in order.
+    public var branches: [Branch]
+    /// Whether every branch that applies inserts (`output all`), else only the first (`output first`, the default).
+    public var outputAll: Bool
+
+    /// `on trigger` followed by `branches`.
+    public init(on trigger: StreamSpec, branches: [Branch], outputAll: Bool = false) {
+        self.trigger = trigger
+        self.branches = branches
+        self.outputAll = outputAll
     }
 }

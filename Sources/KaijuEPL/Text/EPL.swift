@@ -70,32 +70,42 @@ public enum EPL {
         var name = name
         if name == nil { name = try self.withoutAnnotations(text, line: line, prefix: prefix).1 }
         do throws(PlanError) {
-            switch statement {
-            case .createSchema(let schema):
-                try runtime.declare(schema)
-                return nil
-            case .createTable(let table):
-                try runtime.createTable(table)
-                return nil
-            case .createWindow(_, let windows, let schema):
-                try runtime.createWindow(try self.resolveWindowSchema(schema, in: runtime), windows: windows)
-                return nil
-            case .select(let plan):
-                return try runtime.add(plan, name: name, listener: listener)
-            case .createExpression(let declaration):
-                try runtime.declare(declaration)
-                return nil
-            case .createVariable(let declaration):
-                try runtime.declare(declaration)
-                return nil
-            case .onSet(let plan):
-                return try runtime.add(plan, name: name, listener: listener)
-            case .on(let plan):
-                return try runtime.add(plan, name: name, listener: listener)
-            }
+            return try self.apply(statement, to: runtime, name: name, listener: listener)
         } catch {
             throw self.positioned(error, in: text, line: line, prefix: prefix)
         }
+    }
+
+    /// Declares what `statement` declares in `runtime`, or starts it as `name` with `listener`.
+    /// - Returns: The running statement's name, or `nil` for a declaration.
+    /// - Throws: ``PlanError`` when the runtime refuses it.
+    static func apply(
+        _ statement: EPLStatement,
+        to runtime: Runtime,
+        name: String?,
+        listener: StatementListener?
+    ) throws(PlanError) -> String? {
+        switch statement {
+        case .createSchema(let schema):
+            try runtime.declare(schema)
+        case .createTable(let table):
+            try runtime.createTable(table)
+        case .createWindow(_, let windows, let schema):
+            try runtime.createWindow(try self.resolveWindowSchema(schema, in: runtime), windows: windows)
+        case .createExpression(let declaration):
+            try runtime.declare(declaration)
+        case .createVariable(let declaration):
+            try runtime.declare(declaration)
+        case .select(let plan):
+            return try runtime.add(plan, name: name, listener: listener)
+        case .onSet(let plan):
+            return try runtime.add(plan, name: name, listener: listener)
+        case .on(let plan):
+            return try runtime.add(plan, name: name, listener: listener)
+        case .splitStream(let plan):
+            return try runtime.add(plan, name: name, listener: listener)
+        }
+        return nil
     }
 
     /// `create window W as select * from T` copies T's columns (T must be a declared type).

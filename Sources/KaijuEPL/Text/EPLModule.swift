@@ -79,23 +79,7 @@ public struct EPLModule: Sendable, Hashable {
                 expressions: runtime.expressionDeclarations
             )
             do throws(PlanError) {
-                switch parsed {
-                case .createSchema(let schema): try runtime.declare(schema)
-                case .createExpression(let declaration): try runtime.declare(declaration)
-                case .createVariable(let declaration): try runtime.declare(declaration)
-                case .onSet(let plan):
-                    let name = try runtime.add(plan, name: statement.name)
-                    if let l = listener(name, statement) { _ = runtime.addListener(to: name, l) }
-                    names.append(name)
-                case .createTable(let table): try runtime.createTable(table)
-                case .createWindow(_, let windows, let schema):
-                    try runtime.createWindow(try EPL.resolveWindowSchema(schema, in: runtime), windows: windows)
-                case .select(let plan):
-                    let name = try runtime.add(plan, name: statement.name)
-                    if let l = listener(name, statement) { _ = runtime.addListener(to: name, l) }
-                    names.append(name)
-                case .on(let plan):
-                    let name = try runtime.add(plan, name: statement.name)
+                if let name = try EPL.apply(parsed, to: runtime, name: statement.name, listener: nil) {
                     if let l = listener(name, statement) { _ = runtime.addListener(to: name, l) }
                     names.append(name)
                 }

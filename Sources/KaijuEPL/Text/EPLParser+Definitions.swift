@@ -194,6 +194,14 @@ extension EPLParser {
             let (table, alias) = try self.tableReference()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
             var plan = OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items))
+            if self.accept(keyword: "group") {
+                try self.expect(keyword: "by")
+                repeat {
+                    try self.checkListLength(plan.groupBy.count)
+                    plan.groupBy.append(try self.expression())
+                } while self.accept(symbol: ",")
+            }
+            if self.accept(keyword: "having") { plan.having = try self.expression() }
             if self.accept(keyword: "order") {
                 try self.expect(keyword: "by")
                 plan.orderBy = try self.orderItems()
@@ -203,10 +211,40 @@ extension EPLParser {
         if self.accept(keyword: "set") {
             return .onSet(VariableSetPlan(on: trigger, set: try self.assignments()))
         }
-        if self.token.isKeyword("insert") {
-            throw self.error("'on ... insert into' (split streams) is not supported", at: self.token)
-        }
+        if self.token.isKeyword("insert") { return .splitStream(try self.splitStream(trigger)) }
         throw self.expected("'merge', 'update', 'delete' or 'select'")
+    }
+
+    /// The branches of `on trigger insert into A select ... [where ...] ... [output all|first]`.
+    private mutating func splitStream(_ trigger: StreamSpec) throws(EPLSyntaxError) -> SplitStreamPlan {
+        var branches: [SplitStreamPlan.Branch] = []
+        while self.accept(keyword: "insert") {
+            try self.checkListLength(branches.count)
+            try self.expect(keyword: "into")
+            let target = try self.typeName("an event type name after 'insert into'")
+            var columns: [String]?
+            if self.accept(symbol: "(") {
+                columns = [try self.name("a column name")]
+                while self.accept(symbol: ",") {
+                    try self.checkListLength(columns?.count ?? 0)
+                    columns?.append(try self.name("a column name"))
+                }
+                try self.expect(symbol: ")")
+            }
+            try self.expect(keyword: "select")
+            let items = try self.selectItems()
+            let condition = self.accept(keyword: "where") ? try self.expression() : nil
+            branches.append(.init(insertInto: target, columns: columns, select: items, where: condition))
+        }
+        var all = false
+        if self.accept(keyword: "output") {
+            if self.accept(keyword: "all") {
+                all = true
+            } else if !self.accept(keyword: "first") {
+                throw self.expected("'all' or 'first' after 'output'")
+            }
+        }
+        return SplitStreamPlan(on: trigger, branches: branches, outputAll: all)
     }
 
     private mutating func tableReference() throws(EPLSyntaxError) -> (String, String?) {

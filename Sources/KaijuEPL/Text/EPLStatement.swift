@@ -19,4 +19,6 @@ public enum EPLStatement: Sendable, Hashable {
     case createVariable(VariableDeclaration)
     /// `on Type set var = expr, ...`.
     case onSet(VariableSetPlan)
+    /// `on Type insert into A select ... [where ...] insert into B ... [output all]`.
+    case splitStream(SplitStreamPlan)
 }

@@ -35,6 +35,9 @@ final class JoinFront: StatementFront {
     }
     /// ``borrowed`` by stream (empty when none is), for the per-event checks.
     @exclusivity(unchecked) private var borrowedStreams: [Bool] = []
+    /// Whether a trigger that joins nothing still makes an (empty) update: an on-select, whose
+    /// ungrouped aggregates report for every triggering event.
+    @exclusivity(unchecked) var reportsEveryTrigger = false
     /// Which streams' events trigger joining (`unidirectional`: one); the others only fill their windows.
     @exclusivity(unchecked) var triggers: [Bool] = []
     /// The stream fed by a pattern's matches, and its matcher.
@@ -158,7 +161,15 @@ final class JoinFront: StatementFront {
         for e in new { self.join(e.event, from: i, now: runtime.now, into: &newRows) }
         for e in old { self.join(e.event, from: i, now: runtime.now, into: &oldRows) }
         for e in oldRows { e.findsGroupOnLeave = true }
-        if !newRows.isEmpty || !oldRows.isEmpty { statement.update(new: newRows, old: oldRows, runtime: runtime) }
+        if !newRows.isEmpty || !oldRows.isEmpty {
+            statement.update(new: newRows, old: oldRows, runtime: runtime)
+        } else if self.reportsEveryTrigger, let trigger = new.first {
+            // An on-select whose trigger matched nothing: its aggregates still report (empty).
+            var parts = [EngineEvent?](repeating: nil, count: self.streams.count)
+            parts[i] = trigger.event
+            statement.context.event = EngineEvent(type: self.tupleType, timestamp: runtime.now, body: .tuple(parts))
+            statement.update(new: [], old: [], runtime: runtime)
+        }
     }
 
     private func join(_ event: EngineEvent, from i: Int, now: Int64, into out: inout [WindowEntry]) {

@@ -1,30 +1,57 @@
-/// Compiles `on ... merge` / `on ... delete` / `on ... select` into a statement over its table.
-enum TableTriggerCompiler {
-    static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
+/// What every on-action compiles first: the triggering type and filter, and the compiler of tuples
+/// `(trigger, row, initial row)` over rows of the target's type.
+struct OnTrigger {
+    let type: EventType
+    let filter: CompiledExpr?
+    let context: EvalContext
+    let bindings: [StreamBinding]
+    /// Compiles expressions over the tuple.
+    let compiler: ExprCompiler
+    /// Compiles expressions over the triggering event alone.
+    let own: ExprCompiler
+
+    init(_ plan: OnPlan, rowType: EventType, env: CompileEnvironment) throws(PlanError) {
         guard case .type(let typeName, let filter) = plan.trigger.input else {
             throw PlanError(.invalid, "on-\(plan.action.keyword) is triggered by a typed stream")
         }
         guard let type = env.types[typeName] else {
             throw PlanError(.unknownType, "unknown event type '\(typeName)'", subject: typeName)
         }
-        guard let table = env.tables[plan.table] else {
-            throw PlanError(.unknownTable, "unknown table '\(plan.table)'", subject: plan.table)
-        }
-        let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
         let triggerAlias = plan.trigger.alias ?? typeName
         var own = ExprCompiler(streamType: type, alias: triggerAlias)
         own.tables = env.tables
         own.variables = env.variables
-        let f = try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") }
-
-        let bindings = [
+        self.filter = try filter.map { (f) throws(PlanError) in try own.compileCondition(f, clause: "a filter") }
+        self.bindings = [
             StreamBinding(alias: triggerAlias, type: type, slot: 0),
-            StreamBinding(alias: plan.tableAlias ?? plan.table, type: table.type, slot: 1),
-            StreamBinding(alias: "initial", type: table.type, slot: 2, qualifiedOnly: true),
+            StreamBinding(alias: plan.tableAlias ?? plan.table, type: rowType, slot: 1),
+            StreamBinding(alias: "initial", type: rowType, slot: 2, qualifiedOnly: true),
         ]
-        var compiler = ExprCompiler(streams: bindings, tupled: true)
+        var compiler = ExprCompiler(streams: self.bindings, tupled: true)
         compiler.tables = env.tables
         compiler.variables = env.variables
+        self.type = type
+        self.own = own
+        self.compiler = compiler
+        self.context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
+    }
+
+    /// The type of the tuples expressions read.
+    var tupleType: EventType { EventType.tuple("on", aliases: self.bindings.map { $0.alias ?? "" }) }
+}
+
+/// Compiles `on ... merge` / `on ... delete` / `on ... select` into a statement over its table.
+enum TableTriggerCompiler {
+    static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
+        guard let table = env.tables[plan.table] else {
+            throw PlanError(.unknownTable, "unknown table '\(plan.table)'", subject: plan.table)
+        }
+        guard plan.groupBy.isEmpty, plan.having == nil else {
+            throw PlanError(.invalid, "an on-select over a table takes no group by or having", subject: plan.table)
+        }
+        let trigger = try OnTrigger(plan, rowType: table.type, env: env)
+        let (type, f, context) = (trigger.type, trigger.filter, trigger.context)
+        var (compiler, own) = (trigger.compiler, trigger.own)
         let lookup = try self.keyLookup(plan.whereClause, table: table, compiler: &compiler, own: &own)
         // With a key lookup, only the conjuncts it does not cover remain to be tested.
         let rest = lookup.map { ExprNode.conjunction($0.rest) } ?? plan.whereClause
@@ -62,61 +89,19 @@ enum TableTriggerCompiler {
         case .delete:
             clauses = [TableTriggerFront.Clause(matched: true, condition: nil, action: .delete)]
         case .merge(let merge):
-            guard !merge.isEmpty else { throw PlanError(.invalid, "on-merge needs at least one when clause") }
-            for c in merge {
-                let condition = try c.condition.map { (e) throws(PlanError) in
-                    try compiler.compileRow(e, clause: "a when condition")
-                }
-                let action: TableTriggerFront.Clause.Action
-                switch c.action {
-                case .delete:
-                    guard c.matched else { throw PlanError(.invalid, "'when not matched' cannot delete") }
-                    action = .delete
-                case .update(let assignments):
-                    guard c.matched else { throw PlanError(.invalid, "'when not matched' cannot update; use insert") }
-                    var out: [(Int, CompiledExpr)] = []
-                    for a in assignments {
-                        guard let i = table.type.columnIndex(a.column) else {
-                            throw PlanError(
-                                .unknownProperty,
-                                "unknown column '\(a.column)' of table '\(table.name)' in update set",
-                                subject: a.column
-                            )
-                        }
-                        out.append((i, try compiler.compileRow(a.value, clause: "update set")))
-                        updatesKey = updatesKey || table.keyIndices.contains(i)
-                    }
-                    action = .update(out)
-                case .insert(let items):
-                    guard !c.matched else { throw PlanError(.invalid, "'when matched' cannot insert; use update") }
-                    var out: [(Int, CompiledExpr)] = []
-                    for item in items {
-                        guard case .expression(let e, let n) = item else {
-                            throw PlanError(
-                                .invalid,
-                                "insert into table '\(table.name)' needs named values (expr as column)",
-                                subject: table.name
-                            )
-                        }
-                        guard let i = table.type.columnIndex(n) else {
-                            throw PlanError(
-                                .unknownProperty,
-                                "unknown column '\(n)' of table '\(table.name)' in insert",
-                                subject: n
-                            )
-                        }
-                        out.append((i, try compiler.compileRow(e, clause: "insert")))
-                    }
-                    action = .insert(out)
-                }
-                clauses.append(TableTriggerFront.Clause(matched: c.matched, condition: condition, action: action))
-            }
+            (clauses, updatesKey) = try self.clauses(
+                merge,
+                rowType: table.type,
+                keyIndices: table.keyIndices,
+                kind: "table",
+                compiler: &compiler
+            )
         }
         let front = TableTriggerFront(
             type: type,
             filter: f,
             table: table,
-            tupleType: EventType.tuple("on", aliases: bindings.map { $0.alias! }),
+            tupleType: trigger.tupleType,
             context: context,
             keyLookup: lookup?.keys,
             whereClause: whereClause,
@@ -157,6 +142,69 @@ enum TableTriggerCompiler {
             return statement.ordered(by: ordering)
         }
         return statement
+    }
+
+    /// Compiles on-merge clauses over rows of `rowType` (a table's, `kind` "table", or a named window's);
+    /// also says whether an update assigns one of `keyIndices`.
+    static func clauses(
+        _ merge: [MergeClause],
+        rowType: EventType,
+        keyIndices: [Int],
+        kind: String,
+        compiler: inout ExprCompiler
+    ) throws(PlanError) -> ([TableTriggerFront.Clause], updatesKey: Bool) {
+        guard !merge.isEmpty else { throw PlanError(.invalid, "on-merge needs at least one when clause") }
+        var clauses: [TableTriggerFront.Clause] = []
+        var updatesKey = false
+        for c in merge {
+            let condition = try c.condition.map { (e) throws(PlanError) in
+                try compiler.compileRow(e, clause: "a when condition")
+            }
+            let action: TableTriggerFront.Clause.Action
+            switch c.action {
+            case .delete:
+                guard c.matched else { throw PlanError(.invalid, "'when not matched' cannot delete") }
+                action = .delete
+            case .update(let assignments):
+                guard c.matched else { throw PlanError(.invalid, "'when not matched' cannot update; use insert") }
+                var out: [(Int, CompiledExpr)] = []
+                for a in assignments {
+                    guard let i = rowType.columnIndex(a.column) else {
+                        throw PlanError(
+                            .unknownProperty,
+                            "unknown column '\(a.column)' of \(kind) '\(rowType.name)' in update set",
+                            subject: a.column
+                        )
+                    }
+                    out.append((i, try compiler.compileRow(a.value, clause: "update set")))
+                    updatesKey = updatesKey || keyIndices.contains(i)
+                }
+                action = .update(out)
+            case .insert(let items):
+                guard !c.matched else { throw PlanError(.invalid, "'when matched' cannot insert; use update") }
+                var out: [(Int, CompiledExpr)] = []
+                for item in items {
+                    guard case .expression(let e, let n) = item else {
+                        throw PlanError(
+                            .invalid,
+                            "insert into \(kind) '\(rowType.name)' needs named values (expr as column)",
+                            subject: rowType.name
+                        )
+                    }
+                    guard let i = rowType.columnIndex(n) else {
+                        throw PlanError(
+                            .unknownProperty,
+                            "unknown column '\(n)' of \(kind) '\(rowType.name)' in insert",
+                            subject: n
+                        )
+                    }
+                    out.append((i, try compiler.compileRow(e, clause: "insert")))
+                }
+                action = .insert(out)
+            }
+            clauses.append(TableTriggerFront.Clause(matched: c.matched, condition: condition, action: action))
+        }
+        return (clauses, updatesKey)
     }
 
     /// Key expressions over the triggering event alone (compiled with `own`) when `where` equates every

@@ -44,6 +44,13 @@ final class WindowChain {
         }
     }
 
+    /// Takes a live entry out of every window (an on-delete or on-merge deleting it).
+    func remove(_ e: WindowEntry) {
+        guard e.alive else { return }
+        e.alive = false
+        for w in self.windows { w.forget(e) }
+    }
+
     /// The earliest time any window has something to expire.
     var nextExpiry: Int64? {
         var earliest: Int64?

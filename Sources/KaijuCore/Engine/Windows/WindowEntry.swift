@@ -20,6 +20,9 @@ final class WindowEntry {
         self.enteredAt = enteredAt
     }
 
+    /// Puts an updated event in the entry's place (an on-update or on-merge over a named window).
+    func replace(with event: EngineEvent) { self.event = event }
+
     /// Makes a spare entry (one nothing else references any more) stand for a new event.
     func reuse(for event: EngineEvent, seq: Int64, enteredAt: Int64) {
         self.event = event

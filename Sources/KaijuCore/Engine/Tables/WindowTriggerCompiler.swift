@@ -1,0 +1,59 @@
+/// Compiles `on ... merge|update|delete` over a named window into a statement acting on the window's
+/// events (an on-select over a window is a join; see ``OnPlan/asWindowJoin``).
+enum WindowTriggerCompiler {
+    static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
+        guard let holder = env.namedWindows[plan.table], let windowType = holder.front.inputs.first,
+            let chain = (holder.front as? StreamFront)?.stage.chain
+        else {
+            throw PlanError(
+                .invalid,
+                "on-\(plan.action.keyword) acts on a named window with data windows (not a batch window)",
+                subject: plan.table
+            )
+        }
+        guard windowType.representation == .row else {
+            throw PlanError(
+                .invalid,
+                "on-\(plan.action.keyword) changes named windows of declared columns ('\(plan.table)' holds \(windowType.name) events)",
+                subject: plan.table
+            )
+        }
+        let trigger = try OnTrigger(plan, rowType: windowType, env: env)
+        var compiler = trigger.compiler
+        let whereClause = try plan.whereClause.map { (w) throws(PlanError) in
+            try compiler.compileRow(w, clause: "where")
+        }
+        let clauses: [TableTriggerFront.Clause]
+        switch plan.action {
+        case .select:
+            throw PlanError(.invalid, "an on-select over a named window is compiled as a join")
+        case .delete:
+            clauses = [TableTriggerFront.Clause(matched: true, condition: nil, action: .delete)]
+        case .merge(let merge):
+            (clauses, _) = try TableTriggerCompiler.clauses(
+                merge,
+                rowType: windowType,
+                keyIndices: [],
+                kind: "named window",
+                compiler: &compiler
+            )
+        }
+        let front = WindowTriggerFront(
+            trigger: trigger,
+            holder: holder,
+            chain: chain,
+            windowType: windowType,
+            whereClause: whereClause,
+            clauses: clauses
+        )
+        return Statement(
+            name: name,
+            source: .on(plan),
+            context: trigger.context,
+            front: front,
+            processor: nil,
+            limiter: OutputLimiter(nil),
+            insertTarget: nil
+        )
+    }
+}

@@ -1,0 +1,59 @@
+import KaijuCore
+import KaijuEPL
+import Testing
+
+/// Esper's stateful statements against exact rows: on-actions over named windows, split streams,
+/// contexts, patterns in full and match_recognize.
+struct EPLStateTests {
+    @Test func onActionsOverNamedWindowsAndSplitStreams() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create schema B(k int, v double);
+                create window W#keepall as A;
+                insert into W select * from A;
+                on B(v < 0) as b delete from W as w where w.k = b.k;
+                on B(v >= 0) as b update W as w set v = w.v + b.v where w.k = b.k;
+                @name('w') select irstream id, k, v from W;
+                @name('q') on B as b select w.k as k, count(*) as n, sum(w.v) as s from W as w group by w.k having count(*) > 0 order by w.k desc;
+                @name('t') on B as b select count(*) as n from W as w where w.k = b.k;
+                @name('m') on A(v > 100) as a merge W as w where w.id = a.id when matched then delete when not matched and a.v > 150 then insert select a.id as id, 9 as k, a.v as v;
+                @name('s') on A insert into Big select id, v where v > 100 insert into Any select id output all;
+                @name('big') select * from Big;
+                @name('any') select * from Any;
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a2","k":2,"v":2.0}}
+                {"at":3000,"type":"B","event":{"k":1,"v":0.5}}
+                {"at":4000,"type":"B","event":{"k":3,"v":0.5}}
+                {"at":5000,"type":"A","event":{"id":"a1","k":1,"v":200.0}}
+                {"at":6000,"type":"B","event":{"k":2,"v":-1.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"w","row":{"id":"a1","k":1,"v":1.0}}"#,
+                #"{"at":1000,"statement":"any","row":{"id":"a1"}}"#,
+                #"{"at":2000,"statement":"w","row":{"id":"a2","k":2,"v":2.0}}"#,
+                #"{"at":2000,"statement":"any","row":{"id":"a2"}}"#,
+                #"{"at":3000,"statement":"w","row":{"id":"a1","k":1,"v":1.5}}"#,
+                #"{"at":3000,"statement":"w","old":{"id":"a1","k":1,"v":1.0}}"#,
+                #"{"at":3000,"statement":"q","row":{"k":2,"n":1,"s":2.0}}"#,
+                #"{"at":3000,"statement":"q","row":{"k":1,"n":1,"s":1.5}}"#,
+                #"{"at":3000,"statement":"t","row":{"n":1}}"#,
+                #"{"at":4000,"statement":"q","row":{"k":2,"n":1,"s":2.0}}"#,
+                #"{"at":4000,"statement":"q","row":{"k":1,"n":1,"s":1.5}}"#,
+                #"{"at":4000,"statement":"t","row":{"n":0}}"#,
+                #"{"at":5000,"statement":"w","old":{"id":"a1","k":1,"v":1.5}}"#,
+                #"{"at":5000,"statement":"m","row":{"id":"a1","k":1,"v":1.5}}"#,
+                #"{"at":5000,"statement":"w","row":{"id":"a1","k":1,"v":200.0}}"#,
+                #"{"at":5000,"statement":"big","row":{"id":"a1","v":200.0}}"#,
+                #"{"at":5000,"statement":"any","row":{"id":"a1"}}"#,
+                #"{"at":6000,"statement":"w","old":{"id":"a2","k":2,"v":2.0}}"#,
+                #"{"at":6000,"statement":"q","row":{"k":1,"n":1,"s":200.0}}"#,
+                #"{"at":6000,"statement":"t","row":{"n":0}}"#,
+            ]
+        )
+    }
+}
