@@ -85,7 +85,9 @@ final class WindowTriggerFront: StatementFront {
             case .delete:
                 self.chain.remove(entry)
                 self.left.append(entry)
-                if reports { self.output.append(Row(columns: self.windowType.columnNames, values: entry.event.columnValues)) }
+                if reports {
+                    self.output.append(Row(columns: self.windowType.columnNames, values: entry.event.columnValues))
+                }
             case .insert:
                 continue
             }
