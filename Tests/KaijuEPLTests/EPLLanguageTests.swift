@@ -469,8 +469,8 @@ struct EPLLanguageTests {
                 "line 2, column 20: 'for' (grouped or discrete delivery) is not supported"
             ),
             (
-                "select * from pattern [every a=Line until b=Line]",
-                "line 2, column 37: the pattern operator 'until' is not supported"
+                "select * from pattern [until b=Line]",
+                "line 2, column 24: 'until' needs a pattern expression before it"
             ),
             ("select * from Line(qty)", "line 2, column 1: a filter must be a boolean expression, not int: qty"),
             (
@@ -479,7 +479,7 @@ struct EPLLanguageTests {
             ),
             (
                 "select a[0].sku from pattern [[64] ([64] a=Line)]",
-                "inside a repeat ([n]) is not supported"
+                "tags inside a repeat inside a repeat are not supported"
             ),
             (
                 "create schema Z(a int); insert into Z select sku as b from Line",

@@ -56,4 +56,40 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func untilRangesTagArraysEveryDistinctAndWhile() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create schema B(id string, k int);
+                @name('u') select a.countOf() as n, a[0].id as first, a[5].id as none, b.id as bid from pattern [every ([2:3] a=A until b=B)];
+                @name('r') select a.selectFrom(x => x.id) as ids, a[1].v as v1 from pattern [every [2] a=A(k = 1)];
+                @name('d') select a.id as aid from pattern [every-distinct(a.k, 2 sec) a=A];
+                @name('w') select a.id as aid, b.id as bid from pattern [every a=A(k = 2) -> (every b=B(k = a.k)) while (b.id != 'stop')];
+            """,
+            """
+                {"at":1000,"type":"B","event":{"id":"b1","k":2}}
+                {"at":1100,"type":"A","event":{"id":"a1","k":1,"v":1.0}}
+                {"at":1200,"type":"A","event":{"id":"a2","k":2,"v":2.0}}
+                {"at":1300,"type":"A","event":{"id":"a3","k":1,"v":3.0}}
+                {"at":1400,"type":"A","event":{"id":"a4","k":1,"v":4.0}}
+                {"at":2000,"type":"B","event":{"id":"b2","k":2}}
+                {"at":2500,"type":"A","event":{"id":"a5","k":2,"v":5.0}}
+                {"at":3200,"type":"A","event":{"id":"a6","k":2,"v":6.0}}
+                {"at":3300,"type":"B","event":{"id":"stop","k":2}}
+                {"at":3400,"type":"B","event":{"id":"b3","k":2}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1100,"statement":"d","row":{"aid":"a1"}}"#,
+                #"{"at":1200,"statement":"d","row":{"aid":"a2"}}"#,
+                #"{"at":1300,"statement":"r","row":{"ids":["a1","a3"],"v1":3.0}}"#,
+                #"{"at":2000,"statement":"u","row":{"n":3,"first":"a1","none":null,"bid":"b2"}}"#,
+                #"{"at":2000,"statement":"w","row":{"aid":"a2","bid":"b2"}}"#,
+                #"{"at":3200,"statement":"d","row":{"aid":"a6"}}"#,
+                #"{"at":3300,"statement":"u","row":{"n":2,"first":"a5","none":null,"bid":"stop"}}"#,
+            ]
+        )
+    }
 }

@@ -6,6 +6,9 @@ struct StreamBinding {
     let slot: Int
     /// Whether unqualified names skip this stream (`initial` of an on-merge).
     var qualifiedOnly = false
+    /// Whether the slot holds an array of events (a pattern tag inside `until` or a range repeat): its
+    /// event is a tuple of the repetitions' events, read as `a[i].col` or as a list (`a.countOf()`).
+    var isArray = false
 }
 
 /// Compiles ``ExprNode`` trees to closures against one statement's streams.
@@ -291,6 +294,21 @@ struct ExprCompiler {
                 return read(ctx)
             }
             rest = r
+        case .stream(let i, let r) where self.streams[i].isArray:
+            // A tag array: its events as a list (`a.countOf()`, `a.selectFrom(x => x.id)`).
+            guard r.isEmpty else {
+                throw PlanError(
+                    .invalid,
+                    "'\(self.streams[i].alias ?? "")' is an array of events: read one as \(self.streams[i].alias ?? "")[i].\(r[0]) or use an enumeration method",
+                    subject: r[0]
+                )
+            }
+            let get = self.eventGetter(i)
+            base = { ctx in
+                guard let e = get(ctx), case .tuple(let items) = e.body else { return .null }
+                return .array(items.map { $0?.value ?? .null })
+            }
+            rest = []
         case .stream(let i, let r):
             let get = self.eventGetter(i)
             guard let column = r.first else {
@@ -317,6 +335,34 @@ struct ExprCompiler {
         }
     }
 
+    /// `a[i].col` (or `a[i]`) of tag array `a` (stream `i`): null past its end.
+    private mutating func compileTagArrayElement(
+        _ stream: Int,
+        index: ExprNode,
+        column: String?
+    ) throws(PlanError) -> CompiledExpr {
+        let position = try self.compileRow(index, clause: "a tag array index")
+        let get = self.eventGetter(stream)
+        let type = self.streams[stream].type
+        var read: PropertyAccess.Reader?
+        if let column {
+            read = PropertyAccess.reader(type, column: column)
+            guard read != nil else {
+                throw PlanError(
+                    .unknownProperty,
+                    "unknown property '\(column)' of \(type.name) (it has: \(type.columns.map(\.name).joined(separator: ", ")))",
+                    subject: column
+                )
+            }
+        }
+        return { ctx in
+            guard let e = get(ctx), case .tuple(let items) = e.body, let k = position(ctx).intValue,
+                k >= 0, k < items.count, let item = items[Int(k)]
+            else { return .null }
+            return read.map { $0(item) } ?? item.value
+        }
+    }
+
     private mutating func compileTableGet(
         _ name: String,
         _ keys: [ExprNode],
@@ -328,6 +374,11 @@ struct ExprCompiler {
         {
             // `a[0].v`: the first event of a tagged repeat (`[2] a=A`).
             return try self.compileProperty(stream: "\(name)[\(i)]", path: column.map { [$0] } ?? [], node)
+        }
+        if self.tables[name] == nil, keys.count == 1, let i = self.streams.firstIndex(where: { $0.alias == name }),
+            self.streams[i].isArray
+        {
+            return try self.compileTagArrayElement(i, index: keys[0], column: column)
         }
         guard let table = self.tables[name] else {
             throw PlanError(.unknownTable, "unknown table '\(name)' in \(node)", subject: name)

@@ -63,7 +63,7 @@ enum FrontCompiler {
     ) throws(PlanError) -> (any PatternMatcher, PatternCompiler, EventType) {
         var pc = PatternCompiler(types: env.types, tables: env.tables)
         pc.variables = env.variables
-        let program = try pc.compile(node.expandingTaggedRepeats())
+        let program = try pc.compile(node.taggedRepeatsAsArrays())
         let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
         let specialised =
             !env.optimises

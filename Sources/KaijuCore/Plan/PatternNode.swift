@@ -25,6 +25,16 @@ public indirect enum PatternNode: Sendable, Hashable {
     /// `timer:at(minutes, hours, days, months, weekdays [, seconds])`: true at the schedule's first time after
     /// its start (UTC).
     case at(Crontab)
+    /// `[min:max] a until b` (also `a until b`, `[n:] a until b`, `[:m] a until b`, and `[n:m] a` without
+    /// `until`): `a` repeated in sequence, at most `max` times (`nil`: no bound), until `b` matches — true
+    /// then if `a` matched at least `min` times, else false; without `until`, true once `a` matched `max`
+    /// times. Tags inside `a` bind arrays of every repetition's events (`a[0].v`, `a.countOf()`).
+    case repeatUntil(min: Int, max: Int?, PatternNode, until: PatternNode?)
+    /// `every-distinct(exprs [, expiry]) a`: as `every a`, reporting only matches whose values of `exprs`
+    /// were not reported before (within `expiry` of when they were, if given).
+    case everyDistinct([ExprNode], expiry: TimePeriod?, PatternNode)
+    /// `a while (condition)`: `a`'s matches while `condition` holds for them; the first that fails ends `a` false.
+    case whileGuard(ExprNode, PatternNode)
 
     /// The tags bound anywhere in the pattern, in order of first appearance.
     public var tags: [String] {
@@ -42,8 +52,12 @@ public indirect enum PatternNode: Sendable, Hashable {
             b.collectTags(into: &out)
         case .and(let xs), .or(let xs):
             for x in xs { x.collectTags(into: &out) }
-        case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x):
+        case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x), .everyDistinct(_, _, let x),
+            .whileGuard(_, let x):
             x.collectTags(into: &out)
+        case .repeatUntil(_, _, let x, let until):
+            x.collectTags(into: &out)
+            until?.collectTags(into: &out)
         case .interval, .at:
             break
         }
@@ -65,6 +79,13 @@ extension PatternNode: CustomStringConvertible {
         case .within(let d, let x): return "(\(x) where timer:within(\(d)))"
         case .interval(let d): return "timer:interval(\(d))"
         case .at: return "timer:at(...)"
+        case .repeatUntil(let lo, let hi, let x, let until):
+            let range = "[\(lo):\(hi.map(String.init) ?? "")] "
+            return "(" + range + x.description + (until.map { " until \($0)" } ?? "") + ")"
+        case .everyDistinct(let keys, let expiry, let x):
+            let args = keys.map(\.description) + (expiry.map { ["\($0)"] } ?? [])
+            return "every-distinct(\(args.joined(separator: ", "))) \(x)"
+        case .whileGuard(let c, let x): return "(\(x) while (\(c)))"
         }
     }
 }

@@ -26,7 +26,13 @@ extension PatternNode {
             a.visitPeriods(body)
             b.visitPeriods(body)
         case .and(let xs), .or(let xs): for x in xs { x.visitPeriods(body) }
-        case .not(let x), .every(let x), .repeatCount(_, let x): x.visitPeriods(body)
+        case .not(let x), .every(let x), .repeatCount(_, let x), .whileGuard(_, let x): x.visitPeriods(body)
+        case .everyDistinct(_, let expiry, let x):
+            if let expiry { body(expiry) }
+            x.visitPeriods(body)
+        case .repeatUntil(_, _, let x, let until):
+            x.visitPeriods(body)
+            until?.visitPeriods(body)
         case .within(let p, let x):
             body(p)
             x.visitPeriods(body)

@@ -1,7 +1,7 @@
 import KaijuCore
 
-/// Patterns, loosest first: `->`, `or`, `and`, repeat `[n]`, unary `every` / `not`, guard
-/// `where timer:within(d)` — Esper's precedence. The paper's `Anomaly [2] timer:within(2 min)` reads as
+/// Patterns, loosest first: `->`, `or`, `and`, repeat `[n]` / `[n:m]` with `until`, unary `every` /
+/// `every-distinct` / `not`, guards `where timer:within(d)` and `while (cond)` — Esper's precedence. The paper's `Anomaly [2] timer:within(2 min)` reads as
 /// `[2] (Anomaly where timer:within(2 min))`.
 extension EPLParser {
     mutating func pattern() throws(EPLSyntaxError) -> PatternNode {
@@ -28,31 +28,76 @@ extension EPLParser {
     }
 
     private mutating func patternAnd() throws(EPLSyntaxError) -> PatternNode {
-        var items = [try self.patternRepeat()]
+        var items = [try self.patternUntil()]
         while self.accept(keyword: "and") {
             try self.checkListLength(items.count)
-            items.append(try self.patternRepeat())
+            items.append(try self.patternUntil())
         }
         return items.count == 1 ? items[0] : .and(items)
     }
 
-    private mutating func patternRepeat() throws(EPLSyntaxError) -> PatternNode {
+    /// `[range] p [until q]`: a repeat (`[n]`, `[n:m]`, `[n:]`, `[:m]`) with or without `until`.
+    private mutating func patternUntil() throws(EPLSyntaxError) -> PatternNode {
         try self.enter()
         defer { self.leave() }
-        if self.accept(symbol: "[") {
-            let n = try self.positiveInteger("a repeat count")
-            try self.expect(symbol: "]")
-            return .repeatCount(n, try self.patternRepeat())
+        let range = self.token.isSymbol("[") ? try self.repeatRange() : nil
+        let body = range != nil && self.token.isSymbol("[") ? try self.patternRanged() : try self.patternUnary()
+        if self.accept(keyword: "until") {
+            let stop = try self.patternUnary()
+            return .repeatUntil(min: range?.low ?? 0, max: range?.high, body, until: stop)
         }
-        return try self.patternUnary()
+        guard let range else { return body }
+        if let high = range.high, high == range.low { return .repeatCount(high, body) }
+        return .repeatUntil(min: range.low, max: range.high, body, until: nil)
+    }
+
+    /// `[range] p` without `until` (after `every`, or a repeat of a repeat).
+    private mutating func patternRanged() throws(EPLSyntaxError) -> PatternNode {
+        try self.enter()
+        defer { self.leave() }
+        guard self.token.isSymbol("[") else { return try self.patternUnary() }
+        let range = try self.repeatRange()
+        let body = try self.patternRanged()
+        if let high = range.high, high == range.low { return .repeatCount(high, body) }
+        return .repeatUntil(min: range.low, max: range.high, body, until: nil)
+    }
+
+    /// `[n]`, `[n:m]`, `[n:]` or `[:m]`: the low and (when bounded) high repetition counts.
+    private mutating func repeatRange() throws(EPLSyntaxError) -> (low: Int, high: Int?) {
+        try self.expect(symbol: "[")
+        var low = 0
+        var high: Int?
+        if self.accept(symbol: ":") {
+            high = try self.positiveInteger("a repeat's high bound")
+        } else {
+            guard self.token.kind == .integer, let n = Int(self.token.text) else { throw self.expected("a repeat count") }
+            let countToken = self.advance()
+            low = n
+            if self.accept(symbol: ":") {
+                if !self.token.isSymbol("]") { high = try self.positiveInteger("a repeat's high bound") }
+            } else {
+                guard n > 0 else { throw self.error("a repeat count must be positive", at: countToken) }
+                high = n
+            }
+        }
+        try self.expect(symbol: "]")
+        if let high, high < low { throw self.error("a repeat's high bound is below its low bound", at: self.token) }
+        return (low, high)
     }
 
     private mutating func patternUnary() throws(EPLSyntaxError) -> PatternNode {
         try self.enter()
         defer { self.leave() }
+        if self.token.isKeyword("every"), self.peek().isSymbol("-"), self.peek(2).isKeyword("distinct") {
+            self.advance()
+            self.advance()
+            self.advance()
+            let (keys, expiry) = try self.distinctArguments()
+            return .everyDistinct(keys, expiry: expiry, try self.patternRanged())
+        }
         if self.accept(keyword: "every") {
             // `every [2] A`: every applies to the repeat.
-            return .every(self.token.isSymbol("[") ? try self.patternRepeat() : try self.patternUnary())
+            return .every(try self.patternRanged())
         }
         if self.accept(keyword: "not") { return .not(try self.patternUnary()) }
         var node = try self.patternAtom()
@@ -67,6 +112,26 @@ extension EPLParser {
         return try self.guards(node)
     }
 
+    /// `(expr, ... [, time period])` of every-distinct: the key expressions and the expiry.
+    private mutating func distinctArguments() throws(EPLSyntaxError) -> ([ExprNode], TimePeriod?) {
+        try self.expect(symbol: "(")
+        var keys: [ExprNode] = []
+        var expiry: TimePeriod?
+        repeat {
+            try self.checkListLength(keys.count)
+            if self.token.kind == .integer || self.token.kind == .decimal, self.peek().kind == .identifier,
+                TimePeriod.unitMilliseconds[self.peek().text.lowercased()] != nil
+            {
+                expiry = try self.timePeriod()
+                break
+            }
+            keys.append(try self.expression())
+        } while self.accept(symbol: ",")
+        try self.expect(symbol: ")")
+        guard !keys.isEmpty else { throw self.expected("an expression in every-distinct(...)") }
+        return (keys, expiry)
+    }
+
     /// `where timer:within(d)` guards (also written without `where`, as the paper does), as many as written.
     private mutating func guards(_ node: PatternNode) throws(EPLSyntaxError) -> PatternNode {
         var out = node
@@ -77,7 +142,15 @@ extension EPLParser {
                 try self.enter()
                 levels += 1
             }
-            if self.accept(keyword: "where") {
+            if self.token.isKeyword("while") {
+                try self.enter()
+                levels += 1
+                self.advance()
+                try self.expect(symbol: "(")
+                let condition = try self.expression()
+                try self.expect(symbol: ")")
+                out = .whileGuard(condition, out)
+            } else if self.accept(keyword: "where") {
                 out = .within(try self.timerWithin(), out)
             } else if self.token.isKeyword("timer"), self.peek().isSymbol(":"), self.peek(2).isKeyword("within") {
                 // The paper's spelling without `where` (`b=B timer:within(2min)`).

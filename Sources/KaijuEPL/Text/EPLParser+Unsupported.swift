@@ -46,14 +46,11 @@ extension EPLParser {
         }
     }
 
-    /// Throws for an unsupported pattern operator at the current token (`until`, `while`, `timer:at`,
-    /// `every-distinct`, `[n:m]` ranges).
+    /// Throws for a pattern operator that cannot stand where the parser is (`until` or `while`
+    /// without an expression before them).
     func refuseUnsupportedPatternOperator() throws(EPLSyntaxError) {
         for word in ["until", "while"] where self.token.isKeyword(word) {
-            throw self.error("the pattern operator '\(word)' is not supported", at: self.token)
-        }
-        if self.token.isKeyword("every"), self.peek().isSymbol("-"), self.peek(2).isKeyword("distinct") {
-            throw self.error("'every-distinct' is not supported (every is)", at: self.token)
+            throw self.error("'\(word)' needs a pattern expression before it", at: self.token)
         }
     }
 }

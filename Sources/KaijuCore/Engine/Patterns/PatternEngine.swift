@@ -14,7 +14,7 @@ final class PatternEngine: PatternParent, PatternMatcher {
     let maxInstances: Int
 
     /// Engine time of the call being served (``start(now:into:)``, ``receive(_:now:into:)``, ``fire(_:now:into:)``).
-    private var now: Int64 = 0
+    private(set) var now: Int64 = 0
     /// Timers asked for during the call being served; the caller schedules them.
     private var timers: [(at: Int64, timer: PatternTimer)] = []
 
@@ -108,8 +108,31 @@ final class PatternEngine: PatternParent, PatternMatcher {
             // The wait until the schedule's next time after now (never, as the longest wait, when there is none).
             let wait = schedule.next(after: self.now).map { $0 - self.now } ?? Int64(1) << 53
             return IntervalState(wait, engine: self, parent: parent, begin: begin, siblings: siblings)
+        case .repeatUntil(let lo, let hi, let x, let until, let slots):
+            return RepeatUntilState(
+                (lo, hi, x, until, slots),
+                engine: self,
+                parent: parent,
+                begin: begin,
+                siblings: siblings
+            )
+        case .everyDistinct(let keys, let expiry, let x):
+            return EveryDistinctState(
+                keys,
+                expiry: expiry,
+                x,
+                engine: self,
+                parent: parent,
+                begin: begin,
+                siblings: siblings
+            )
+        case .whileGuard(let c, let x):
+            return WhileState(c, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         }
     }
+
+    /// The type of a tag array's event: a tuple of the repetitions' events.
+    static let tagArrayType = EventType.tuple("tag array", aliases: [])
 
     // MARK: - Bounds
 

@@ -10,6 +10,12 @@ indirect enum PatternProgram {
     case within(Int64, PatternProgram)
     case interval(Int64)
     case at(Crontab)
+    /// `[min:max] child until stop`; `arraySlots` are the slots of the child's tags (arrays once collected).
+    case repeatUntil(min: Int, max: Int?, PatternProgram, until: PatternProgram?, arraySlots: [Int])
+    /// `every-distinct(keys [, expiry ms]) child`.
+    case everyDistinct([CompiledExpr], expiry: Int64?, PatternProgram)
+    /// `child while (condition)`.
+    case whileGuard(CompiledExpr, PatternProgram)
 }
 
 /// One `tag=Type(filter)` of a pattern, its filter split for fast matching:
@@ -65,6 +71,8 @@ struct PatternCompiler {
     private(set) var atoms: [PatternAtom] = []
     /// One binding per tuple slot: every tag, then a hidden slot per untagged atom.
     private(set) var bindings: [StreamBinding] = []
+    /// Tags of the repeat being compiled, which its own expressions read as single events.
+    private var singleTags: Set<String> = []
 
     init(types: TypeRegistry, tables: [String: Table]) {
         self.types = types
@@ -116,15 +124,23 @@ struct PatternCompiler {
                 walk(b)
             case .and(let xs), .or(let xs):
                 for x in xs { walk(x) }
-            case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x):
+            case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x), .everyDistinct(_, _, let x),
+                .whileGuard(_, let x):
                 walk(x)
+            case .repeatUntil(_, _, let x, let until):
+                arrays.formUnion(x.tags)
+                walk(x)
+                if let until { walk(until) }
             case .interval, .at:
                 break
             }
         }
+        var arrays: Set<String> = []
         walk(node)
         if let failure { throw failure }
-        self.bindings = tagTypes.enumerated().map { StreamBinding(alias: $1.0, type: $1.1, slot: $0) }
+        self.bindings = tagTypes.enumerated().map {
+            StreamBinding(alias: $1.0, type: $1.1, slot: $0, isArray: arrays.contains($1.0))
+        }
     }
 
     private mutating func program(_ node: PatternNode, insideRepeat: Bool) throws(PlanError) -> PatternProgram {
@@ -177,7 +193,57 @@ struct PatternCompiler {
             return .interval(d.milliseconds)
         case .at(let schedule):
             return .at(schedule)
+        case .repeatUntil(let lo, let hi, let x, let until):
+            guard lo >= 0, hi.map({ $0 >= max(lo, 1) }) ?? true, hi != nil || until != nil else {
+                throw PlanError(
+                    .invalid,
+                    "a repeat range needs 0 <= low <= high and high >= 1 (and 'until' without a high bound)"
+                )
+            }
+            let tags = x.tags
+            if x.repeatsTags {
+                throw PlanError(.invalid, "tags inside a repeat inside a repeat are not supported", subject: tags.first)
+            }
+            let outer = self.singleTags
+            self.singleTags.formUnion(tags)
+            let child = try self.program(x, insideRepeat: insideRepeat)
+            self.singleTags = outer
+            let slots = tags.compactMap { t in self.bindings.firstIndex { $0.alias == t } }
+            return .repeatUntil(
+                min: lo,
+                max: hi,
+                child,
+                until: try until.map { (u) throws(PlanError) in try self.program(u, insideRepeat: insideRepeat) },
+                arraySlots: slots
+            )
+        case .everyDistinct(let keys, let expiry, let x):
+            guard !keys.isEmpty else { throw PlanError(.invalid, "every-distinct needs at least one expression") }
+            if let expiry, expiry.milliseconds <= 0 {
+                throw PlanError(.invalid, "every-distinct needs a positive expiry period")
+            }
+            let child = try self.program(x, insideRepeat: insideRepeat)
+            var compiler = self.tupleCompiler()
+            var compiled: [CompiledExpr] = []
+            for k in keys { compiled.append(try compiler.compileRow(k, clause: "every-distinct")) }
+            return .everyDistinct(compiled, expiry: expiry?.milliseconds, child)
+        case .whileGuard(let c, let x):
+            let child = try self.program(x, insideRepeat: insideRepeat)
+            var compiler = self.tupleCompiler()
+            return .whileGuard(try compiler.compileCondition(c, clause: "a while guard"), child)
         }
+    }
+
+    /// A compiler over the match tuple as expressions inside the current repeat see it: the repeat's own
+    /// tags as single events, other repeats' tags as arrays.
+    func tupleCompiler(defaultStream: Int? = nil) -> ExprCompiler {
+        var bindings = self.bindings
+        for i in bindings.indices where bindings[i].isArray && self.singleTags.contains(bindings[i].alias ?? "") {
+            bindings[i].isArray = false
+        }
+        var c = ExprCompiler(streams: bindings, tupled: true, defaultStream: defaultStream)
+        c.tables = self.tables
+        c.variables = self.variables
+        return c
     }
 
     /// A compiler for expressions over the lone event of tuple slot `slot`.
@@ -188,16 +254,12 @@ struct PatternCompiler {
             defaultStream: 0
         )
         c.tables = self.tables
-        c.tables = self.tables
         c.variables = self.variables
         return c
     }
 
     private func atom(type: EventType, slot: Int, filter: ExprNode?) throws(PlanError) -> PatternAtom {
-        var tupled = ExprCompiler(streams: self.bindings, tupled: true, defaultStream: slot)
-        tupled.tables = self.tables
-        tupled.tables = self.tables
-        tupled.variables = self.variables
+        var tupled = self.tupleCompiler(defaultStream: slot)
         var own = self.singleEventCompiler(slot: slot)
         var ownParts: [ExprNode] = []
         var keyOwn: [ExprNode] = []
