@@ -70,7 +70,9 @@ extension EPLParser {
         if self.accept(symbol: ":") {
             high = try self.positiveInteger("a repeat's high bound")
         } else {
-            guard self.token.kind == .integer, let n = Int(self.token.text) else { throw self.expected("a repeat count") }
+            guard self.token.kind == .integer, let n = Int(self.token.text) else {
+                throw self.expected("a repeat count")
+            }
             let countToken = self.advance()
             low = n
             if self.accept(symbol: ":") {
