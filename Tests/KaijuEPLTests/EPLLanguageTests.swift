@@ -459,7 +459,10 @@ struct EPLLanguageTests {
     @Test func unsupportedConstructsAreNamedAndEsperRefusalsRefused() throws {
         let schema = "create schema Line(sku string, qty int);\n"
         let cases: [(String, String)] = [
-            ("create context C partition by sku from Line", "line 2, column 8: 'create context' is not supported"),
+            (
+                "create context C context A partition by sku from Line, context B start @now end after 1 sec",
+                "line 2, column 18: nested contexts are not supported"
+            ),
             (
                 "select * from Line match_recognize (measures A.sku as s pattern (A) define A as A.qty > 1)",
                 "line 2, column 20: 'match_recognize' is not supported"

@@ -92,4 +92,45 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func contextsKeyedCategoryInitiatedAndStartEnd() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create schema B(id string, k int);
+                create context ByK partition by k from A, k from B terminated by B(id = 'end');
+                create context Cat group by v < 5 as low, group by v >= 5 as high from A;
+                create context Sess initiated by B(id != 'end') as b terminated after 2 sec;
+                create context Win start @now end after 3 sec;
+                @name('keyed') context ByK select context.key1 as key, context.id as pid, count(*) as n, sum(v) as s from A;
+                @name('cat') context Cat select context.label as lbl, count(*) as n from A;
+                @name('sess') context Sess select context.b.id as bid, count(*) as n from A output snapshot when terminated;
+                @name('win') context Win select context.name as ctx, count(*) as n from A output snapshot when terminated;
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":1.0}}
+                {"at":1500,"type":"B","event":{"id":"b1","k":1}}
+                {"at":2000,"type":"A","event":{"id":"a2","k":2,"v":6.0}}
+                {"at":2500,"type":"A","event":{"id":"a3","k":1,"v":2.0}}
+                {"at":3000,"type":"B","event":{"id":"end","k":1}}
+                {"at":3500,"type":"A","event":{"id":"a4","k":1,"v":7.0}}
+            """,
+            until: 7000
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"keyed","row":{"key":1,"pid":0,"n":1,"s":1.0}}"#,
+                #"{"at":1000,"statement":"cat","row":{"lbl":"low","n":1}}"#,
+                #"{"at":2000,"statement":"keyed","row":{"key":2,"pid":1,"n":1,"s":6.0}}"#,
+                #"{"at":2000,"statement":"cat","row":{"lbl":"high","n":1}}"#,
+                #"{"at":2500,"statement":"keyed","row":{"key":1,"pid":0,"n":2,"s":3.0}}"#,
+                #"{"at":2500,"statement":"cat","row":{"lbl":"low","n":2}}"#,
+                #"{"at":3500,"statement":"sess","row":{"bid":"b1","n":2}}"#,
+                #"{"at":3500,"statement":"keyed","row":{"key":1,"pid":2,"n":1,"s":7.0}}"#,
+                #"{"at":3500,"statement":"cat","row":{"lbl":"high","n":2}}"#,
+                #"{"at":4000,"statement":"win","row":{"ctx":"Win","n":4}}"#,
+                #"{"at":7000,"statement":"win","row":{"ctx":"Win","n":0}}"#,
+            ]
+        )
+    }
 }

@@ -680,18 +680,20 @@ extension ExprNode {
     }
 
     /// Whether the expression reads the event outside any aggregate (so it needs a row per event).
-    var readsEventOutsideAggregate: Bool {
+    var readsEventOutsideAggregate: Bool { self.readsEventOutsideAggregate(variables: []) }
+
+    /// ``readsEventOutsideAggregate``, where names in `variables` (variables, `context`) are constants.
+    func readsEventOutsideAggregate(variables: Set<String>) -> Bool {
+        func reads(_ e: ExprNode) -> Bool { e.readsEventOutsideAggregate(variables: variables) }
         switch self {
+        case .property(nil, let path): return path.first.map { !variables.contains($0) } ?? true
         case .property, .native: return true
         case .literal, .currentTimestamp, .aggregate: return false
-        case .mapGet(let a, let b), .binary(_, let a, let b):
-            return a.readsEventOutsideAggregate || b.readsEventOutsideAggregate
-        case .unary(_, let a), .member(let a, _): return a.readsEventOutsideAggregate
-        case .call(_, let args), .tableGet(_, let args, _): return args.contains { $0.readsEventOutsideAggregate }
-        case .newMap(let entries): return entries.contains { $0.value.readsEventOutsideAggregate }
-        case .enumeration(let call):
-            return call.list.readsEventOutsideAggregate
-                || call.arguments.contains { $0.body.readsEventOutsideAggregate }
+        case .mapGet(let a, let b), .binary(_, let a, let b): return reads(a) || reads(b)
+        case .unary(_, let a), .member(let a, _): return reads(a)
+        case .call(_, let args), .tableGet(_, let args, _): return args.contains(where: reads)
+        case .newMap(let entries): return entries.contains { reads($0.value) }
+        case .enumeration(let call): return reads(call.list) || call.arguments.contains { reads($0.body) }
         case .subquery: return true  // it may read the event (a correlated where)
         }
     }

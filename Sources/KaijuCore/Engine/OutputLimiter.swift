@@ -60,7 +60,8 @@ final class OutputLimiter {
         case .time(let p)?:
             (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, p.milliseconds, false)
         case .when?: (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, nil, true)
-        case .crontab?, nil: (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, nil, false)
+        case .crontab?, .terminated?, nil:
+            (self.eventsPerPeriod, self.period, self.releasesWhenConditionHolds) = (nil, nil, false)
         }
     }
 

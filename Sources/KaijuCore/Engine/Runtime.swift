@@ -74,6 +74,8 @@ public final class Runtime {
     @exclusivity(unchecked) private var created = 0
     /// Named windows (`create window`), each kept by the statement of its name.
     @exclusivity(unchecked) private var namedWindows: Set<String> = []
+    /// The contexts (`create context`), by name.
+    @exclusivity(unchecked) private var contexts: [String: ContextDeclaration] = [:]
     /// The variables (`create variable`), by name.
     @exclusivity(unchecked) private var variables: [String: VariableCell] = [:]
     /// The declared expressions (`create expression`), by lower-cased name, for front ends to expand.
@@ -129,7 +131,60 @@ public final class Runtime {
         name: String? = nil,
         listener: StatementListener? = nil
     ) throws(PlanError) -> String {
-        try self.add(plan, name: name, listener: listener) { _ in }
+        if let context = plan.context { return try self.add(plan, in: context, name: name, listener: listener) }
+        return try self.add(plan, name: name, listener: listener) { _ in }
+    }
+
+    /// Declares a context (`create context`) for statements to run in.
+    /// - Throws: ``PlanError`` if a context of that name exists or its conditions do not compile.
+    public func declare(_ context: ContextDeclaration) throws(PlanError) {
+        guard self.contexts[context.name] == nil else {
+            throw PlanError(.duplicate, "a context named '\(context.name)' exists", subject: context.name)
+        }
+        _ = try ContextCompiler.compile(context, env: self.compileEnvironment())
+        self.contexts[context.name] = context
+    }
+
+    /// Starts `plan` in context `contextName`: one copy of the statement per context partition.
+    private func add(
+        _ plan: StatementPlan,
+        in contextName: String,
+        name: String?,
+        listener: StatementListener?
+    ) throws(PlanError) -> String {
+        guard let declaration = self.contexts[contextName] else {
+            throw PlanError(.unknownType, "unknown context '\(contextName)'", subject: contextName)
+        }
+        let stmtName = try self.newName(name)
+        var inner = plan
+        inner.context = nil
+        let contextType = VariableDeclaration("context", type: .any, constant: true)
+        // A copy with placeholder properties checks the statement and creates its insert-into type.
+        var env = self.compileEnvironment()
+        env.variables["context"] = VariableCell(contextType, value: .object([:]))
+        let prototype = try StatementCompiler.compile(inner, name: stmtName, env: &env)
+        guard env.companions.isEmpty else {
+            throw PlanError(.invalid, "subqueries in a statement of a context are not supported", subject: contextName)
+        }
+        self.types = env.types
+        let rules = try ContextCompiler.compile(declaration, env: env)
+        let front = ContextFront(rules: rules, prototype: prototype, maxPartitions: self.limits.maxContextPartitions) {
+            runtime,
+            properties throws(PlanError) in
+            var env = runtime.compileEnvironment()
+            env.variables["context"] = VariableCell(contextType, value: properties)
+            return try StatementCompiler.compile(inner, name: stmtName, env: &env)
+        }
+        let statement = Statement(
+            name: stmtName,
+            source: .select(plan),
+            context: prototype.context,
+            front: front,
+            processor: nil,
+            limiter: OutputLimiter(nil),
+            insertTarget: nil
+        )
+        return self.install(statement, listener: listener)
     }
 
     /// Compiles `plan`, lets `adjust` finish the statement (an on-select over a named window: a join
@@ -158,7 +213,7 @@ public final class Runtime {
     }
 
     /// What statements compile against now: types, tables, variables, named windows and limits.
-    private func compileEnvironment() -> CompileEnvironment {
+    func compileEnvironment() -> CompileEnvironment {
         var env = CompileEnvironment(
             types: self.types,
             tables: self.tables,

@@ -11,6 +11,8 @@ public struct RuntimeLimits: Sendable, Hashable {
     /// Most streams one join may have; a larger join is refused when the statement is added, so
     /// planning it stays small (planning is O(streams² × conjuncts)).
     public var maxJoinStreams: Int
+    /// Most partitions one context statement may run at once; further starts are refused (counted, logged).
+    public var maxContextPartitions: Int
 
     /// Limits with the defaults unless given.
     public init(
@@ -18,8 +20,10 @@ public struct RuntimeLimits: Sendable, Hashable {
         maxGroups: Int = 1_000_000,
         maxRoutedPerEvent: Int = 100_000,
         maxPatternInstances: Int = 1_000_000,
-        maxJoinStreams: Int = 64
+        maxJoinStreams: Int = 64,
+        maxContextPartitions: Int = 100_000
     ) {
+        self.maxContextPartitions = maxContextPartitions
         self.maxJoinStreams = maxJoinStreams
         self.maxWindowEvents = maxWindowEvents
         self.maxGroups = maxGroups

@@ -8,12 +8,14 @@ final class Statement {
         case batch(Int)
         case output
         case pattern(PatternTimer)
+        /// A context's timer: partition n ends (or, for ``ContextFront/startTimer``, a partition starts).
+        case context(Int)
 
         /// Order among one statement's timers due at the same time.
         var rank: Int {
             switch self {
             case .window, .batch, .pattern: return 0
-            case .output: return 1
+            case .output, .context: return 1
             }
         }
     }
@@ -166,6 +168,12 @@ final class Statement {
             self.outputOldRows.clear()
         }
         self.outputRows.clear()
+    }
+
+    /// Delivers rows a context partition's copy of the statement produced, as this statement's.
+    func relay(_ output: StatementOutput) {
+        self.rowsOut += output.rows.count + output.oldRows.count
+        for l in self.listeners { l(output) }
     }
 
     /// Tells the named window's readers of its change; forgets the groups of deleted `into table` rows.

@@ -40,6 +40,13 @@ enum StatementCompiler {
         var groupBy: [CompiledExpr] = []
         for g in plan.groupBy { groupBy.append(try compiler.compileRow(g, clause: "group by")) }
 
+        // Variables (and `context.*`) the statement reads are constants for its shape, unless a stream has
+        // a property of that name.
+        let constants = Set(
+            env.variables.keys.filter { name in
+                (try? compiler.resolve(stream: nil, path: [name], .property(stream: nil, path: [name]))) == nil
+            }
+        )
         // Select list; `*` of a multi-stream statement expands to one column per stream (or contained item).
         var items: [Projection.Item] = []
         var names: [String] = []
@@ -75,7 +82,7 @@ enum StatementCompiler {
                 items.append(.expression(try compiler.compile(e)))
                 names.append(n)
                 wildcardOnly = false
-                readsEvent = readsEvent || e.readsEventOutsideAggregate
+                readsEvent = readsEvent || e.readsEventOutsideAggregate(variables: constants)
             }
         }
         if let columns = plan.insertColumns {

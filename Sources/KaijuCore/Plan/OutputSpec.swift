@@ -24,6 +24,8 @@ public struct OutputSpec: Sendable, Hashable {
         /// When the condition holds, evaluated as events arrive; it reads `count_insert` and `count_remove`
         /// (events entered and left since the last output) and `last_output_timestamp`.
         case when(ExprNode)
+        /// `when terminated`: when the statement's context partition ends.
+        case terminated
     }
 
     /// How long output is suppressed after the statement is added: a period, or a number of events.

@@ -144,6 +144,9 @@ public struct StatementPlan: Sendable, Hashable {
         self.insertInto = insertInto
     }
 
+    /// `context Name select ...`: the context whose partitions each run a copy of the statement.
+    public var context: String?
+
     /// The windows of the first stream.
     public var windows: [WindowSpec] {
         get { self.streams.first?.windows ?? [] }

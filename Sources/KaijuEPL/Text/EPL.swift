@@ -96,6 +96,8 @@ public enum EPL {
             try runtime.declare(declaration)
         case .createVariable(let declaration):
             try runtime.declare(declaration)
+        case .createContext(let declaration):
+            try runtime.declare(declaration)
         case .select(let plan):
             return try runtime.add(plan, name: name, listener: listener)
         case .onSet(let plan):

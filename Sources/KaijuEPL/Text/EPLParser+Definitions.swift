@@ -4,6 +4,10 @@ import KaijuCore
 extension EPLParser {
     mutating func createStatement() throws(EPLSyntaxError) -> EPLStatement {
         try self.expect(keyword: "create")
+        if self.token.kind == .identifier, self.token.text.lowercased() == "context" {
+            self.advance()
+            return .createContext(try self.contextDeclaration())
+        }
         if self.accept(keyword: "schema") {
             let name = try self.typeName("a schema name")
             _ = self.accept(keyword: "as")

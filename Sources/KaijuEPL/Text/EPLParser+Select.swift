@@ -422,7 +422,8 @@ extension EPLParser {
         }
         if self.accept(keyword: "when") {
             if self.token.isKeyword("terminated") {
-                throw self.error("'output when terminated' is not supported (it needs a context)", at: self.token)
+                self.advance()
+                return OutputSpec(selection, every: .terminated, after: after)
             }
             return OutputSpec(selection, every: .when(try self.expression()), after: after)
         }

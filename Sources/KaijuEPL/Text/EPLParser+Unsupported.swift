@@ -3,7 +3,6 @@
 extension EPLParser {
     /// A construct and, where Kaiju takes another spelling, a hint.
     private static let createForms: [String: String] = [
-        "context": "'create context' is not supported",
         "index": "'create index' is not supported",
         "dataflow": "'create dataflow' is not supported",
         "inlined_class": "'create inlined_class' is not supported",
@@ -17,13 +16,10 @@ extension EPLParser {
         throw self.error(message, at: self.token)
     }
 
-    /// Throws for an unsupported statement start: `context Name ...`,
-    /// `update istream`, `fire-and-forget` forms.
+    /// Throws for an unsupported statement start: `update istream`, `fire-and-forget` forms.
     func refuseUnsupportedStatement() throws(EPLSyntaxError) {
         let word = self.token.kind == .identifier ? self.token.text.lowercased() : ""
         switch word {
-        case "context":
-            throw self.error("'context Name' statements are not supported (contexts are not supported)", at: self.token)
         case "update" where self.peek().isKeyword("istream"):
             throw self.error("'update istream' is not supported", at: self.token)
         default: return

@@ -159,6 +159,15 @@ struct EPLParser {
                 self.expressions[declaration.name.lowercased()] = declaration
             }
             result = .select(try self.selectStatement())
+        } else if self.token.kind == .identifier, self.token.text.lowercased() == "context",
+            self.peek().kind == .identifier
+        {
+            // `context Name select ...`: the statement runs per partition of the context.
+            self.advance()
+            let context = try self.name("a context name")
+            var plan = try self.selectStatement()
+            plan.context = context
+            result = .select(plan)
         } else {
             try self.refuseUnsupportedStatement()
             throw self.expected("'select', 'insert into', 'create' or 'on'")

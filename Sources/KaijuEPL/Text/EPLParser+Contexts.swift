@@ -1,0 +1,98 @@
+import KaijuCore
+
+/// `create context Name ...` and its conditions.
+extension EPLParser {
+    /// After `create context`: the declaration.
+    mutating func contextDeclaration() throws(EPLSyntaxError) -> ContextDeclaration {
+        let name = try self.name("a context name")
+        _ = self.accept(keyword: "as")
+        if self.accept(keyword: "partition") {
+            _ = self.accept(keyword: "by")
+            var streams: [ContextDeclaration.KeyedStream] = []
+            repeat {
+                try self.checkListLength(streams.count)
+                var keys: [ExprNode] = []
+                repeat {
+                    try self.checkListLength(keys.count)
+                    var path = [try self.name("a key property")]
+                    while self.accept(symbol: ".") { path.append(try self.name("a key property")) }
+                    keys.append(.property(stream: nil, path: path))
+                } while self.accept(keyword: "and")
+                try self.expect(keyword: "from")
+                let (type, filter, _) = try self.contextStream()
+                streams.append(.init(keys: keys, type: type, filter: filter))
+            } while self.accept(symbol: ",")
+            var terminatedBy: ContextCondition?
+            if self.accept(keyword: "terminated") {
+                _ = self.accept(keyword: "by")
+                terminatedBy = try self.contextCondition()
+            }
+            return ContextDeclaration(name, kind: .keyed(streams, terminatedBy: terminatedBy))
+        }
+        if self.token.isKeyword("group") {
+            var categories: [ContextDeclaration.Category] = []
+            while self.accept(keyword: "group") {
+                try self.checkListLength(categories.count)
+                _ = self.accept(keyword: "by")
+                let condition = try self.expression()
+                try self.expect(keyword: "as")
+                categories.append(.init(condition, label: try self.name("a category label")))
+                _ = self.accept(symbol: ",")
+            }
+            try self.expect(keyword: "from")
+            let (type, filter, _) = try self.contextStream()
+            return ContextDeclaration(name, kind: .category(categories, type: type, filter: filter))
+        }
+        if self.accept(keyword: "start") {
+            let start = try self.contextCondition()
+            try self.expect(keyword: "end")
+            let end = try self.contextCondition()
+            return ContextDeclaration(name, kind: .temporal(start: start, end: end, overlapping: false))
+        }
+        if self.accept(keyword: "initiated") {
+            _ = self.accept(keyword: "by")
+            let start = try self.contextCondition()
+            try self.expect(keyword: "terminated")
+            _ = self.accept(keyword: "by")
+            let end = try self.contextCondition()
+            return ContextDeclaration(name, kind: .temporal(start: start, end: end, overlapping: true))
+        }
+        if self.token.isKeyword("context") {
+            throw self.error("nested contexts are not supported", at: self.token)
+        }
+        throw self.expected("'partition by', 'group by', 'start' or 'initiated by'")
+    }
+
+    /// `Type[(filter)] [as alias]`.
+    private mutating func contextStream() throws(EPLSyntaxError) -> (String, ExprNode?, String?) {
+        let type = try self.typeName("an event type")
+        var filter: ExprNode?
+        if self.accept(symbol: "(") {
+            if !self.token.isSymbol(")") { filter = try self.filterList() }
+            try self.expect(symbol: ")")
+        }
+        let alias = self.accept(keyword: "as") ? try self.name("an alias") : nil
+        return (type, filter, alias)
+    }
+
+    /// `@now`, `after d`, `(crontab)`, or `Type[(filter)] [as alias]`.
+    private mutating func contextCondition() throws(EPLSyntaxError) -> ContextCondition {
+        if self.accept(symbol: "@") {
+            guard self.token.kind == .identifier, self.token.text.lowercased() == "now" else {
+                throw self.expected("'@now'")
+            }
+            self.advance()
+            return .now
+        }
+        if self.token.text.lowercased() == "after", self.peek().kind == .integer || self.peek().kind == .decimal {
+            self.advance()
+            return .after(try self.timePeriod())
+        }
+        if self.token.isSymbol("(") { return .crontab(try self.crontab()) }
+        if self.token.isKeyword("pattern") {
+            throw self.error("a pattern as a context condition is not supported", at: self.token)
+        }
+        let (type, filter, alias) = try self.contextStream()
+        return .filter(type: type, filter: filter, alias: alias)
+    }
+}
