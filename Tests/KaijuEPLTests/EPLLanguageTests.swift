@@ -464,8 +464,8 @@ struct EPLLanguageTests {
                 "line 2, column 18: nested contexts are not supported"
             ),
             (
-                "select * from Line match_recognize (measures A.sku as s pattern (A) define A as A.qty > 1)",
-                "line 2, column 20: 'match_recognize' is not supported"
+                "select * from Line match_recognize (measures A.sku as s pattern (A) define B as B.qty > 1)",
+                "line 2, column 76: define of 'B', which the pattern does not use"
             ),
             (
                 "select * from Line for grouped_delivery(sku)",

@@ -133,4 +133,32 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func matchRecognizePartitionsMeasuresAllMatchesAndPrev() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                @name('rise') select * from A match_recognize (partition by k measures X.id as xid, count(U.id) as n, avg(U.v) as mean, last(U.id) as lastu, Z.id as zid pattern (X U+ Z) define U as U.v > X.v, Z as Z.v < X.v);
+                @name('pairs') select xid, yid from A match_recognize (measures X.id as xid, Y.id as yid all matches after match skip to next row pattern (X Y) define X as X.v < 5, Y as Y.v >= 5);
+                @name('fall') select * from A match_recognize (measures D1.id as d1, D2.id as d2 pattern (D1 D2) define D2 as D2.v < prev(D2.v) and D2.k = D1.k);
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":2.0}}
+                {"at":1100,"type":"A","event":{"id":"a2","k":1,"v":6.0}}
+                {"at":1200,"type":"A","event":{"id":"a3","k":2,"v":3.0}}
+                {"at":1300,"type":"A","event":{"id":"a4","k":1,"v":4.0}}
+                {"at":1400,"type":"A","event":{"id":"a5","k":1,"v":1.0}}
+                {"at":1500,"type":"A","event":{"id":"a6","k":2,"v":2.0}}
+                {"at":1600,"type":"A","event":{"id":"a7","k":2,"v":8.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1100,"statement":"pairs","row":{"xid":"a1","yid":"a2"}}"#,
+                #"{"at":1400,"statement":"rise","row":{"xid":"a1","n":2,"mean":5.0,"lastu":"a4","zid":"a5"}}"#,
+                #"{"at":1400,"statement":"fall","row":{"d1":"a4","d2":"a5"}}"#,
+                #"{"at":1600,"statement":"pairs","row":{"xid":"a6","yid":"a7"}}"#,
+            ]
+        )
+    }
 }

@@ -21,6 +21,21 @@ enum FrontCompiler {
             compiler.tables = env.tables
             compiler.variables = env.variables
             let f = try filter.map { (f) throws(PlanError) in try compiler.compileCondition(f, clause: "a filter") }
+            if let spec = first.matchRecognize {
+                // The stream's rows are the matches' measures.
+                let rules = try MatchRecognizeRules(spec, type: type, env: env, context: context)
+                var measures = ExprCompiler(streamType: rules.matchType, alias: first.alias)
+                measures.tables = env.tables
+                measures.variables = env.variables
+                let stage = try StatementCompiler.stage(
+                    0,
+                    first.windows,
+                    compiler: &measures,
+                    context: context,
+                    limits: env.limits
+                )
+                return (MatchRecognizeFront(type: type, filter: f, stage: stage, rules: rules), measures, nil)
+            }
             if env.namedWindows[name] != nil, first.windows.isEmpty {
                 // A named window: its changes, inserted and removed events alike.
                 return (NamedWindowFront(type: type, window: name, filter: f, context: context), compiler, nil)

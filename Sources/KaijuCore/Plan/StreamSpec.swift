@@ -21,6 +21,9 @@ public struct StreamSpec: Sendable, Hashable {
     public var unidirectional = false
     /// `left|right|full outer join ... on condition`: how this stream joins the one before it.
     public var outerJoin: OuterJoin?
+    /// `match_recognize (...)`: the stream's events matched against a row pattern; the stream's rows are
+    /// the matches' measures.
+    public var matchRecognize: MatchRecognize?
 
     /// An outer join of a stream with the one before it.
     public struct OuterJoin: Sendable, Hashable {

@@ -231,6 +231,7 @@ extension EPLParser {
         spec.windows = try self.windows()
         spec.alias = try self.optionalAlias("a stream alias after 'as'")
         spec.unidirectional = self.accept(keyword: "unidirectional")
+        if self.token.isKeyword("match_recognize") { spec.matchRecognize = try self.matchRecognize() }
         return spec
     }
 

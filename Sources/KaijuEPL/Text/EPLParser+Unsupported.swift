@@ -26,11 +26,8 @@ extension EPLParser {
         }
     }
 
-    /// Throws for an unsupported clause after a statement's `from` (`match_recognize`, `for`, `retain-union`).
+    /// Throws for an unsupported clause after a statement's `from` (`for`, `retain-union`).
     func refuseUnsupportedClause() throws(EPLSyntaxError) {
-        if self.token.isKeyword("match_recognize") {
-            throw self.error("'match_recognize' is not supported", at: self.token)
-        }
         if self.token.isKeyword("for") {
             throw self.error("'for' (grouped or discrete delivery) is not supported", at: self.token)
         }
