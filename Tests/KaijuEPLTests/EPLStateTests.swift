@@ -161,4 +161,63 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func variablesInWindowParametersAndOutputConditions() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, v double);
+                create schema C(flag boolean, n int);
+                create variable boolean gate = false;
+                create variable int size = 2;
+                on C set gate = flag, size = n;
+                @name('o') select count(*) as c from A output when gate;
+                @name('w') select count(*) as c from A#length(size);
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a2","v":2.0}}
+                {"at":3000,"type":"C","event":{"flag":true,"n":3}}
+                {"at":4000,"type":"A","event":{"id":"a3","v":4.0}}
+                {"at":5000,"type":"A","event":{"id":"a4","v":4.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"w","row":{"c":1}}"#,
+                #"{"at":2000,"statement":"w","row":{"c":2}}"#,
+                #"{"at":4000,"statement":"o","row":{"c":1}}"#,
+                #"{"at":4000,"statement":"o","row":{"c":2}}"#,
+                #"{"at":4000,"statement":"o","row":{"c":3}}"#,
+                #"{"at":4000,"statement":"w","row":{"c":2}}"#,
+                #"{"at":5000,"statement":"o","row":{"c":4}}"#,
+                #"{"at":5000,"statement":"w","row":{"c":2}}"#,
+            ]
+        )
+    }
+
+    @Test func tablesWithSeveralKeysReadInFiltersAndPatterns() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, j int, v double);
+                create table T(k int primary key, j int primary key, n long, s sum(double));
+                into table T select count(*) as n, sum(v) as s from A group by k, j;
+                @name('r') select id, T[k, j].n as n, T[k, j].s as s from A(T[k, j].n > 1);
+                @name('p') select a.id as aid, b.id as bid from pattern [every a=A -> b=A(T[a.k, a.j].n >= 2 and id != a.id)];
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"j":1,"v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a2","k":1,"j":1,"v":2.0}}
+                {"at":3000,"type":"A","event":{"id":"a3","k":1,"j":2,"v":3.0}}
+                {"at":4000,"type":"A","event":{"id":"a4","k":1,"j":1,"v":4.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":2000,"statement":"r","row":{"id":"a2","n":2,"s":3.0}}"#,
+                #"{"at":2000,"statement":"p","row":{"aid":"a1","bid":"a2"}}"#,
+                #"{"at":3000,"statement":"p","row":{"aid":"a2","bid":"a3"}}"#,
+                #"{"at":4000,"statement":"r","row":{"id":"a4","n":3,"s":7.0}}"#,
+            ]
+        )
+    }
 }

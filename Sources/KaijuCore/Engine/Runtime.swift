@@ -319,6 +319,9 @@ public final class Runtime {
         self.variables[variable.name] = VariableCell(variable, value: initial)
     }
 
+    /// Every variable's current value, by name.
+    public var variableValues: [String: Value] { self.variables.mapValues(\.value) }
+
     /// A variable's current value, or `nil` when there is no such variable.
     public func value(ofVariable name: String) -> Value? { self.variables[name]?.value }
 

@@ -160,7 +160,7 @@ enum StatementCompiler {
             aggregatesEachUpdateAlone: plan.streams.count > 1 && plan.streams.contains { $0.unidirectional }
         )
 
-        let limiter = try Self.limiter(plan, shape: shape, context: context)
+        let limiter = try Self.limiter(plan, shape: shape, context: context, variables: env.variables)
         var tableSink: TableSink?
         if let name = plan.intoTable {
             guard let table = env.tables[name] else {
@@ -281,7 +281,8 @@ enum StatementCompiler {
     static func limiter(
         _ plan: StatementPlan,
         shape: ResultProcessor.Shape,
-        context: EvalContext
+        context: EvalContext,
+        variables: [String: VariableCell] = [:]
     ) throws(PlanError) -> OutputLimiter {
         guard let output = plan.output else { return OutputLimiter(nil) }
         switch output.trigger {
@@ -297,6 +298,7 @@ enum StatementCompiler {
         var condition: (CompiledExpr, EvalContext)?
         if case .when(let expr)? = output.trigger {
             var compiler = ExprCompiler(streamType: OutputLimiter.conditionType, alias: nil)
+            compiler.variables = variables
             let conditionContext = EvalContext(placeholder: context.event)
             condition = (try compiler.compileRow(expr, clause: "an output condition"), conditionContext)
         }

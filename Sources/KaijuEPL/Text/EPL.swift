@@ -13,16 +13,20 @@ public enum EPL {
     ///   - prefix: what precedes the text on that line (its column offset, and shown in the caret line).
     /// - Throws: ``EPLSyntaxError`` saying what was expected, where.
     ///   - limits: the bounds on size, nesting and list lengths.
+    ///   - expressions: declared expressions (`create expression`) calls expand to.
+    ///   - variables: variables' values, which window parameters may name (`#length(size)`).
     public static func parse(
         _ text: String,
         line: Int = 1,
         prefix: String = "",
         limits: EPLLimits = EPLLimits(),
-        expressions: [String: ExpressionDeclaration] = [:]
+        expressions: [String: ExpressionDeclaration] = [:],
+        variables: [String: Value] = [:]
     ) throws(EPLSyntaxError) -> EPLStatement {
         let (body, _) = try self.withoutAnnotations(text, line: line, prefix: prefix)
         var parser = try EPLParser(EPLSource(text: body, line: line, prefix: prefix), limits: limits)
         parser.expressions = expressions
+        parser.variables = variables
         return try parser.statement()
     }
 
@@ -65,7 +69,8 @@ public enum EPL {
             line: line,
             prefix: prefix,
             limits: limits,
-            expressions: runtime.expressionDeclarations
+            expressions: runtime.expressionDeclarations,
+            variables: runtime.variableValues
         )
         var name = name
         if name == nil { name = try self.withoutAnnotations(text, line: line, prefix: prefix).1 }

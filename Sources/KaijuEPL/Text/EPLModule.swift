@@ -76,7 +76,8 @@ public struct EPLModule: Sendable, Hashable {
                 line: statement.line,
                 prefix: statement.prefix,
                 limits: limits,
-                expressions: runtime.expressionDeclarations
+                expressions: runtime.expressionDeclarations,
+                variables: runtime.variableValues
             )
             do throws(PlanError) {
                 if let name = try EPL.apply(parsed, to: runtime, name: statement.name, listener: nil) {

@@ -287,7 +287,7 @@ extension EPLParser {
         switch nameToken.text.lowercased() {
         case "time", "time_batch":
             guard hasArguments else { throw self.expected("'(' and a time period") }
-            let period = try self.timePeriod()
+            let period = try self.windowPeriod()
             if nameToken.text.lowercased() == "time" {
                 spec = .time(period)
             } else if self.accept(symbol: ",") {
@@ -311,7 +311,7 @@ extension EPLParser {
             }
         case "length", "length_batch":
             guard hasArguments else { throw self.expected("'(' and a number of events") }
-            let n = try self.positiveInteger("a number of events")
+            let n = try self.windowSize("a number of events")
             spec = nameToken.text.lowercased() == "length" ? .length(n) : .lengthBatch(n)
         case "lastevent": spec = .lastEvent
         case "keepall": spec = .keepAll
@@ -323,10 +323,10 @@ extension EPLParser {
         case "firstevent": spec = .firstEvent
         case "firstlength":
             guard hasArguments else { throw self.expected("'(' and a number of events") }
-            spec = .firstLength(try self.positiveInteger("a number of events"))
+            spec = .firstLength(try self.windowSize("a number of events"))
         case "firsttime":
             guard hasArguments else { throw self.expected("'(' and a time period") }
-            spec = .firstTime(try self.timePeriod())
+            spec = .firstTime(try self.windowPeriod())
         case "sort", "rank":
             guard hasArguments else { throw self.expected("'(' and the window's size and sort expressions") }
             spec = try self.sortedWindow(rank: nameToken.text.lowercased() == "rank", at: nameToken)

@@ -12,6 +12,8 @@ struct EPLParser {
     var depth = 0
     /// Declared expressions a call may name (`create expression`, and inline ones of this statement).
     var expressions: [String: ExpressionDeclaration] = [:]
+    /// Variables' values when the statement is parsed, for window parameters that name one.
+    var variables: [String: Value] = [:]
 
     init(_ source: EPLSource, limits: EPLLimits = EPLLimits()) throws(EPLSyntaxError) {
         let size = source.text.utf8.count
@@ -204,6 +206,40 @@ struct EPLParser {
         guard parts > 0 else { throw self.expected("a time period such as 1 min or 30 sec") }
         guard total > 0, total < 9e15 else { throw self.error("a time period must be positive", at: start) }
         return TimePeriod(milliseconds: Int64(total.rounded()))
+    }
+
+    /// A window's size: a positive integer, or a variable holding one (its value now, as Esper reads it
+    /// when the statement starts).
+    mutating func windowSize(_ what: String) throws(EPLSyntaxError) -> Int {
+        if self.token.kind == .identifier, let value = self.variables[self.token.text] {
+            guard let n = value.intValue, n > 0, n < Int64(Int32.max) else {
+                throw self.error(
+                    "variable '\(self.token.text)' does not hold a positive number of events",
+                    at: self.token
+                )
+            }
+            self.advance()
+            return Int(n)
+        }
+        return try self.positiveInteger(what)
+    }
+
+    /// A window's time period, or a variable holding one in seconds (optionally followed by a unit).
+    mutating func windowPeriod() throws(EPLSyntaxError) -> TimePeriod {
+        if self.token.kind == .identifier, let value = self.variables[self.token.text] {
+            let at = self.token
+            guard let n = value.doubleValue, n > 0, n < 9e12 else {
+                throw self.error("variable '\(at.text)' does not hold a positive time period", at: at)
+            }
+            self.advance()
+            var unit = 1000.0
+            if self.token.kind == .identifier, let u = TimePeriod.unitMilliseconds[self.token.text.lowercased()] {
+                unit = u
+                self.advance()
+            }
+            return TimePeriod(milliseconds: Int64((n * unit).rounded()))
+        }
+        return try self.timePeriod()
     }
 
     /// A positive integer literal (window sizes, repeat counts, `limit`).
