@@ -220,4 +220,48 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func selectAndDeleteAndMergeInsertingIntoAStream() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create schema B(id string, k int);
+                create window W#keepall as A;
+                insert into W select * from A;
+                create table T(k int primary key, n long);
+                on A as a merge T as t where t.k = a.k when matched and t.n >= 1 then insert into Repeat select a.id as id, t.n as seen when matched then update set n = t.n + 1 when not matched then insert select a.k as k, 1L as n;
+                @name('rep') select * from Repeat;
+                @name('take') on B as b select and delete w.id as wid from W as w where w.k = b.k;
+                @name('tk') on B as b select and delete t.k as k, t.n as n from T as t where t.k = b.k;
+                @name('w') select irstream id from W;
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a2","k":1,"v":2.0}}
+                {"at":3000,"type":"A","event":{"id":"a3","k":2,"v":3.0}}
+                {"at":4000,"type":"A","event":{"id":"a4","k":1,"v":4.0}}
+                {"at":5000,"type":"B","event":{"id":"b1","k":1}}
+                {"at":6000,"type":"B","event":{"id":"b2","k":1}}
+                {"at":7000,"type":"A","event":{"id":"a5","k":1,"v":4.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"w","row":{"id":"a1"}}"#,
+                #"{"at":2000,"statement":"w","row":{"id":"a2"}}"#,
+                #"{"at":2000,"statement":"rep","row":{"id":"a2","seen":1}}"#,
+                #"{"at":3000,"statement":"w","row":{"id":"a3"}}"#,
+                #"{"at":4000,"statement":"w","row":{"id":"a4"}}"#,
+                #"{"at":4000,"statement":"rep","row":{"id":"a4","seen":1}}"#,
+                #"{"at":5000,"statement":"take","row":{"wid":"a1"}}"#,
+                #"{"at":5000,"statement":"take","row":{"wid":"a2"}}"#,
+                #"{"at":5000,"statement":"take","row":{"wid":"a4"}}"#,
+                #"{"at":5000,"statement":"w","old":{"id":"a1"}}"#,
+                #"{"at":5000,"statement":"w","old":{"id":"a2"}}"#,
+                #"{"at":5000,"statement":"w","old":{"id":"a4"}}"#,
+                #"{"at":5000,"statement":"tk","row":{"k":1,"n":1}}"#,
+                #"{"at":7000,"statement":"w","row":{"id":"a5"}}"#,
+            ]
+        )
+    }
 }

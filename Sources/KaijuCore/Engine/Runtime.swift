@@ -235,7 +235,15 @@ public final class Runtime {
     public func add(_ plan: OnPlan, name: String? = nil, listener: StatementListener? = nil) throws(PlanError) -> String
     {
         if self.tables[plan.table] == nil, self.namedWindows.contains(plan.table) {
+            let windowHolder = self.statements.first { $0.name == plan.table }
             if case .select = plan.action {
+                if plan.deletesSelected, (windowHolder?.front as? StreamFront)?.stage.chain == nil {
+                    throw PlanError(
+                        .invalid,
+                        "on-select and delete needs a named window with data windows",
+                        subject: plan.table
+                    )
+                }
                 // Esper's on-select is a unidirectional join of the trigger with the window, whose
                 // aggregates cover one trigger's matches and report even when nothing matched.
                 return try self.add(plan.asWindowJoin, name: name, listener: listener) { s in
@@ -243,16 +251,25 @@ public final class Runtime {
                     guard let join = s.front as? JoinFront else { return }
                     join.reportsEveryTrigger = true
                     join.onFilter = s.processor?.whereClause  // "matched nothing" is after the `where`
+                    if plan.deletesSelected, let holder = windowHolder,
+                        let chain = (holder.front as? StreamFront)?.stage.chain
+                    {
+                        join.deletesJoined = (holder, chain, 1)
+                    }
 
                 }
             }
             let stmtName = try self.newName(name)
-            let env = self.compileEnvironment()
-            return self.install(try WindowTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
+            var env = self.compileEnvironment()
+            let statement = try WindowTriggerCompiler.compile(plan, name: stmtName, env: &env)
+            self.types = env.types
+            return self.install(statement, listener: listener)
         }
         let stmtName = try self.newName(name)
-        let env = self.compileEnvironment()
-        return self.install(try TableTriggerCompiler.compile(plan, name: stmtName, env: env), listener: listener)
+        var env = self.compileEnvironment()
+        let statement = try TableTriggerCompiler.compile(plan, name: stmtName, env: &env)
+        self.types = env.types
+        return self.install(statement, listener: listener)
     }
 
     /// Starts an `on ... insert into ... select` split-stream statement: each branch is a statement

@@ -41,6 +41,8 @@ public struct OnPlan: Sendable, Hashable {
     public var action: Action
     /// `on ... select ... order by`: the order of an on-select's rows (primary-key order without it).
     public var orderBy: [StatementPlan.OrderItem] = []
+    /// `on ... select and delete ...`: the rows an on-select reads are then deleted.
+    public var deletesSelected = false
     /// `on ... select ... group by` (named windows): the groups an on-select's aggregates cover.
     public var groupBy: [ExprNode] = []
     /// `on ... select ... having` (named windows): which aggregated rows an on-select outputs.
@@ -94,8 +96,9 @@ public struct MergeClause: Sendable, Hashable {
     public var condition: ExprNode?
     /// What the clause does.
     public var action: Action
-    /// `on ... select ... order by`: the order of an on-select's rows (primary-key order without it).
-    public var orderBy: [StatementPlan.OrderItem] = []
+    /// `then insert into Stream select ...`: the insert goes to this stream (as an event) instead of
+    /// the table or window.
+    public var insertInto: String?
 
     /// A `when matched` or `when not matched` clause.
     public init(matched: Bool, condition: ExprNode? = nil, _ action: Action) {

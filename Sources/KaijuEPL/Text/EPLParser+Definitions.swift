@@ -190,14 +190,18 @@ extension EPLParser {
             return .on(OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .delete))
         }
         if self.accept(keyword: "select") {
+            var deletes = false
             if self.token.isKeyword("and"), self.peek().isKeyword("delete") {
-                throw self.error("'on ... select and delete' is not supported", at: self.token)
+                self.advance()
+                self.advance()
+                deletes = true
             }
             let items = try self.selectItems()
             try self.expect(keyword: "from")
             let (table, alias) = try self.tableReference()
             let whereClause = self.accept(keyword: "where") ? try self.expression() : nil
             var plan = OnPlan(on: trigger, table: table, as: alias, where: whereClause, action: .select(items))
+            plan.deletesSelected = deletes
             if self.accept(keyword: "group") {
                 try self.expect(keyword: "by")
                 repeat {
@@ -256,7 +260,7 @@ extension EPLParser {
         return (table, try self.optionalAlias("a table alias"))
     }
 
-    /// `when [not] matched [and cond] then update set ... | insert [into T] select ... | delete`.
+    /// `when [not] matched [and cond] then update set ... | insert [into Stream] select ... | delete`.
     private mutating func mergeClause() throws(EPLSyntaxError) -> MergeClause {
         try self.expect(keyword: "when")
         let matched = !self.accept(keyword: "not")
@@ -268,8 +272,11 @@ extension EPLParser {
             return MergeClause(matched: matched, condition: condition, .update(try self.assignments()))
         }
         if self.accept(keyword: "insert") {
+            let target = self.accept(keyword: "into") ? try self.typeName("a stream name after 'insert into'") : nil
             try self.expect(keyword: "select")
-            return MergeClause(matched: matched, condition: condition, .insert(try self.selectItems()))
+            var clause = MergeClause(matched: matched, condition: condition, .insert(try self.selectItems()))
+            clause.insertInto = target
+            return clause
         }
         if self.accept(keyword: "delete") { return MergeClause(matched: matched, condition: condition, .delete) }
         throw self.expected("'update set', 'insert select' or 'delete' after 'then'")

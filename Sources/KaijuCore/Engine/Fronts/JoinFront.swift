@@ -38,6 +38,9 @@ final class JoinFront: StatementFront {
     /// Whether a trigger that joins nothing still makes an (empty) update: an on-select, whose
     /// ungrouped aggregates report for every triggering event.
     @exclusivity(unchecked) var reportsEveryTrigger = false
+    /// `on ... select and delete` over a named window: the window's events a trigger joined are then
+    /// deleted from it (stream `stream` of the join, held by `holder`).
+    @exclusivity(unchecked) var deletesJoined: (holder: Statement, chain: WindowChain, stream: Int)?
     /// Which streams' events trigger joining (`unidirectional`: one); the others only fill their windows.
     @exclusivity(unchecked) var triggers: [Bool] = []
     /// The stream fed by a pattern's matches, and its matcher.
@@ -163,6 +166,7 @@ final class JoinFront: StatementFront {
         for e in oldRows { e.findsGroupOnLeave = true }
         if !newRows.isEmpty || !oldRows.isEmpty {
             statement.update(new: newRows, old: oldRows, runtime: runtime)
+            if let deletion = self.deletesJoined { self.delete(newRows, deletion, runtime: runtime) }
         } else if self.reportsEveryTrigger, let trigger = new.first {
             // An on-select whose trigger matched nothing: its aggregates still report (empty).
             var parts = [EngineEvent?](repeating: nil, count: self.streams.count)
@@ -170,6 +174,21 @@ final class JoinFront: StatementFront {
             statement.context.event = EngineEvent(type: self.tupleType, timestamp: runtime.now, body: .tuple(parts))
             statement.update(new: [], old: [], runtime: runtime)
         }
+    }
+
+    /// Deletes the window events `rows` joined from the named window, telling the window's readers.
+    private func delete(
+        _ rows: [WindowEntry],
+        _ deletion: (holder: Statement, chain: WindowChain, stream: Int),
+        runtime: Runtime
+    ) {
+        let joined = Set(rows.compactMap { $0.event.part(deletion.stream).map(ObjectIdentifier.init) })
+        var removed: [WindowEntry] = []
+        for e in deletion.chain.contents where joined.contains(ObjectIdentifier(e.event)) {
+            deletion.chain.remove(e)
+            removed.append(e)
+        }
+        if !removed.isEmpty { deletion.holder.update(new: [], old: removed, runtime: runtime) }
     }
 
     private func join(_ event: EngineEvent, from i: Int, now: Int64, into out: inout [WindowEntry]) {

@@ -8,7 +8,19 @@ final class TableTriggerFront: StatementFront {
             /// Column positions and values, applied in order.
             case update([(Int, CompiledExpr)])
             case insert([(Int, CompiledExpr)])
+            /// `insert into Stream select ...`: a row of these columns, sent to the stream as an event.
+            case insertInto(InsertTarget, names: [String], values: [CompiledExpr])
             case delete
+        }
+
+        /// For `insert into Stream`: sends the row the clause selects (in `context`) to the stream.
+        func route(in context: EvalContext, runtime: Runtime) {
+            guard case .insertInto(let target, let names, let values) = self.action else { return }
+            let row = Row(columns: names, values: values.map { $0(context) })
+            switch target.event(from: row, now: runtime.now) {
+            case .success(let e): runtime.enqueue(e)
+            case .failure: runtime.counters.insertFailures += 1
+            }
         }
 
         let matched: Bool
@@ -20,6 +32,8 @@ final class TableTriggerFront: StatementFront {
     struct Selection {
         let names: [String]
         let values: [CompiledExpr]
+        /// `select and delete`: the rows read are deleted afterwards.
+        var deletes = false
     }
 
     let inputs: [EventType]
@@ -103,7 +117,7 @@ final class TableTriggerFront: StatementFront {
             return
         }
         self.collectsMerged = statement.hasConsumers
-        self.mergeOrInsert(event, now: runtime.now)
+        self.mergeOrInsert(event, runtime: runtime)
         if !self.merged.isEmpty {
             let rows = self.merged
             self.merged.removeAll(keepingCapacity: true)
@@ -112,18 +126,20 @@ final class TableTriggerFront: StatementFront {
     }
 
     /// Merges `event` into the rows it correlates with, or inserts it when none does.
-    private func mergeOrInsert(_ event: EngineEvent, now: Int64) {
+    private func mergeOrInsert(_ event: EngineEvent, runtime: Runtime) {
         if let keyLookup {
             self.context.event = event
-            if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)), self.merge(event, into: row) {
+            if let row = self.table.row(self.table.key(of: keyLookup, in: self.context)),
+                self.merge(event, into: row, runtime: runtime)
+            {
                 return
             }
         } else {
             var any = false
-            for row in self.table.sortedRows where self.merge(event, into: row) { any = true }
+            for row in self.table.sortedRows where self.merge(event, into: row, runtime: runtime) { any = true }
             if any { return }
         }
-        self.insertIfNotMatched(event, now: now)
+        self.insertIfNotMatched(event, runtime: runtime)
     }
 
     /// Remembers a row an on-merge inserted or updated, as the table's columns.
@@ -147,13 +163,17 @@ final class TableTriggerFront: StatementFront {
             guard self.passes(self.whereClause, t) else { continue }
             self.context.event = t
             rows.append(Row(columns: selection.names, values: selection.values.map { $0(self.context) }))
+            if selection.deletes {
+                self.table.remove(self.table.key(ofRow: row.columnValues))
+                self.rowsChanged += 1
+            }
         }
         return rows
     }
 
     /// Applies the first matching `when matched` clause to `row` if the correlation holds; returns
     /// whether it held. Updates run in place on the row; `initial` reads a snapshot of it.
-    private func merge(_ event: EngineEvent, into row: EngineEvent) -> Bool {
+    private func merge(_ event: EngineEvent, into row: EngineEvent, runtime: Runtime) -> Bool {
         guard case .tableRow(let storage) = row.body else { return false }
         self.snapshot(storage.values)
         let t = self.tuple(event, row, self.initial)
@@ -172,6 +192,10 @@ final class TableTriggerFront: StatementFront {
             self.deliver(storage.values)
         case .delete:
             self.table.remove(self.table.key(ofRow: row.columnValues))
+        case .insertInto:
+            self.context.event = t
+            clause.route(in: self.context, runtime: runtime)
+            return true
         case .insert:
             return true
         }
@@ -179,15 +203,16 @@ final class TableTriggerFront: StatementFront {
         return true
     }
 
-    /// Runs the first `when not matched` clause that fits (an insert).
-    private func insertIfNotMatched(_ event: EngineEvent, now: Int64) {
+    /// Runs the first `when not matched` clause that fits (an insert, into the table or a stream).
+    private func insertIfNotMatched(_ event: EngineEvent, runtime: Runtime) {
         let bare = self.tuple(event, nil, nil)
         guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }) else { return }
+        self.context.event = bare
+        if case .insertInto = clause.action { return clause.route(in: self.context, runtime: runtime) }
         guard case .insert(let values) = clause.action else { return }
         var row = [Value](repeating: .null, count: self.table.type.columns.count)
-        self.context.event = bare
         for (i, f) in values { row[i] = f(self.context) }
-        let stored = self.table.put(row, now: now)
+        let stored = self.table.put(row, now: runtime.now)
         self.rowsChanged += 1
         self.deliver(stored.columnValues)
     }

@@ -88,6 +88,10 @@ final class WindowTriggerFront: StatementFront {
                 if reports {
                     self.output.append(Row(columns: self.windowType.columnNames, values: entry.event.columnValues))
                 }
+            case .insertInto:
+                self.context.event = t
+                clause.route(in: self.context, runtime: runtime)
+                continue
             case .insert:
                 continue
             }
@@ -103,11 +107,11 @@ final class WindowTriggerFront: StatementFront {
     /// Runs the first `when not matched` clause that fits: its event enters the window as if inserted into it.
     private func insertIfNotMatched(_ event: EngineEvent, reports: Bool, runtime: Runtime) {
         let bare = self.tuple(event, nil, nil)
-        guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }),
-            case .insert(let assignments) = clause.action
-        else { return }
-        var values = [Value](repeating: .null, count: self.windowType.columns.count)
+        guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }) else { return }
         self.context.event = bare
+        if case .insertInto = clause.action { return clause.route(in: self.context, runtime: runtime) }
+        guard case .insert(let assignments) = clause.action else { return }
+        var values = [Value](repeating: .null, count: self.windowType.columns.count)
         for (i, f) in assignments { values[i] = self.windowType.columns[i].type.coerce(f(self.context)) }
         self.holder.receive(
             EngineEvent(type: self.windowType, timestamp: runtime.now, body: .row(values)),

@@ -42,7 +42,7 @@ struct OnTrigger {
 
 /// Compiles `on ... merge` / `on ... delete` / `on ... select` into a statement over its table.
 enum TableTriggerCompiler {
-    static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
+    static func compile(_ plan: OnPlan, name: String, env: inout CompileEnvironment) throws(PlanError) -> Statement {
         guard let table = env.tables[plan.table] else {
             throw PlanError(.unknownTable, "unknown table '\(plan.table)'", subject: plan.table)
         }
@@ -85,7 +85,7 @@ enum TableTriggerCompiler {
             guard Set(names).count == names.count else {
                 throw PlanError(.duplicate, "duplicate column name in select: \(names.joined(separator: ", "))")
             }
-            selection = TableTriggerFront.Selection(names: names, values: compiled)
+            selection = TableTriggerFront.Selection(names: names, values: compiled, deletes: plan.deletesSelected)
         case .delete:
             clauses = [TableTriggerFront.Clause(matched: true, condition: nil, action: .delete)]
         case .merge(let merge):
@@ -94,7 +94,8 @@ enum TableTriggerCompiler {
                 rowType: table.type,
                 keyIndices: table.keyIndices,
                 kind: "table",
-                compiler: &compiler
+                compiler: &compiler,
+                types: &env.types
             )
         }
         let front = TableTriggerFront(
@@ -151,7 +152,8 @@ enum TableTriggerCompiler {
         rowType: EventType,
         keyIndices: [Int],
         kind: String,
-        compiler: inout ExprCompiler
+        compiler: inout ExprCompiler,
+        types: inout TypeRegistry
     ) throws(PlanError) -> ([TableTriggerFront.Clause], updatesKey: Bool) {
         guard !merge.isEmpty else { throw PlanError(.invalid, "on-merge needs at least one when clause") }
         var clauses: [TableTriggerFront.Clause] = []
@@ -180,6 +182,8 @@ enum TableTriggerCompiler {
                     updatesKey = updatesKey || keyIndices.contains(i)
                 }
                 action = .update(out)
+            case .insert(let items) where c.insertInto != nil:
+                action = try self.insertInto(c.insertInto ?? "", items, types: &types, compiler: &compiler)
             case .insert(let items):
                 guard !c.matched else { throw PlanError(.invalid, "'when matched' cannot insert; use update") }
                 var out: [(Int, CompiledExpr)] = []
@@ -205,6 +209,36 @@ enum TableTriggerCompiler {
             clauses.append(TableTriggerFront.Clause(matched: c.matched, condition: condition, action: action))
         }
         return (clauses, updatesKey)
+    }
+
+    /// `insert into Stream select items`: the stream's type (declared from the items when new) and the
+    /// compiled values.
+    private static func insertInto(
+        _ stream: String,
+        _ items: [StatementPlan.SelectItem],
+        types: inout TypeRegistry,
+        compiler: inout ExprCompiler
+    ) throws(PlanError) -> TableTriggerFront.Clause.Action {
+        var names: [String] = []
+        var values: [CompiledExpr] = []
+        for item in items {
+            guard case .expression(let e, let n) = item else {
+                throw PlanError(
+                    .invalid,
+                    "insert into '\(stream)' needs named values (expr as column)",
+                    subject: stream
+                )
+            }
+            names.append(n)
+            values.append(try compiler.compileRow(e, clause: "insert into"))
+        }
+        let type: EventType
+        if let existing = types[stream] {
+            type = existing
+        } else {
+            type = try types.declare(SchemaDeclaration(stream, columns: names.map { Column($0, .any) }))
+        }
+        return .insertInto(InsertTarget(type: type), names: names, values: values)
     }
 
     /// Key expressions over the triggering event alone (compiled with `own`) when `where` equates every

@@ -1,7 +1,7 @@
 /// Compiles `on ... merge|update|delete` over a named window into a statement acting on the window's
 /// events (an on-select over a window is a join; see ``OnPlan/asWindowJoin``).
 enum WindowTriggerCompiler {
-    static func compile(_ plan: OnPlan, name: String, env: CompileEnvironment) throws(PlanError) -> Statement {
+    static func compile(_ plan: OnPlan, name: String, env: inout CompileEnvironment) throws(PlanError) -> Statement {
         guard let holder = env.namedWindows[plan.table], let windowType = holder.front.inputs.first,
             let chain = (holder.front as? StreamFront)?.stage.chain
         else {
@@ -35,7 +35,8 @@ enum WindowTriggerCompiler {
                 rowType: windowType,
                 keyIndices: [],
                 kind: "named window",
-                compiler: &compiler
+                compiler: &compiler,
+                types: &env.types
             )
         }
         let front = WindowTriggerFront(
