@@ -89,6 +89,41 @@ struct EPLStatementTests {
         #expect(h.runtime.types["Copy"]?.columns.map(\.name) == ["host", "v"])
     }
 
+    @Test func onDemandQueriesJoinTablesAndWindowsWithGroupingAndOrder() throws {
+        let h = try Harness([
+            "create window Recent#keepall as (host string, v double)",
+            "insert into Recent select tags('host') as host, fields('v') as v from Metric",
+            "create table Owners(host string primary key, team string)",
+            "on Metric(name = 'own') as m merge Owners o where o.host = tags('host') "
+                + "when not matched then insert select tags('host') as host, tags('team') as team",
+        ])
+        for (i, host) in ["a", "b", "a", "c"].enumerated() { h.metric("cpu", Double(i + 1), host: host, at: Int64(i)) }
+        for (host, team) in [("a", "red"), ("b", "blue"), ("c", "red")] {
+            h.runtime.send(
+                Metric(
+                    name: "own",
+                    timestamp: 10,
+                    fields: ["v": Value.double(0)],
+                    tags: ["host": Value.string(host), "team": Value.string(team)]
+                )
+            )
+        }
+        guard
+            case .select(let plan) = try EPL.parse(
+                "select o.team as team, count(*) as n, sum(r.v) as total from Recent as r, Owners as o "
+                    + "where r.host = o.host and r.v > 0 group by o.team order by total desc"
+            )
+        else {
+            Issue.record("not a select")
+            return
+        }
+        #expect(
+            try h.runtime.query(plan).map(\.jsonString) == [
+                #"{"team":"red","n":3,"total":8.0}"#, #"{"team":"blue","n":1,"total":2.0}"#,
+            ]
+        )
+    }
+
     @Test func insertIntoSelectStarCopiesTheSourceColumns() throws {
         let h = try Harness([
             "create schema A(field1 String, field2 int)", "insert into Output select * from A#time(10 sec)",

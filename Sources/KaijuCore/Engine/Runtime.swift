@@ -410,44 +410,87 @@ public final class Runtime {
         self.namedWindows.insert(schema.name)
     }
 
-    /// Runs a `select` once against a table's current rows or a named window's current events (an
-    /// on-demand, fire-and-forget query): the plan's stream names the table or window; `where`,
-    /// `group by`, aggregates and `having` apply as usual.
-    /// - Throws: ``PlanError`` if the stream is neither or the plan does not compile.
+    /// Runs a `select` once against tables' current rows and named windows' current events (an
+    /// on-demand, fire-and-forget query): each stream names a table or a named window, several are
+    /// joined; `where`, `group by`, aggregates, `having` and `order by` apply as usual.
+    /// - Throws: ``PlanError`` if a stream is neither, a join would exceed the window limit in rows, or
+    ///   the plan does not compile.
     public func query(_ plan: StatementPlan) throws(PlanError) -> [Row] {
-        guard plan.streams.count == 1, case .type(let name, _) = plan.streams[0].input else {
-            throw PlanError(.invalid, "an on-demand query reads one table or named window")
-        }
-        let type: EventType
-        let events: [EngineEvent]
-        if let table = self.tables[name] {
-            (type, events) = (table.type, table.sortedRows)
-        } else if self.namedWindows.contains(name), let t = self.types[name] {
-            (type, events) = (t, self.windowContents(of: name))
-        } else {
-            throw PlanError(.unknownTable, "'\(name)' is not a table or named window", subject: name)
-        }
-        var forTable = plan
-        forTable.streams[0].windows = []
-        forTable.output = nil
-        forTable.insertInto = nil
+        guard !plan.streams.isEmpty else { throw PlanError(.invalid, "an on-demand query reads a table or named window") }
+        var sources: [(type: EventType, events: [EngineEvent])] = []
         var types = self.types
-        types.register(type)
+        for stream in plan.streams {
+            guard case .type(let name, _) = stream.input else {
+                throw PlanError(.invalid, "an on-demand query reads tables and named windows")
+            }
+            if let table = self.tables[name] {
+                sources.append((table.type, table.sortedRows))
+                types.register(table.type)
+            } else if self.namedWindows.contains(name), let t = self.types[name] {
+                sources.append((t, self.windowContents(of: name)))
+            } else {
+                throw PlanError(.unknownTable, "'\(name)' is not a table or named window", subject: name)
+            }
+        }
+        var forQuery = plan
+        for i in forQuery.streams.indices {
+            forQuery.streams[i].windows = plan.streams.count > 1 ? [.keepAll] : []
+            forQuery.streams[i].unidirectional = false
+        }
+        forQuery.output = nil
+        forQuery.insertInto = nil
+        forQuery.context = nil
         var env = CompileEnvironment(types: types, tables: self.tables, limits: self.limits, optimises: self.optimises)
-        let s = try StatementCompiler.compile(forTable, name: "query", env: &env)
+        env.variables = self.variables
+        let s = try StatementCompiler.compile(forQuery, name: "query", env: &env)
         var rows: [Row] = []
         s.listeners.append { rows += $0.rows }
-        // One update holding every row (passing the stream filter), so aggregates give one answer.
-        let filter = s.front.streamFilter
         s.context.now = self.now
-        var entries: [WindowEntry] = []
-        for (i, row) in events.enumerated() {
-            s.context.event = row
-            if let filter, !filter(s.context).isTrue { continue }
-            entries.append(WindowEntry(event: row, seq: Int64(i), enteredAt: self.now))
+        // One update holding every row (or joined tuple) passing the stream filters, so aggregates give one answer.
+        let entries: [WindowEntry]
+        if let join = s.front as? JoinFront {
+            entries = try self.joinedEntries(sources.map(\.events), join: join)
+        } else {
+            let filter = s.front.streamFilter
+            var kept: [WindowEntry] = []
+            for (i, row) in sources[0].events.enumerated() {
+                s.context.event = row
+                if let filter, !filter(s.context).isTrue { continue }
+                kept.append(WindowEntry(event: row, seq: Int64(i), enteredAt: self.now))
+            }
+            entries = kept
         }
         s.update(new: entries, old: [], runtime: self)
         return rows
+    }
+
+    /// Every combination of the streams' events passing their filters, as the join's tuples.
+    private func joinedEntries(_ events: [[EngineEvent]], join: JoinFront) throws(PlanError) -> [WindowEntry] {
+        var filtered: [[EngineEvent]] = []
+        var size = 1
+        for (i, list) in events.enumerated() {
+            let kept = list.filter { join.passesFilter(of: i, $0) }
+            filtered.append(kept)
+            size = size.multipliedReportingOverflow(by: max(kept.count, 1)).partialValue
+            guard size <= self.limits.maxWindowEvents, size >= 0 else {
+                throw PlanError(.invalid, "the query's join would exceed \(self.limits.maxWindowEvents) rows")
+            }
+        }
+        var out: [WindowEntry] = []
+        var parts = [EngineEvent?](repeating: nil, count: events.count)
+        func extend(_ i: Int) {
+            guard i < filtered.count else {
+                let tuple = EngineEvent(type: join.tupleType, timestamp: self.now, body: .tuple(parts))
+                out.append(WindowEntry(event: tuple, seq: Int64(out.count), enteredAt: self.now))
+                return
+            }
+            for e in filtered[i] {
+                parts[i] = e
+                extend(i + 1)
+            }
+        }
+        extend(0)
+        return out
     }
 
     private func newName(_ name: String?) throws(PlanError) -> String {

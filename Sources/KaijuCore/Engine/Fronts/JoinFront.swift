@@ -176,6 +176,13 @@ final class JoinFront: StatementFront {
         }
     }
 
+    /// Whether `event` passes stream `i`'s filter.
+    func passesFilter(of i: Int, _ event: EngineEvent) -> Bool {
+        guard let f = self.streams[i].filter else { return true }
+        self.context.event = event
+        return f(self.context).isTrue
+    }
+
     /// Deletes the window events `rows` joined from the named window, telling the window's readers.
     private func delete(
         _ rows: [WindowEntry],
