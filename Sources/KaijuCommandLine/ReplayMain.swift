@@ -13,7 +13,10 @@ enum ReplayMain {
     static func run(_ path: String, rules: RuleSource, options: ServerOptions, logger: Logger) async throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw RuleFileError("cannot read \(path)") }
         let bytes = [UInt8](data)
-        let runtime = Runtime(clock: .virtual(startingAt: RecordingPlayer.startTime(of: bytes) ?? 0))
+        let runtime = Runtime(
+            clock: .virtual(startingAt: RecordingPlayer.startTime(of: bytes) ?? 0),
+            limits: options.runtimeLimits
+        )
         runtime.logger = logger
         let group = MultiThreadedEventLoopGroup.singleton
         let stats = IngestStats()

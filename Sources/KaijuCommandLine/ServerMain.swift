@@ -64,6 +64,7 @@ public enum ServerMain {
             timestampUnits: TimestampUnits(rawValue: options.jsonTimestampUnits) ?? .auto
         )
         configuration.retentionTime = options.rtime
+        configuration.runtimeLimits = options.runtimeLimits
         configuration.maxConnections = options.maxConnections
         configuration.adminAccess = try options.adminAccess()
         if options.tlsCert != nil { configuration.tls = try options.tlsFiles.serverContext() }

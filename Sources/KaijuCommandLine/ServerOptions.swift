@@ -1,7 +1,7 @@
 public import ArgumentParser
 import Foundation
 public import KaijuCodecs
-import KaijuCore
+public import KaijuCore
 import KaijuEPL
 public import KaijuServer
 import Logging
@@ -72,6 +72,39 @@ public struct ServerOptions: ParsableArguments {
         help: "Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it."
     )
     public var forwardBuffer = 100_000
+
+    /// Most events one statement's window holds; the oldest is pushed out (and counted) beyond it.
+    @Option(help: "Most events one statement's window holds; the oldest is pushed out (and counted) beyond it.")
+    public var maxWindowEvents = 1_000_000
+
+    /// Most groups one statement keeps; events of further groups are not aggregated (and counted).
+    @Option(help: "Most groups one statement keeps; events of further groups are not aggregated (and counted).")
+    public var maxGroups = 1_000_000
+
+    /// Most live pattern (and match_recognize) instances one statement keeps; more are dropped (and counted).
+    @Option(
+        help: "Most live pattern (and match_recognize) instances one statement keeps; more are dropped (and counted)."
+    )
+    public var maxPatternInstances = 1_000_000
+
+    /// Most partitions one context statement runs at once; more are refused (and counted).
+    @Option(help: "Most partitions one context statement runs at once; more are refused (and counted).")
+    public var maxContextPartitions = 100_000
+
+    /// Most rows one table holds; rows of further keys are refused (and counted).
+    @Option(help: "Most rows one table holds; rows of further keys are refused (and counted).")
+    public var maxTableRows = 1_000_000
+
+    /// The engine limits the flags set.
+    public var runtimeLimits: RuntimeLimits {
+        RuntimeLimits(
+            maxWindowEvents: self.maxWindowEvents,
+            maxGroups: self.maxGroups,
+            maxPatternInstances: self.maxPatternInstances,
+            maxContextPartitions: self.maxContextPartitions,
+            maxTableRows: self.maxTableRows
+        )
+    }
 
     /// Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.
     @Option(help: "Batches queued for the engine before TCP reads pause, UDP drops and HTTP answers 503.")
@@ -169,7 +202,9 @@ public struct ServerOptions: ParsableArguments {
         }
         guard self.maxFrameBytes > 0, self.maxBodyBytes > 0, self.maxInflatedBytes > 0, self.forwardBuffer > 0,
             self.highWater > 0,
-            self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0
+            self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0,
+            self.maxWindowEvents > 0, self.maxGroups > 0, self.maxPatternInstances > 0,
+            self.maxContextPartitions > 0, self.maxTableRows > 0
         else {
             throw ValidationError("limits must be positive")
         }

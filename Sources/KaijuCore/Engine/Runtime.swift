@@ -389,7 +389,12 @@ public final class Runtime {
         guard self.tables[declaration.name] == nil, self.types[declaration.name] == nil else {
             throw PlanError(.duplicate, "'\(declaration.name)' already exists", subject: declaration.name)
         }
-        self.tables[declaration.name] = try Table(declaration)
+        self.tables[declaration.name] = try Table(declaration, maxRows: self.limits.maxTableRows)
+    }
+
+    /// Each table's name, row count and rows refused by ``RuntimeLimits/maxTableRows``, by name.
+    public var tableInfos: [(name: String, rows: Int, refused: Int)] {
+        self.tables.values.sorted { $0.name < $1.name }.map { ($0.name, $0.rows.count, $0.refusedRows) }
     }
 
     /// The rows of a table ordered by primary key, each as a row of its columns.
@@ -416,7 +421,9 @@ public final class Runtime {
     /// - Throws: ``PlanError`` if a stream is neither, a join would exceed the window limit in rows, or
     ///   the plan does not compile.
     public func query(_ plan: StatementPlan) throws(PlanError) -> [Row] {
-        guard !plan.streams.isEmpty else { throw PlanError(.invalid, "an on-demand query reads a table or named window") }
+        guard !plan.streams.isEmpty else {
+            throw PlanError(.invalid, "an on-demand query reads a table or named window")
+        }
         var sources: [(type: EventType, events: [EngineEvent])] = []
         var types = self.types
         for stream in plan.streams {
@@ -556,18 +563,25 @@ public final class Runtime {
 
     /// The running statements, in creation order.
     public var statementInfos: [StatementInfo] {
-        self.statements.filter { !$0.isCompanion }.map {
-            StatementInfo(
-                name: $0.name,
-                source: $0.source,
-                eventsIn: $0.eventsIn,
-                rowsOut: $0.rowsOut,
-                windowEvictions: $0.front.evictions,
-                groupOverflows: $0.processor?.groupOverflows ?? 0,
-                groups: $0.processor?.groupCount ?? 0,
-                patternInstances: $0.front.liveInstances,
-                patternInstancesDropped: $0.front.droppedInstances
+        self.statements.filter { !$0.isCompanion }.map { s in
+            // A context statement's figures are its partitions' copies' together.
+            let copies = (s.front as? ContextFront)?.partitions.map(\.statement) ?? [s]
+            var info = StatementInfo(
+                name: s.name,
+                source: s.source,
+                eventsIn: s.eventsIn,
+                rowsOut: s.rowsOut,
+                windowEvictions: s.front.evictions,
+                groupOverflows: (s.front as? ContextFront)?.groupOverflows ?? s.processor?.groupOverflows ?? 0,
+                groups: copies.reduce(0) { $0 + ($1.processor?.groupCount ?? 0) },
+                patternInstances: s.front.liveInstances,
+                patternInstancesDropped: s.front.droppedInstances
             )
+            if let context = s.front as? ContextFront {
+                info.contextPartitions = context.partitions.count
+                info.contextPartitionsRefused = context.refused
+            }
+            return info
         }
     }
 

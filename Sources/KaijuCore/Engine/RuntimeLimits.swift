@@ -13,6 +13,8 @@ public struct RuntimeLimits: Sendable, Hashable {
     public var maxJoinStreams: Int
     /// Most partitions one context statement may run at once; further starts are refused (counted, logged).
     public var maxContextPartitions: Int
+    /// Most rows one table may hold; rows of further keys are refused (counted, logged).
+    public var maxTableRows: Int
 
     /// Limits with the defaults unless given.
     public init(
@@ -21,9 +23,11 @@ public struct RuntimeLimits: Sendable, Hashable {
         maxRoutedPerEvent: Int = 100_000,
         maxPatternInstances: Int = 1_000_000,
         maxJoinStreams: Int = 64,
-        maxContextPartitions: Int = 100_000
+        maxContextPartitions: Int = 100_000,
+        maxTableRows: Int = 1_000_000
     ) {
         self.maxContextPartitions = maxContextPartitions
+        self.maxTableRows = maxTableRows
         self.maxJoinStreams = maxJoinStreams
         self.maxWindowEvents = maxWindowEvents
         self.maxGroups = maxGroups
@@ -81,4 +85,8 @@ public struct StatementInfo: Sendable, Hashable {
     public let patternInstances: Int
     /// Pattern instances dropped by ``RuntimeLimits/maxPatternInstances``.
     public let patternInstancesDropped: Int
+    /// Context partitions it runs now (a statement of a context).
+    public var contextPartitions = 0
+    /// Context partitions refused by ``RuntimeLimits/maxContextPartitions``.
+    public var contextPartitionsRefused = 0
 }

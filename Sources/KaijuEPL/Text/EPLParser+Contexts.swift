@@ -14,9 +14,7 @@ extension EPLParser {
                 var keys: [ExprNode] = []
                 repeat {
                     try self.checkListLength(keys.count)
-                    var path = [try self.name("a key property")]
-                    while self.accept(symbol: ".") { path.append(try self.name("a key property")) }
-                    keys.append(.property(stream: nil, path: path))
+                    keys.append(try self.keyExpression())
                 } while self.accept(keyword: "and")
                 try self.expect(keyword: "from")
                 let (type, filter, _) = try self.contextStream()

@@ -119,6 +119,10 @@ extension EPLParser {
         return negated ? .unary(.not, result) : result
     }
 
+    /// An expression without boolean operators or comparisons (arithmetic and the tighter forms), where
+    /// `and` separates items: a keyed context's `partition by a and tags('host') from ...`.
+    mutating func keyExpression() throws(EPLSyntaxError) -> ExprNode { try self.additive() }
+
     private mutating func additive() throws(EPLSyntaxError) -> ExprNode {
         var levels = 0
         defer { self.leave(levels) }

@@ -62,6 +62,10 @@ enum AdminRoutes {
             ("connections", c.maxConnections),
             ("idle_timeout_seconds", Int(c.idleTimeout?.nanoseconds ?? 0) / 1_000_000_000), ("high_water", highWater),
             ("forward_buffer", c.forwardBuffer),
+            ("window_events", c.runtimeLimits.maxWindowEvents), ("groups", c.runtimeLimits.maxGroups),
+            ("pattern_instances", c.runtimeLimits.maxPatternInstances),
+            ("context_partitions", c.runtimeLimits.maxContextPartitions),
+            ("table_rows", c.runtimeLimits.maxTableRows),
         ]
     }
 
@@ -73,13 +77,15 @@ enum AdminRoutes {
         limits: [(String, Int)]
     ) -> EventLoopFuture<HTTPIngestReply> {
         let statements = pump.statementCounters()
+        let tables = pump.tableCounters()
         let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
-        return statements.and(backlog).map { statements, backlog in
+        return statements.and(tables).and(backlog).map { figures, backlog in
             let text = PrometheusText.render(
                 counters: pump.stats.snapshot,
                 gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)] + gauges,
                 limits: limits,
-                statements: statements
+                statements: figures.0,
+                tables: figures.1
             )
             return HTTPIngestReply(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         }
@@ -92,7 +98,8 @@ enum PrometheusText {
         counters: [(IngestStats.Key, Int)],
         gauges: [(String, Int)],
         limits: [(String, Int)] = [],
-        statements: [(String, Int, Int)]
+        statements: [StatementInfo],
+        tables: [TableCounter] = []
     ) -> String {
         var out = ""
         var lastName = ""
@@ -106,13 +113,30 @@ enum PrometheusText {
         for (name, value) in gauges { out += "# TYPE \(name) gauge\n\(name) \(value)\n" }
         if !limits.isEmpty { out += "# TYPE kaiju_limit gauge\n" }
         for (name, value) in limits { out += "kaiju_limit{limit=\"\(name)\"} \(value)\n" }
-        out += "# TYPE kaiju_statement_events_in_total counter\n"
-        for (name, eventsIn, _) in statements {
-            out += "kaiju_statement_events_in_total{statement=\"\(IngestStats.escape(name))\"} \(eventsIn)\n"
+        let perStatement: [(name: String, type: String, value: (StatementInfo) -> Int)] = [
+            ("kaiju_statement_events_in_total", "counter", \.eventsIn),
+            ("kaiju_statement_rows_out_total", "counter", \.rowsOut),
+            ("kaiju_statement_window_evictions_total", "counter", \.windowEvictions),
+            ("kaiju_statement_groups", "gauge", \.groups),
+            ("kaiju_statement_group_overflows_total", "counter", \.groupOverflows),
+            ("kaiju_statement_pattern_instances", "gauge", \.patternInstances),
+            ("kaiju_statement_pattern_instances_dropped_total", "counter", \.patternInstancesDropped),
+            ("kaiju_statement_context_partitions", "gauge", \.contextPartitions),
+            ("kaiju_statement_context_partitions_refused_total", "counter", \.contextPartitionsRefused),
+        ]
+        for metric in perStatement {
+            out += "# TYPE \(metric.name) \(metric.type)\n"
+            for s in statements {
+                out += "\(metric.name){statement=\"\(IngestStats.escape(s.name))\"} \(metric.value(s))\n"
+            }
         }
-        out += "# TYPE kaiju_statement_rows_out_total counter\n"
-        for (name, _, rowsOut) in statements {
-            out += "kaiju_statement_rows_out_total{statement=\"\(IngestStats.escape(name))\"} \(rowsOut)\n"
+        if !tables.isEmpty {
+            out += "# TYPE kaiju_table_rows gauge\n"
+            for t in tables { out += "kaiju_table_rows{table=\"\(IngestStats.escape(t.name))\"} \(t.rows)\n" }
+            out += "# TYPE kaiju_table_rows_refused_total counter\n"
+            for t in tables {
+                out += "kaiju_table_rows_refused_total{table=\"\(IngestStats.escape(t.name))\"} \(t.refused)\n"
+            }
         }
         return out
     }

@@ -48,13 +48,14 @@ public final class EnginePump: Sendable {
     public static func start(
         on loop: any EventLoop,
         highWater: Int,
+        limits: RuntimeLimits = RuntimeLimits(),
         stats: IngestStats,
         tick: TimeAmount = .milliseconds(50),
         recorder: RecordingWriter? = nil,
         setup: @escaping @Sendable (Runtime) throws -> Void
     ) async throws -> EnginePump {
         let bound = try await loop.submit { () throws -> NIOLoopBound<Runtime> in
-            let runtime = Runtime(clock: .wall)
+            let runtime = Runtime(clock: .wall, limits: limits)
             try setup(runtime)
             return NIOLoopBound(runtime, eventLoop: loop)
         }.get()
@@ -166,13 +167,30 @@ public final class EnginePump: Sendable {
         }
     }
 
-    /// Each running statement's name, events in and rows out, in creation order.
-    public func statementCounters() -> EventLoopFuture<[(name: String, eventsIn: Int, rowsOut: Int)]> {
-        self.withRuntime { runtime in runtime.statementInfos.map { ($0.name, $0.eventsIn, $0.rowsOut) } }
+    /// Each running statement's figures (events in, rows out, what its limits refused), in creation order.
+    public func statementCounters() -> EventLoopFuture<[StatementInfo]> {
+        self.withRuntime { runtime in runtime.statementInfos }
+    }
+
+    /// Each table's rows and rows refused by its limit, by name.
+    public func tableCounters() -> EventLoopFuture<[TableCounter]> {
+        self.withRuntime { runtime in
+            runtime.tableInfos.map { TableCounter(name: $0.name, rows: $0.rows, refused: $0.refused) }
+        }
     }
 
     /// Runs `body` with the runtime on its loop.
     public func withRuntime<T: Sendable>(_ body: @escaping @Sendable (Runtime) throws -> T) -> EventLoopFuture<T> {
         self.loop.submit { try body(self.runtime.value) }
     }
+}
+
+/// A table's figures for `/metrics`.
+public struct TableCounter: Sendable {
+    /// The table's name.
+    public let name: String
+    /// Rows it holds.
+    public let rows: Int
+    /// Rows refused by ``RuntimeLimits/maxTableRows``.
+    public let refused: Int
 }

@@ -1,4 +1,5 @@
 public import KaijuCodecs
+public import KaijuCore
 public import NIOCore
 public import NIOSSL
 
@@ -55,6 +56,8 @@ public struct ModuleConfiguration: Sendable {
     public var maxConnections = 1024
     /// A connection that sends nothing for this long is closed and counted (`nil`: never).
     public var idleTimeout: TimeAmount? = .seconds(300)
+    /// The engine's bounds on windows, groups, pattern instances, context partitions and table rows.
+    public var runtimeLimits = RuntimeLimits()
 
     /// A configuration with the given listeners and addresses; the rest have defaults.
     public init(

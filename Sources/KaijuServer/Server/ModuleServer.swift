@@ -113,6 +113,7 @@ public final class ModuleServer: Sendable {
             let pump = try await EnginePump.start(
                 on: engine.next(),
                 highWater: configuration.highWater,
+                limits: configuration.runtimeLimits,
                 stats: stats,
                 recorder: recorder
             ) { runtime in

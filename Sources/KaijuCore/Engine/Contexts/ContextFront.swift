@@ -54,9 +54,18 @@ final class ContextFront: StatementFront {
         self.make = make
     }
 
+    /// What ended partitions counted (evictions, dropped pattern instances, refused groups).
+    @exclusivity(unchecked) private var ended = (evictions: 0, dropped: 0, groupOverflows: 0)
+
     var contents: [EngineEvent] { self.partitions.flatMap(\.statement.front.contents) }
-    var evictions: Int { self.partitions.reduce(0) { $0 + $1.statement.front.evictions } }
-    var droppedInstances: Int { self.partitions.reduce(0) { $0 + $1.statement.front.droppedInstances } }
+    var evictions: Int { self.partitions.reduce(self.ended.evictions) { $0 + $1.statement.front.evictions } }
+    var droppedInstances: Int {
+        self.partitions.reduce(self.ended.dropped) { $0 + $1.statement.front.droppedInstances }
+    }
+    /// Groups refused by the group limit, in every partition so far.
+    var groupOverflows: Int {
+        self.partitions.reduce(self.ended.groupOverflows) { $0 + ($1.statement.processor?.groupOverflows ?? 0) }
+    }
     var liveInstances: Int { self.partitions.reduce(0) { $0 + $1.statement.front.liveInstances } }
 
     func start(_ statement: Statement, runtime: Runtime) {
@@ -216,6 +225,9 @@ final class ContextFront: StatementFront {
             p.statement.fire(.output, at: runtime.now, runtime: runtime)
         }
         p.statement.stop()
+        self.ended.evictions += p.statement.front.evictions
+        self.ended.dropped += p.statement.front.droppedInstances
+        self.ended.groupOverflows += p.statement.processor?.groupOverflows ?? 0
         self.partitions.remove(at: i)
         if let key = p.key { self.byKey[key] = nil }
         if case .temporal(let start, _, false) = self.rules.kind { self.arm(start, statement, runtime) }

@@ -212,7 +212,13 @@ final class TableTriggerFront: StatementFront {
         guard case .insert(let values) = clause.action else { return }
         var row = [Value](repeating: .null, count: self.table.type.columns.count)
         for (i, f) in values { row[i] = f(self.context) }
-        let stored = self.table.put(row, now: runtime.now)
+        guard let stored = self.table.put(row, now: runtime.now) else {
+            runtime.warn(
+                "table '\(self.table.name)' refused a row: limit \(self.table.maxRows)",
+                count: self.table.refusedRows
+            )
+            return
+        }
         self.rowsChanged += 1
         self.deliver(stored.columnValues)
     }

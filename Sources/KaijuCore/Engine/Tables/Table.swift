@@ -16,7 +16,13 @@ final class Table {
     @exclusivity(unchecked) private var lastKey: Value?
     @exclusivity(unchecked) private var lastRow: EngineEvent?
 
-    init(_ d: TableDeclaration) throws(PlanError) {
+    /// Most rows the table keeps; a row of a new key beyond it is refused (counted).
+    let maxRows: Int
+    /// Rows refused by ``maxRows``.
+    @exclusivity(unchecked) private(set) var refusedRows = 0
+
+    init(_ d: TableDeclaration, maxRows: Int = .max) throws(PlanError) {
+        self.maxRows = maxRows
         guard !d.columns.isEmpty else {
             throw PlanError(.invalid, "table '\(d.name)' needs at least one column", subject: d.name)
         }
@@ -74,13 +80,19 @@ final class Table {
         self.lastRow = nil
     }
 
-    /// Stores a row (values in column order, coerced to the column types) under its key.
+    /// Stores a row (values in column order, coerced to the column types) under its key; `nil` when the
+    /// key is new and the table holds ``maxRows`` rows already (the refusal is counted).
     @discardableResult
-    func put(_ values: [Value], now: Int64) -> EngineEvent {
+    func put(_ values: [Value], now: Int64) -> EngineEvent? {
         let coerced = zip(self.type.columns, values).map { $0.type.coerce($1) }
+        let key = HashedValue(self.key(ofRow: coerced))
+        if self.rows.count >= self.maxRows, self.rows[key] == nil {
+            self.refusedRows += 1
+            return nil
+        }
         let row = EngineEvent(type: self.type, timestamp: now, body: .tableRow(TableRow(coerced)))
         self.forgetLastLookup()
-        self.rows[HashedValue(self.key(ofRow: coerced))] = row
+        self.rows[key] = row
         return row
     }
 
