@@ -460,6 +460,10 @@ struct EPLLanguageTests {
         let schema = "create schema Line(sku string, qty int);\n"
         let cases: [(String, String)] = [
             (
+                "create window Q#keepall as Line; create index I on Q(sku, nope)",
+                "line 2, column 59: 'Q' has no column 'nope'"
+            ),
+            (
                 "create context C context A partition by sku from Line, context B start @now end after 1 sec",
                 "line 2, column 18: nested contexts are not supported"
             ),

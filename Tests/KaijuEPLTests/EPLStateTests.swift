@@ -11,6 +11,7 @@ struct EPLStateTests {
                 create schema A(id string, k int, v double);
                 create schema B(k int, v double);
                 create window W#keepall as A;
+                create unique index WK on W(k hash, id btree);
                 insert into W select * from A;
                 on B(v < 0) as b delete from W as w where w.k = b.k;
                 on B(v >= 0) as b update W as w set v = w.v + b.v where w.k = b.k;

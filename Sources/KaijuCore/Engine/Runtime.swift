@@ -74,6 +74,8 @@ public final class Runtime {
     @exclusivity(unchecked) private var created = 0
     /// Named windows (`create window`), each kept by the statement of its name.
     @exclusivity(unchecked) private var namedWindows: Set<String> = []
+    /// The indexes (`create index`), by name.
+    @exclusivity(unchecked) private var indexes: [String: IndexDeclaration] = [:]
     /// The contexts (`create context`), by name.
     @exclusivity(unchecked) private var contexts: [String: ContextDeclaration] = [:]
     /// The variables (`create variable`), by name.
@@ -133,6 +135,27 @@ public final class Runtime {
     ) throws(PlanError) -> String {
         if let context = plan.context { return try self.add(plan, in: context, name: name, listener: listener) }
         return try self.add(plan, name: name, listener: listener) { _ in }
+    }
+
+    /// Declares an index (`create index`): its table or named window and columns must exist. Table
+    /// lookups go by primary key and named windows are scanned, so the index changes no result.
+    /// - Throws: ``PlanError`` for a duplicate name, an unknown target or column.
+    public func declare(_ index: IndexDeclaration) throws(PlanError) {
+        guard self.indexes[index.name] == nil else {
+            throw PlanError(.duplicate, "an index named '\(index.name)' exists", subject: index.name)
+        }
+        let type: EventType
+        if let table = self.tables[index.target] {
+            type = table.type
+        } else if self.namedWindows.contains(index.target), let t = self.types[index.target] {
+            type = t
+        } else {
+            throw PlanError(.unknownTable, "'\(index.target)' is not a table or named window", subject: index.target)
+        }
+        if let missing = index.columns.first(where: { type.columnIndex($0) == nil }) {
+            throw PlanError(.unknownProperty, "'\(index.target)' has no column '\(missing)'", subject: missing)
+        }
+        self.indexes[index.name] = index
     }
 
     /// Declares a context (`create context`) for statements to run in.

@@ -151,3 +151,24 @@ public struct SplitStreamPlan: Sendable, Hashable {
         self.outputAll = outputAll
     }
 }
+
+/// `create [unique] index Name on WindowOrTable (col [hash|btree], ...)`: declared for compatibility
+/// with Esper modules; checked against the table or named window it names.
+public struct IndexDeclaration: Sendable, Hashable {
+    /// The index's name.
+    public var name: String
+    /// The table or named window indexed.
+    public var target: String
+    /// The indexed columns.
+    public var columns: [String]
+    /// Whether the index is declared unique.
+    public var unique: Bool
+
+    /// An index `name` on `columns` of `target`.
+    public init(_ name: String, on target: String, columns: [String], unique: Bool = false) {
+        self.name = name
+        self.target = target
+        self.columns = columns
+        self.unique = unique
+    }
+}

@@ -103,6 +103,8 @@ public enum EPL {
             try runtime.declare(declaration)
         case .createContext(let declaration):
             try runtime.declare(declaration)
+        case .createIndex(let declaration):
+            try runtime.declare(declaration)
         case .select(let plan):
             return try runtime.add(plan, name: name, listener: listener)
         case .onSet(let plan):

@@ -39,6 +39,22 @@ extension EPLParser {
             let initial = self.accept(symbol: "=") ? try self.expression() : nil
             return .createVariable(VariableDeclaration(name, type: type, constant: constant, initial: initial))
         }
+        if self.token.isKeyword("index") || (self.token.isKeyword("unique") && self.peek().isKeyword("index")) {
+            let unique = self.accept(keyword: "unique")
+            self.advance()
+            let name = try self.name("an index name")
+            try self.expect(keyword: "on")
+            let target = try self.typeName("a table or named window")
+            try self.expect(symbol: "(")
+            var columns: [String] = []
+            repeat {
+                try self.checkListLength(columns.count)
+                columns.append(try self.columnName())
+                if self.token.isKeyword("hash") || self.token.isKeyword("btree") { self.advance() }
+            } while self.accept(symbol: ",")
+            try self.expect(symbol: ")")
+            return .createIndex(IndexDeclaration(name, on: target, columns: columns, unique: unique))
+        }
         if self.accept(keyword: "window") {
             let name = try self.typeName("a window name")
             let windows = try self.windows()

@@ -3,7 +3,6 @@
 extension EPLParser {
     /// A construct and, where Kaiju takes another spelling, a hint.
     private static let createForms: [String: String] = [
-        "index": "'create index' is not supported",
         "dataflow": "'create dataflow' is not supported",
         "inlined_class": "'create inlined_class' is not supported",
     ]

@@ -19,6 +19,8 @@ public enum EPLStatement: Sendable, Hashable {
     case createVariable(VariableDeclaration)
     /// `on Type set var = expr, ...`.
     case onSet(VariableSetPlan)
+    /// `create [unique] index Name on Target (col, ...)`.
+    case createIndex(IndexDeclaration)
     /// `create context Name ...`.
     case createContext(ContextDeclaration)
     /// `on Type insert into A select ... [where ...] insert into B ... [output all]`.
