@@ -2,8 +2,8 @@
 /// `where` correlates every key column by equality, else by scanning) and applies the first clause
 /// that fits, or (`select`) outputs one row per matching row. Evaluation tuples are `(event, row, initial row)`.
 final class TableTriggerFront: StatementFront {
-    /// A compiled merge clause.
-    struct Clause {
+    /// A compiled merge clause (a class: finding the clause that applies copies one reference, not its payloads).
+    final class Clause {
         enum Action {
             /// Column positions and values, applied in order.
             case update([(Int, CompiledExpr)])
@@ -26,6 +26,12 @@ final class TableTriggerFront: StatementFront {
         let matched: Bool
         let condition: CompiledExpr?
         let action: Action
+
+        init(matched: Bool, condition: CompiledExpr?, action: Action) {
+            self.matched = matched
+            self.condition = condition
+            self.action = action
+        }
     }
 
     /// An on-select's output columns.
