@@ -265,4 +265,32 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func consumeTakesAnEventFromLowerLevelAtoms() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, v double);
+                @name('c') select a.id as aid, b.id as bid from pattern [every a=A(v > 5)@consume or every b=A(v > 2)];
+                @name('l') select a.id as aid, b.id as bid, c.id as cid from pattern [every a=A(v > 5)@consume(2) or every b=A(v > 2)@consume(1) or every c=A];
+                @name('n') select a.id as aid, b.id as bid from pattern [every a=A(v > 5) or every b=A(v > 2)];
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","v":9.0}}
+                {"at":2000,"type":"A","event":{"id":"a2","v":3.0}}
+                {"at":3000,"type":"A","event":{"id":"a3","v":1.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"c","row":{"aid":"a1","bid":null}}"#,
+                #"{"at":1000,"statement":"l","row":{"aid":"a1","bid":null,"cid":null}}"#,
+                #"{"at":1000,"statement":"n","row":{"aid":"a1","bid":null}}"#,
+                #"{"at":1000,"statement":"n","row":{"aid":null,"bid":"a1"}}"#,
+                #"{"at":2000,"statement":"c","row":{"aid":null,"bid":"a2"}}"#,
+                #"{"at":2000,"statement":"l","row":{"aid":null,"bid":"a2","cid":null}}"#,
+                #"{"at":2000,"statement":"n","row":{"aid":null,"bid":"a2"}}"#,
+                #"{"at":3000,"statement":"l","row":{"aid":null,"bid":null,"cid":"a3"}}"#,
+            ]
+        )
+    }
 }

@@ -81,7 +81,7 @@ enum FrontCompiler {
         let program = try pc.compile(node.taggedRepeatsAsArrays())
         let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
         let specialised =
-            !env.optimises
+            !env.optimises || pc.consumes
             ? nil
             : EveryFollowedByMatcher.make(
                 program,

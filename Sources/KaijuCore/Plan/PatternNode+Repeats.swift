@@ -13,6 +13,7 @@ extension PatternNode {
         case .everyDistinct(let keys, let expiry, let x):
             return .everyDistinct(keys, expiry: expiry, x.taggedRepeatsAsArrays())
         case .whileGuard(let c, let x): return .whileGuard(c, x.taggedRepeatsAsArrays())
+        case .consume(let level, let x): return .consume(level, x.taggedRepeatsAsArrays())
         case .repeatUntil(let lo, let hi, let x, let until):
             return .repeatUntil(min: lo, max: hi, x.taggedRepeatsAsArrays(), until: until?.taggedRepeatsAsArrays())
         case .repeatCount(let n, let x):
@@ -27,7 +28,8 @@ extension PatternNode {
         case .atom, .interval, .at: return false
         case .followedBy(let a, let b): return a.repeatsTags || b.repeatsTags
         case .and(let xs), .or(let xs): return xs.contains { $0.repeatsTags }
-        case .not(let x), .every(let x), .within(_, let x), .everyDistinct(_, _, let x), .whileGuard(_, let x):
+        case .not(let x), .every(let x), .within(_, let x), .everyDistinct(_, _, let x), .whileGuard(_, let x),
+            .consume(_, let x):
             return x.repeatsTags
         case .repeatCount(_, let x), .repeatUntil(_, _, let x, _): return !x.tags.isEmpty || x.repeatsTags
         }

@@ -35,6 +35,9 @@ public indirect enum PatternNode: Sendable, Hashable {
     case everyDistinct([ExprNode], expiry: TimePeriod?, PatternNode)
     /// `a while (condition)`: `a`'s matches while `condition` holds for them; the first that fails ends `a` false.
     case whileGuard(ExprNode, PatternNode)
+    /// `tag=Type(filter)@consume(level)` (an atom): an event this atom takes is not offered to the pattern's
+    /// atoms of a lower level (or without `@consume`) that would take it too.
+    case consume(Int, PatternNode)
 
     /// The tags bound anywhere in the pattern, in order of first appearance.
     public var tags: [String] {
@@ -53,7 +56,7 @@ public indirect enum PatternNode: Sendable, Hashable {
         case .and(let xs), .or(let xs):
             for x in xs { x.collectTags(into: &out) }
         case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x), .everyDistinct(_, _, let x),
-            .whileGuard(_, let x):
+            .whileGuard(_, let x), .consume(_, let x):
             x.collectTags(into: &out)
         case .repeatUntil(_, _, let x, let until):
             x.collectTags(into: &out)
@@ -86,6 +89,7 @@ extension PatternNode: CustomStringConvertible {
             let args = keys.map(\.description) + (expiry.map { ["\($0)"] } ?? [])
             return "every-distinct(\(args.joined(separator: ", "))) \(x)"
         case .whileGuard(let c, let x): return "(\(x) while (\(c)))"
+        case .consume(let level, let x): return "\(x)@consume(\(level))"
         }
     }
 }

@@ -26,7 +26,8 @@ extension PatternNode {
             a.visitPeriods(body)
             b.visitPeriods(body)
         case .and(let xs), .or(let xs): for x in xs { x.visitPeriods(body) }
-        case .not(let x), .every(let x), .repeatCount(_, let x), .whileGuard(_, let x): x.visitPeriods(body)
+        case .not(let x), .every(let x), .repeatCount(_, let x), .whileGuard(_, let x), .consume(_, let x):
+            x.visitPeriods(body)
         case .everyDistinct(_, let expiry, let x):
             if let expiry { body(expiry) }
             x.visitPeriods(body)

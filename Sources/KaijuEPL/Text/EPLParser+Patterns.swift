@@ -213,6 +213,19 @@ extension EPLParser {
             if !self.token.isSymbol(")") { filter = try self.filterList() }
             try self.expect(symbol: ")")
         }
-        return .atom(tag: tag, type: type, filter: filter)
+        let atom = PatternNode.atom(tag: tag, type: type, filter: filter)
+        guard self.token.isSymbol("@") else { return atom }
+        // `@consume` / `@consume(level)`: the atom takes the events it matches from lower-level atoms.
+        self.advance()
+        guard self.token.kind == .identifier, self.token.text.lowercased() == "consume" else {
+            throw self.expected("'consume' after '@' in a pattern")
+        }
+        self.advance()
+        var level = 1
+        if self.accept(symbol: "(") {
+            level = try self.positiveInteger("a consume level")
+            try self.expect(symbol: ")")
+        }
+        return .consume(level, atom)
     }
 }

@@ -44,7 +44,11 @@ final class PatternEngine: PatternParent, PatternMatcher {
         self.context = context
         self.maxInstances = maxInstances
         self.registries = atoms.map { AtomRegistry(indexed: !$0.ownKey.isEmpty) }
+        self.consumes = atoms.contains { $0.consumeLevel > 0 }
     }
+
+    /// Whether an atom has `@consume`.
+    let consumes: Bool
 
     var inputTypes: [EventType] { self.atoms.distinctTypes }
 
@@ -204,26 +208,37 @@ final class PatternEngine: PatternParent, PatternMatcher {
         }
         if candidates.isEmpty { return }
         if candidates.count > 1 { candidates.sort { $0.seq < $1.seq } }
+        if self.consumes { return self.matchConsuming(event, candidates) }
         for s in candidates where s.active {
-            let atom = self.atoms[s.atom]
-            var parts = self.scopeParts(of: s)
-            parts[atom.slot] = event
-            let tuple = EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
-            let check = s.key == nil ? atom.tupleFilter : atom.residual
-            if let check {
-                self.context.event = tuple
-                guard check(self.context).isTrue else { continue }
-            }
-            let result: EngineEvent
-            if s.siblings == nil {
-                result = tuple
-            } else {
-                var own = Self.parts(of: s.begin)
-                own[atom.slot] = event
-                result = EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(own))
-            }
-            s.endTrue(result)
+            if let result = self.test(s, event) { s.endTrue(result) }
         }
+    }
+
+    /// The match `event` completes for wait `s`, or `nil` when its filter does not hold.
+    @inline(__always) private func test(_ s: AtomState, _ event: EngineEvent) -> EngineEvent? {
+        let atom = self.atoms[s.atom]
+        var parts = self.scopeParts(of: s)
+        parts[atom.slot] = event
+        let tuple = EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(parts))
+        let check = s.key == nil ? atom.tupleFilter : atom.residual
+        if let check {
+            self.context.event = tuple
+            guard check(self.context).isTrue else { return nil }
+        }
+        if s.siblings == nil { return tuple }
+        var own = Self.parts(of: s.begin)
+        own[atom.slot] = event
+        return EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple(own))
+    }
+
+    /// With `@consume`: of the waits `event` matches, only those of the highest consume level take it.
+    private func matchConsuming(_ event: EngineEvent, _ candidates: [AtomState]) {
+        var passed: [(state: AtomState, match: EngineEvent)] = []
+        for s in candidates where s.active {
+            if let result = self.test(s, event) { passed.append((s, result)) }
+        }
+        let top = passed.map { self.atoms[$0.state.atom].consumeLevel }.max() ?? 0
+        for (s, match) in passed where s.active && self.atoms[s.atom].consumeLevel == top { s.endTrue(match) }
     }
 
     // MARK: - Timers

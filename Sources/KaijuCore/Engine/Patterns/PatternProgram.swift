@@ -38,6 +38,8 @@ final class PatternAtom {
     /// The expressions behind ``ownKey`` and ``boundKey``, for matchers that compile them differently.
     let ownKeyNodes: [ExprNode]
     let boundKeyNodes: [ExprNode]
+    /// `@consume(level)`: 0 without it.
+    var consumeLevel = 0
 
     init(
         type: EventType,
@@ -71,6 +73,8 @@ struct PatternCompiler {
     private(set) var atoms: [PatternAtom] = []
     /// One binding per tuple slot: every tag, then a hidden slot per untagged atom.
     private(set) var bindings: [StreamBinding] = []
+    /// Whether an atom has `@consume` (the engine then resolves which atoms an event goes to).
+    private(set) var consumes = false
     /// Tags of the repeat being compiled, which its own expressions read as single events.
     private var singleTags: Set<String> = []
 
@@ -125,7 +129,7 @@ struct PatternCompiler {
             case .and(let xs), .or(let xs):
                 for x in xs { walk(x) }
             case .not(let x), .every(let x), .repeatCount(_, let x), .within(_, let x), .everyDistinct(_, _, let x),
-                .whileGuard(_, let x):
+                .whileGuard(_, let x), .consume(_, let x):
                 walk(x)
             case .repeatUntil(_, _, let x, let until):
                 arrays.formUnion(x.tags)
@@ -230,6 +234,14 @@ struct PatternCompiler {
             let child = try self.program(x, insideRepeat: insideRepeat)
             var compiler = self.tupleCompiler()
             return .whileGuard(try compiler.compileCondition(c, clause: "a while guard"), child)
+        case .consume(let level, let x):
+            guard case .atom = x, level >= 1 else {
+                throw PlanError(.invalid, "@consume applies to a filter atom, with a level of 1 or more")
+            }
+            let compiled = try self.program(x, insideRepeat: insideRepeat)
+            self.atoms[self.atoms.count - 1].consumeLevel = level
+            self.consumes = true
+            return compiled
         }
     }
 
