@@ -293,4 +293,34 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func contextsStartedAndEndedByPatterns() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create schema B(id string, k int);
+                create context Burst start pattern [a=A(v > 5) -> b=A(v > 5)] end pattern [B(id = 'stop')];
+                create context Watch initiated by pattern [every x=B] terminated by pattern [timer:interval(2 sec)];
+                @name('burst') context Burst select context.a.id as first, context.b.id as second, count(*) as n from A output snapshot when terminated;
+                @name('watch') context Watch select context.x.id as xid, count(*) as n from A output snapshot when terminated;
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":6.0}}
+                {"at":1500,"type":"B","event":{"id":"b1","k":1}}
+                {"at":2000,"type":"A","event":{"id":"a2","k":1,"v":7.0}}
+                {"at":2500,"type":"A","event":{"id":"a3","k":1,"v":1.0}}
+                {"at":3000,"type":"A","event":{"id":"a4","k":1,"v":1.0}}
+                {"at":4000,"type":"B","event":{"id":"stop","k":1}}
+                {"at":4500,"type":"A","event":{"id":"a5","k":1,"v":9.0}}
+            """,
+            until: 8000
+        )
+        #expect(
+            lines == [
+                #"{"at":3500,"statement":"watch","row":{"xid":"b1","n":3}}"#,
+                #"{"at":4000,"statement":"burst","row":{"first":"a1","second":"a2","n":2}}"#,
+                #"{"at":6000,"statement":"watch","row":{"xid":"stop","n":1}}"#,
+            ]
+        )
+    }
 }

@@ -69,4 +69,6 @@ public enum ContextCondition: Sendable, Hashable {
     /// `Type[(filter)] [as alias]`: an event. An end's filter may read the starting event by its alias
     /// (`terminated by Login(user = f.user)`); statements read it as `context.alias`.
     case filter(type: String, filter: ExprNode?, alias: String?)
+    /// `pattern [...]`: when the pattern matches; statements read its tags as `context.tag`.
+    case pattern(PatternNode)
 }

@@ -73,7 +73,7 @@ extension EPLParser {
         return (type, filter, alias)
     }
 
-    /// `@now`, `after d`, `(crontab)`, or `Type[(filter)] [as alias]`.
+    /// `@now`, `after d`, `(crontab)`, `pattern [...]`, or `Type[(filter)] [as alias]`.
     private mutating func contextCondition() throws(EPLSyntaxError) -> ContextCondition {
         if self.accept(symbol: "@") {
             guard self.token.kind == .identifier, self.token.text.lowercased() == "now" else {
@@ -87,8 +87,11 @@ extension EPLParser {
             return .after(try self.timePeriod())
         }
         if self.token.isSymbol("(") { return .crontab(try self.crontab()) }
-        if self.token.isKeyword("pattern") {
-            throw self.error("a pattern as a context condition is not supported", at: self.token)
+        if self.accept(keyword: "pattern") {
+            try self.expect(symbol: "[")
+            let pattern = try self.pattern()
+            try self.expect(symbol: "]")
+            return .pattern(pattern)
         }
         let (type, filter, alias) = try self.contextStream()
         return .filter(type: type, filter: filter, alias: alias)

@@ -88,6 +88,28 @@ enum ContextCompiler {
                 try compiler.compileCondition(f, clause: "a context condition")
             }
             return .filter(type: type, test: test, alias: alias)
+        case .pattern(let node):
+            let context = EvalContext(placeholder: EngineEvent(type: EventType.event, timestamp: 0, body: .row([])))
+            var pc = PatternCompiler(types: env.types, tables: env.tables)
+            pc.variables = env.variables
+            let program = try pc.compile(node.taggedRepeatsAsArrays())
+            let tupleType = EventType.tuple("pattern", aliases: pc.bindings.map { $0.alias ?? "" })
+            let (atoms, slots, limit) = (pc.atoms, pc.bindings.count, env.limits.maxPatternInstances)
+            let tags = pc.bindings.compactMap { b in b.alias.flatMap { $0.hasPrefix("#") ? nil : ($0, b.slot) } }
+            return .pattern(
+                make: {
+                    PatternEngine(
+                        program: program,
+                        atoms: atoms,
+                        tupleType: tupleType,
+                        slotCount: slots,
+                        context: context,
+                        maxInstances: limit
+                    )
+                },
+                types: atoms.distinctTypes,
+                tags: tags
+            )
         }
     }
 

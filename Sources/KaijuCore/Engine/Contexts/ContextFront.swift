@@ -11,6 +11,8 @@ final class ContextFront: StatementFront {
         let start: EngineEvent?
         /// Its key (keyed contexts).
         let key: HashedValue?
+        /// The matcher of its end pattern, if it ends by a pattern.
+        var endMatcher: PatternEngine?
 
         init(id: Int, statement: Statement, start: EngineEvent?, key: HashedValue?) {
             self.id = id
@@ -35,6 +37,10 @@ final class ContextFront: StatementFront {
     @exclusivity(unchecked) private(set) var partitions: [Partition] = []
     @exclusivity(unchecked) private var byKey: [HashedValue: Partition] = [:]
     @exclusivity(unchecked) private var nextID = 0
+    /// The matcher of a start pattern while it is watched.
+    @exclusivity(unchecked) private var startMatcher: PatternEngine?
+    @exclusivity(unchecked) private var matches: [EngineEvent] = []
+    @exclusivity(unchecked) private var warnedDrops = 0
     /// Partitions not started because of ``maxPartitions``, or whose copy failed to compile.
     @exclusivity(unchecked) private(set) var refused = 0
 
@@ -82,7 +88,12 @@ final class ContextFront: StatementFront {
     }
 
     func stop() {
-        for p in self.partitions { p.statement.stop() }
+        for p in self.partitions {
+            p.statement.stop()
+            p.endMatcher?.stop()
+        }
+        self.startMatcher?.stop()
+        self.startMatcher = nil
         self.partitions = []
         self.byKey = [:]
     }
@@ -96,8 +107,52 @@ final class ContextFront: StatementFront {
             if let t = c.next(after: runtime.now) {
                 runtime.scheduler.schedule(at: t, statement, .context(Self.startTimer))
             }
+        case .pattern(let make, _, let tags):
+            let matcher = make()
+            self.startMatcher = matcher
+            self.matches.clear()
+            matcher.start(now: runtime.now, into: &self.matches)
+            self.started(matcher, tags: tags, statement, runtime)
         case .filter: break
         }
+    }
+
+    /// Starts a partition per match of the start pattern (one, and stops watching, for start/end).
+    private func started(
+        _ matcher: PatternEngine,
+        tags: [(name: String, slot: Int)],
+        _ statement: Statement,
+        _ runtime: Runtime
+    ) {
+        matcher.settle(statement: statement, runtime: runtime, warned: &self.warnedDrops)
+        let found = self.matches
+        self.matches.clear()
+        guard case .temporal(_, _, let overlapping) = self.rules.kind else { return }
+        for m in found {
+            guard overlapping || self.partitions.isEmpty else { break }
+            self.open(statement, runtime, key: nil, start: nil, extra: ContextRules.properties(of: m, tags: tags))
+            if !overlapping {
+                matcher.stop()
+                self.startMatcher = nil
+            }
+        }
+    }
+
+    /// Feeds `event` to the end patterns of the live partitions; ends those that matched.
+    private func endPatterns(_ event: EngineEvent, _ statement: Statement, _ runtime: Runtime) -> Bool {
+        var ended = false
+        for p in self.partitions {
+            guard let m = p.endMatcher else { continue }
+            self.matches.clear()
+            m.receive(event, now: runtime.now, into: &self.matches)
+            m.settle(statement: statement, runtime: runtime, warned: &self.warnedDrops)
+            if !self.matches.isEmpty {
+                self.close(p, statement, runtime)
+                ended = true
+            }
+        }
+        self.matches.clear()
+        return ended
     }
 
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
@@ -128,7 +183,7 @@ final class ContextFront: StatementFront {
                 if c(self.rules.context).isTrue { self.deliver(event, to: self.partitions[i], statement, runtime) }
             }
         case .temporal(let start, let end, let overlapping):
-            var ended = false
+            var ended = self.endPatterns(event, statement, runtime)
             for p in self.partitions where self.rules.meets(end, event, start: p.start) {
                 self.close(p, statement, runtime)
                 ended = true
@@ -138,7 +193,11 @@ final class ContextFront: StatementFront {
                 self.deliver(event, to: p, statement, runtime)
                 if ended { self.deliver(event, to: p, statement, runtime) }
             }
-            if (overlapping || self.partitions.isEmpty) && self.rules.meets(start, event, start: nil) {
+            if case .pattern(_, _, let tags) = start, let matcher = self.startMatcher {
+                self.matches.clear()
+                matcher.receive(event, now: runtime.now, into: &self.matches)
+                self.started(matcher, tags: tags, statement, runtime)
+            } else if (overlapping || self.partitions.isEmpty) && self.rules.meets(start, event, start: nil) {
                 let extra = start.alias.map { [($0, event.value)] } ?? []
                 if let p = self.open(statement, runtime, key: nil, start: event, extra: extra) {
                     self.deliver(event, to: p, statement, runtime)
@@ -148,6 +207,7 @@ final class ContextFront: StatementFront {
     }
 
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
+        if case .pattern(let timer) = kind { return self.patternTimer(timer, statement, runtime) }
         guard case .context(let id) = kind else { return }
         if id == Self.startTimer {
             guard case .temporal(_, _, let overlapping) = self.rules.kind, overlapping || self.partitions.isEmpty
@@ -156,6 +216,22 @@ final class ContextFront: StatementFront {
             return
         }
         if let p = self.partitions.first(where: { $0.id == id }) { self.close(p, statement, runtime) }
+    }
+
+    /// A start or end pattern's timer fired: its matches start or end partitions.
+    private func patternTimer(_ timer: PatternTimer, _ statement: Statement, _ runtime: Runtime) {
+        guard let engine = timer.state?.engine else { return }
+        self.matches.clear()
+        if engine === self.startMatcher, case .temporal(.pattern(_, _, let tags), _, _) = self.rules.kind {
+            engine.fire(timer, now: runtime.now, into: &self.matches)
+            return self.started(engine, tags: tags, statement, runtime)
+        }
+        guard let p = self.partitions.first(where: { $0.endMatcher === engine }) else { return }
+        engine.fire(timer, now: runtime.now, into: &self.matches)
+        engine.settle(statement: statement, runtime: runtime, warned: &self.warnedDrops)
+        let ended = !self.matches.isEmpty
+        self.matches.clear()
+        if ended { self.close(p, statement, runtime) }
     }
 
     /// The event to the partition's copy, on each of its inputs the event's type fits.
@@ -211,6 +287,13 @@ final class ContextFront: StatementFront {
             case .after(let d): runtime.scheduler.schedule(at: runtime.now + d, statement, .context(id))
             case .crontab(let c):
                 if let t = c.next(after: runtime.now) { runtime.scheduler.schedule(at: t, statement, .context(id)) }
+            case .pattern(let make, _, _):
+                let matcher = make()
+                p.endMatcher = matcher
+                self.matches.clear()
+                matcher.start(now: runtime.now, into: &self.matches)
+                matcher.settle(statement: statement, runtime: runtime, warned: &self.warnedDrops)
+                self.matches.clear()
             case .now, .filter: break
             }
         }
@@ -225,6 +308,7 @@ final class ContextFront: StatementFront {
             p.statement.fire(.output, at: runtime.now, runtime: runtime)
         }
         p.statement.stop()
+        p.endMatcher?.stop()
         self.ended.evictions += p.statement.front.evictions
         self.ended.dropped += p.statement.front.droppedInstances
         self.ended.groupOverflows += p.statement.processor?.groupOverflows ?? 0

@@ -7,6 +7,8 @@ struct ContextRules {
         case crontab(Crontab)
         /// An event of `type` passing `test`, evaluated on the tuple `(candidate, starting event)`.
         case filter(type: EventType, test: CompiledExpr?, alias: String?)
+        /// A pattern's first match; `make` starts a fresh matcher, `tags` are the match's tag slots.
+        case pattern(make: () -> PatternEngine, types: [EventType], tags: [(name: String, slot: Int)])
 
         var alias: String? {
             if case .filter(_, _, let alias) = self { return alias }
@@ -37,8 +39,11 @@ struct ContextRules {
     /// The types whose events the context itself reads (besides the statement's own).
     var types: [EventType] {
         func of(_ c: Condition) -> [EventType] {
-            if case .filter(let t, _, _) = c { return [t] }
-            return []
+            switch c {
+            case .filter(let t, _, _): return [t]
+            case .pattern(_, let types, _): return types
+            case .now, .after, .crontab: return []
+            }
         }
         switch self.kind {
         case .keyed(let streams, let terminator):
@@ -46,6 +51,11 @@ struct ContextRules {
         case .category(let type, _, _, _): return [type]
         case .temporal(let start, let end, _): return of(start) + of(end)
         }
+    }
+
+    /// The `context` properties a pattern condition's match gives: each tag's event.
+    static func properties(of match: EngineEvent, tags: [(name: String, slot: Int)]) -> [(String, Value)] {
+        tags.map { ($0.name, match.part($0.slot)?.value ?? .null) }
     }
 
     /// Whether `event` meets `condition` (an event condition), given the partition's starting event.
