@@ -464,8 +464,8 @@ struct EPLLanguageTests {
                 "line 2, column 59: 'Q' has no column 'nope'"
             ),
             (
-                "create context C context A partition by sku from Line, context B start @now end after 1 sec",
-                "line 2, column 18: nested contexts are not supported"
+                "create context C context A partition by sku from Line, context B context D start @now end after 1 sec",
+                "line 2, column 66: expected 'partition by', 'group by', 'start' or 'initiated by', found 'context'"
             ),
             (
                 "select * from Line match_recognize (measures A.sku as s pattern (A) define B as B.qty > 1)",

@@ -323,4 +323,30 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func nestedContextsRunTheInnerContextPerOuterPartition() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create context PerKeyWindow context ByK partition by k from A, context Per2 start @now end after 2 sec;
+                @name('n') context PerKeyWindow select context.name as ctx, context.ByK.key1 as k, context.Per2.id as win, count(*) as n from A output snapshot when terminated;
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":1.0}}
+                {"at":1500,"type":"A","event":{"id":"a2","k":2,"v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a3","k":1,"v":1.0}}
+                {"at":3500,"type":"A","event":{"id":"a4","k":1,"v":1.0}}
+                {"at":4000,"type":"A","event":{"id":"a5","k":2,"v":1.0}}
+            """,
+            until: 6000
+        )
+        #expect(
+            lines == [
+                #"{"at":3000,"statement":"n","row":{"ctx":"PerKeyWindow","k":1,"win":0,"n":2}}"#,
+                #"{"at":3500,"statement":"n","row":{"ctx":"PerKeyWindow","k":2,"win":0,"n":1}}"#,
+                #"{"at":5000,"statement":"n","row":{"ctx":"PerKeyWindow","k":1,"win":1,"n":1}}"#,
+                #"{"at":5500,"statement":"n","row":{"ctx":"PerKeyWindow","k":2,"win":1,"n":1}}"#,
+            ]
+        )
+    }
 }

@@ -164,11 +164,24 @@ public final class Runtime {
         guard self.contexts[context.name] == nil else {
             throw PlanError(.duplicate, "a context named '\(context.name)' exists", subject: context.name)
         }
-        _ = try ContextCompiler.compile(context, env: self.compileEnvironment())
+        if case .nested(let levels) = context.kind {
+            guard levels.count >= 2 else {
+                throw PlanError(.invalid, "a nested context needs two or more contexts", subject: context.name)
+            }
+            for level in levels {
+                if case .nested = level.kind {
+                    throw PlanError(.invalid, "a nested context's levels are not nested", subject: level.name)
+                }
+                _ = try ContextCompiler.compile(level, env: self.compileEnvironment())
+            }
+        } else {
+            _ = try ContextCompiler.compile(context, env: self.compileEnvironment())
+        }
         self.contexts[context.name] = context
     }
 
-    /// Starts `plan` in context `contextName`: one copy of the statement per context partition.
+    /// Starts `plan` in context `contextName`: one copy of the statement per context partition (per
+    /// partition of each level, for a nested context).
     private func add(
         _ plan: StatementPlan,
         in contextName: String,
@@ -181,32 +194,19 @@ public final class Runtime {
         let stmtName = try self.newName(name)
         var inner = plan
         inner.context = nil
-        let contextType = VariableDeclaration("context", type: .any, constant: true)
-        // A copy with placeholder properties checks the statement and creates its insert-into type.
+        let levels: [ContextDeclaration]
+        if case .nested(let parts) = declaration.kind { levels = parts } else { levels = [declaration] }
         var env = self.compileEnvironment()
-        env.variables["context"] = VariableCell(contextType, value: .object([:]))
-        let prototype = try StatementCompiler.compile(inner, name: stmtName, env: &env)
-        guard env.companions.isEmpty else {
-            throw PlanError(.invalid, "subqueries in a statement of a context are not supported", subject: contextName)
-        }
-        self.types = env.types
-        let rules = try ContextCompiler.compile(declaration, env: env)
-        let front = ContextFront(rules: rules, prototype: prototype, maxPartitions: self.limits.maxContextPartitions) {
-            runtime,
-            properties throws(PlanError) in
-            var env = runtime.compileEnvironment()
-            env.variables["context"] = VariableCell(contextType, value: properties)
-            return try StatementCompiler.compile(inner, name: stmtName, env: &env)
-        }
-        let statement = Statement(
+        let chain = ContextChain(
+            statement: inner,
             name: stmtName,
-            source: .select(plan),
-            context: prototype.context,
-            front: front,
-            processor: nil,
-            limiter: OutputLimiter(nil),
-            insertTarget: nil
+            levels: levels,
+            nestedName: levels.count > 1 ? contextName : nil
         )
+        // A copy with placeholder properties checks the statement and creates its insert-into type.
+        let statement = try chain.statement(from: 0, properties: [], env: &env)
+        self.types = env.types
+        statement.source = .select(plan)
         return self.install(statement, listener: listener)
     }
 

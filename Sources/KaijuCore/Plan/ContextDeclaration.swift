@@ -13,6 +13,9 @@ public struct ContextDeclaration: Sendable, Hashable {
         /// `start A end B` (one partition at a time) or `initiated by A terminated by B` (a new partition
         /// for every start, overlapping): a partition lives from its start condition to its end condition.
         case temporal(start: ContextCondition, end: ContextCondition, overlapping: Bool)
+        /// `context A ..., context B ...`: partitions of `B` inside each partition of `A` (and so on); a
+        /// statement reads each level's properties as `context.A.key1`, `context.B.id`.
+        case nested([ContextDeclaration])
     }
 
     /// One `keys from Type[(filter)]` of a keyed context.

@@ -6,6 +6,21 @@ extension EPLParser {
     mutating func contextDeclaration() throws(EPLSyntaxError) -> ContextDeclaration {
         let name = try self.name("a context name")
         _ = self.accept(keyword: "as")
+        if self.token.isKeyword("context") {
+            // `context A ..., context B ...`: a nested context.
+            var levels: [ContextDeclaration] = []
+            repeat {
+                try self.checkListLength(levels.count)
+                try self.expect(keyword: "context")
+                levels.append(try self.contextLevel(try self.name("a context name")))
+            } while self.accept(symbol: ",")
+            return ContextDeclaration(name, kind: .nested(levels))
+        }
+        return try self.contextLevel(name)
+    }
+
+    /// One context's kind: `partition by ...`, `group by ...`, `start ... end ...`, `initiated ... terminated ...`.
+    private mutating func contextLevel(_ name: String) throws(EPLSyntaxError) -> ContextDeclaration {
         if self.accept(keyword: "partition") {
             _ = self.accept(keyword: "by")
             var streams: [ContextDeclaration.KeyedStream] = []
@@ -19,7 +34,7 @@ extension EPLParser {
                 try self.expect(keyword: "from")
                 let (type, filter, _) = try self.contextStream()
                 streams.append(.init(keys: keys, type: type, filter: filter))
-            } while self.accept(symbol: ",")
+            } while self.token.isSymbol(",") && !self.peek().isKeyword("context") && self.accept(symbol: ",")
             var terminatedBy: ContextCondition?
             if self.accept(keyword: "terminated") {
                 _ = self.accept(keyword: "by")
@@ -54,9 +69,6 @@ extension EPLParser {
             _ = self.accept(keyword: "by")
             let end = try self.contextCondition()
             return ContextDeclaration(name, kind: .temporal(start: start, end: end, overlapping: true))
-        }
-        if self.token.isKeyword("context") {
-            throw self.error("nested contexts are not supported", at: self.token)
         }
         throw self.expected("'partition by', 'group by', 'start' or 'initiated by'")
     }

@@ -47,6 +47,8 @@ enum ContextCompiler {
             var conditions: [CompiledExpr] = []
             for g in categories { conditions.append(try c.compileCondition(g.condition, clause: "a category")) }
             kind = .category(type: type, filter: f, conditions: conditions, labels: categories.map(\.label))
+        case .nested:
+            throw PlanError(.invalid, "a nested context is compiled level by level", subject: d.name)
         case .temporal(let start, let end, let overlapping):
             let s = try self.condition(start, start: nil, env: env)
             if case .filter(let t, _, let alias) = s {
