@@ -349,4 +349,33 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func matchRecognizeIntervalAndOrTerminated() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                @name('w') select * from A match_recognize (measures X.id as xid, count(B.id) as n, last(B.id) as lastb pattern (X B*) interval 2 sec define X as X.v > 5, B as B.v <= 5);
+                @name('t') select * from A match_recognize (measures X.id as xid, count(B.id) as n pattern (X B*) interval 2 sec or terminated define X as X.v > 5, B as B.v <= 5);
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":6.0}}
+                {"at":1500,"type":"A","event":{"id":"a2","k":1,"v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a3","k":1,"v":2.0}}
+                {"at":3500,"type":"A","event":{"id":"a4","k":1,"v":3.0}}
+                {"at":4000,"type":"A","event":{"id":"a5","k":1,"v":9.0}}
+                {"at":4500,"type":"A","event":{"id":"a6","k":1,"v":8.0}}
+            """,
+            until: 8000
+        )
+        #expect(
+            lines == [
+                #"{"at":3000,"statement":"w","row":{"xid":"a1","n":2,"lastb":"a3"}}"#,
+                #"{"at":3000,"statement":"t","row":{"xid":"a1","n":2}}"#,
+                #"{"at":4500,"statement":"t","row":{"xid":"a5","n":0}}"#,
+                #"{"at":6000,"statement":"w","row":{"xid":"a5","n":0,"lastb":null}}"#,
+                #"{"at":6500,"statement":"w","row":{"xid":"a6","n":0,"lastb":null}}"#,
+                #"{"at":6500,"statement":"t","row":{"xid":"a6","n":0}}"#,
+            ]
+        )
+    }
 }

@@ -10,12 +10,14 @@ final class Statement {
         case pattern(PatternTimer)
         /// A context's timer: partition n ends (or, for ``ContextFront/startTimer``, a partition starts).
         case context(Int)
+        /// A match_recognize `interval` ran out for some attempt.
+        case matchInterval
 
         /// Order among one statement's timers due at the same time.
         var rank: Int {
             switch self {
             case .window, .batch, .pattern: return 0
-            case .output, .context: return 1
+            case .output, .context, .matchInterval: return 1
             }
         }
     }

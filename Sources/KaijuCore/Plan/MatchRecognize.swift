@@ -94,6 +94,11 @@ public struct MatchRecognize: Sendable, Hashable {
     public var pattern: Pattern
     /// `define V as condition, ...`.
     public var defines: [Define] = []
+    /// `interval d`: a match is reported when `d` has passed since its first event (its longest form
+    /// by then), not as soon as it completes.
+    public var interval: TimePeriod?
+    /// `interval d or terminated`: also reported when it can no longer grow, if that comes first.
+    public var orTerminated = false
 
     /// A match_recognize of `pattern`.
     public init(pattern: Pattern) {

@@ -47,8 +47,12 @@ extension EPLParser {
         try self.expect(symbol: "(")
         var spec = MatchRecognize(pattern: try self.rowPattern())
         try self.expect(symbol: ")")
-        if self.token.isKeyword("interval") {
-            throw self.error("match_recognize 'interval' is not supported", at: self.token)
+        if self.accept(keyword: "interval") {
+            spec.interval = try self.timePeriod()
+            if self.accept(keyword: "or") {
+                try self.expect(keyword: "terminated")
+                spec.orTerminated = true
+            }
         }
         if self.accept(keyword: "define") {
             repeat {

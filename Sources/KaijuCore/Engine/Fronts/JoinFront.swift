@@ -144,7 +144,7 @@ final class JoinFront: StatementFront {
             matcher.fire(timer, now: runtime.now, into: &self.matches)
             self.matched(p, matcher, statement: statement, runtime: runtime)
             return
-        case .output, .context: return
+        case .output, .context, .matchInterval: return
         }
         self.streams[i].stage.fire(kind, at: at, statement: statement, runtime: runtime) { new, old in
             self.changed(i, new: new, old: old, statement: statement, runtime: runtime)

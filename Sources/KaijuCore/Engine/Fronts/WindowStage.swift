@@ -118,7 +118,7 @@ final class WindowStage {
             self.batchTimerAt = nil
             if let closed = batch.closeDue(now: at) { sink(closed.new, closed.old) }
             self.scheduleBatch(statement, runtime)
-        case .output, .pattern, .context:
+        case .output, .pattern, .context, .matchInterval:
             break
         }
     }

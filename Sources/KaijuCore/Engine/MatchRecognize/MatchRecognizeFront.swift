@@ -8,6 +8,10 @@ final class MatchRecognizeFront: StatementFront {
         var state: Int
         let start: Int64
         var events: [[EngineEvent]]
+        /// With `interval`: when it is reported (its first event's time plus the interval).
+        var deadline = Int64.max
+        /// With `interval`: its events when it last completed the pattern (what is reported).
+        var completed: [[EngineEvent]]?
     }
 
     /// One partition's attempts and recent events (for `prev`).
@@ -17,6 +21,8 @@ final class MatchRecognizeFront: StatementFront {
         var seq: Int64 = 0
         /// Attempts starting at or before this are skipped (`after match skip`).
         var skipThrough: Int64 = 0
+        /// With `interval`: completed attempts that cannot grow, waiting for their deadline.
+        var waiting: [Attempt] = []
     }
 
     let inputs: [EventType]
@@ -64,9 +70,14 @@ final class MatchRecognizeFront: StatementFront {
                 return
             }
         }
-        let completed = self.advance(partition, with: event)
+        let completed = self.advance(partition, with: event, now: runtime.now, statement: statement, runtime: runtime)
+        self.emit(completed, statement: statement, runtime: runtime)
+    }
+
+    /// Rows of `matches` into the stream's windows.
+    private func emit(_ matches: [Attempt], statement: Statement, runtime: Runtime) {
         self.matched.clear()
-        for m in completed {
+        for m in matches {
             self.entrySeq += 1
             let row = EngineEvent(type: self.rules.matchType, timestamp: runtime.now, body: .row(self.rules.measure(m)))
             self.matched.append(WindowEntry(event: row, seq: self.entrySeq, enteredAt: runtime.now))
@@ -80,29 +91,53 @@ final class MatchRecognizeFront: StatementFront {
 
     /// Moves the partition's attempts (and a new one starting here) along with `event`; returns the
     /// matches to report, after `after match skip` and one-row-per-match are applied.
-    private func advance(_ p: Partition, with event: EngineEvent) -> [Attempt] {
+    private func advance(
+        _ p: Partition,
+        with event: EngineEvent,
+        now: Int64,
+        statement: Statement,
+        runtime: Runtime
+    ) -> [Attempt] {
         p.seq += 1
         let automaton = self.rules.automaton
+        let interval = self.rules.interval
         var next: [Attempt] = []
         var done: [Attempt] = []
         let empty = [[EngineEvent]](repeating: [], count: self.rules.variables.count)
         var candidates = p.attempts
+        let deadline = interval.map { now &+ $0 } ?? .max
         for s in automaton.closure(automaton.start) {
-            if case .consume = automaton.states[s] { candidates.append(Attempt(state: s, start: p.seq, events: empty)) }
+            if case .consume = automaton.states[s] {
+                candidates.append(Attempt(state: s, start: p.seq, events: empty, deadline: deadline))
+            }
         }
+        var startedOne = false
         for a in candidates {
             guard case .consume(let v, let n) = automaton.states[a.state], self.rules.accepts(v, event, a, p.recent)
-            else { continue }
+            else {
+                // With `interval`, a path that completed before and cannot grow is reported at its deadline
+                // (or now, `or terminated`).
+                if interval != nil, let completed = a.completed { self.finish(a, completed, p, into: &done) }
+                continue
+            }
             var moved = a
             moved.events[v].append(event)
-            for s in automaton.closure(n) {
-                if case .final = automaton.states[s] {
-                    done.append(moved)
-                } else {
-                    moved.state = s
-                    next.append(moved)
-                }
+            if a.start == p.seq { startedOne = true }
+            let closure = automaton.closure(n)
+            let completes = closure.contains { if case .final = automaton.states[$0] { true } else { false } }
+            if completes, interval == nil { done.append(moved) }
+            if completes { moved.completed = moved.events }
+            var grows = false
+            for s in closure {
+                if case .final = automaton.states[s] { continue }
+                moved.state = s
+                next.append(moved)
+                grows = true
             }
+            if completes, interval != nil, !grows { self.finish(moved, moved.events, p, into: &done) }
+        }
+        if startedOne, interval != nil {
+            runtime.scheduler.schedule(at: deadline, statement, .matchInterval)
         }
         if next.count > self.rules.maxAttempts {
             self.droppedInstances += next.count - self.rules.maxAttempts
@@ -110,25 +145,70 @@ final class MatchRecognizeFront: StatementFront {
         }
         p.recent.append(event)
         if p.recent.count > self.rules.prevDepth { p.recent.removeFirst(p.recent.count - self.rules.prevDepth) }
+        p.attempts = next
+        return self.report(done, p)
+    }
+
+    /// An attempt that completed and cannot grow: reported now (`or terminated`), else at its deadline.
+    private func finish(_ a: Attempt, _ events: [[EngineEvent]], _ p: Partition, into done: inout [Attempt]) {
+        var finished = a
+        finished.events = events
+        if self.rules.orTerminated { done.append(finished) } else { p.waiting.append(finished) }
+    }
+
+    /// The matches to report of `done` (in start order), after `after match skip` and one row per
+    /// match; drops the attempts the skip passes over.
+    private func report(_ done: [Attempt], _ p: Partition) -> [Attempt] {
         var report: [Attempt] = []
         var lastStart: Int64?
-        for m in done where m.start > p.skipThrough {
+        // By start, keeping the order of preference among attempts of one start.
+        let ordered = done.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }
+        for m in ordered.map(\.element) where m.start > p.skipThrough {
             if !self.rules.allMatches, m.start == lastStart { continue }
             report.append(m)
             lastStart = m.start
+            // A match is a run of consecutive events of its partition: its last is at start + count - 1.
+            let last = m.start + Int64(m.events.reduce(0) { $0 + $1.count }) - 1
             switch self.rules.skip {
-            case .pastLastRow: if !self.rules.allMatches { p.skipThrough = p.seq }
+            case .pastLastRow: p.skipThrough = max(p.skipThrough, last)
             case .toNextRow: p.skipThrough = max(p.skipThrough, m.start)
-            case .toCurrentRow: p.skipThrough = max(p.skipThrough, p.seq - 1)
+            case .toCurrentRow: p.skipThrough = max(p.skipThrough, last - 1)
             }
         }
-        if self.rules.allMatches, !report.isEmpty, self.rules.skip == .pastLastRow { p.skipThrough = p.seq }
         let through = p.skipThrough
-        p.attempts = next.filter { $0.start > through }
+        p.attempts.removeAll { $0.start <= through }
+        p.waiting.removeAll { $0.start <= through }
         return report
     }
 
+    /// `interval` ran out for some attempts: each that completed is reported with its events at its last
+    /// completion; the others end.
+    private func intervalPassed(_ p: Partition, now: Int64) -> [Attempt] {
+        var done: [Attempt] = []
+        var kept: [Attempt] = []
+        for a in p.attempts {
+            guard a.deadline <= now else {
+                kept.append(a)
+                continue
+            }
+            if let completed = a.completed {
+                var m = a
+                m.events = completed
+                done.append(m)
+            }
+        }
+        p.attempts = kept
+        done += p.waiting.filter { $0.deadline <= now }
+        p.waiting.removeAll { $0.deadline <= now }
+        return self.report(done, p)
+    }
+
     func fire(_ kind: Statement.TimerKind, at: Int64, statement: Statement, runtime: Runtime) {
+        if case .matchInterval = kind {
+            var due: [Attempt] = []
+            for p in [self.single] + self.partitions.values { due += self.intervalPassed(p, now: at) }
+            return self.emit(due, statement: statement, runtime: runtime)
+        }
         self.stage.fire(kind, at: at, statement: statement, runtime: runtime) {
             statement.update(new: $0, old: $1, runtime: runtime)
         }

@@ -27,6 +27,9 @@ final class MatchRecognizeRules {
     let matchType: EventType
     let allMatches: Bool
     let skip: MatchRecognize.Skip
+    /// `interval` in ms, and whether `or terminated` was given.
+    let interval: Int64?
+    let orTerminated: Bool
     /// Most live attempts per partition (and most partitions).
     let maxAttempts: Int
     let context: EvalContext
@@ -41,6 +44,8 @@ final class MatchRecognizeRules {
         self.argumentContext = EvalContext(placeholder: context.event)
         self.allMatches = spec.allMatches
         self.skip = spec.skip
+        self.interval = spec.interval?.milliseconds
+        self.orTerminated = spec.orTerminated
         self.maxAttempts = env.limits.maxPatternInstances
 
         var own = ExprCompiler(streamType: type, alias: nil)
