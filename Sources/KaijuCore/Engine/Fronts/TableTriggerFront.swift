@@ -1,7 +1,7 @@
 /// `on Stream merge|delete|select Table`: each triggering event finds its rows (by primary key when the
 /// `where` correlates every key column by equality, else by scanning) and applies the first clause
 /// that fits, or (`select`) outputs one row per matching row. Evaluation tuples are `(event, row, initial row)`.
-final class TableTriggerFront: StatementFront {
+final class TableTriggerFront: StatementFront, OnTupleEvaluating {
     /// A compiled merge clause (a class: finding the clause that applies copies one reference, not its payloads).
     final class Clause {
         enum Action {
@@ -102,21 +102,8 @@ final class TableTriggerFront: StatementFront {
         for i in values.indices { self.initialValues.values[i] = values[i] }
     }
 
-    private func tuple(_ event: EngineEvent, _ row: EngineEvent?, _ initial: EngineEvent?) -> EngineEvent {
-        EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple([event, row, initial]))
-    }
-
-    private func passes(_ f: CompiledExpr?, _ tuple: EngineEvent) -> Bool {
-        guard let f else { return true }
-        self.context.event = tuple
-        return f(self.context).isTrue
-    }
-
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
-        if let f = self.filter {
-            self.context.event = event
-            guard f(self.context).isTrue else { return }
-        }
+        guard self.admits(event) else { return }
         statement.eventsIn += 1
         if let selection {
             statement.emit(self.select(event, selection), runtime: runtime)

@@ -4,7 +4,7 @@
 /// matched` insert into the window. The window's readers get the changes as one update: updated events
 /// as new (after) and old (before) rows, deleted ones as old rows. The statement's own rows are the
 /// events updated, inserted or deleted. Evaluation tuples are `(event, window event, initial event)`.
-final class WindowTriggerFront: StatementFront {
+final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
     let inputs: [EventType]
     let filter: CompiledExpr?
     /// The statement holding the window, whose update tells the readers.
@@ -40,21 +40,8 @@ final class WindowTriggerFront: StatementFront {
         self.clauses = clauses
     }
 
-    private func tuple(_ event: EngineEvent, _ row: EngineEvent?, _ initial: EngineEvent?) -> EngineEvent {
-        EngineEvent(type: self.tupleType, timestamp: event.timestamp, body: .tuple([event, row, initial]))
-    }
-
-    private func passes(_ f: CompiledExpr?, _ tuple: EngineEvent) -> Bool {
-        guard let f else { return true }
-        self.context.event = tuple
-        return f(self.context).isTrue
-    }
-
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
-        if let f = self.filter {
-            self.context.event = event
-            guard f(self.context).isTrue else { return }
-        }
+        guard self.admits(event) else { return }
         statement.eventsIn += 1
         self.entered.clear()
         self.left.clear()

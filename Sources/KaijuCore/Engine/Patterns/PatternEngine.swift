@@ -121,10 +121,9 @@ final class PatternEngine: PatternParent, PatternMatcher {
                 siblings: siblings
             )
         case .everyDistinct(let keys, let expiry, let x):
-            return EveryDistinctState(
-                keys,
-                expiry: expiry,
+            return EveryState(
                 x,
+                distinct: DistinctKeys(keys, expiry: expiry),
                 engine: self,
                 parent: parent,
                 begin: begin,
@@ -133,6 +132,14 @@ final class PatternEngine: PatternParent, PatternMatcher {
         case .whileGuard(let c, let x):
             return WhileState(c, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         }
+    }
+
+    /// `f` evaluated on a match (a tuple of tags), leaving the engine's context as it was.
+    func evaluate<T>(_ f: (EvalContext) -> T, on match: EngineEvent) -> T {
+        let saved = self.context.event
+        self.context.event = match
+        defer { self.context.event = saved }
+        return f(self.context)
     }
 
     /// The type of a tag array's event: a tuple of the repetitions' events.

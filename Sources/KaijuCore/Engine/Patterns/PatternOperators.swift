@@ -135,9 +135,24 @@ class SingleChildState: PatternState, PatternParent {
     }
 }
 
-/// `every a`: restarts `a` whenever it ends, true or false (unless it can never succeed).
+/// `every a`: restarts `a` whenever it ends, true or false (unless it can never succeed); with
+/// ``distinct`` (`every-distinct`), reports only matches whose keys are new.
 final class EveryState: SingleChildState {
     @exclusivity(unchecked) private var spawning = false
+    /// `every-distinct`'s keys and what they have reported.
+    let distinct: DistinctKeys?
+
+    init(
+        _ child: PatternProgram,
+        distinct: DistinctKeys? = nil,
+        engine: PatternEngine,
+        parent: any PatternParent,
+        begin: EngineEvent,
+        siblings: SiblingBindings?
+    ) {
+        self.distinct = distinct
+        super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
+    }
 
     override func start() { self.spawn() }
 
@@ -154,6 +169,7 @@ final class EveryState: SingleChildState {
             // A sub-expression that ends true while starting (`every timer:interval(0)`) would loop forever.
             if self.spawning { self.endFalse(restartable: false) } else { self.spawn() }
         }
+        if let distinct, !distinct.admits(match, engine: self.engine) { return }
         self.parent?.childTrue(self, match, quitted: false)
     }
 

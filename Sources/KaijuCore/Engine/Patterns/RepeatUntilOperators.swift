@@ -107,69 +107,34 @@ final class RepeatUntilState: PatternState, PatternParent {
     }
 }
 
-/// `every-distinct(keys [, expiry]) a`: restarts `a` as `every` does, and reports a match only when its
-/// key values were not reported before — or, with an expiry, not within the expiry period. The keys
-/// remembered are bounded by the pattern instance limit (expired ones go first, then all, counted).
-final class EveryDistinctState: SingleChildState {
+/// `every-distinct(keys [, expiry])`'s memory: a match is reported only when its key values were not
+/// reported before — or, with an expiry, not within the expiry period. The keys remembered are bounded by
+/// the pattern instance limit (expired ones go first, then all, counted). Fresh per `every-distinct` instance.
+final class DistinctKeys {
     let keys: [CompiledExpr]
     let expiry: Int64?
-    @exclusivity(unchecked) private var spawning = false
     /// When each key was last reported.
     @exclusivity(unchecked) private var seen: [HashedValue: Int64] = [:]
 
-    init(
-        _ keys: [CompiledExpr],
-        expiry: Int64?,
-        _ child: PatternProgram,
-        engine: PatternEngine,
-        parent: any PatternParent,
-        begin: EngineEvent,
-        siblings: SiblingBindings?
-    ) {
+    init(_ keys: [CompiledExpr], expiry: Int64?) {
         self.keys = keys
         self.expiry = expiry
-        super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
 
-    override func start() { self.spawn() }
-
-    override func spawn() {
-        self.spawning = true
-        super.spawn()
-        self.spawning = false
-    }
-
-    override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
-        guard self.active else { return }
-        if quitted && child === self.current {
-            self.current = nil
-            if self.spawning { self.endFalse(restartable: false) } else { self.spawn() }
-        }
-        let context = self.engine.context
-        let saved = context.event
-        context.event = match
-        let key = HashedValue(Value.key(of: self.keys, in: context))
-        context.event = saved
-        let now = self.engine.now
-        if let at = self.seen[key], self.expiry.map({ now - at < $0 }) ?? true { return }
-        self.remember(key, at: now)
-        self.parent?.childTrue(self, match, quitted: false)
-    }
-
-    private func remember(_ key: HashedValue, at now: Int64) {
+    /// Whether `match` is reported; remembers its key when it is.
+    func admits(_ match: EngineEvent, engine: PatternEngine) -> Bool {
+        let key = HashedValue(engine.evaluate({ Value.key(of: self.keys, in: $0) }, on: match))
+        let now = engine.now
+        if let at = self.seen[key], self.expiry.map({ now - at < $0 }) ?? true { return false }
         self.seen[key] = now
-        guard self.seen.count > self.engine.maxInstances else { return }
-        if let expiry { self.seen = self.seen.filter { now - $0.value < expiry } }
-        if self.seen.count > self.engine.maxInstances {
-            self.engine.countDrop()
-            self.seen = [key: now]
+        if self.seen.count > engine.maxInstances {
+            if let expiry { self.seen = self.seen.filter { now - $0.value < expiry } }
+            if self.seen.count > engine.maxInstances {
+                engine.countDrop()
+                self.seen = [key: now]
+            }
         }
-    }
-
-    override func childFalse(_ child: PatternState, restartable: Bool) {
-        guard self.active, child === self.current else { return }
-        self.current = nil
-        if restartable && !self.spawning { self.spawn() } else { self.endFalse(restartable: false) }
+        return true
     }
 }
 
@@ -194,12 +159,7 @@ final class WhileState: SingleChildState {
 
     override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
         guard self.active else { return }
-        let context = self.engine.context
-        let saved = context.event
-        context.event = match
-        let holds = self.condition(context).isTrue
-        context.event = saved
-        guard holds else {
+        guard self.engine.evaluate(self.condition, on: match).isTrue else {
             self.endFalse(restartable: true)
             return
         }
