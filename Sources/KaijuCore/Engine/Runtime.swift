@@ -158,6 +158,9 @@ public final class Runtime {
         self.indexes[index.name] = index
     }
 
+    /// The most levels a nested context may have (each level is a statement inside the one above).
+    public static let maxNestedContexts = 16
+
     /// Declares a context (`create context`) for statements to run in.
     /// - Throws: ``PlanError`` if a context of that name exists or its conditions do not compile.
     public func declare(_ context: ContextDeclaration) throws(PlanError) {
@@ -165,8 +168,12 @@ public final class Runtime {
             throw PlanError(.duplicate, "a context named '\(context.name)' exists", subject: context.name)
         }
         if case .nested(let levels) = context.kind {
-            guard levels.count >= 2 else {
-                throw PlanError(.invalid, "a nested context needs two or more contexts", subject: context.name)
+            guard levels.count >= 2, levels.count <= Self.maxNestedContexts else {
+                throw PlanError(
+                    .invalid,
+                    "a nested context takes 2 to \(Self.maxNestedContexts) contexts, not \(levels.count)",
+                    subject: context.name
+                )
             }
             for level in levels {
                 if case .nested = level.kind {

@@ -237,7 +237,9 @@ struct EPLParser {
                 unit = u
                 self.advance()
             }
-            return TimePeriod(milliseconds: Int64((n * unit).rounded()))
+            let total = n * unit
+            guard total < 9e15 else { throw self.error("variable '\(at.text)' holds too long a time period", at: at) }
+            return TimePeriod(milliseconds: Int64(total.rounded()))
         }
         return try self.timePeriod()
     }

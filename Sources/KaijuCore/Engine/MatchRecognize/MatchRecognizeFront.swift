@@ -153,7 +153,12 @@ final class MatchRecognizeFront: StatementFront {
     private func finish(_ a: Attempt, _ events: [[EngineEvent]], _ p: Partition, into done: inout [Attempt]) {
         var finished = a
         finished.events = events
-        if self.rules.orTerminated { done.append(finished) } else { p.waiting.append(finished) }
+        if self.rules.orTerminated { return done.append(finished) }
+        p.waiting.append(finished)
+        if p.waiting.count > self.rules.maxAttempts {
+            p.waiting.removeFirst()
+            self.droppedInstances += 1
+        }
     }
 
     /// The matches to report of `done` (in start order), after `after match skip` and one row per
