@@ -378,4 +378,22 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func tagArraysHaveTheirSize() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, v double);
+                @name('x') select a.size() as s, a.countOf() as c from pattern [[2] a=A];
+            """,
+            """
+                {"at":1,"type":"A","event":{"id":"a","v":1}}
+                {"at":2,"type":"A","event":{"id":"b","v":1}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":2,"statement":"x","row":{"s":2,"c":2}}"#
+            ]
+        )
+    }
 }

@@ -494,6 +494,8 @@ extension EPLParser {
             }
             return try self.enumeration(enumeration, on: receiver)
         }
+        // Java's `size()` of a collection (a tag array, an array column): its element count.
+        if name == "size", self.token.isSymbol(")") { return try self.enumeration(.countOf, on: receiver) }
         let args = try self.arguments()
         if args.isEmpty, let property = Self.getterProperty(name) {
             if case .property(let stream, let path) = receiver {
