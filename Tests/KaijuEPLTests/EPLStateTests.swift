@@ -396,4 +396,39 @@ struct EPLStateTests {
             ]
         )
     }
+
+    @Test func anIndexedNamedWindowGivesTheRowsOfAScan() throws {
+        let lines = try EPLLanguageTests.run(
+            """
+                create schema A(id string, k int, v double);
+                create schema B(id string, k int, v double);
+                create window S#keepall as (k int, total double, n long);
+                create index SK on S(k);
+                on A as a merge S as s where s.k = a.k when matched and s.n >= 2 then delete when matched then update set total = s.total + a.v, n = s.n + 1 when not matched then insert select a.k as k, a.v as total, 1L as n;
+                on B as b update S as s set total = 0.0 where s.k = b.k and b.v > 0;
+                @name('w') select irstream k, total, n from S;
+            """,
+            """
+                {"at":1000,"type":"A","event":{"id":"a1","k":1,"v":1.0}}
+                {"at":2000,"type":"A","event":{"id":"a2","k":2,"v":2.0}}
+                {"at":3000,"type":"A","event":{"id":"a3","k":1,"v":3.0}}
+                {"at":4000,"type":"B","event":{"id":"b1","k":1,"v":1.0}}
+                {"at":5000,"type":"A","event":{"id":"a4","k":1,"v":4.0}}
+                {"at":6000,"type":"A","event":{"id":"a5","k":1,"v":5.0}}
+                {"at":7000,"type":"B","event":{"id":"b2","k":2,"v":0.0}}
+            """
+        )
+        #expect(
+            lines == [
+                #"{"at":1000,"statement":"w","row":{"k":1,"total":1.0,"n":1}}"#,
+                #"{"at":2000,"statement":"w","row":{"k":2,"total":2.0,"n":1}}"#,
+                #"{"at":3000,"statement":"w","row":{"k":1,"total":4.0,"n":2}}"#,
+                #"{"at":3000,"statement":"w","old":{"k":1,"total":1.0,"n":1}}"#,
+                #"{"at":4000,"statement":"w","row":{"k":1,"total":0.0,"n":2}}"#,
+                #"{"at":4000,"statement":"w","old":{"k":1,"total":4.0,"n":2}}"#,
+                #"{"at":5000,"statement":"w","old":{"k":1,"total":0.0,"n":2}}"#,
+                #"{"at":6000,"statement":"w","row":{"k":1,"total":5.0,"n":1}}"#,
+            ]
+        )
+    }
 }

@@ -137,8 +137,10 @@ public final class Runtime {
         return try self.add(plan, name: name, listener: listener) { _ in }
     }
 
-    /// Declares an index (`create index`): its table or named window and columns must exist. Table
-    /// lookups go by primary key and named windows are scanned, so the index changes no result.
+    /// Declares an index (`create index`): its table or named window and columns must exist. A named
+    /// window's index is kept as events enter and leave, and on-update/delete/merge statements added
+    /// after it whose `where` equates its columns with the trigger look events up through it (table
+    /// lookups already go by primary key).
     /// - Throws: ``PlanError`` for a duplicate name, an unknown target or column.
     public func declare(_ index: IndexDeclaration) throws(PlanError) {
         guard self.indexes[index.name] == nil else {
@@ -156,6 +158,14 @@ public final class Runtime {
             throw PlanError(.unknownProperty, "'\(index.target)' has no column '\(missing)'", subject: missing)
         }
         self.indexes[index.name] = index
+        if self.tables[index.target] == nil, let holder = self.statements.first(where: { $0.name == index.target }),
+            let stage = (holder.front as? StreamFront)?.stage, stage.chain != nil
+        {
+            // A named window's index is kept by its statement from now on, starting with what it holds.
+            let hashIndex = WindowHashIndex(columns: index.columns.compactMap { type.columnIndex($0) })
+            for e in stage.contents { hashIndex.add(e) }
+            holder.windowIndexes.append(hashIndex)
+        }
     }
 
     /// The most levels a nested context may have (each level is a statement inside the one above).

@@ -43,7 +43,7 @@ final class Statement {
     @exclusivity(unchecked) var companions: [String] = []
     /// For a named window's holder: the statements reading the window, handed each change.
     @exclusivity(unchecked) var windowReaders: [Statement] = [] {
-        didSet { self.hasExtras = self.tableSink != nil || !self.windowReaders.isEmpty }
+        didSet { self.updateExtras() }
     }
 
     @exclusivity(unchecked) private var rowBuffer: [ResultProcessor.KeyedRow] = []
@@ -58,10 +58,18 @@ final class Statement {
     let distinct: Bool
     /// `into table`: the table the statement's group rows are written into.
     @exclusivity(unchecked) var tableSink: TableSink? {
-        didSet { self.hasExtras = self.tableSink != nil || !self.windowReaders.isEmpty }
+        didSet { self.updateExtras() }
     }
     /// Whether an update has more to do than produce rows (a table to write, window readers to tell).
     @exclusivity(unchecked) private var hasExtras = false
+    /// For a named window's holder: the hash indexes (`create index`) kept over its events.
+    @exclusivity(unchecked) var windowIndexes: [WindowHashIndex] = [] {
+        didSet { self.updateExtras() }
+    }
+
+    private func updateExtras() {
+        self.hasExtras = self.tableSink != nil || !self.windowReaders.isEmpty || !self.windowIndexes.isEmpty
+    }
 
     /// Events that passed the statement's filters.
     @exclusivity(unchecked) var eventsIn = 0
@@ -180,6 +188,10 @@ final class Statement {
 
     /// Tells the named window's readers of its change; forgets the groups of deleted `into table` rows.
     private func beforeUpdate(new: [WindowEntry], old: [WindowEntry], runtime: Runtime) {
+        for index in self.windowIndexes {
+            for e in old { index.remove(e) }
+            for e in new { index.add(e) }
+        }
         for reader in self.windowReaders {
             (reader.front as? NamedWindowFront)?.windowChanged(new: new, old: old, statement: reader, runtime: runtime)
         }

@@ -15,6 +15,8 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
     let context: EvalContext
     let whereClause: CompiledExpr?
     let clauses: [TableTriggerFront.Clause]
+    /// A `create index` of the window the correlation covers, and the key expressions over the trigger.
+    let lookup: (index: WindowHashIndex, keys: [CompiledExpr])?
     /// Events updated or deleted.
     @exclusivity(unchecked) private(set) var rowsChanged = 0
     @exclusivity(unchecked) private var entered: [WindowEntry] = []
@@ -27,8 +29,10 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
         chain: WindowChain,
         windowType: EventType,
         whereClause: CompiledExpr?,
-        clauses: [TableTriggerFront.Clause]
+        clauses: [TableTriggerFront.Clause],
+        lookup: (index: WindowHashIndex, keys: [CompiledExpr])? = nil
     ) {
+        self.lookup = lookup
         self.inputs = [trigger.type]
         self.filter = trigger.filter
         self.tupleType = trigger.tupleType
@@ -48,7 +52,7 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
         self.output.clear()
         let reports = statement.hasConsumers
         var matched = false
-        for entry in self.chain.contents where entry.alive {
+        for entry in self.candidates(for: event) where entry.alive {
             let t = self.tuple(event, entry.event, entry.event)
             guard self.passes(self.whereClause, t) else { continue }
             matched = true
@@ -89,6 +93,14 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
         }
         if !matched { self.insertIfNotMatched(event, reports: reports, runtime: runtime) }
         if !self.output.isEmpty { statement.emit(self.output, runtime: runtime) }
+    }
+
+    /// The window's events the trigger may correlate with: those of its key in the index, else all.
+    private func candidates(for event: EngineEvent) -> [WindowEntry] {
+        guard let (index, keys) = self.lookup else { return self.chain.contents }
+        self.context.event = event
+        let values = zip(index.columns, keys).map { c, k in self.windowType.columns[c].type.coerce(k(self.context)) }
+        return index.entries(values)
     }
 
     /// Runs the first `when not matched` clause that fits: its event enters the window as if inserted into it.

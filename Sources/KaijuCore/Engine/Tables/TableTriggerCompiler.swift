@@ -81,7 +81,13 @@ enum TableTriggerCompiler {
         let trigger = try OnTrigger(plan, rowType: table.type, env: env)
         let (type, f, context) = (trigger.type, trigger.filter, trigger.context)
         var (compiler, own) = (trigger.compiler, trigger.own)
-        let lookup = try self.keyLookup(plan.whereClause, table: table, compiler: &compiler, own: &own)
+        let lookup = try self.keyLookup(
+            plan.whereClause,
+            columns: table.keyIndices,
+            rowType: table.type,
+            compiler: &compiler,
+            own: &own
+        )
         // With a key lookup, only the conjuncts it does not cover remain to be tested.
         let rest = lookup.map { ExprNode.conjunction($0.rest) } ?? plan.whereClause
         let whereClause = try rest.map { (w) throws(PlanError) in try compiler.compileRow(w, clause: "where") }
@@ -270,14 +276,16 @@ enum TableTriggerCompiler {
         return .insertInto(InsertTarget(type: type), names: names, values: values)
     }
 
-    /// Key expressions over the triggering event alone (compiled with `own`) when `where` equates every
-    /// primary key column with it, and the conjuncts that lookup does not cover.
-    private static func keyLookup(
+    /// Key expressions over the triggering event alone when `where` equates every one of `columns` (of
+    /// rows of `rowType`) with it, and the conjuncts that lookup does not cover.
+    static func keyLookup(
         _ whereClause: ExprNode?,
-        table: Table,
+        columns: [Int],
+        rowType: EventType,
         compiler: inout ExprCompiler,
         own: inout ExprCompiler
     ) throws(PlanError) -> (keys: [CompiledExpr], rest: [ExprNode])? {
+        guard !columns.isEmpty else { return nil }
         var byColumn: [Int: ExprNode] = [:]
         var rest: [ExprNode] = []
         for c in whereClause?.conjuncts ?? [] {
@@ -286,7 +294,7 @@ enum TableTriggerCompiler {
                 for (col, other) in [(l, r), (r, l)] where !used {
                     guard case .property(let s, let path) = col,
                         case .stream(1, let tail)? = try? compiler.resolve(stream: s, path: path, col), tail.count == 1,
-                        let ci = table.type.columnIndex(tail[0]), table.keyIndices.contains(ci), byColumn[ci] == nil,
+                        let ci = rowType.columnIndex(tail[0]), columns.contains(ci), byColumn[ci] == nil,
                         compiler.streamsRead(by: other).isSubset(of: [0])
                     else { continue }
                     byColumn[ci] = other
@@ -295,9 +303,11 @@ enum TableTriggerCompiler {
             }
             if !used { rest.append(c) }
         }
-        guard table.keyIndices.allSatisfy({ byColumn[$0] != nil }) else { return nil }
         var keys: [CompiledExpr] = []
-        for ci in table.keyIndices { keys.append(try own.compileRow(byColumn[ci]!, clause: "where")) }
+        for ci in columns {
+            guard let e = byColumn[ci] else { return nil }
+            keys.append(try own.compileRow(e, clause: "where"))
+        }
         return (keys, rest)
     }
 }

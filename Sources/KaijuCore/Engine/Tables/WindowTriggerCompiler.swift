@@ -20,9 +20,25 @@ enum WindowTriggerCompiler {
         }
         let trigger = try OnTrigger(plan, rowType: windowType, env: env)
         var compiler = trigger.compiler
-        let whereClause = try plan.whereClause.map { (w) throws(PlanError) in
-            try compiler.compileRow(w, clause: "where")
+        var own = trigger.own
+        // An index whose columns the `where` equates with the trigger: events are looked up through it.
+        var lookup: (index: WindowHashIndex, keys: [CompiledExpr])?
+        var rest = plan.whereClause
+        for index in holder.windowIndexes {
+            guard
+                let found = try TableTriggerCompiler.keyLookup(
+                    plan.whereClause,
+                    columns: index.columns,
+                    rowType: windowType,
+                    compiler: &compiler,
+                    own: &own
+                )
+            else { continue }
+            lookup = (index, found.keys)
+            rest = ExprNode.conjunction(found.rest)
+            break
         }
+        let whereClause = try rest.map { (w) throws(PlanError) in try compiler.compileRow(w, clause: "where") }
         let clauses: [TableTriggerFront.Clause]
         switch plan.action {
         case .select:
@@ -45,7 +61,8 @@ enum WindowTriggerCompiler {
             chain: chain,
             windowType: windowType,
             whereClause: whereClause,
-            clauses: clauses
+            clauses: clauses,
+            lookup: lookup
         )
         return Statement(
             name: name,
