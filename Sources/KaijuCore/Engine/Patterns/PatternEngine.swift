@@ -106,7 +106,7 @@ final class PatternEngine: PatternParent, PatternMatcher {
         case .repeatCount(let n, let x):
             return RepeatState(n, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .within(let d, let x):
-            return WithinState(d, x, engine: self, parent: parent, begin: begin, siblings: siblings)
+            return GuardState(within: d, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .interval(let d): return IntervalState(d, engine: self, parent: parent, begin: begin, siblings: siblings)
         case .at(let schedule):
             // The wait until the schedule's next time after now (never, as the longest wait, when there is none).
@@ -130,7 +130,7 @@ final class PatternEngine: PatternParent, PatternMatcher {
                 siblings: siblings
             )
         case .whileGuard(let c, let x):
-            return WhileState(c, x, engine: self, parent: parent, begin: begin, siblings: siblings)
+            return GuardState(while: c, x, engine: self, parent: parent, begin: begin, siblings: siblings)
         }
     }
 

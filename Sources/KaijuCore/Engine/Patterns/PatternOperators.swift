@@ -339,12 +339,18 @@ final class RepeatState: SingleChildState {
 
 }
 
-/// `a where timer:within(d)`: `a` must match within `d` of the guard's start, else the guard ends false.
-final class WithinState: SingleChildState {
-    let period: Int64
+/// A guard: `a where timer:within(d)` (`a` must match within `d` of the guard's start, else the guard
+/// ends false) or `a while (condition)` (passes `a`'s matches on while the condition holds for them; the
+/// first match for which it does not ends `a`, false).
+final class GuardState: SingleChildState {
+    /// `timer:within`'s period.
+    let period: Int64?
+    /// `while`'s condition, over the match.
+    let condition: CompiledExpr?
 
     init(
-        _ period: Int64,
+        within period: Int64? = nil,
+        while condition: CompiledExpr? = nil,
         _ child: PatternProgram,
         engine: PatternEngine,
         parent: any PatternParent,
@@ -352,16 +358,21 @@ final class WithinState: SingleChildState {
         siblings: SiblingBindings?
     ) {
         self.period = period
+        self.condition = condition
         super.init(child, engine: engine, parent: parent, begin: begin, siblings: siblings)
     }
 
     override func start() {
-        self.engine.schedule(self, after: self.period)
+        if let period { self.engine.schedule(self, after: period) }
         self.spawn()
     }
 
     override func childTrue(_ child: PatternState, _ match: EngineEvent, quitted: Bool) {
         guard self.active else { return }
+        if let condition, !self.engine.evaluate(condition, on: match).isTrue {
+            self.endFalse(restartable: true)
+            return
+        }
         if quitted {
             self.current = nil
             self.endTrue(match)
@@ -380,7 +391,6 @@ final class WithinState: SingleChildState {
         guard self.active else { return }
         self.endFalse(restartable: true)
     }
-
 }
 
 /// `timer:interval(d)`: true once `d` has passed.
