@@ -68,6 +68,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A NATS client (core protocol and JetStream) on SwiftNIO.
+        .target(
+            name: "KaijuNATS",
+            dependencies: [
+                "KaijuCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         // Flags, logging bootstrap and the serve/replay choice: shared by the executables, in no library product.
         .target(
             name: "KaijuCommandLine",
@@ -130,6 +141,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KaijuNATSTests",
+            dependencies: [
+                "KaijuCore", "KaijuNATS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "KaijuCommandLineTests", dependencies: ["KaijuCodecs", "KaijuServer", "KaijuCommandLine"]),
