@@ -2,25 +2,24 @@ import DequeModule
 import KaijuCore
 import NIOCore
 
-/// The client side of one NATS connection, on its event loop: answers INFO with CONNECT, PING with PONG,
-/// hands messages to their subscription's handler, completes flushes (PING → PONG) and requests.
+/// The client side of one link of a NATS connection, on its event loop: answers INFO with CONNECT (and
+/// the session's subscriptions), PING with PONG, hands messages to their subscription's handler,
+/// completes flushes (PING → PONG), and tells the session when the link is lost.
 final class NATSClientHandler: ChannelInboundHandler {
     typealias InboundIn = NATSServerFrame
     typealias OutboundOut = ByteBuffer
 
-    let options: NATSOptions
+    unowned let session: NATSSession
     /// Completed once the server accepted CONNECT (its PONG to our first PING).
     let ready: EventLoopPromise<Void>
     private var connected = false
     private var context: ChannelHandlerContext?
-    private var handlers: [Int: @Sendable (NATSMessage) -> Void] = [:]
     private var pongs: Deque<EventLoopPromise<Void>> = []
-    private var nextSid = 1
     /// The server's largest payload (from INFO).
     private(set) var maxPayload = 1 << 20
 
-    init(options: NATSOptions, ready: EventLoopPromise<Void>) {
-        self.options = options
+    init(session: NATSSession, ready: EventLoopPromise<Void>) {
+        self.session = session
         self.ready = ready
     }
 
@@ -34,7 +33,12 @@ final class NATSClientHandler: ChannelInboundHandler {
             }
             guard !self.connected else { return }
             self.connected = true
-            self.write(context, "CONNECT \(self.options.connectJSON)\r\nPING\r\n")
+            // The subscriptions (again, after a reconnect) before the PING that confirms them.
+            var text = "CONNECT \(self.session.options.connectJSON)\r\n"
+            for (sid, s) in self.session.subscriptions.sorted(by: { $0.key < $1.key }) {
+                text += "SUB \(s.subject)\(s.queue.map { " \($0)" } ?? "") \(sid)\r\n"
+            }
+            self.write(context, text + "PING\r\n")
             context.flush()
         case .ping:
             self.write(context, "PONG\r\n")
@@ -56,7 +60,7 @@ final class NATSClientHandler: ChannelInboundHandler {
             }
             self.lastError = error
         case .message(let m):
-            self.handlers[m.sid]?(m)
+            self.session.subscriptions[m.sid]?.handler(m)
         }
     }
 
@@ -81,6 +85,7 @@ final class NATSClientHandler: ChannelInboundHandler {
             self.ready.fail(e)
         }
         while let p = self.pongs.popFirst() { p.fail(e) }
+        self.session.linkLost(self)
         context.fireChannelInactive()
     }
 
@@ -125,28 +130,15 @@ final class NATSClientHandler: ChannelInboundHandler {
         context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
     }
 
-    /// Sends `SUB`; `handler` gets its messages on the event loop.
-    func subscribe(
-        _ subject: String,
-        queue: String?,
-        handler: @escaping @Sendable (NATSMessage) -> Void
-    ) throws(NATSError)
-        -> Int
-    {
-        guard let context = self.context, context.channel.isActive else {
-            throw NATSError(.closed, "subscribe on a closed connection")
-        }
-        let sid = self.nextSid
-        self.nextSid += 1
-        self.handlers[sid] = handler
-        self.write(context, "SUB \(subject)\(queue.map { " \($0)" } ?? "") \(sid)\r\n")
+    /// Sends `SUB` for subscription `sid` (registered in the session).
+    func sendSubscribe(_ sid: Int, _ s: NATSSession.Subscription) {
+        guard let context = self.context, context.channel.isActive else { return }
+        self.write(context, "SUB \(s.subject)\(s.queue.map { " \($0)" } ?? "") \(sid)\r\n")
         context.flush()
-        return sid
     }
 
-    /// Sends `UNSUB` and forgets the handler.
-    func unsubscribe(_ sid: Int) {
-        self.handlers[sid] = nil
+    /// Sends `UNSUB`.
+    func sendUnsubscribe(_ sid: Int) {
         guard let context = self.context, context.channel.isActive else { return }
         self.write(context, "UNSUB \(sid)\r\n")
         context.flush()

@@ -6,8 +6,8 @@ public import NIOPosix
 /// A connection to a NATS server: publish, subscribe, request/reply and flush. Its work runs on the
 /// connection's event loop; the methods may be called from any thread.
 public final class NATSConnection: Sendable {
-    let channel: any Channel
-    let handler: NIOLoopBound<NATSClientHandler>
+    let session: NIOLoopBound<NATSSession>
+    let loop: any EventLoop
     /// The connection's options.
     public let options: NATSOptions
     /// The inbox prefix of this connection's requests.
@@ -20,72 +20,102 @@ public final class NATSConnection: Sendable {
         var waiting: [String: EventLoopPromise<NATSMessage>] = [:]
     }
 
-    private init(channel: any Channel, handler: NIOLoopBound<NATSClientHandler>, options: NATSOptions) {
-        self.channel = channel
-        self.handler = handler
+    private init(session: NIOLoopBound<NATSSession>, loop: any EventLoop, options: NATSOptions) {
+        self.session = session
+        self.loop = loop
         self.options = options
         self.inbox = "_INBOX.\(UInt64.random(in: 0...UInt64.max))"
         self.requests = NIOLockedValueBox(RequestState())
     }
 
-    /// Connects, sends CONNECT and waits until the server accepted it.
+    /// Connects, sends CONNECT and waits until the server accepted it. A link lost later is made again
+    /// (after 50 ms, doubling up to 5 s between attempts) with the same subscriptions, until ``close()``.
     /// - Throws: ``NATSError`` (or a socket error) when the server cannot be reached or refuses the connection.
     public static func connect(
         _ options: NATSOptions,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> NATSConnection {
         let loop = group.next()
-        let ready = loop.makePromise(of: Void.self)
-        let channel = try await ClientBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = NATSClientHandler(options: options, ready: ready)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NATSFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
-            .connect(host: options.host, port: options.port).get()
-        try await ready.futureResult.get()
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: NATSClientHandler.self), eventLoop: loop)
-        }.get()
-        return NATSConnection(channel: channel, handler: handler, options: options)
+        let session = try await loop.submit { NIOLoopBound(NATSSession(options: options, loop: loop), eventLoop: loop) }
+            .get()
+        do {
+            try await loop.flatSubmit { session.value.link() }.get()
+        } catch {
+            try? await loop.submit {
+                session.value.closed = true
+                session.value.channel?.close(promise: nil)
+            }.get()
+            throw error
+        }
+        return NATSConnection(session: session, loop: loop, options: options)
+    }
+
+    /// Links made again after one was lost.
+    public var reconnects: Int {
+        get async { (try? await self.loop.submit { self.session.value.reconnects }.get()) ?? 0 }
+    }
+
+    /// The current link's handler, or a "not connected" error while reconnecting.
+    private func link() throws(NATSError) -> NATSClientHandler {
+        guard let handler = self.session.value.handler else {
+            throw NATSError(
+                .closed,
+                self.session.value.closed ? "the connection is closed" : "not connected (reconnecting)"
+            )
+        }
+        return handler
     }
 
     /// Publishes `payload` on `subject` (with `headers`, and `replyTo` for a reply).
-    /// - Throws: ``NATSError`` on a closed connection or a payload over the server's limit.
+    /// - Throws: ``NATSError`` while not connected, or for a payload over the server's limit.
     public func publish(
         _ subject: String,
         payload: [UInt8],
         headers: [(name: String, value: String)] = [],
         replyTo: String? = nil
     ) async throws {
-        try await self.channel.eventLoop.submit {
-            try self.handler.value.publish(subject, payload: payload, headers: headers, replyTo: replyTo)
+        try await self.loop.submit {
+            try self.link().publish(subject, payload: payload, headers: headers, replyTo: replyTo)
         }.get()
     }
 
     /// Subscribes to `subject` (in queue group `queue`, if given); `handler` gets each message, on the
-    /// connection's event loop. Returns the subscription id.
+    /// connection's event loop. The subscription outlives reconnects. Returns its id.
     public func subscribe(
         _ subject: String,
         queue: String? = nil,
         handler: @escaping @Sendable (NATSMessage) -> Void
     ) async throws -> Int {
-        try await self.channel.eventLoop.submit {
-            try self.handler.value.subscribe(subject, queue: queue, handler: handler)
+        try await self.loop.submit {
+            let session = self.session.value
+            guard !session.closed else { throw NATSError(.closed, "subscribe on a closed connection") }
+            let sid = session.nextSid
+            session.nextSid += 1
+            let subscription = NATSSession.Subscription(subject: subject, queue: queue, handler: handler)
+            session.subscriptions[sid] = subscription
+            session.handler?.sendSubscribe(sid, subscription)
+            return sid
         }.get()
     }
 
     /// Ends a subscription.
     public func unsubscribe(_ sid: Int) async throws {
-        try await self.channel.eventLoop.submit { self.handler.value.unsubscribe(sid) }.get()
+        try await self.loop.submit {
+            self.session.value.subscriptions[sid] = nil
+            self.session.value.handler?.sendUnsubscribe(sid)
+        }.get()
     }
 
     /// Waits until the server has processed everything sent so far (PING → PONG).
     public func flush() async throws {
-        let promise = self.channel.eventLoop.makePromise(of: Void.self)
-        self.channel.eventLoop.execute { self.handler.value.ping(promise) }
+        let promise = self.loop.makePromise(of: Void.self)
+        self.loop.execute {
+            do throws(NATSError) {
+                try self.link().ping(promise)
+            } catch {
+                promise.fail(error)
+            }
+        }
         try await promise.futureResult.get()
     }
 
@@ -99,7 +129,7 @@ public final class NATSConnection: Sendable {
         timeout: Duration? = nil
     ) async throws -> NATSMessage {
         try await self.ensureInbox()
-        let loop = self.channel.eventLoop
+        let loop = self.loop
         let promise = loop.makePromise(of: NATSMessage.self)
         let token = self.requests.withLockedValue { state -> String in
             state.next += 1
@@ -147,8 +177,12 @@ public final class NATSConnection: Sendable {
         if duplicate { try await self.unsubscribe(sid) }
     }
 
-    /// Closes the connection.
+    /// Closes the connection (no reconnect follows).
     public func close() async {
-        try? await self.channel.close()
+        let channel = try? await self.loop.submit { () -> (any Channel)? in
+            self.session.value.closed = true
+            return self.session.value.channel
+        }.get()
+        if let channel = channel ?? nil { try? await channel.close() }
     }
 }

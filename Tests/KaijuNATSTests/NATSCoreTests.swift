@@ -55,6 +55,40 @@ struct NATSCoreTests {
         await #expect(throws: (any Error).self) { _ = try await NATSConnection.connect(user) }
     }
 
+    @Test func aLostLinkIsMadeAgainWithItsSubscriptions() async throws {
+        let server = try NATSTestServer()
+        let c = try await NATSConnection.connect(server.options)
+        let received = Mutex<[String]>([])
+        _ = try await c.subscribe("after") { m in
+            received.withLock { $0.append(String(decoding: m.payload, as: UTF8.self)) }
+        }
+        try await c.flush()
+        server.kill()
+        // While the server is away, publishing says so instead of buffering without bound.
+        var refused = false
+        for _ in 0..<200 where !refused {
+            do {
+                try await c.publish("after", payload: Array("lost".utf8))
+                try await Task.sleep(for: .milliseconds(10))
+            } catch { refused = true }
+        }
+        #expect(refused)
+        try server.start()
+        var linked = false
+        for _ in 0..<400 where !linked {
+            linked = await c.reconnects >= 1
+            if !linked { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(linked)
+        let other = try await NATSConnection.connect(server.options)
+        try await other.publish("after", payload: Array("back".utf8))
+        try await other.flush()
+        try await c.flush()
+        #expect(received.withLock { $0 } == ["back"])
+        await other.close()
+        await c.close()
+    }
+
     @Test func decoderSplitsFramesAndRefusesMalformedOnes() throws {
         var buffer = ByteBuffer(
             string: "PING\r\nMSG a.b 7 in.1 5\r\nhello\r\nHMSG c 8 27 29\r\nNATS/1.0 404 None\r\nK: v\r\n\r\nok\r\nMS"
