@@ -73,6 +73,8 @@ let package = Package(
             name: "KaijuNATS",
             dependencies: [
                 "KaijuCore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -146,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "KaijuNATSTests",
             dependencies: [
-                "KaijuCore", "KaijuNATS",
+                "KaijuCore", "KaijuNATS", "KaijuTestSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

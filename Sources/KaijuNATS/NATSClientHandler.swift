@@ -1,6 +1,8 @@
 import DequeModule
 import KaijuCore
 import NIOCore
+import NIOSSL
+import NIOTLS
 
 /// The client side of one link of a NATS connection, on its event loop: answers INFO with CONNECT (and
 /// the session's subscriptions), PING with PONG, hands messages to their subscription's handler,
@@ -28,18 +30,25 @@ final class NATSClientHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch Self.unwrapInboundIn(data) {
         case .info(let json):
-            if let info = try? Value(json: json), let max = info["max_payload"].intValue, max > 0 {
-                self.maxPayload = Int(clamping: max)
-            }
+            let info = try? Value(json: json)
+            if let max = info?["max_payload"].intValue, max > 0 { self.maxPayload = Int(clamping: max) }
             guard !self.connected else { return }
             self.connected = true
-            // The subscriptions (again, after a reconnect) before the PING that confirms them.
-            var text = "CONNECT \(self.session.options.connectJSON)\r\n"
-            for (sid, s) in self.session.subscriptions.sorted(by: { $0.key < $1.key }) {
-                text += "SUB \(s.subject)\(s.queue.map { " \($0)" } ?? "") \(sid)\r\n"
+            if info?["tls_required"] == .bool(true) {
+                // TLS from here on: CONNECT goes once the handshake is done.
+                do {
+                    let tls = try NIOSSLContext(configuration: self.session.options.tls ?? .makeClientConfiguration())
+                    let host = self.session.options.host
+                    let name = host.first.map { $0.isNumber || host.contains(":") } == true ? nil : host
+                    let handler = try NIOSSLClientHandler(context: tls, serverHostname: name)
+                    try context.pipeline.syncOperations.addHandler(handler, position: .first)
+                } catch {
+                    self.errorCaught(context: context, error: NATSError(.protocolViolation, "TLS setup: \(error)"))
+                }
+                return
             }
-            self.write(context, text + "PING\r\n")
-            context.flush()
+            self.sendConnect(context)
+
         case .ping:
             self.write(context, "PONG\r\n")
             context.flush()
@@ -62,6 +71,21 @@ final class NATSClientHandler: ChannelInboundHandler {
         case .message(let m):
             self.session.subscriptions[m.sid]?.handler(m)
         }
+    }
+
+    /// `CONNECT`, the subscriptions (again, after a reconnect), and the PING whose PONG confirms them.
+    private func sendConnect(_ context: ChannelHandlerContext) {
+        var text = "CONNECT \(self.session.options.connectJSON)\r\n"
+        for (sid, s) in self.session.subscriptions.sorted(by: { $0.key < $1.key }) {
+            text += "SUB \(s.subject)\(s.queue.map { " \($0)" } ?? "") \(sid)\r\n"
+        }
+        self.write(context, text + "PING\r\n")
+        context.flush()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { self.sendConnect(context) }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private var readyDone = false

@@ -1,4 +1,5 @@
 import KaijuCore
+public import NIOSSL
 
 /// Where a NATS connection goes and how it authenticates.
 public struct NATSOptions: Sendable {
@@ -16,6 +17,9 @@ public struct NATSOptions: Sendable {
     public var name: String
     /// How long a request (and a JetStream API call) waits for its reply.
     public var requestTimeout: Duration
+    /// The TLS client configuration, used when the server requires TLS (its INFO says `tls_required`);
+    /// the platform's defaults (system trust) when `nil`.
+    public var tls: TLSConfiguration?
 
     /// A connection to `host:port`.
     public init(host: String = "127.0.0.1", port: Int = 4222, name: String = "kaiju") {

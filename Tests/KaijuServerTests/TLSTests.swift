@@ -1,5 +1,6 @@
 import Foundation
 import KaijuCore
+import KaijuTestSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -7,68 +8,6 @@ import Testing
 
 @testable import KaijuCodecs
 @testable import KaijuServer
-
-/// Certificates made with the openssl command for one test: a CA, a server certificate for 127.0.0.1
-/// and localhost, and a client certificate, all signed by the CA.
-struct TestCertificates {
-    let directory: String
-    var ca: String { self.directory + "/ca.pem" }
-    var serverCert: String { self.directory + "/server.pem" }
-    var serverKey: String { self.directory + "/server.key" }
-    var clientCert: String { self.directory + "/client.pem" }
-    var clientKey: String { self.directory + "/client.key" }
-
-    init() throws {
-        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("kaiju-tls-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
-            toFile: self.directory + "/san.ext",
-            atomically: true,
-            encoding: .utf8
-        )
-        let steps = [
-            "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=kaiju-test-ca",
-            "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
-            "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext",
-            "req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=kaiju-client",
-            "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2",
-        ]
-        for step in steps {
-            let status = try Self.run(
-                "/usr/bin/openssl",
-                step.split(separator: " ").map(String.init),
-                in: self.directory
-            ).status
-            guard status == 0 else { throw RuleFileError("openssl \(step) failed") }
-        }
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: self.directory) }
-
-    /// Runs a command; its exit status and standard output.
-    static func run(
-        _ path: String,
-        _ arguments: [String],
-        in directory: String? = nil,
-        input: String? = nil
-    ) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        let inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inPipe.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-}
 
 /// Finding 16: TLS on every TCP and HTTP listener and on the kaiju-hl link, with real clients.
 @Suite(.serialized)
