@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "KaijuServer",
             dependencies: [
-                "KaijuCore", "KaijuEPL", "KaijuCodecs", "CMalloc",
+                "KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuNATS", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "KaijuCommandLine",
             dependencies: [
-                "KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuServer",
+                "KaijuCore", "KaijuEPL", "KaijuCodecs", "KaijuServer", "KaijuNATS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

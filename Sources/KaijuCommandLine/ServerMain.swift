@@ -65,6 +65,8 @@ public enum ServerMain {
         )
         configuration.retentionTime = options.rtime
         configuration.runtimeLimits = options.runtimeLimits
+        configuration.nats = options.natsLink
+        configuration.consumesNATS = name == "kaiju-hl"
         configuration.maxConnections = options.maxConnections
         configuration.adminAccess = try options.adminAccess()
         if options.tlsCert != nil { configuration.tls = try options.tlsFiles.serverContext() }

@@ -3,6 +3,7 @@ import Foundation
 public import KaijuCodecs
 public import KaijuCore
 import KaijuEPL
+import KaijuNATS
 public import KaijuServer
 import Logging
 import NIOCore
@@ -72,6 +73,50 @@ public struct ServerOptions: ParsableArguments {
         help: "Events held in memory while kaiju-hl is unreachable; older ones are dropped (and counted) beyond it."
     )
     public var forwardBuffer = 100_000
+
+    /// NATS JetStream instead of the TCP link to kaiju-hl.
+    @Option(
+        help:
+            "NATS JetStream (nats://[user:password@]host:port) instead of the TCP link to kaiju-hl: modules publish their Events to it, kaiju-hl consumes its partitions."
+    )
+    public var nats: String?
+
+    /// How many partitions the Events are spread over.
+    @Option(help: "With --nats: how many partitions (subjects kaiju.events.N) the Events are spread over.")
+    public var partitions = 1
+
+    /// The Event property that picks a partition.
+    @Option(help: "With --nats: the Event property whose value picks the partition (payload.KEY or context.KEY).")
+    public var partitionKey = "payload.namespace"
+
+    /// This kaiju-hl replica's number.
+    @Option(
+        help:
+            "kaiju-hl with --nats: this replica's number, from 0 (it consumes the partitions p with p % replicas = replica)."
+    )
+    public var replica = 0
+
+    /// How many kaiju-hl replicas share the partitions.
+    @Option(help: "kaiju-hl with --nats: how many replicas share the partitions.")
+    public var replicas = 1
+
+    /// Seconds a fetched Event may stay unacknowledged before JetStream delivers it again.
+    @Option(help: "kaiju-hl with --nats: seconds a fetched Event may stay unacknowledged before it is delivered again.")
+    public var natsAckWait = 30
+
+    /// The JetStream link the flags describe, if `--nats` is given.
+    public var natsLink: NATSLink? {
+        guard let url = self.nats, var options = NATSOptions(url: url) else { return nil }
+        options.name = "kaiju"
+        var link = NATSLink(options: options)
+        link.partitions = self.partitions
+        link.partitionKey = self.partitionKey.split(separator: ".").map(String.init)
+        link.replica = self.replica
+        link.replicas = self.replicas
+        link.capacity = self.forwardBuffer
+        link.ackWait = .seconds(self.natsAckWait)
+        return link
+    }
 
     /// Most events one statement's window holds; the oldest is pushed out (and counted) beyond it.
     @Option(help: "Most events one statement's window holds; the oldest is pushed out (and counted) beyond it.")
@@ -204,7 +249,9 @@ public struct ServerOptions: ParsableArguments {
             self.highWater > 0,
             self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0,
             self.maxWindowEvents > 0, self.maxGroups > 0, self.maxPatternInstances > 0,
-            self.maxContextPartitions > 0, self.maxTableRows > 0
+            self.maxContextPartitions > 0, self.maxTableRows > 0, self.partitions > 0, self.replicas > 0,
+            self.natsAckWait > 0,
+            self.replica >= 0, self.replica < self.replicas
         else {
             throw ValidationError("limits must be positive")
         }
@@ -218,6 +265,9 @@ public struct ServerOptions: ParsableArguments {
             throw ValidationError("--replay \(path): no such file")
         }
         if self.replay != nil, self.record != nil { throw ValidationError("--record and --replay cannot be combined") }
+        if let url = self.nats, NATSOptions(url: url) == nil {
+            throw ValidationError("--nats '\(url)' is not nats://[user:password@]host[:port]")
+        }
     }
 
     /// The kaiju-hl address: the flag, else `HL_ADDRESS`; `none` (or nothing) disables forwarding.

@@ -1,4 +1,5 @@
 import KaijuCore
+import KaijuTestSupport
 import Testing
 
 @testable import KaijuNATS

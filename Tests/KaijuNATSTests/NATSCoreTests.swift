@@ -1,4 +1,5 @@
 import KaijuCore
+import KaijuTestSupport
 import NIOCore
 import Synchronization
 import Testing

@@ -83,6 +83,7 @@ enum AdminRoutes {
             let text = PrometheusText.render(
                 counters: pump.stats.snapshot,
                 gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)] + gauges,
+                labelledGauges: pump.stats.gaugeSnapshot,
                 limits: limits,
                 statements: figures.0,
                 tables: figures.1
@@ -97,6 +98,7 @@ enum PrometheusText {
     static func render(
         counters: [(IngestStats.Key, Int)],
         gauges: [(String, Int)],
+        labelledGauges: [(IngestStats.Key, Int)] = [],
         limits: [(String, Int)] = [],
         statements: [StatementInfo],
         tables: [TableCounter] = []
@@ -111,6 +113,14 @@ enum PrometheusText {
             out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
         }
         for (name, value) in gauges { out += "# TYPE \(name) gauge\n\(name) \(value)\n" }
+        var lastGauge = ""
+        for (key, value) in labelledGauges {
+            if key.name != lastGauge {
+                out += "# TYPE \(key.name) gauge\n"
+                lastGauge = key.name
+            }
+            out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
+        }
         if !limits.isEmpty { out += "# TYPE kaiju_limit gauge\n" }
         for (name, value) in limits { out += "kaiju_limit{limit=\"\(name)\"} \(value)\n" }
         let perStatement: [(name: String, type: String, value: (StatementInfo) -> Int)] = [

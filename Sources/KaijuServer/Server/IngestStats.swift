@@ -35,6 +35,16 @@ public final class IngestStats: Sendable {
         }
     }
 
+    private let gauges = Mutex<[Key: Int]>([:])
+
+    /// Sets a gauge (a value that goes up and down: a backlog, a queue's length).
+    public func set(_ key: Key, _ value: Int) { self.gauges.withLock { $0[key] = value } }
+
+    /// Every gauge set so far, sorted.
+    public var gaugeSnapshot: [(Key, Int)] {
+        self.gauges.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    }
+
     /// The counter's value (0 if never counted).
     public func value(_ key: Key) -> Int { self.counters.withLock { $0[key] ?? 0 } }
 

@@ -58,6 +58,10 @@ public struct ModuleConfiguration: Sendable {
     public var idleTimeout: TimeAmount? = .seconds(300)
     /// The engine's bounds on windows, groups, pattern instances, context partitions and table rows.
     public var runtimeLimits = RuntimeLimits()
+    /// JetStream instead of the TCP link to kaiju-hl: Events produced are published to its partitions.
+    public var nats: NATSLink?
+    /// With ``nats``: this server consumes the partitions (kaiju-hl) instead of publishing to them.
+    public var consumesNATS = false
 
     /// A configuration with the given listeners and addresses; the rest have defaults.
     public init(

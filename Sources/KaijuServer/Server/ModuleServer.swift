@@ -29,6 +29,10 @@ public final class ModuleServer: Sendable {
     public let forwarder: HLForwarder?
     /// Where rule-file listeners send rows; closed at shutdown.
     public let sinks: StatementSinks
+    /// The JetStream publisher of produced Events, with `--nats`.
+    let natsPublisher: NATSEventPublisher?
+    /// The JetStream consumer of the replica's partitions (kaiju-hl with `--nats`).
+    let natsConsumer: NATSEventConsumer?
     let io: MultiThreadedEventLoopGroup
     let engine: MultiThreadedEventLoopGroup
     let channels: [(String, any Channel)]
@@ -45,8 +49,11 @@ public final class ModuleServer: Sendable {
         engine: MultiThreadedEventLoopGroup,
         channels: [(String, any Channel)],
         connections: [ConnectionRegistry],
-        logger: Logger
+        logger: Logger,
+        nats: (publisher: NATSEventPublisher?, consumer: NATSEventConsumer?) = (nil, nil)
     ) {
+        self.natsPublisher = nats.publisher
+        self.natsConsumer = nats.consumer
         self.connections = connections
         self.configuration = configuration
         self.pump = pump
@@ -100,6 +107,11 @@ public final class ModuleServer: Sendable {
             }
             let forwarding = forwarder
             let engineLogger = logger
+            // With --nats, produced Events go to JetStream (kaiju-hl consumes them there instead).
+            let publisher = configuration.nats.flatMap { link in
+                configuration.consumesNATS ? nil : NATSEventPublisher(link: link, stats: stats, logger: logger)
+            }
+            try await publisher?.start()
             let sinks = StatementSinks(
                 defaultForwarder: forwarder,
                 loop: io.next(),
@@ -120,6 +132,17 @@ public final class ModuleServer: Sendable {
                 runtime.logger = engineLogger
                 try rules(runtime, sinks)
                 forwarding?.forwardEvents(of: runtime, stats: stats)
+                if let publisher {
+                    runtime.observeEvents { event in
+                        publisher.send([event])
+                        stats.add(.init("kaiju_events_out_total", ["type": "Event"]), 1)
+                    }
+                }
+            }
+            var consumer: NATSEventConsumer?
+            if let link = configuration.nats, configuration.consumesNATS {
+                consumer = NATSEventConsumer(link: link, pump: pump, stats: stats, logger: logger)
+                try await consumer?.start()
             }
             var channels: [(String, any Channel)] = []
             var connections: [ConnectionRegistry] = []
@@ -186,7 +209,8 @@ public final class ModuleServer: Sendable {
                 engine: engine,
                 channels: channels,
                 connections: connections,
-                logger: logger
+                logger: logger,
+                nats: (publisher, consumer)
             )
         } catch {
             try? await io.shutdownGracefully()
@@ -370,6 +394,7 @@ public final class ModuleServer: Sendable {
     public func shutdown(flushTimeout: TimeAmount = .seconds(2)) async throws {
         self.logger.info("\(self.configuration.name): shutting down")
         for (_, channel) in self.channels { try? await channel.close() }
+        await self.natsConsumer?.shutdown()
         let loop = self.io.next()
         try? await EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).get()
         // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
@@ -378,6 +403,7 @@ public final class ModuleServer: Sendable {
         self.pump.stop()
         try await self.pump.withRuntime { runtime in runtime.tick() }.get()
         if let forwarder = self.forwarder { try? await forwarder.close(timeout: flushTimeout).get() }
+        await self.natsPublisher?.shutdown(flushTimeout: .nanoseconds(flushTimeout.nanoseconds))
         await self.sinks.close(timeout: flushTimeout)
         self.pump.recorder?.close()
         try await self.io.shutdownGracefully()

@@ -1,18 +1,17 @@
 import Foundation
-import KaijuNATS
-import NIOCore
-import NIOPosix
 
 /// A real `nats-server -js` on a free loopback port, with its own store directory (CI installs
 /// Debian's nats-server).
-final class NATSTestServer {
-    let port: Int
-    let storeDirectory: String
+public final class NATSTestServer {
+    /// The loopback port it listens on.
+    public let port: Int
+    /// Its JetStream store.
+    public let storeDirectory: String
     let arguments: [String]
     private var process: Process?
 
     /// Starts a server; `auth` are extra flags (`--user u --pass p`, `--auth token`).
-    init(auth: [String] = []) throws {
+    public init(auth: [String] = []) throws {
         self.port = try Self.freePort()
         self.storeDirectory = NSTemporaryDirectory() + "kaiju-nats-\(UUID().uuidString)"
         self.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storeDirectory] + auth
@@ -20,14 +19,14 @@ final class NATSTestServer {
     }
 
     /// The server's executable: Debian installs it in /usr/sbin.
-    static var executable: String? {
+    public static var executable: String? {
         ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
     }
 
     /// Starts (or restarts) the server with the same port and store, and waits until it accepts connections.
-    func start() throws {
+    public func start() throws {
         guard let executable = Self.executable else {
             throw TestSetupError("nats-server is not installed (apt-get install nats-server)")
         }
@@ -49,7 +48,7 @@ final class NATSTestServer {
     }
 
     /// Kills the server (SIGKILL: nothing flushed beyond what it has synced).
-    func kill() {
+    public func kill() {
         guard let p = self.process else { return }
         Foundation.kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -61,13 +60,22 @@ final class NATSTestServer {
         try? FileManager.default.removeItem(atPath: self.storeDirectory)
     }
 
-    var options: NATSOptions { NATSOptions(host: "127.0.0.1", port: self.port, name: "test") }
-
+    /// A port the system just gave a socket bound to port 0 (then closed).
     private static func freePort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? channel.close().wait() }
-        return channel.localAddress?.port ?? 0
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { _ = Glibc.close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw TestSetupError("no free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
 
@@ -99,7 +107,8 @@ enum Socket {
 }
 
 /// Why a test's server could not be set up.
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
+public struct TestSetupError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
     init(_ description: String) { self.description = description }
 }

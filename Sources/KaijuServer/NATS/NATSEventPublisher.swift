@@ -1,0 +1,121 @@
+import DequeModule
+public import KaijuCore
+import KaijuNATS
+public import Logging
+import Synchronization
+
+/// Publishes the Events a module produces to JetStream, `kaiju.events.<partition>`, the partition being
+/// a stable hash of the Event's key property modulo the partitions. At least once: each Event is
+/// published with a message id (de-duplicated by the stream) and held until the stream acknowledges it,
+/// retried with backoff; at most ``NATSLink/capacity`` are held, the oldest dropped and counted beyond it.
+public final class NATSEventPublisher: Sendable {
+    struct Pending {
+        let subject: String
+        let payload: [UInt8]
+        let id: String
+    }
+
+    let link: NATSLink
+    let stats: IngestStats
+    let logger: Logger
+    private let queue = Mutex<Deque<Pending>>([])
+    private let sequence = Atomic<Int>(0)
+    /// Identifies this publisher's messages across restarts (with the sequence, the message id).
+    private let instance = UInt64.random(in: 0...UInt64.max)
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let connection = Mutex<NATSConnection?>(nil)
+
+    /// A publisher for `link`, counting in `stats`.
+    public init(link: NATSLink, stats: IngestStats, logger: Logger) {
+        self.link = link
+        self.stats = stats
+        self.logger = logger
+        (self.wakes, self.wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The partition of `event`: FNV-1a of its key value's JSON text, modulo the partitions.
+    func partition(of event: Event) -> Int {
+        var v = Value.object(["payload": Value.object(event.payload), "context": Value.object(event.context)])
+        for k in self.link.partitionKey { v = v[k] }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in v.jsonString.utf8 {
+            hash ^= UInt64(b)
+            hash &*= 0x100_0000_01b3
+        }
+        return Int(hash % UInt64(max(self.link.partitions, 1)))
+    }
+
+    /// Queues `events` for publishing (from the engine's thread); never blocks.
+    public func send(_ events: [Event]) {
+        var dropped = 0
+        let items = events.map { e -> Pending in
+            var w = JSONWriter()
+            e.encode(to: &w)
+            let n = self.sequence.wrappingAdd(1, ordering: .relaxed).newValue
+            return Pending(
+                subject: self.link.subject(self.partition(of: e)),
+                payload: w.bytes,
+                id: "\(self.instance)-\(n)"
+            )
+        }
+        let depth = self.queue.withLock { q -> Int in
+            q.append(contentsOf: items)
+            while q.count > self.link.capacity {
+                q.removeFirst()
+                dropped += 1
+            }
+            return q.count
+        }
+        if dropped > 0 { self.stats.add(.init("kaiju_nats_publish_dropped_total"), dropped) }
+        self.stats.set(.init("kaiju_nats_publish_pending"), depth)
+        self.wake.yield()
+    }
+
+    /// Connects, creates the stream if missing, and starts publishing what is queued.
+    /// - Throws: when the server cannot be reached or refuses the stream.
+    public func start() async throws {
+        let connection = try await NATSConnection.connect(self.link.options)
+        self.connection.withLock { $0 = connection }
+        let js = JetStream(connection)
+        try await js.ensureStream(self.link.streamConfig)
+        let task = Task { await self.run(js) }
+        self.task.withLock { $0 = task }
+    }
+
+    private func run(_ js: JetStream) async {
+        var backoff = Duration.milliseconds(50)
+        for await _ in self.wakes {
+            while let next = self.queue.withLock({ $0.first }) {
+                do {
+                    _ = try await js.publish(next.subject, payload: next.payload, messageID: next.id)
+                    let depth = self.queue.withLock { q -> Int in
+                        if q.first?.id == next.id { q.removeFirst() }
+                        return q.count
+                    }
+                    self.stats.add(.init("kaiju_nats_published_total"))
+                    self.stats.set(.init("kaiju_nats_publish_pending"), depth)
+                    backoff = .milliseconds(50)
+                } catch {
+                    self.stats.add(.init("kaiju_nats_publish_failures_total"))
+                    self.logger.warning("NATS publish failed, retrying: \(error)")
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
+                    if Task.isCancelled { return }
+                }
+            }
+        }
+    }
+
+    /// Waits until every queued Event is acknowledged, up to `timeout`; then stops.
+    public func shutdown(flushTimeout: Duration = .seconds(2)) async {
+        let deadline = ContinuousClock.now + flushTimeout
+        while self.queue.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        self.wake.finish()
+        self.task.withLock { $0 }?.cancel()
+        await self.connection.withLock { $0 }?.close()
+    }
+}
