@@ -48,37 +48,25 @@ public final class NATSEventConsumer: Sendable {
 
     private func consume(_ partition: Int, _ js: JetStream) async {
         let label = String(partition)
-        let decoder = JSONLineDecoder()
+        let durable = "kaiju-hl-\(partition)"
         var backoff = Duration.milliseconds(50)
         while !Task.isCancelled {
             do {
                 let batch = try await js.fetch(
                     stream: self.link.stream,
-                    durable: "kaiju-hl-\(partition)",
+                    durable: durable,
                     batch: self.link.batch,
                     expires: .milliseconds(500)
                 )
                 backoff = .milliseconds(50)
-                guard let last = batch.last else { continue }
-                var items: [InputEvent] = []
-                for m in batch {
-                    if m.deliveries > 1 { self.stats.add(.init("kaiju_nats_redelivered_total", ["partition": label])) }
-                    do {
-                        try decoder.decode(line: m.message.payload, receivedAt: 0, into: &items)
-                    } catch {
-                        self.stats.decodeError("nats")
-                    }
-                }
-                try await self.pump.submit(items).get()
-                for m in batch { try await m.ack() }
-                self.stats.add(.init("kaiju_nats_consumed_total", ["partition": label]), batch.count)
-                self.stats.set(.init("kaiju_nats_pending", ["partition": label]), Int(clamping: last.pending))
-                if let info = try? await js.consumerInfo(stream: self.link.stream, durable: "kaiju-hl-\(partition)") {
+                if !batch.isEmpty { try await self.process(batch, partition: label) }
+                // The backlog for autoscaling: what is not delivered yet, and not acknowledged yet.
+                if let info = try? await js.consumerInfo(stream: self.link.stream, durable: durable) {
+                    self.stats.set(.init("kaiju_nats_pending", ["partition": label]), Int(clamping: info.pending))
                     self.stats.set(
                         .init("kaiju_nats_ack_pending", ["partition": label]),
                         Int(clamping: info.ackPending)
                     )
-                    self.stats.set(.init("kaiju_nats_pending", ["partition": label]), Int(clamping: info.pending))
                 }
             } catch {
                 if Task.isCancelled { return }
@@ -87,6 +75,23 @@ public final class NATSEventConsumer: Sendable {
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
+    }
+
+    /// Hands a batch to the engine, in order, and acknowledges it once the engine has processed it.
+    private func process(_ batch: [JetStreamMessage], partition label: String) async throws {
+        let decoder = JSONLineDecoder()
+        var items: [InputEvent] = []
+        for m in batch {
+            if m.deliveries > 1 { self.stats.add(.init("kaiju_nats_redelivered_total", ["partition": label])) }
+            do {
+                try decoder.decode(line: m.message.payload, receivedAt: 0, into: &items)
+            } catch {
+                self.stats.decodeError("nats")
+            }
+        }
+        try await self.pump.submit(items).get()
+        for m in batch { try await m.ack() }
+        self.stats.add(.init("kaiju_nats_consumed_total", ["partition": label]), batch.count)
     }
 
     /// Stops fetching (what was fetched and not acknowledged is delivered again later).
