@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KaijuEPL", targets: ["KaijuEPL"]),
         .library(name: "KaijuCodecs", targets: ["KaijuCodecs"]),
         .library(name: "KaijuServer", targets: ["KaijuServer"]),
+        .library(name: "KaijuNATS", targets: ["KaijuNATS"]),
         .library(name: "KaijuRules", targets: ["KaijuRules"]),
         .executable(name: "kaiju-metrics", targets: ["kaiju-metrics"]),
         .executable(name: "kaiju-logs", targets: ["kaiju-logs"]),

@@ -1,22 +1,25 @@
-import NIOCore
+public import NIOCore
 
 /// Splits the server's byte stream into frames: control lines up to ``maxControlLine`` bytes, payloads
 /// up to ``maxPayload`` (what INFO announces, or less); anything else is a protocol error that closes the
 /// connection (peer bytes never trap).
-struct NATSFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = NATSServerFrame
+public struct NATSFrameDecoder: ByteToMessageDecoder {
+    /// What it decodes to.
+    public typealias InboundOut = NATSServerFrame
 
     /// Longest control line accepted (`MSG subject sid reply #bytes`).
-    let maxControlLine: Int
+    public let maxControlLine: Int
     /// Largest payload (headers included) accepted.
-    let maxPayload: Int
+    public let maxPayload: Int
 
-    init(maxControlLine: Int = 64 << 10, maxPayload: Int = 8 << 20) {
+    /// A decoder with these bounds.
+    public init(maxControlLine: Int = 64 << 10, maxPayload: Int = 8 << 20) {
         self.maxControlLine = maxControlLine
         self.maxPayload = maxPayload
     }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    /// Passes on the next whole frame, if the buffer holds one.
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let frame = try Self.frame(in: &buffer, maxControlLine: self.maxControlLine, maxPayload: self.maxPayload)
         else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(frame))
@@ -25,7 +28,7 @@ struct NATSFrameDecoder: ByteToMessageDecoder {
 
     /// The next whole frame at the buffer's reader index (consumed), or `nil` when more bytes are needed.
     /// - Throws: ``NATSError`` for a malformed or oversized frame.
-    static func frame(
+    public static func frame(
         in buffer: inout ByteBuffer,
         maxControlLine: Int,
         maxPayload: Int

@@ -21,12 +21,16 @@ public struct NATSMessage: Sendable {
 }
 
 /// What the server sends a client.
-enum NATSServerFrame: Sendable {
+public enum NATSServerFrame: Sendable {
     /// `INFO {json}`: the server's identity, limits and what it requires.
     case info([UInt8])
+    /// `MSG` or `HMSG`.
     case message(NATSMessage)
+    /// `PING`.
     case ping
+    /// `PONG`.
     case pong
+    /// `+OK`.
     case ok
     /// `-ERR 'text'`.
     case error(String)

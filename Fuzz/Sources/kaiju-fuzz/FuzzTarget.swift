@@ -1,6 +1,8 @@
 import KaijuCodecs
 import KaijuCore
 import KaijuEPL
+import KaijuNATS
+import NIOCore
 
 /// One fuzz target: a decoder or parser fed the fuzzer's bytes. Every target must return normally for
 /// any input (errors are fine); a trap, a sanitizer report or a timeout is a finding.
@@ -12,12 +14,18 @@ enum FuzzTarget: String, CaseIterable {
     case jaegerBinary = "jaeger-binary"
     case otlpProtobuf = "otlp-protobuf"
     case otlpJSON = "otlp-json"
-    case inflate, json, ndjson, epl, module, statements, events, recording, handshake
+    case inflate, json, ndjson, epl, module, statements, events, recording, handshake, nats
 
     /// Runs the target over `bytes`.
     func run(_ bytes: UnsafeRawBufferPointer) {
         let limits = IngestLimits(maxFrameSize: 4 << 20, maxBodySize: 4 << 20, maxInflatedSize: 4 << 20)
         switch self {
+        case .nats:
+            // A NATS server's byte stream, as the client splits it into frames.
+            var buffer = ByteBuffer(bytes: bytes)
+            while let frame = try? NATSFrameDecoder.frame(in: &buffer, maxControlLine: 4096, maxPayload: 1 << 20) {
+                if case .info(let json) = frame { _ = try? Value(json: json) }
+            }
         case .stream:
             // The first byte picks where the stream is split into two reads, as TCP might deliver it.
             let decoder = StreamDecoder(limits: limits)

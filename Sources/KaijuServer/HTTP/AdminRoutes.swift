@@ -104,23 +104,20 @@ enum PrometheusText {
         tables: [TableCounter] = []
     ) -> String {
         var out = ""
-        var lastName = ""
-        for (key, value) in counters {
-            if key.name != lastName {
-                out += "# TYPE \(key.name) counter\n"
-                lastName = key.name
+        /// Samples of keyed metrics, a `# TYPE` line before each name's first.
+        func keyed(_ samples: [(IngestStats.Key, Int)], _ type: String) {
+            var lastName = ""
+            for (key, value) in samples {
+                if key.name != lastName {
+                    out += "# TYPE \(key.name) \(type)\n"
+                    lastName = key.name
+                }
+                out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
             }
-            out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
         }
+        keyed(counters, "counter")
         for (name, value) in gauges { out += "# TYPE \(name) gauge\n\(name) \(value)\n" }
-        var lastGauge = ""
-        for (key, value) in labelledGauges {
-            if key.name != lastGauge {
-                out += "# TYPE \(key.name) gauge\n"
-                lastGauge = key.name
-            }
-            out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
-        }
+        keyed(labelledGauges, "gauge")
         if !limits.isEmpty { out += "# TYPE kaiju_limit gauge\n" }
         for (name, value) in limits { out += "kaiju_limit{limit=\"\(name)\"} \(value)\n" }
         let perStatement: [(name: String, type: String, value: (StatementInfo) -> Int)] = [
