@@ -145,8 +145,10 @@ public final class NATSConnection: Sendable {
         do {
             try await self.publish(subject, payload: payload, headers: headers, replyTo: "\(self.inbox).\(token)")
         } catch {
-            _ = self.requests.withLockedValue { $0.waiting.removeValue(forKey: token) }
+            // The promise is failed, never dropped unfulfilled (NIO refuses a leaked promise).
+            let waiting = self.requests.withLockedValue { $0.waiting.removeValue(forKey: token) }
             timer.cancel()
+            waiting?.fail(error)
             throw error
         }
         let reply = try await promise.futureResult.get()
@@ -177,8 +179,13 @@ public final class NATSConnection: Sendable {
         if duplicate { try await self.unsubscribe(sid) }
     }
 
-    /// Closes the connection (no reconnect follows).
+    /// Closes the connection (no reconnect follows); requests still waiting fail.
     public func close() async {
+        let waiting = self.requests.withLockedValue { state -> [EventLoopPromise<NATSMessage>] in
+            defer { state.waiting = [:] }
+            return Array(state.waiting.values)
+        }
+        for w in waiting { w.fail(NATSError(.closed, "the connection was closed")) }
         let channel = try? await self.loop.submit { () -> (any Channel)? in
             self.session.value.closed = true
             return self.session.value.channel
