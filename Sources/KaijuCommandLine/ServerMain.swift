@@ -67,6 +67,16 @@ public enum ServerMain {
         configuration.runtimeLimits = options.runtimeLimits
         configuration.nats = options.natsLink
         configuration.consumesNATS = name == "kaiju-hl"
+        if !options.natsInput.isEmpty {
+            guard let format = NATSInputFormat.forModule(name) else {
+                throw RuleFileError("\(name) takes no --nats-input (it reads the modules' Events with --nats)")
+            }
+            configuration.natsInput = NATSInput(
+                subjects: options.natsInput,
+                queueGroup: options.natsQueueGroup ?? name,
+                format: format
+            )
+        }
         configuration.maxConnections = options.maxConnections
         configuration.adminAccess = try options.adminAccess()
         if options.tlsCert != nil { configuration.tls = try options.tlsFiles.serverContext() }

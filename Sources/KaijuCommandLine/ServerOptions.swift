@@ -77,9 +77,27 @@ public struct ServerOptions: ParsableArguments {
     /// NATS JetStream instead of the TCP link to kaiju-hl.
     @Option(
         help:
-            "NATS JetStream (nats://[user:password@]host:port) instead of the TCP link to kaiju-hl: modules publish their Events to it, kaiju-hl consumes its partitions."
+            "NATS JetStream (nats://[user:password@]host:port, or a nats://token@host:port) instead of the TCP link to kaiju-hl: modules publish their Events to it, kaiju-hl consumes its partitions. KAIJU_NATS when not given (keeps credentials out of ps)."
     )
     public var nats: String?
+
+    /// Agents' NATS subjects this module reads its input from.
+    @Option(
+        help:
+            "With --nats: a subject (wildcards allowed) this module reads agents' input from, as Telegraf outputs.nats (kaiju-metrics), Fluent Bit's nats output (kaiju-logs) or OTLP traces (kaiju-traces) publish it; repeatable."
+    )
+    public var natsInput: [String] = []
+
+    /// The queue group replicas share the input subjects in.
+    @Option(help: "With --nats-input: the queue group replicas share the subjects in (default: the module's name).")
+    public var natsQueueGroup: String?
+
+    /// The NATS URL: the flag, else `KAIJU_NATS`.
+    var natsURL: String? {
+        if let url = self.nats, !url.isEmpty { return url }
+        if let env = ProcessInfo.processInfo.environment["KAIJU_NATS"], !env.isEmpty { return env }
+        return nil
+    }
 
     /// How many partitions the Events are spread over.
     @Option(help: "With --nats: how many partitions (subjects kaiju.events.N) the Events are spread over.")
@@ -106,7 +124,7 @@ public struct ServerOptions: ParsableArguments {
 
     /// The JetStream link the flags describe, if `--nats` is given.
     public var natsLink: NATSLink? {
-        guard let url = self.nats, var options = NATSOptions(url: url) else { return nil }
+        guard let url = self.natsURL, var options = NATSOptions(url: url) else { return nil }
         options.name = "kaiju"
         var link = NATSLink(options: options)
         link.partitions = self.partitions
@@ -265,8 +283,14 @@ public struct ServerOptions: ParsableArguments {
             throw ValidationError("--replay \(path): no such file")
         }
         if self.replay != nil, self.record != nil { throw ValidationError("--record and --replay cannot be combined") }
-        if let url = self.nats, NATSOptions(url: url) == nil {
-            throw ValidationError("--nats '\(url)' is not nats://[user:password@]host[:port]")
+        if let url = self.natsURL, NATSOptions(url: url) == nil {
+            throw ValidationError("--nats (or KAIJU_NATS) is not nats://[user:password@]host[:port]")
+        }
+        if !self.natsInput.isEmpty, self.natsURL == nil {
+            throw ValidationError("--nats-input needs --nats (or KAIJU_NATS)")
+        }
+        if self.natsInput.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) {
+            throw ValidationError("--nats-input takes a subject without spaces")
         }
     }
 

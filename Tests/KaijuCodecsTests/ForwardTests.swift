@@ -193,3 +193,22 @@ struct ForwardTests {
         #expect(value.arrayValue?[1]["keepalive"] == true)
     }
 }
+
+/// The JSON bodies of Fluent Bit's `nats` output: `[[time, record], ...]`, time in fractional seconds.
+struct FluentBitNATSBodyTests {
+    @Test func entriesKeepTheirTimeAndOtherArraysStayLogValues() {
+        let body = Array(
+            #"[[1700000000.25,{"tag":"t","log":"a"}],[1700000001,{"log":"b"}],[1,2],["x",{"log":"c"}]]"#.utf8
+        )
+        let decoded = FluentHTTPBody(limits: IngestLimits()).decode(body, mediaType: "application/json", receivedAt: 7)
+        #expect(decoded.errors.isEmpty)
+        #expect(
+            ForwardTests.logs(decoded.items) == [
+                LogRecord(timestamp: 1_700_000_000_250, fields: ["log": "a", "tag": "t"]),
+                LogRecord(timestamp: 1_700_000_001_000, fields: ["log": "b"]),
+                LogRecord(timestamp: 7, fields: ["log": [1, 2]]),
+                LogRecord(timestamp: 7, fields: ["log": Value.array(["x", Value.object(["log": "c"])])]),
+            ]
+        )
+    }
+}

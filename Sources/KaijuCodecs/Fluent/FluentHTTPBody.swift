@@ -53,15 +53,47 @@ public struct FluentHTTPBody: Sendable {
         return decoded
     }
 
-    /// A JSON record; a value that is not an object is nested under `log`, as Fluent Bit does.
+    /// A JSON record: an object, or `[time, object]` as Fluent Bit's `nats` output sends (time in
+    /// seconds, fractional); any other value is nested under `log`, as Fluent Bit does.
     func jsonRecord(_ s: inout JSONScanner, receivedAt: Int64) throws(JSONError) -> LogRecord {
-        if s.peek() == UInt8(ascii: "{") {
+        switch s.peek() {
+        case UInt8(ascii: "{"):
             return LogRecord(
                 timestamp: receivedAt,
                 fields: try LogRecord.readFlattenedFields(&s, maxExpansion: self.forward.maxFlattenExpansion)
             )
+        case UInt8(ascii: "["):
+            var probe = s
+            if let timed = try? self.timedRecord(&probe) {
+                s = probe
+                return timed
+            }
+        default: break
         }
         return LogRecord(timestamp: receivedAt, fields: ["log": try s.readValue()])
+    }
+
+    /// `[seconds, {record}]`, or an error for any other array.
+    private func timedRecord(_ s: inout JSONScanner) throws(JSONError) -> LogRecord {
+        var time: Int64?
+        var fields: ValueMap?
+        var index = 0
+        try s.readArray { (s) throws(JSONError) in
+            defer { index += 1 }
+            switch index {
+            case 0:
+                guard let seconds = try s.readNumber().doubleValue, seconds.isFinite, abs(seconds) < 1e12 else {
+                    throw s.error("a Fluent Bit entry's time must be seconds")
+                }
+                time = Int64((seconds * 1000).rounded())
+            case 1:
+                guard s.peek() == UInt8(ascii: "{") else { throw s.error("a Fluent Bit entry's record must be an object") }
+                fields = try LogRecord.readFlattenedFields(&s, maxExpansion: self.forward.maxFlattenExpansion)
+            default: throw s.error("a Fluent Bit entry is [time, record]")
+            }
+        }
+        guard let time, let fields else { throw s.error("a Fluent Bit entry is [time, record]") }
+        return LogRecord(timestamp: time, fields: fields)
     }
 
     /// A msgpack record: a map (Fluentd), or `[time, record]` / `[[time, metadata], record]` (Fluent Bit).

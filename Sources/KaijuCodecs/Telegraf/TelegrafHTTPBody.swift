@@ -75,5 +75,5 @@ public struct TelegrafHTTPBody: Sendable {
 
 extension Array where Element == UInt8 {
     /// The first byte that is not a space, tab, CR or LF.
-    var firstNonWhitespace: UInt8? { self.first { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d && $0 != 0x09 } }
+    public var firstNonWhitespace: UInt8? { self.first { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d && $0 != 0x09 } }
 }

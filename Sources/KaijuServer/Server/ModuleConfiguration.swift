@@ -62,6 +62,8 @@ public struct ModuleConfiguration: Sendable {
     public var nats: NATSLink?
     /// With ``nats``: this server consumes the partitions (kaiju-hl) instead of publishing to them.
     public var consumesNATS = false
+    /// Agents' input read from NATS subjects (on ``nats``'s server), besides the listeners.
+    public var natsInput: NATSInput?
 
     /// A configuration with the given listeners and addresses; the rest have defaults.
     public init(

@@ -33,6 +33,8 @@ public final class ModuleServer: Sendable {
     let natsPublisher: NATSEventPublisher?
     /// The JetStream consumer of the replica's partitions (kaiju-hl with `--nats`).
     let natsConsumer: NATSEventConsumer?
+    /// The subscriber to agents' NATS subjects (`--nats-input`).
+    let natsInput: NATSInputSubscriber?
     let io: MultiThreadedEventLoopGroup
     let engine: MultiThreadedEventLoopGroup
     let channels: [(String, any Channel)]
@@ -50,10 +52,13 @@ public final class ModuleServer: Sendable {
         channels: [(String, any Channel)],
         connections: [ConnectionRegistry],
         logger: Logger,
-        nats: (publisher: NATSEventPublisher?, consumer: NATSEventConsumer?) = (nil, nil)
+        nats: (publisher: NATSEventPublisher?, consumer: NATSEventConsumer?, input: NATSInputSubscriber?) = (
+            nil, nil, nil
+        )
     ) {
         self.natsPublisher = nats.publisher
         self.natsConsumer = nats.consumer
+        self.natsInput = nats.input
         self.connections = connections
         self.configuration = configuration
         self.pump = pump
@@ -144,6 +149,18 @@ public final class ModuleServer: Sendable {
                 consumer = NATSEventConsumer(link: link, pump: pump, stats: stats, logger: logger)
                 try await consumer?.start()
             }
+            var natsInput: NATSInputSubscriber?
+            if let link = configuration.nats, let input = configuration.natsInput {
+                natsInput = NATSInputSubscriber(
+                    input: input,
+                    options: link.options,
+                    limits: configuration.limits,
+                    timestampUnits: configuration.timestampUnits,
+                    pump: pump,
+                    logger: logger
+                )
+                try await natsInput?.start()
+            }
             var channels: [(String, any Channel)] = []
             var connections: [ConnectionRegistry] = []
             let caps = ConnectionRegistry.caps(configuration, descriptorLimit: ConnectionRegistry.descriptorLimit())
@@ -210,7 +227,7 @@ public final class ModuleServer: Sendable {
                 channels: channels,
                 connections: connections,
                 logger: logger,
-                nats: (publisher, consumer)
+                nats: (publisher, consumer, natsInput)
             )
         } catch {
             try? await io.shutdownGracefully()
@@ -395,6 +412,7 @@ public final class ModuleServer: Sendable {
         self.logger.info("\(self.configuration.name): shutting down")
         for (_, channel) in self.channels { try? await channel.close() }
         await self.natsConsumer?.shutdown()
+        await self.natsInput?.shutdown()
         let loop = self.io.next()
         try? await EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).get()
         // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
