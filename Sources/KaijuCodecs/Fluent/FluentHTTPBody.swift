@@ -87,7 +87,9 @@ public struct FluentHTTPBody: Sendable {
                 }
                 time = Int64((seconds * 1000).rounded())
             case 1:
-                guard s.peek() == UInt8(ascii: "{") else { throw s.error("a Fluent Bit entry's record must be an object") }
+                guard s.peek() == UInt8(ascii: "{") else {
+                    throw s.error("a Fluent Bit entry's record must be an object")
+                }
                 fields = try LogRecord.readFlattenedFields(&s, maxExpansion: self.forward.maxFlattenExpansion)
             default: throw s.error("a Fluent Bit entry is [time, record]")
             }
