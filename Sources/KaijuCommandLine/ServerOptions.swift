@@ -128,7 +128,7 @@ public struct ServerOptions: ParsableArguments {
         options.name = "kaiju"
         var link = NATSLink(options: options)
         link.partitions = self.partitions
-        link.partitionKey = self.partitionKey.split(separator: ".").map(String.init)
+        link.partitionKey = StatementsFile.propertyPath(self.partitionKey) ?? link.partitionKey
         link.replica = self.replica
         link.replicas = self.replicas
         link.capacity = self.forwardBuffer
@@ -285,6 +285,9 @@ public struct ServerOptions: ParsableArguments {
         if self.replay != nil, self.record != nil { throw ValidationError("--record and --replay cannot be combined") }
         if let url = self.natsURL, NATSOptions(url: url) == nil {
             throw ValidationError("--nats (or KAIJU_NATS) is not nats://[user:password@]host[:port]")
+        }
+        if StatementsFile.propertyPath(self.partitionKey) == nil {
+            throw ValidationError("--partition-key '\(self.partitionKey)' is not payload.KEY or context.KEY")
         }
         if !self.natsInput.isEmpty, self.natsURL == nil {
             throw ValidationError("--nats-input needs --nats (or KAIJU_NATS)")

@@ -237,4 +237,32 @@ struct EPLRobustnessTests {
         #expect(refused > 0)
         #expect(parsed + refused > 1_500)
     }
+
+    /// `partitionKey:` in statements.txt and `@partitionKey` in a module give a statement's NATS key;
+    /// a key that is not a payload or context path, or without a name, is an error at its line.
+    @Test func partitionKeysOfRuleFilesAndModules() throws {
+        let text = """
+            listener:hl,name:a,partitionKey:context.pod.name=select * from Metric
+            listener:hl,partitionKey:payload.host=select * from Metric
+            listener:hl,name:c,partitionKey:host=select * from Metric
+            """
+        let (file, errors) = StatementsFile.parse(text)
+        #expect(file.entries.map(\.partitionKey) == [["context", "pod", "name"]])
+        #expect(
+            errors.map(\.summary) == [
+                "line 2, column 1: partitionKey needs a name",
+                "line 3, column 20: partitionKey 'host' is not payload.KEY or context.KEY",
+            ]
+        )
+        let module = try EPLModule(
+            text:
+                "@partitionKey('payload.host') select * from Metric;\n@name('n') select * from Metric;\nselect * from Metric;\n@partitionKey('pod') select * from Metric"
+        )
+        let first = try #require(try module.statements[0].entry(name: "s0"))
+        #expect(first.partitionKey == ["payload", "host"])
+        #expect(first.listener == .none)
+        #expect(try module.statements[1].entry(name: "n")?.listener == .simple)
+        #expect(try module.statements[2].entry(name: "s2") == nil)
+        #expect(throws: EPLSyntaxError.self) { try module.statements[3].entry(name: "s3") }
+    }
 }

@@ -66,7 +66,7 @@ public final class Runtime {
         }
     }
     /// Called with every Event that enters or is inserted (see ``observeEvents(_:)``).
-    private var eventObservers: [(Event) -> Void] = []
+    private var eventObservers: [(Event, _ producer: String?) -> Void] = []
     @exclusivity(unchecked) private var queue: Deque<EngineEvent> = []
     @exclusivity(unchecked) private var routedThisEvent = 0
     @exclusivity(unchecked) private var dispatching = false
@@ -572,6 +572,13 @@ public final class Runtime {
     /// its subtypes), in the order the engine processes them: what a server forwards to kaiju-hl.
     /// - Parameter observer: Receives each Event; it runs on the runtime's thread and must not call back into it.
     public func observeEvents(_ observer: @escaping (Event) -> Void) {
+        self.observeEvents(withProducer: { event, _ in observer(event) })
+    }
+
+    /// Like ``observeEvents(_:)``, with the name of the statement that inserted each Event (`nil` for
+    /// an Event that entered the runtime): a server keys a statement's Events its own way.
+    /// - Parameter observer: Receives each Event and its producer, on the runtime's thread.
+    public func observeEvents(withProducer observer: @escaping (Event, _ producer: String?) -> Void) {
         self.eventObservers.append(observer)
         self.invalidateRoutes()
     }
@@ -692,32 +699,41 @@ public final class Runtime {
 
     private func process(_ event: EngineEvent) {
         self.routedThisEvent = 0
-        self.dispatch(event)
+        self.dispatch(event, observe: true)
         self.drain()
     }
 
-    func enqueue(_ event: EngineEvent) {
+    /// Queues an event statement `producer` inserted; it is dispatched after the current one.
+    func enqueue(_ event: EngineEvent, from producer: String) {
         guard self.routedThisEvent < self.limits.maxRoutedPerEvent else {
             self.counters.routedDropped += 1
             return
         }
         self.routedThisEvent += 1
+        // Observers see an inserted Event when it is queued, which keeps the processing order and
+        // knows its producer.
+        if !self.eventObservers.isEmpty, self.route(for: event.type).observed {
+            let e = event.asEvent
+            for observe in self.eventObservers { observe(e, producer) }
+        }
         self.queue.append(event)
     }
 
     private func drain() {
         guard !self.dispatching else { return }
         self.dispatching = true
-        while let e = self.queue.popFirst() { self.dispatch(e) }
+        while let e = self.queue.popFirst() { self.dispatch(e, observe: false) }
         self.dispatching = false
     }
 
-    private func dispatch(_ event: EngineEvent) {
+    /// Delivers `event` to its statements; an Event that entered the runtime is observed here
+    /// (`observe`), an inserted one was when queued.
+    private func dispatch(_ event: EngineEvent, observe: Bool) {
         let route = self.route(for: event.type)
         route.counter.count += 1
-        if route.observed {
+        if observe, route.observed {
             let e = event.asEvent
-            for observe in self.eventObservers { observe(e) }
+            for observe in self.eventObservers { observe(e, nil) }
         }
         for t in route.targets where t.statement.active { t.statement.receive(event, input: t.input, runtime: self) }
     }

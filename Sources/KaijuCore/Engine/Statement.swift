@@ -262,7 +262,7 @@ final class Statement {
 
     private func insert(_ row: Row, into target: InsertTarget, runtime: Runtime) {
         switch target.event(from: row, now: runtime.now) {
-        case .success(let e): runtime.enqueue(e)
+        case .success(let e): runtime.enqueue(e, from: self.name)
         case .failure: runtime.counters.insertFailures += 1
         }
     }

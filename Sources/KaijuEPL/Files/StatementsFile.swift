@@ -4,7 +4,8 @@ public import KaijuCore
 /// The original Kaiju's `statements.txt`: one statement a line, `key:value[,key:value]*=STATEMENT`
 /// (the first `=` splits the configuration from the EPL), `#` comments, `:retentionTime:` replaced.
 ///
-/// Keys: `name`, `listener` (`simple`, `none`, `hl`, `sample`), `address` (for `hl`), `path` (for `sample`).
+/// Keys: `name`, `listener` (`simple`, `none`, `hl`, `sample`), `address` (for `hl`), `path` (for `sample`),
+/// `partitionKey` (with NATS, the Event property the statement's Events are partitioned by; needs `name`).
 public struct StatementsFile: Sendable {
     /// Where a statement's output rows go.
     public enum Listener: Sendable, Hashable {
@@ -30,6 +31,9 @@ public struct StatementsFile: Sendable {
         public var text: String
         /// The line's `key:value=` part, for error columns.
         public var prefix: String
+        /// The Event property (`payload.host`) the statement's Events are partitioned by over NATS, if
+        /// not the server's `--partition-key`.
+        public var partitionKey: [String]?
 
         /// An entry from `line` of the file.
         public init(line: Int, name: String?, listener: Listener, text: String, prefix: String = "") {
@@ -68,6 +72,7 @@ public struct StatementsFile: Sendable {
         var listenerName = "simple"
         var address: String?
         var path: String?
+        var partitionKey: [String]?
         var text = line
         var prefix = ""
         if let eq = line.firstIndex(of: "="), Self.isConfiguration(line[..<eq]) {
@@ -83,9 +88,19 @@ public struct StatementsFile: Sendable {
                 case "listener": listenerName = value.lowercased()
                 case "address": address = value
                 case "path": path = value
+                case "partitionkey":
+                    guard let parsed = Self.propertyPath(value) else {
+                        throw EPLSyntaxError(
+                            "partitionKey '\(value)' is not payload.KEY or context.KEY",
+                            line: number,
+                            column: column,
+                            sourceLine: line
+                        )
+                    }
+                    partitionKey = parsed
                 default:
                     throw EPLSyntaxError(
-                        "unknown key '\(key)' (expected name, listener, address or path)",
+                        "unknown key '\(key)' (expected name, listener, address, path or partitionKey)",
                         line: number,
                         column: column,
                         sourceLine: line
@@ -110,8 +125,21 @@ public struct StatementsFile: Sendable {
                 )
             }
         }
+        if partitionKey != nil, name == nil {
+            throw EPLSyntaxError("partitionKey needs a name", line: number, column: 1, sourceLine: line)
+        }
         let replaced = text.replacingOccurrences(of: ":retentionTime:", with: retentionTime)
-        return Entry(line: number, name: name, listener: listener, text: replaced, prefix: prefix)
+        var entry = Entry(line: number, name: name, listener: listener, text: replaced, prefix: prefix)
+        entry.partitionKey = partitionKey
+        return entry
+    }
+
+    /// `payload.KEY[.KEY...]` or `context.KEY[...]` as its parts, or `nil` for anything else.
+    public static func propertyPath(_ text: String) -> [String]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, parts[0] == "payload" || parts[0] == "context", !parts.contains(where: \.isEmpty)
+        else { return nil }
+        return parts
     }
 
     /// Whether `s` is `key:value[,key:value]*` with plain-word keys (not the start of an EPL statement).

@@ -24,6 +24,33 @@ public struct EPLModule: Sendable, Hashable {
         public var name: String? {
             self.annotations.last { $0.name.lowercased() == "name" }?.stringValue
         }
+
+        /// The statement as a rule-file entry under its running name `name`, when it is `@name`d (its
+        /// rows print) or carries `@partitionKey('payload.KEY')` (its Events' NATS partition key); `nil`
+        /// for neither.
+        /// - Throws: ``EPLSyntaxError`` at the statement's line for a key that is not `payload.KEY` or `context.KEY`.
+        public func entry(name: String) throws(EPLSyntaxError) -> StatementsFile.Entry? {
+            let key = self.annotations.last { $0.name.lowercased() == "partitionkey" }
+            guard self.name != nil || key != nil else { return nil }
+            var entry = StatementsFile.Entry(
+                line: self.line,
+                name: name,
+                listener: self.name != nil ? .simple : .none,
+                text: self.text
+            )
+            if let key {
+                guard let path = key.stringValue.flatMap(StatementsFile.propertyPath) else {
+                    throw EPLSyntaxError(
+                        "@partitionKey('\(key.stringValue ?? "")') is not payload.KEY or context.KEY",
+                        line: self.line,
+                        column: 1,
+                        sourceLine: self.prefix + self.text.prefix { $0 != "\n" }
+                    )
+                }
+                entry.partitionKey = path
+            }
+            return entry
+        }
     }
 
     /// The module's name (`module x.y;`), if it declares one.

@@ -101,19 +101,19 @@ enum StatementAPI {
         pump.withRuntime { runtime -> HTTPIngestReply in
             var added: [String] = []
             do throws(EPLSyntaxError) {
+                var refused: EPLSyntaxError?
                 let names = try module.install(in: runtime) { name, statement in
                     added.append(name)
-                    guard statement.name != nil else { return nil }
-                    let entry = StatementsFile.Entry(
-                        line: statement.line,
-                        name: name,
-                        listener: .simple,
-                        text: statement.text
-                    )
-                    guard let listener = try? sinks.listener(for: .simple) else { return nil }
-                    sinks.remember(name: name, entry: entry)
-                    return listener
+                    do throws(EPLSyntaxError) {
+                        guard let entry = try statement.entry(name: name) else { return nil }
+                        sinks.remember(name: name, entry: entry)
+                        return try? sinks.listener(for: entry.listener)
+                    } catch {
+                        refused = error
+                        return nil
+                    }
                 }
+                if let refused { throw refused }
                 var w = JSONWriter()
                 w.object { w in
                     w.key("name", first: true)

@@ -35,10 +35,25 @@ public final class NATSEventPublisher: Sendable {
         (self.wakes, self.wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// The partition of `event`: FNV-1a of its key value's JSON text, modulo the partitions.
-    func partition(of event: Event) -> Int {
+    /// Statements' own partition keys (`partitionKey:` in statements.txt, `@partitionKey` in a module), by name.
+    private let statementKeys = Mutex<[String: [String]]>([:])
+
+    /// Makes the Events statement `name` produces pick their partition by `key` (a property path such
+    /// as `["payload", "host"]`) instead of the link's key; `nil` goes back to the link's key.
+    public func setPartitionKey(_ key: [String]?, forStatement name: String) {
+        self.statementKeys.withLock { $0[name] = key }
+    }
+
+    /// The key the Events of `producer` are partitioned by.
+    func partitionKey(for producer: String?) -> [String] {
+        guard let producer else { return self.link.partitionKey }
+        return self.statementKeys.withLock { $0[producer] } ?? self.link.partitionKey
+    }
+
+    /// The partition of `event` by `key`: FNV-1a of the key value's JSON text, modulo the partitions.
+    func partition(of event: Event, key: [String]) -> Int {
         var v = Value.object(["payload": Value.object(event.payload), "context": Value.object(event.context)])
-        for k in self.link.partitionKey { v = v[k] }
+        for k in key { v = v[k] }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in v.jsonString.utf8 {
             hash ^= UInt64(b)
@@ -47,15 +62,17 @@ public final class NATSEventPublisher: Sendable {
         return Int(hash % UInt64(max(self.link.partitions, 1)))
     }
 
-    /// Queues `events` for publishing (from the engine's thread); never blocks.
-    public func send(_ events: [Event]) {
+    /// Queues `events` for publishing (from the engine's thread), partitioned by the key of the
+    /// statement that produced them (`producer`) or the link's; never blocks.
+    public func send(_ events: [Event], from producer: String? = nil) {
         var dropped = 0
+        let key = self.partitionKey(for: producer)
         let items = events.map { e -> Pending in
             var w = JSONWriter()
             e.encode(to: &w)
             let n = self.sequence.wrappingAdd(1, ordering: .relaxed).newValue
             return Pending(
-                subject: self.link.subject(self.partition(of: e)),
+                subject: self.link.subject(self.partition(of: e, key: key)),
                 payload: w.bytes,
                 id: "\(self.instance)-\(n)"
             )
@@ -71,6 +88,15 @@ public final class NATSEventPublisher: Sendable {
         if dropped > 0 { self.stats.add(.init("kaiju_nats_publish_dropped_total"), dropped) }
         self.stats.set(.init("kaiju_nats_publish_pending"), depth)
         self.wake.yield()
+    }
+
+    /// A listener publishing each output row as an Event (partitioned by its statement's key),
+    /// counted as an Event out.
+    public func eventListener(stats: IngestStats) -> StatementListener {
+        { output in
+            self.send(output.rows.map { Event(row: $0) }, from: output.statement)
+            stats.add(.init("kaiju_events_out_total", ["type": "Event"]), output.rows.count)
+        }
     }
 
     /// Connects, creates the stream if missing, and starts publishing what is queued.

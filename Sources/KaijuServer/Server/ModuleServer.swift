@@ -125,7 +125,8 @@ public final class ModuleServer: Sendable {
                 forwardBuffer: configuration.forwardBuffer,
                 sampleDirectory: configuration.sampleDirectory,
                 allowRuleAddresses: configuration.allowRuleAddresses,
-                tls: configuration.hlTLS
+                tls: configuration.hlTLS,
+                natsPublisher: publisher
             )
             let pump = try await EnginePump.start(
                 on: engine.next(),
@@ -138,10 +139,10 @@ public final class ModuleServer: Sendable {
                 try rules(runtime, sinks)
                 forwarding?.forwardEvents(of: runtime, stats: stats)
                 if let publisher {
-                    runtime.observeEvents { event in
-                        publisher.send([event])
+                    runtime.observeEvents(withProducer: { event, producer in
+                        publisher.send([event], from: producer)
                         stats.add(.init("kaiju_events_out_total", ["type": "Event"]), 1)
-                    }
+                    })
                 }
             }
             var consumer: NATSEventConsumer?

@@ -73,14 +73,8 @@ public struct RuleSource: Sendable {
         do throws(EPLSyntaxError) {
             let module = try EPLModule(text: text)
             _ = try module.install(in: runtime) { name, statement in
-                guard statement.name != nil else { return nil }
                 do {
-                    let entry = StatementsFile.Entry(
-                        line: statement.line,
-                        name: name,
-                        listener: .simple,
-                        text: statement.text
-                    )
+                    guard let entry = try statement.entry(name: name) else { return nil }
                     return try listener(entry)
                 } catch {
                     failure = error

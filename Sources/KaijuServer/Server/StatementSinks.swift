@@ -13,6 +13,8 @@ import Synchronization
 /// when its last statement is removed, and closes everything at shutdown.
 public final class StatementSinks: Sendable {
     let defaultForwarder: HLForwarder?
+    /// The JetStream publisher (`--nats`): `hl` listeners without an address publish there too.
+    let natsPublisher: NATSEventPublisher?
     let loop: any EventLoop
     let stats: IngestStats
     let logger: Logger
@@ -40,8 +42,10 @@ public final class StatementSinks: Sendable {
         forwardBuffer: Int,
         sampleDirectory: String? = ".",
         allowRuleAddresses: Bool = false,
-        tls: NIOSSLContext? = nil
+        tls: NIOSSLContext? = nil,
+        natsPublisher: NATSEventPublisher? = nil
     ) {
+        self.natsPublisher = natsPublisher
         self.tls = tls
         self.defaultForwarder = defaultForwarder
         self.loop = loop
@@ -60,6 +64,14 @@ public final class StatementSinks: Sendable {
         switch kind {
         case .none: return nil
         case .simple: return StdoutRows.write
+        case .hl(nil) where self.natsPublisher != nil:
+            // Over NATS (and the TCP link too when --hl is also given).
+            let tcp = self.defaultForwarder?.eventListener(stats: self.stats)
+            let nats = self.natsPublisher?.eventListener(stats: self.stats)
+            return { output in
+                tcp?(output)
+                nats?(output)
+            }
         case .hl(let address):
             return try self.forwarder(address).eventListener(stats: self.stats)
         case .sample(let path):
@@ -78,6 +90,7 @@ public final class StatementSinks: Sendable {
     /// Forgets a removed statement: its text, and its sample file (closed if no other statement writes there).
     public func forget(name: String) {
         _ = self.texts.withLock { $0.removeValue(forKey: name) }
+        self.natsPublisher?.setPartitionKey(nil, forStatement: name)
         if let kind = self.kinds.withLock({ $0.removeValue(forKey: name) }) { self.abandon(kind) }
     }
 
@@ -122,7 +135,8 @@ public final class StatementSinks: Sendable {
         }
     }
 
-    /// Remembers a rule-file statement's text and listener for `GET /api/statements`.
+    /// Remembers a rule-file statement's text and listener for `GET /api/statements`, and its NATS
+    /// partition key.
     public func remember(name: String, entry: StatementsFile.Entry) {
         let listener: String
         switch entry.listener {
@@ -133,6 +147,7 @@ public final class StatementSinks: Sendable {
         }
         self.texts.withLock { $0[name] = (entry.text, listener) }
         self.kinds.withLock { $0[name] = entry.listener }
+        self.natsPublisher?.setPartitionKey(entry.partitionKey, forStatement: name)
     }
 
     /// Flushes the extra forwarders (up to `timeout`) and closes the sample files.

@@ -13,12 +13,13 @@ final class TableTriggerFront: StatementFront, OnTupleEvaluating {
             case delete
         }
 
-        /// For `insert into Stream`: sends the row the clause selects (in `context`) to the stream.
-        func route(in context: EvalContext, runtime: Runtime) {
+        /// For `insert into Stream`: sends the row the clause selects (in `context`) to the stream, on
+        /// behalf of statement `producer`.
+        func route(in context: EvalContext, from producer: String, runtime: Runtime) {
             guard case .insertInto(let target, let names, let values) = self.action else { return }
             let row = Row(columns: names, values: values.map { $0(context) })
             switch target.event(from: row, now: runtime.now) {
-            case .success(let e): runtime.enqueue(e)
+            case .success(let e): runtime.enqueue(e, from: producer)
             case .failure: runtime.counters.insertFailures += 1
             }
         }
@@ -67,6 +68,8 @@ final class TableTriggerFront: StatementFront, OnTupleEvaluating {
     /// The rows an on-merge inserted or updated for the event being handled, delivered as its output
     /// (Esper's insert stream), collected only when someone listens.
     private var merged: [Row] = []
+    /// The statement whose event is being applied (the producer of what its clauses insert).
+    private var producer = ""
     private var collectsMerged = false
 
     init(
@@ -105,6 +108,7 @@ final class TableTriggerFront: StatementFront, OnTupleEvaluating {
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
         guard self.admits(event) else { return }
         statement.eventsIn += 1
+        self.producer = statement.name
         if let selection {
             statement.emit(self.select(event, selection), runtime: runtime)
             return
@@ -187,7 +191,7 @@ final class TableTriggerFront: StatementFront, OnTupleEvaluating {
             self.table.remove(self.table.key(ofRow: row.columnValues))
         case .insertInto:
             self.context.event = t
-            clause.route(in: self.context, runtime: runtime)
+            clause.route(in: self.context, from: self.producer, runtime: runtime)
             return true
         case .insert:
             return true
@@ -201,7 +205,9 @@ final class TableTriggerFront: StatementFront, OnTupleEvaluating {
         let bare = self.tuple(event, nil, nil)
         guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }) else { return }
         self.context.event = bare
-        if case .insertInto = clause.action { return clause.route(in: self.context, runtime: runtime) }
+        if case .insertInto = clause.action {
+            return clause.route(in: self.context, from: self.producer, runtime: runtime)
+        }
         guard case .insert(let values) = clause.action else { return }
         var row = [Value](repeating: .null, count: self.table.type.columns.count)
         for (i, f) in values { row[i] = f(self.context) }

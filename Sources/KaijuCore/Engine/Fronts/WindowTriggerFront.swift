@@ -22,6 +22,8 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
     @exclusivity(unchecked) private var entered: [WindowEntry] = []
     @exclusivity(unchecked) private var left: [WindowEntry] = []
     @exclusivity(unchecked) private var output: [Row] = []
+    /// The statement whose event is being applied (the producer of what its clauses insert).
+    private var producer = ""
 
     init(
         trigger: OnTrigger,
@@ -47,6 +49,7 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
     func receive(_ event: EngineEvent, input: Int, statement: Statement, runtime: Runtime) {
         guard self.admits(event) else { return }
         statement.eventsIn += 1
+        self.producer = statement.name
         self.entered.clear()
         self.left.clear()
         self.output.clear()
@@ -81,7 +84,7 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
                 }
             case .insertInto:
                 self.context.event = t
-                clause.route(in: self.context, runtime: runtime)
+                clause.route(in: self.context, from: self.producer, runtime: runtime)
                 continue
             case .insert:
                 continue
@@ -108,7 +111,9 @@ final class WindowTriggerFront: StatementFront, OnTupleEvaluating {
         let bare = self.tuple(event, nil, nil)
         guard let clause = self.clauses.first(where: { !$0.matched && self.passes($0.condition, bare) }) else { return }
         self.context.event = bare
-        if case .insertInto = clause.action { return clause.route(in: self.context, runtime: runtime) }
+        if case .insertInto = clause.action {
+            return clause.route(in: self.context, from: self.producer, runtime: runtime)
+        }
         guard case .insert(let assignments) = clause.action else { return }
         var values = [Value](repeating: .null, count: self.windowType.columns.count)
         for (i, f) in assignments { values[i] = self.windowType.columns[i].type.coerce(f(self.context)) }
