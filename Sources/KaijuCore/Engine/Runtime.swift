@@ -699,7 +699,7 @@ public final class Runtime {
 
     private func process(_ event: EngineEvent) {
         self.routedThisEvent = 0
-        self.dispatch(event, observe: true)
+        self.dispatch(event)
         self.drain()
     }
 
@@ -722,19 +722,23 @@ public final class Runtime {
     private func drain() {
         guard !self.dispatching else { return }
         self.dispatching = true
-        while let e = self.queue.popFirst() { self.dispatch(e, observe: false) }
+        while let e = self.queue.popFirst() { self.deliver(e, self.route(for: e.type)) }
         self.dispatching = false
     }
 
-    /// Delivers `event` to its statements; an Event that entered the runtime is observed here
-    /// (`observe`), an inserted one was when queued.
-    private func dispatch(_ event: EngineEvent, observe: Bool) {
+    /// Delivers an Event that entered the runtime to its statements, observers first (an inserted one
+    /// is observed when queued).
+    private func dispatch(_ event: EngineEvent) {
         let route = self.route(for: event.type)
-        route.counter.count += 1
-        if observe, route.observed {
+        if route.observed {
             let e = event.asEvent
             for observe in self.eventObservers { observe(e, nil) }
         }
+        self.deliver(event, route)
+    }
+
+    @inline(__always) private func deliver(_ event: EngineEvent, _ route: Route) {
+        route.counter.count += 1
         for t in route.targets where t.statement.active { t.statement.receive(event, input: t.input, runtime: self) }
     }
 
