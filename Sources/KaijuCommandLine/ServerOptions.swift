@@ -115,7 +115,10 @@ public struct ServerOptions: ParsableArguments {
     public var replica = 0
 
     /// How many kaiju-hl replicas share the partitions.
-    @Option(help: "kaiju-hl with --nats: how many replicas share the partitions.")
+    @Option(
+        help:
+            "kaiju-hl with --nats: how many replicas share the partitions; 0 learns it from the live replicas (for a StatefulSet an autoscaler resizes)."
+    )
     public var replicas = 1
 
     /// Seconds a fetched Event may stay unacknowledged before JetStream delivers it again.
@@ -267,9 +270,9 @@ public struct ServerOptions: ParsableArguments {
             self.highWater > 0,
             self.maxDepth > 0, self.maxFlattenExpansion > 0, self.maxConnections > 0, self.idleTimeout >= 0,
             self.maxWindowEvents > 0, self.maxGroups > 0, self.maxPatternInstances > 0,
-            self.maxContextPartitions > 0, self.maxTableRows > 0, self.partitions > 0, self.replicas > 0,
+            self.maxContextPartitions > 0, self.maxTableRows > 0, self.partitions > 0, self.replicas >= 0,
             self.natsAckWait > 0,
-            self.replica >= 0, self.replica < self.replicas
+            self.replica >= 0, self.replica < 1024, self.replicas == 0 || self.replica < self.replicas
         else {
             throw ValidationError("limits must be positive")
         }

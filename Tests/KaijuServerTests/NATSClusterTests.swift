@@ -29,7 +29,13 @@ struct NATSClusterTests {
 
     /// A kaiju-hl (`replica` of two over four partitions, or without NATS when `nats` is nil) counting
     /// Events per namespace into `counts` under `label`.
-    static func hl(_ nats: NATSTestServer?, replica: Int, label: String, counts: Counts) async throws -> ModuleServer {
+    static func hl(
+        _ nats: NATSTestServer?,
+        replica: Int,
+        label: String,
+        counts: Counts,
+        learnsReplicas: Bool = false
+    ) async throws -> ModuleServer {
         var configuration = ModuleConfiguration(
             name: "kaiju-hl",
             listeners: [.stream(name: "tcp", address: .loopback)],
@@ -38,6 +44,10 @@ struct NATSClusterTests {
         )
         if let nats {
             configuration.nats = Self.link(nats, replica: replica)
+            if learnsReplicas {
+                configuration.nats?.replicas = 0
+                configuration.nats?.heartbeat = .milliseconds(200)
+            }
             configuration.consumesNATS = true
         }
         return try await ModuleServer.start(configuration, logger: Self.logger) { runtime in
@@ -148,7 +158,7 @@ struct NATSClusterTests {
                 #"{"timestamp":1700000000000,"payload":{"line":"line \#($0)"},"context":{"namespace":"ns\#($0 % 6)"}}"#
             }
         )
-        #expect(ServerProcess.wait(seconds: 30) { counts.total == 270 && single.total == 270 })
+        #expect(await ServerProcess.eventually(seconds: 30) { counts.total == 270 && single.total == 270 })
         let (replicated, labels) = Self.merged(counts.all)
         let (alone, _) = Self.merged(single.all)
         #expect(replicated == alone)
@@ -172,17 +182,17 @@ struct NATSClusterTests {
             range.map { #"{"timestamp":1700000000000,"payload":{"namespace":"ns\#($0 % 5)","i":\#($0)},"context":{}}"# }
         }
         try Self.send(module, events(0..<100))
-        #expect(ServerProcess.wait(seconds: 30) { counts.total == 100 })
+        #expect(await ServerProcess.eventually(seconds: 30) { counts.total == 100 })
         nats.kill()
         try Self.send(module, events(100..<200))
         // Held by the module while the server is down.
         #expect(
-            ServerProcess.wait(seconds: 10) {
+            await ServerProcess.eventually(seconds: 10) {
                 module.pump.stats.gaugeSnapshot.first { $0.0.name == "kaiju_nats_publish_pending" }?.1 == 100
             }
         )
         try nats.start()
-        #expect(ServerProcess.wait(seconds: 60) { counts.total >= 200 })
+        #expect(await ServerProcess.eventually(seconds: 60) { counts.total >= 200 })
         let (merged, _) = Self.merged(counts.all)
         #expect(merged == ["ns0": 40, "ns1": 40, "ns2": 40, "ns3": 40, "ns4": 40])
         for server in [module, r0, r1] { try await server.shutdown() }
@@ -219,10 +229,44 @@ struct NATSClusterTests {
                 #"{"name":"m","timestamp":1700000000,"fields":{"v":\#($0)},"tags":{"namespace":"ns\#($0 % 4)"}}"#
             }
         )
-        #expect(ServerProcess.wait(seconds: 30) { counts.total == 60 })
+        #expect(await ServerProcess.eventually(seconds: 30) { counts.total == 60 })
         let (merged, labels) = Self.merged(counts.all)
         #expect(merged == ["ns0": 15, "ns1": 15, "ns2": 15, "ns3": 15])
         #expect(labels.values.allSatisfy { $0.count == 1 })
         for server in [module, r0, r1] { try await server.shutdown() }
+    }
+
+    /// `--replicas 0`: replicas learn their count from each other's heartbeats and hand partitions over
+    /// when one joins or leaves (an autoscaler resizing the StatefulSet); no Event is lost or counted twice.
+    @Test func replicasLearnTheirCountAndHandPartitionsOver() async throws {
+        let nats = try NATSTestServer()
+        let counts = Counts()
+        let module = try await Self.module("kaiju-traces", nats, rules: "")
+        func events(_ range: Range<Int>) -> [String] {
+            range.map { #"{"timestamp":1700000000000,"payload":{"namespace":"ns\#($0 % 6)","i":\#($0)},"context":{}}"# }
+        }
+        func partitions(_ server: ModuleServer) -> Int? {
+            server.pump.stats.gaugeSnapshot.first { $0.0.name == "kaiju_nats_partitions" }?.1
+        }
+        let r0 = try await Self.hl(nats, replica: 0, label: "r0", counts: counts, learnsReplicas: true)
+        #expect(partitions(r0) == 4)
+        try Self.send(module, events(0..<120))
+        #expect(await ServerProcess.eventually(seconds: 30) { counts.total == 120 })
+        // A second replica joins: each now takes two partitions.
+        let r1 = try await Self.hl(nats, replica: 1, label: "r1", counts: counts, learnsReplicas: true)
+        #expect(partitions(r1) == 2)
+        #expect(await ServerProcess.eventually(seconds: 10) { partitions(r0) == 2 })
+        try Self.send(module, events(120..<240))
+        #expect(await ServerProcess.eventually(seconds: 30) { counts.total == 240 })
+        let (_, labels) = Self.merged(counts.all)
+        #expect(labels.values.contains { $0 == ["r0", "r1"] }, "some namespaces moved to the new replica")
+        // It leaves: the first takes all four partitions back.
+        try await r1.shutdown()
+        #expect(await ServerProcess.eventually(seconds: 10) { partitions(r0) == 4 })
+        try Self.send(module, events(240..<360))
+        #expect(await ServerProcess.eventually(seconds: 30) { counts.total == 360 })
+        let (merged, _) = Self.merged(counts.all)
+        #expect(merged == ["ns0": 60, "ns1": 60, "ns2": 60, "ns3": 60, "ns4": 60, "ns5": 60])
+        for server in [module, r0] { try await server.shutdown() }
     }
 }

@@ -76,7 +76,7 @@ struct NATSPartitionTests {
         }
         _ = try Loopback.tcp(port: module.boundAddresses["tcp"]?.port ?? 0, Array(text.utf8))
         #expect(
-            ServerProcess.wait(seconds: 30) {
+            await ServerProcess.eventually(seconds: 30) {
                 counts.values.withLock { $0.values.reduce(0, +) } == 200
             }
         )
@@ -92,7 +92,7 @@ struct NATSPartitionTests {
         // The backlog gauges of replica 0's partitions (0 and 2) come down to 0 once all is consumed.
         let admin = r0.boundAddresses["admin"]?.port ?? 0
         #expect(
-            ServerProcess.wait(seconds: 10) {
+            await ServerProcess.eventually(seconds: 10) {
                 let metrics = (try? Loopback.get(port: admin, path: "/metrics")) ?? ""
                 return metrics.contains("kaiju_nats_pending{partition=\"0\"} 0\n")
                     && metrics.contains("kaiju_nats_pending{partition=\"2\"} 0\n")
@@ -129,11 +129,11 @@ struct NATSPartitionTests {
         }
         let first = try ServerProcess("kaiju-hl", args)
         try await publish(0..<400)
-        #expect(ServerProcess.wait(seconds: 30) { seen(first).count >= 100 })
+        #expect(await ServerProcess.eventually(seconds: 30) { seen(first).count >= 100 })
         first.kill()
         try await publish(400..<600)
         let second = try ServerProcess("kaiju-hl", args)
-        #expect(ServerProcess.wait(seconds: 30) { seen(first).union(seen(second)).count == 600 })
+        #expect(await ServerProcess.eventually(seconds: 30) { seen(first).union(seen(second)).count == 600 })
         #expect(seen(first).union(seen(second)) == Set(0..<600))
         _ = second.terminate()
         await connection.close()

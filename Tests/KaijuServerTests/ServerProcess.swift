@@ -76,6 +76,18 @@ final class ServerProcess: Sendable {
         return condition()
     }
 
+    /// Waits until `condition` holds or `seconds` pass, sleeping between checks without holding a
+    /// thread: async tests use it, so the tasks they wait for (NATS consumers and publishers) keep running
+    /// while other suites wait too.
+    static func eventually(seconds: Double = 15, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
     /// The port a listener reported on stderr (`NAME listening on [IPv4]127.0.0.1/127.0.0.1:PORT`).
     func port(of listener: String) -> Int? {
         var found: Int?

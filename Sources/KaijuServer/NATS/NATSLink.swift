@@ -13,8 +13,13 @@ public struct NATSLink: Sendable {
     public var partitionKey = ["payload", "namespace"]
     /// This replica's number (kaiju-hl), from 0.
     public var replica = 0
-    /// How many kaiju-hl replicas share the partitions (partition p goes to replica p % replicas).
+    /// How many kaiju-hl replicas share the partitions (partition p goes to replica p % replicas); 0
+    /// learns it from the live replicas' heartbeats (`kaiju.hl.members`), for a replica count an
+    /// autoscaler changes.
     public var replicas = 1
+    /// How often a replica announces itself when ``replicas`` is learnt; one missing for three
+    /// intervals is gone.
+    public var heartbeat: Duration = .seconds(1)
     /// Events held while the server does not acknowledge; the oldest are dropped (counted) beyond it.
     public var capacity = 100_000
     /// Most bytes the stream keeps (-1: no limit).
@@ -31,8 +36,15 @@ public struct NATSLink: Sendable {
     /// The subject of partition `p`.
     public func subject(_ p: Int) -> String { "kaiju.events.\(p)" }
 
-    /// The partitions replica ``replica`` consumes.
-    public var ownPartitions: [Int] { (0..<self.partitions).filter { $0 % max(self.replicas, 1) == self.replica } }
+    /// The partitions replica ``replica`` consumes when `replicas` share them.
+    public func partitions(sharedBy replicas: Int) -> [Int] {
+        (0..<self.partitions).filter { $0 % max(replicas, 1) == self.replica }
+    }
+
+    /// The subject replicas announce themselves on when the replica count is learnt.
+    static let membersSubject = "kaiju.hl.members"
+    /// Replica numbers heard beyond this are ignored.
+    static let maxReplicas = 1024
 
     /// The stream's configuration.
     var streamConfig: JetStream.StreamConfig {
