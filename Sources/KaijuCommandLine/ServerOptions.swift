@@ -105,7 +105,7 @@ public struct ServerOptions: ParsableArguments {
 
     /// The Event property that picks a partition.
     @Option(help: "With --nats: the Event property whose value picks the partition (payload.KEY or context.KEY).")
-    public var partitionKey = "payload.namespace"
+    public var partitionKey = "context.namespace"
 
     /// This kaiju-hl replica's number.
     @Option(

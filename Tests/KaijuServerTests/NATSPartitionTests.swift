@@ -25,6 +25,7 @@ struct NATSPartitionTests {
     static func link(_ server: NATSTestServer, replica: Int) -> NATSLink {
         var link = NATSLink(options: NATSOptions(host: "127.0.0.1", port: server.port, name: "test"))
         link.partitions = 4
+        link.partitionKey = ["payload", "namespace"]
         link.replicas = 2
         link.replica = replica
         return link

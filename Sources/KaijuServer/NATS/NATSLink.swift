@@ -9,8 +9,9 @@ public struct NATSLink: Sendable {
     public var stream = "KAIJU_EVENTS"
     /// How many partitions the Events are spread over.
     public var partitions = 1
-    /// The Event property whose value picks the partition (`payload.namespace`, `context.pod`).
-    public var partitionKey = ["payload", "namespace"]
+    /// The Event property whose value picks the partition (`context.namespace`, where the built-in rules
+    /// put it; `payload.host`).
+    public var partitionKey = ["context", "namespace"]
     /// This replica's number (kaiju-hl), from 0.
     public var replica = 0
     /// How many kaiju-hl replicas share the partitions (partition p goes to replica p % replicas); 0
