@@ -31,6 +31,15 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "kaiju-nats-bench",
+            dependencies: [
+                .product(name: "KaijuCore", package: "kaiju"),
+                .product(name: "KaijuEPL", package: "kaiju"),
+                .product(name: "KaijuNATS", package: "kaiju"),
+                .product(name: "KaijuServer", package: "kaiju"),
+            ]
+        ),
+        .executableTarget(
             name: "kaiju-parse-bench",
             dependencies: [
                 .product(name: "KaijuCore", package: "kaiju"),

@@ -119,14 +119,48 @@ public struct JetStream: Sendable {
     /// `Nats-Msg-Id`) makes a re-publish within the duplicate window a no-op.
     /// - Throws: ``NATSError`` when no stream takes the subject or the server refuses it.
     public func publish(_ subject: String, payload: [UInt8], messageID: String? = nil) async throws -> PubAck {
+        try await self.send(subject, payload: payload, messageID: messageID).acknowledgement()
+    }
+
+    /// A message published and its acknowledgement still to come.
+    public struct PendingPubAck: Sendable {
+        let reply: NATSConnection.PendingReply
+
+        /// Waits for the stream's acknowledgement.
+        /// - Throws: ``NATSError`` when none comes within the request timeout, or the stream refused it.
+        public func acknowledgement() async throws -> PubAck {
+            let value = try JetStream.checked(try await self.reply.reply().payload)
+            return PubAck(
+                stream: value["stream"].stringValue ?? "",
+                sequence: value["seq"].intValue ?? 0,
+                duplicate: value["duplicate"] == .bool(true)
+            )
+        }
+    }
+
+    /// Publishes to a stream's subject and returns once the message is written, with its acknowledgement
+    /// to wait for: messages sent one after another go out (and are stored) in order, without waiting for
+    /// each other's acknowledgements.
+    /// - Throws: ``NATSError`` when the message cannot be sent.
+    public func send(_ subject: String, payload: [UInt8], messageID: String? = nil) async throws -> PendingPubAck {
         let headers = messageID.map { [(name: "Nats-Msg-Id", value: $0)] } ?? []
-        let reply = try await self.connection.request(subject, payload: payload, headers: headers)
-        let value = try Self.checked(reply.payload)
-        return PubAck(
-            stream: value["stream"].stringValue ?? "",
-            sequence: value["seq"].intValue ?? 0,
-            duplicate: value["duplicate"] == .bool(true)
-        )
+        return PendingPubAck(reply: try await self.connection.sendRequest(subject, payload: payload, headers: headers))
+    }
+
+    /// Publishes `messages` (subject, payload, message id) in order in one write, and returns their
+    /// acknowledgements to wait for.
+    /// - Throws: ``NATSError`` when they cannot be sent.
+    public func send(
+        _ messages: [(subject: String, payload: [UInt8], messageID: String)]
+    ) async throws -> [PendingPubAck] {
+        let outgoing = messages.map {
+            NATSConnection.OutgoingRequest(
+                subject: $0.subject,
+                payload: $0.payload,
+                headers: [(name: "Nats-Msg-Id", value: $0.messageID)]
+            )
+        }
+        return try await self.connection.sendRequests(outgoing).map { PendingPubAck(reply: $0) }
     }
 
     /// Fetches up to `batch` messages of a durable pull consumer, waiting at most `expires` for them.

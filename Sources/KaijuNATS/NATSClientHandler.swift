@@ -119,12 +119,13 @@ final class NATSClientHandler: ChannelInboundHandler {
 
     // MARK: - Operations (on the event loop)
 
-    /// Sends `PUB`/`HPUB`.
+    /// Sends `PUB`/`HPUB` (`flush` false leaves it buffered for a later flush).
     func publish(
         _ subject: String,
         payload: [UInt8],
         headers: [(name: String, value: String)],
-        replyTo: String?
+        replyTo: String?,
+        flush: Bool = true
     )
         throws(NATSError)
     {
@@ -151,8 +152,12 @@ final class NATSClientHandler: ChannelInboundHandler {
         }
         buffer.writeBytes(payload)
         buffer.writeString("\r\n")
-        context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        if flush { context.flush() }
     }
+
+    /// Sends what buffered publishes wrote.
+    func flush() { self.context?.flush() }
 
     /// Sends `SUB` for subscription `sid` (registered in the session).
     func sendSubscribe(_ sid: Int, _ s: NATSSession.Subscription) {

@@ -128,33 +128,107 @@ public final class NATSConnection: Sendable {
         headers: [(name: String, value: String)] = [],
         timeout: Duration? = nil
     ) async throws -> NATSMessage {
+        try await self.sendRequest(subject, payload: payload, headers: headers, timeout: timeout).reply()
+    }
+
+    /// A request sent and its reply still to come.
+    public struct PendingReply: Sendable {
+        let future: EventLoopFuture<NATSMessage>
+        let subject: String
+
+        /// Waits for the reply.
+        /// - Throws: ``NATSError`` as ``NATSConnection/request(_:payload:headers:timeout:)`` does.
+        public func reply() async throws -> NATSMessage {
+            let reply = try await self.future.get()
+            if reply.status == 503 { throw NATSError(.timeout, "no responders on \(self.subject)") }
+            return reply
+        }
+    }
+
+    /// Publishes `payload` to `subject` with a reply inbox and returns once it is written, with the
+    /// reply to wait for: requests sent one after another this way go out in order without waiting for
+    /// each other's replies (pipelining).
+    /// - Throws: ``NATSError`` when it cannot be sent (not connected, payload too large).
+    public func sendRequest(
+        _ subject: String,
+        payload: [UInt8],
+        headers: [(name: String, value: String)] = [],
+        timeout: Duration? = nil
+    ) async throws -> PendingReply {
+        let sent = try await self.sendRequests(
+            [OutgoingRequest(subject: subject, payload: payload, headers: headers)],
+            timeout: timeout
+        )
+        guard let pending = sent.first else { throw NATSError(.closed, "the request was not sent") }
+        return pending
+    }
+
+    /// A request to send with ``sendRequests(_:timeout:)``.
+    public struct OutgoingRequest: Sendable {
+        /// Where it goes.
+        public var subject: String
+        /// Its body.
+        public var payload: [UInt8]
+        /// Its headers.
+        public var headers: [(name: String, value: String)]
+
+        /// A request of `payload` to `subject`, with `headers`.
+        public init(subject: String, payload: [UInt8], headers: [(name: String, value: String)] = []) {
+            self.subject = subject
+            self.payload = payload
+            self.headers = headers
+        }
+    }
+
+    /// Writes `outgoing`, in order, in one go (one flush), and returns their replies to wait for.
+    /// - Throws: ``NATSError`` when they cannot be sent (not connected, a payload too large); then none
+    ///   of their replies is waited for.
+    public func sendRequests(_ outgoing: [OutgoingRequest], timeout: Duration? = nil) async throws -> [PendingReply] {
         try await self.ensureInbox()
         let loop = self.loop
-        let promise = loop.makePromise(of: NATSMessage.self)
-        let token = self.requests.withLockedValue { state -> String in
-            state.next += 1
-            let token = "\(state.next)"
-            state.waiting[token] = promise
-            return token
-        }
         let wait = timeout ?? self.options.requestTimeout
-        let timer = loop.scheduleTask(in: Self.timeAmount(wait)) {
-            let waiting = self.requests.withLockedValue { $0.waiting.removeValue(forKey: token) }
-            waiting?.fail(NATSError(.timeout, "no reply on \(subject) within \(wait)"))
+        let promises = outgoing.map { _ in loop.makePromise(of: NATSMessage.self) }
+        let tokens = self.requests.withLockedValue { state -> [String] in
+            promises.map { promise in
+                state.next += 1
+                let token = "\(state.next)"
+                state.waiting[token] = promise
+                return token
+            }
         }
+        // One timer for the lot: whatever has no reply by then fails.
+        let timer = loop.scheduleTask(in: Self.timeAmount(wait)) {
+            let late = self.requests.withLockedValue { state in
+                tokens.compactMap { state.waiting.removeValue(forKey: $0) }
+            }
+            for promise in late { promise.fail(NATSError(.timeout, "no reply within \(wait)")) }
+        }
+        EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: loop).whenComplete { _ in timer.cancel() }
+        let pending = zip(outgoing, promises).map { PendingReply(future: $1.futureResult, subject: $0.subject) }
+        let inbox = self.inbox
         do {
-            try await self.publish(subject, payload: payload, headers: headers, replyTo: "\(self.inbox).\(token)")
+            try await loop.submit {
+                let link = try self.link()
+                for (request, token) in zip(outgoing, tokens) {
+                    try link.publish(
+                        request.subject,
+                        payload: request.payload,
+                        headers: request.headers,
+                        replyTo: "\(inbox).\(token)",
+                        flush: false
+                    )
+                }
+                link.flush()
+            }.get()
         } catch {
-            // The promise is failed, never dropped unfulfilled (NIO refuses a leaked promise).
-            let waiting = self.requests.withLockedValue { $0.waiting.removeValue(forKey: token) }
-            timer.cancel()
-            waiting?.fail(error)
+            // The promises are failed, never dropped unfulfilled (NIO refuses a leaked promise).
+            let waiting = self.requests.withLockedValue { state in
+                tokens.compactMap { state.waiting.removeValue(forKey: $0) }
+            }
+            for w in waiting { w.fail(error) }
             throw error
         }
-        let reply = try await promise.futureResult.get()
-        timer.cancel()
-        if reply.status == 503 { throw NATSError(.timeout, "no responders on \(subject)") }
-        return reply
+        return pending
     }
 
     /// `d` as NIO's time amount, within a day (no overflow for any duration given).

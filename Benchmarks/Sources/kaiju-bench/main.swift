@@ -17,12 +17,17 @@ let selected = arguments.count > 3 ? Set(arguments[3].split(separator: ",").map(
 func wanted(_ name: String) -> Bool { selected?.contains(name) ?? true }
 
 /// Metrics named cpu/mem alternately, `groups` hosts, 1 ms apart (a 1-minute window holds 60 000 of them).
-let metrics: [Metric] = !(wanted("filter") || wanted("windowed") || wanted("output")) ? [] : (0..<eventCount).map { i in
-    Metric(
-        name: i % 2 == 0 ? "cpu" : "mem", timestamp: Int64(i),
-        fields: ["usage_idle": Value.double(Double(i % 100))], tags: ["host": Value.string("host-\(i % groups)")]
-    )
-}
+let metrics: [Metric] =
+    !(wanted("filter") || wanted("windowed") || wanted("output"))
+    ? []
+    : (0..<eventCount).map { i in
+        Metric(
+            name: i % 2 == 0 ? "cpu" : "mem",
+            timestamp: Int64(i),
+            fields: ["usage_idle": Value.double(Double(i % 100))],
+            tags: ["host": Value.string("host-\(i % groups)")]
+        )
+    }
 
 func measure(_ label: String, _ query: StatementPlan) {
     var best = Double.infinity

@@ -6,8 +6,8 @@
 // `only` is a comma-separated subset of: telegraf-json, line-protocol, forward-gzip, jaeger-compact, otlp-protobuf,
 // loopback (default: all).
 import Foundation
-import KaijuCore
 import KaijuCodecs
+import KaijuCore
 import KaijuServer
 
 let arguments = CommandLine.arguments
@@ -28,7 +28,9 @@ func measure(_ label: String, bytes: Int, _ body: () -> Int) {
         best = min(best, seconds(clock.now - start))
     }
     let mbps = Double(bytes) / best / 1e6
-    print("\(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", mbps)) MB/s \(String(Int(Double(events) / best)).leftPad(10)) events/s")
+    print(
+        "\(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", mbps)) MB/s \(String(Int(Double(events) / best)).leftPad(10)) events/s"
+    )
 }
 
 extension String {
@@ -61,7 +63,10 @@ func gzip(_ bytes: [UInt8]) -> [UInt8] {
     p.standardInput = input
     p.standardOutput = output
     try! p.run()
-    let writer = Thread { input.fileHandleForWriting.write(Data(bytes)); try? input.fileHandleForWriting.close() }
+    let writer = Thread {
+        input.fileHandleForWriting.write(Data(bytes))
+        try? input.fileHandleForWriting.close()
+    }
     writer.start()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -70,7 +75,8 @@ func gzip(_ bytes: [UInt8]) -> [UInt8] {
 
 let metricCount = 200_000
 func telegrafJSONLine(_ i: Int) -> String {
-    #"{"fields":{"usage_idle":\#(Double(i % 1000) / 10),"usage_system":1.5,"usage_user":0.25},"name":"cpu","tags":{"cpu":"cpu\#(i % 8)","host":"web-\#(i % 100)"},"timestamp":\#(1_700_000_000 + i / 1000)}"# + "\n"
+    #"{"fields":{"usage_idle":\#(Double(i % 1000) / 10),"usage_system":1.5,"usage_user":0.25},"name":"cpu","tags":{"cpu":"cpu\#(i % 8)","host":"web-\#(i % 100)"},"timestamp":\#(1_700_000_000 + i / 1000)}"#
+        + "\n"
 }
 
 print("kaiju-ingest-bench: best of \(runs) passes, one core")
@@ -79,9 +85,11 @@ if wanted("telegraf-json") {
     measure("Telegraf JSON (socket_writer ndjson)", bytes: payload.count) { decodeStream(payload) }
 }
 if wanted("line-protocol") {
-    let payload = Array((0..<metricCount).map { i in
-        "cpu,cpu=cpu\(i % 8),host=web-\(i % 100) usage_idle=\(Double(i % 1000) / 10),usage_user=0.25,usage_system=1.5 \(1_700_000_000_000_000_000 + i)\n"
-    }.joined().utf8)
+    let payload = Array(
+        (0..<metricCount).map { i in
+            "cpu,cpu=cpu\(i % 8),host=web-\(i % 100) usage_idle=\(Double(i % 1000) / 10),usage_user=0.25,usage_system=1.5 \(1_700_000_000_000_000_000 + i)\n"
+        }.joined().utf8
+    )
     measure("InfluxDB line protocol", bytes: payload.count) { decodeStream(payload) }
 }
 if wanted("forward-gzip") {
@@ -91,11 +99,16 @@ if wanted("forward-gzip") {
         entries.writeArrayHeader(2)
         entries.writeInt(UInt32(1_700_000_000 + i / 100))
         entries.writeMapHeader(3)
-        entries.writeString("log"); entries.writeString("10.0.0.\(i % 250) - - \"GET /item/\(i) HTTP/1.1\" 200 512")
-        entries.writeString("stream"); entries.writeString("stdout")
-        entries.writeString("kubernetes"); entries.writeMapHeader(2)
-        entries.writeString("pod_name"); entries.writeString("web-\(i % 10)")
-        entries.writeString("namespace_name"); entries.writeString("shop")
+        entries.writeString("log")
+        entries.writeString("10.0.0.\(i % 250) - - \"GET /item/\(i) HTTP/1.1\" 200 512")
+        entries.writeString("stream")
+        entries.writeString("stdout")
+        entries.writeString("kubernetes")
+        entries.writeMapHeader(2)
+        entries.writeString("pod_name")
+        entries.writeString("web-\(i % 10)")
+        entries.writeString("namespace_name")
+        entries.writeString("shop")
     }
     let compressed = gzip(entries.bytes)
     var message = MsgPackWriter()
@@ -103,8 +116,10 @@ if wanted("forward-gzip") {
     message.writeString("kube.var.log")
     message.writeBinary(compressed)
     message.writeMapHeader(2)
-    message.writeString("size"); message.writeInt(1000)
-    message.writeString("compressed"); message.writeString("gzip")
+    message.writeString("size")
+    message.writeInt(1000)
+    message.writeString("compressed")
+    message.writeString("gzip")
     let payload = Array([[UInt8]](repeating: message.bytes, count: 200).joined())
     measure("Fluentd CompressedPackedForward (gzip)", bytes: payload.count) { decodeStream(payload) }
 }
@@ -122,7 +137,9 @@ if wanted("jaeger-compact") {
     }
 }
 if wanted("otlp-protobuf") {
-    let body = try! Inflater().inflate([UInt8](try! Data(contentsOf: fixtures.appendingPathComponent("otlp-traces-protobuf-gzip.bin"))))
+    let body = try! Inflater().inflate(
+        [UInt8](try! Data(contentsOf: fixtures.appendingPathComponent("otlp-traces-protobuf-gzip.bin")))
+    )
     let count = 100_000
     measure("OTLP/HTTP protobuf (opentelemetry-python)", bytes: body.count * count) {
         var spans = 0
@@ -136,7 +153,11 @@ if wanted("loopback") {
     // kaiju-metrics' path end to end: Telegraf JSON over TCP into a running server with one counting rule.
     let stats = IngestStats()
     let configuration = ModuleConfiguration(
-        name: "bench", listeners: [.stream(name: "tcp", address: BindAddress(host: "127.0.0.1", port: 0))], admin: nil, hl: nil)
+        name: "bench",
+        listeners: [.stream(name: "tcp", address: BindAddress(host: "127.0.0.1", port: 0))],
+        admin: nil,
+        hl: nil
+    )
     let server = try! await ModuleServer.start(configuration, logger: .init(label: "bench"), stats: stats) { runtime in
         try runtime.add(StatementPlan(streams: [.type("Metric")], select: [.wildcard]), name: "all")
     }
@@ -150,7 +171,11 @@ if wanted("loopback") {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         payload.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count { sent += max(0, send(fd, raw.baseAddress! + sent, raw.count - sent, 0)) }

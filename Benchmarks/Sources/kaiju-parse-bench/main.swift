@@ -7,9 +7,13 @@ import KaijuCore
 import KaijuEPL
 
 let passes = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20 : 20
-let stmts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Examples/stmts").standardized
+let stmts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "../../../Examples/stmts"
+).standardized
 func read(_ path: String) -> String {
-    guard let data = FileManager.default.contents(atPath: stmts.appendingPathComponent(path).path) else { fatalError("cannot read \(path)") }
+    guard let data = FileManager.default.contents(atPath: stmts.appendingPathComponent(path).path) else {
+        fatalError("cannot read \(path)")
+    }
     return String(decoding: data, as: UTF8.self)
 }
 let files = ["metrics", "logs", "traces", "hl"].map { ($0, read("\($0)/statements.txt")) }
@@ -46,5 +50,14 @@ for _ in 0..<passes {
 }
 let first = timings[0]
 timings.sort()
-print("kaiju-parse-bench: the reference's four statements.txt and events.txt (\(statements) statements), parse + compile, \(passes) passes")
-print(String(format: "first (cold) %.2f ms, median %.2f ms, best %.2f ms", first * 1000, timings[timings.count / 2] * 1000, timings[0] * 1000))
+print(
+    "kaiju-parse-bench: the reference's four statements.txt and events.txt (\(statements) statements), parse + compile, \(passes) passes"
+)
+print(
+    String(
+        format: "first (cold) %.2f ms, median %.2f ms, best %.2f ms",
+        first * 1000,
+        timings[timings.count / 2] * 1000,
+        timings[0] * 1000
+    )
+)

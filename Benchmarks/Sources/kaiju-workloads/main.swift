@@ -62,7 +62,8 @@ func ensureRecordings() throws {
     let generator = Process()
     generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     generator.arguments = [
-        "python3", workloadsDirectory.appendingPathComponent("gen.py").path, recordingsDirectory.path, String(options.events),
+        "python3", workloadsDirectory.appendingPathComponent("gen.py").path, recordingsDirectory.path,
+        String(options.events),
     ]
     try generator.run()
     generator.waitUntilExit()
@@ -124,7 +125,9 @@ do {
         rates.sort()
         let best = Int(rates.last ?? 0)
         let median = Int(rates[rates.count / 2])
-        print("\(pad(workload.name, 4)) \(pad("\(best) / \(median)", 24)) rows \(pad(String(rows), 10)) peak RSS \(peakRSS()) MiB")
+        print(
+            "\(pad(workload.name, 4)) \(pad("\(best) / \(median)", 24)) rows \(pad(String(rows), 10)) peak RSS \(peakRSS()) MiB"
+        )
     }
 } catch {
     FileHandle.standardError.write(Data("kaiju-workloads: \(error)\n".utf8))

@@ -110,17 +110,25 @@ public final class NATSEventPublisher: Sendable {
         self.task.withLock { $0 = task }
     }
 
+    /// Publishes what is queued in windows of up to ``NATSLink/publishWindow`` Events: each window is
+    /// written in order in one go, then its acknowledgements are awaited; a window with a failure
+    /// is sent again after a backoff (the message ids keep what the stream already stored from being
+    /// stored twice).
     private func run(_ js: JetStream) async {
         var backoff = Duration.milliseconds(50)
         for await _ in self.wakes {
-            while let next = self.queue.withLock({ $0.first }) {
+            while true {
+                let window = self.queue.withLock { Array($0.prefix(self.link.publishWindow)) }
+                guard !window.isEmpty else { break }
                 do {
-                    _ = try await js.publish(next.subject, payload: next.payload, messageID: next.id)
+                    let pending = try await js.send(window.map { ($0.subject, $0.payload, $0.id) })
+                    for p in pending { _ = try await p.acknowledgement() }
+                    let sent = Set(window.map(\.id))
                     let depth = self.queue.withLock { q -> Int in
-                        if q.first?.id == next.id { q.removeFirst() }
+                        while let first = q.first, sent.contains(first.id) { q.removeFirst() }
                         return q.count
                     }
-                    self.stats.add(.init("kaiju_nats_published_total"))
+                    self.stats.add(.init("kaiju_nats_published_total"), window.count)
                     self.stats.set(.init("kaiju_nats_publish_pending"), depth)
                     backoff = .milliseconds(50)
                 } catch {

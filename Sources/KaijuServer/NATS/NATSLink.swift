@@ -25,6 +25,8 @@ public struct NATSLink: Sendable {
     public var capacity = 100_000
     /// Most bytes the stream keeps (-1: no limit).
     public var maxBytes: Int64 = -1
+    /// Events a module publishes before waiting for their acknowledgements.
+    public var publishWindow = 256
     /// Events fetched per batch (kaiju-hl).
     public var batch = 256
     /// How long a fetched Event may stay unacknowledged before JetStream delivers it again (kaiju-hl:
