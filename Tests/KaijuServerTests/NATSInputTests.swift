@@ -31,9 +31,10 @@ struct NATSInputTests {
         subjects: [String],
         group: String = "g",
         statement: String,
-        rows: Rows
+        rows: Rows,
+        limits: IngestLimits = IngestLimits()
     ) async throws -> ModuleServer {
-        var configuration = ModuleConfiguration(name: name, listeners: [], admin: nil, hl: nil)
+        var configuration = ModuleConfiguration(name: name, listeners: [], admin: nil, hl: nil, limits: limits)
         configuration.nats = NATSLink(options: NATSOptions(host: "127.0.0.1", port: server.port, name: "test"))
         configuration.natsInput = NATSInput(
             subjects: subjects,
@@ -176,5 +177,31 @@ struct NATSInputTests {
         await agent.close()
         try await m1.shutdown()
         try await m2.shutdown()
+    }
+
+    /// A message over `--max-frame-bytes` is refused and counted; the next one is read.
+    @Test func aMessageOverTheFrameLimitIsRefused() async throws {
+        let nats = try NATSTestServer()
+        let rows = Rows()
+        var limits = IngestLimits()
+        limits.maxFrameSize = 64
+        let module = try await Self.module(
+            "kaiju-metrics",
+            nats,
+            subjects: ["telegraf"],
+            statement: "select tags('host') as host from Metric",
+            rows: rows,
+            limits: limits
+        )
+        let agent = try await Self.publisher(nats)
+        let long = "cpu,host=" + String(repeating: "x", count: 80) + " v=1 1700000000000000000\n"
+        try await agent.publish("telegraf", payload: Array(long.utf8))
+        try await agent.publish("telegraf", payload: Array("cpu,host=a v=1 1700000000000000000\n".utf8))
+        try await agent.flush()
+        #expect(await ServerProcess.eventually { rows.all.count == 1 })
+        #expect(rows.all == [#"{"host":"a"}"#])
+        #expect(module.pump.stats.value(.init("kaiju_limit_hits_total", ["limit": "frame"])) == 1)
+        await agent.close()
+        try await module.shutdown()
     }
 }

@@ -70,6 +70,12 @@ public final class NATSInputSubscriber: Sendable {
             stats.dropped("nats_slow_consumer")
             return
         }
+        guard message.payload.count <= self.decoder.limits.maxFrameSize else {
+            stats.decodeError("nats")
+            stats.limitHit("frame")
+            self.logger.debug("NATS input on \(message.subject): \(message.payload.count) bytes, over the frame limit")
+            return
+        }
         let decoded = self.decoder.decode(message.payload, receivedAt: EngineClock.wallMilliseconds())
         for error in decoded.errors {
             stats.decodeError("nats")
