@@ -61,6 +61,7 @@ struct NATSClusterTests {
         }
     }
 
+    /// Four partitions by `payload.namespace`, replica `replica` of two.
     static func link(_ server: NATSTestServer, replica: Int) -> NATSLink {
         var link = NATSLink(options: NATSOptions(host: "127.0.0.1", port: server.port, name: "test"))
         link.partitions = 4

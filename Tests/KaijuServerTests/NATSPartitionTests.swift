@@ -22,13 +22,9 @@ struct NATSPartitionTests {
 
     static let logger = Logger(label: "test")
 
+    /// Four partitions by `payload.namespace`, replica `replica` of two.
     static func link(_ server: NATSTestServer, replica: Int) -> NATSLink {
-        var link = NATSLink(options: NATSOptions(host: "127.0.0.1", port: server.port, name: "test"))
-        link.partitions = 4
-        link.partitionKey = ["payload", "namespace"]
-        link.replicas = 2
-        link.replica = replica
-        return link
+        NATSClusterTests.link(server, replica: replica)
     }
 
     /// A kaiju-hl replica counting Events per namespace into `counts` (namespace → latest count).
