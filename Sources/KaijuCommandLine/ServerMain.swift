@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import KaijuCodecs
 public import KaijuCore
@@ -69,7 +70,7 @@ public enum ServerMain {
         configuration.consumesNATS = name == "kaiju-hl"
         if !options.natsInput.isEmpty {
             guard let format = NATSInputFormat.forModule(name) else {
-                throw RuleFileError("\(name) takes no --nats-input (it reads the modules' Events with --nats)")
+                throw ValidationError("\(name) takes no --nats-input (it reads the modules' Events with --nats)")
             }
             configuration.natsInput = NATSInput(
                 subjects: options.natsInput,

@@ -93,7 +93,6 @@ public final class NATSEventConsumer: Sendable {
     private func assign(_ replicas: Int, _ js: JetStream) async throws {
         let owned = Set(self.link.partitions(sharedBy: replicas))
         let (released, running) = self.state.withLock { s -> ([Int: Task<Void, Never>], Set<Int>) in
-            s.replicas = replicas
             let released = s.consuming.filter { !owned.contains($0.key) }
             for p in released.keys { s.consuming[p] = nil }
             return (released, Set(s.consuming.keys))
@@ -114,6 +113,8 @@ public final class NATSEventConsumer: Sendable {
             let task = Task { await self.consume(p, js) }
             self.state.withLock { $0.consuming[p] = task }
         }
+        // Only now: a failure above leaves the count unchanged, so the next heartbeat tries again.
+        self.state.withLock { $0.replicas = replicas }
         self.stats.set(.init("kaiju_nats_partitions"), owned.count)
         if !released.isEmpty || owned.count != running.count {
             self.logger.info("NATS: replica \(self.link.replica) of \(replicas) consumes partitions \(owned.sorted())")
