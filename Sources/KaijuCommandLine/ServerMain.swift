@@ -84,6 +84,11 @@ public enum ServerMain {
         if options.hlTls { configuration.hlTLS = try options.tlsFiles.clientContext() }
         configuration.sampleDirectory = options.sampleDirectory
         configuration.allowRuleAddresses = options.allowRuleAddresses
+        configuration.delivery = try options.delivery()
+        if configuration.delivery.generatorBase == nil, let admin = configuration.admin {
+            let host = admin.host == "0.0.0.0" || admin.host == "::" ? ProcessInfo.processInfo.hostName : admin.host
+            configuration.delivery.generatorBase = "http://\(BindAddress(host: host, port: admin.port))"
+        }
         if options.adminToken != nil {
             logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN")
         }

@@ -208,9 +208,46 @@ public struct ServerOptions: ParsableArguments {
     )
     public var sampleDir = "."
 
-    /// Let hl listeners in rule text name their own address (otherwise only --hl is used).
-    @Flag(help: "Let hl listeners in rule text name their own address (otherwise only --hl is used).")
+    /// Let hl, alertmanager and webhook listeners in rule text name their own address.
+    @Flag(
+        help:
+            "Let hl, alertmanager and webhook listeners in rule text name their own address or url (otherwise only --hl, --alertmanager and --webhook are used)."
+    )
     public var allowRuleAddresses = false
+
+    /// The Alertmanager statements' rows go to as alerts.
+    @Option(
+        help:
+            "Alertmanager base URL (http://host:9093) that alertmanager listeners (listener:alertmanager, @alertmanager) post their rows to as alerts."
+    )
+    public var alertmanager: String?
+
+    /// How long after its row an alert resolves.
+    @Option(help: "How long after its row an alert resolves unless a new row fires it again (endsAt).")
+    public var alertResolveAfter = "5 min"
+
+    /// The webhook URL statements' rows are posted to.
+    @Option(help: "URL that webhook listeners (listener:webhook, @webhook) post their rows to, in JSON batches.")
+    public var webhook: String?
+
+    /// The webhook's bearer token file.
+    @Option(help: "File whose first line is the bearer token sent to webhooks (or $KAIJU_WEBHOOK_TOKEN).")
+    public var webhookTokenFile: String?
+
+    /// Rows per alert or webhook request.
+    @Option(help: "Rows per Alertmanager or webhook request.")
+    public var deliveryBatch = 100
+
+    /// How long a row waits for more before its batch is posted.
+    @Option(help: "How long the first waiting row waits for more before its Alertmanager or webhook batch is posted.")
+    public var deliveryInterval = "1 sec"
+
+    /// Rows held per Alertmanager or webhook destination.
+    @Option(
+        help:
+            "Rows held per Alertmanager or webhook destination while it is slow or away; the oldest are dropped (and counted) beyond it."
+    )
+    public var deliveryBuffer = 10_000
 
     /// PEM certificate chain: with --tls-key, every TCP and HTTP listener (admin too) speaks TLS.
     @Option(help: "PEM certificate chain: with --tls-key, every TCP and HTTP listener (admin too) speaks TLS.")
@@ -256,6 +293,20 @@ public struct ServerOptions: ParsableArguments {
     public mutating func validate() throws {
         if (self.tlsCert == nil) != (self.tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        for (flag, text) in [
+            ("--alert-resolve-after", self.alertResolveAfter), ("--delivery-interval", self.deliveryInterval),
+        ]
+        where TimePeriod(parsing: text) == nil {
+            throw ValidationError("\(flag) '\(text)' is not a duration such as 5 min or 30 sec")
+        }
+        for (flag, url) in [("--alertmanager", self.alertmanager), ("--webhook", self.webhook)] {
+            if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("\(flag) '\(url)' is not an http:// or https:// URL")
+            }
+        }
+        guard self.deliveryBatch > 0, self.deliveryBuffer > 0 else {
+            throw ValidationError("--delivery-batch and --delivery-buffer must be positive")
         }
         guard TimePeriod(parsing: self.rtime) != nil else {
             throw ValidationError("--rtime '\(self.rtime)' is not a duration such as 2min or 30 sec")
@@ -319,6 +370,21 @@ public struct ServerOptions: ParsableArguments {
             ),
             allowedHosts: self.adminHost
         )
+    }
+
+    /// Where alertmanager and webhook listeners deliver, as the flags say.
+    /// - Throws: ``RuleFileError`` when the webhook token file cannot be read.
+    public func delivery() throws -> DeliveryConfiguration {
+        var d = DeliveryConfiguration()
+        d.alertmanager = self.alertmanager
+        d.alertResolveAfter = TimePeriod(parsing: self.alertResolveAfter)?.milliseconds ?? d.alertResolveAfter
+        d.webhook = self.webhook
+        d.webhookToken = try Secret.resolve(value: nil, file: self.webhookTokenFile, environment: "KAIJU_WEBHOOK_TOKEN")
+        d.batchSize = self.deliveryBatch
+        d.interval = .milliseconds(TimePeriod(parsing: self.deliveryInterval)?.milliseconds ?? 1000)
+        d.capacity = self.deliveryBuffer
+        if self.tlsCa != nil { d.tls = try TLSFiles(certificateAuthority: self.tlsCa).clientConfiguration() }
+        return d
     }
 
     /// The TLS files given.

@@ -168,7 +168,7 @@ struct EPLErrorTests {
         let (file, parseErrors) = StatementsFile.parse(text)
         #expect(
             parseErrors.map(\.summary) == [
-                "line 5, column 10: unknown listener 'loud' (expected simple, none, hl or sample)"
+                "line 5, column 10: unknown listener 'loud' (expected simple, none, hl, sample, alertmanager or webhook)"
             ]
         )
         let errors = file.install(in: Runtime()) { _ in nil }
@@ -264,5 +264,21 @@ struct EPLRobustnessTests {
         #expect(try module.statements[1].entry(name: "n")?.listener == .simple)
         #expect(try module.statements[2].entry(name: "s2") == nil)
         #expect(throws: EPLSyntaxError.self) { try module.statements[3].entry(name: "s3") }
+    }
+
+    /// `listener:alertmanager` / `listener:webhook` with `url:`, and `@alertmanager` / `@webhook(url: '...')`.
+    @Test func alertmanagerAndWebhookListeners() throws {
+        let (file, errors) = StatementsFile.parse(
+            "listener:alertmanager,name:a=select * from Metric\nlistener:webhook,url:http://h:8080/x,name:w=select * from Metric"
+        )
+        #expect(errors.isEmpty)
+        #expect(file.entries.map(\.listener) == [.alertmanager(url: nil), .webhook(url: "http://h:8080/x")])
+        let module = try EPLModule(
+            text:
+                "@alertmanager select * from Metric;\n@name('w') @webhook(url: 'https://hooks/x') select * from Metric"
+        )
+        #expect(try module.statements[0].entry(name: "s0")?.listener == .alertmanager(url: nil))
+        #expect(try module.statements[1].entry(name: "w")?.listener == .webhook(url: "https://hooks/x"))
+        #expect(StatementsFile.Listener.webhook(url: "http://h/x").description == "webhook(http://h/x)")
     }
 }

@@ -4,7 +4,8 @@ public import KaijuCore
 /// The original Kaiju's `statements.txt`: one statement a line, `key:value[,key:value]*=STATEMENT`
 /// (the first `=` splits the configuration from the EPL), `#` comments, `:retentionTime:` replaced.
 ///
-/// Keys: `name`, `listener` (`simple`, `none`, `hl`, `sample`), `address` (for `hl`), `path` (for `sample`),
+/// Keys: `name`, `listener` (`simple`, `none`, `hl`, `sample`, `alertmanager`, `webhook`), `address` (for
+/// `hl`), `path` (for `sample`), `url` (for `alertmanager` and `webhook`),
 /// `partitionKey` (with NATS, the Event property the statement's Events are partitioned by; needs `name`).
 public struct StatementsFile: Sendable {
     /// Where a statement's output rows go.
@@ -17,6 +18,22 @@ public struct StatementsFile: Sendable {
         case hl(address: String?)
         /// Each row appended to `path` as one JSON line.
         case sample(path: String)
+        /// Each row posted as an alert to Alertmanager: `url`, or the server's `--alertmanager` when `nil`.
+        case alertmanager(url: String?)
+        /// Rows posted as JSON in batches: `url`, or the server's `--webhook` when `nil`.
+        case webhook(url: String?)
+
+        /// The listener as written in a rule file (`hl(address)`, `sample(path)`, `webhook(url)`).
+        public var description: String {
+            switch self {
+            case .simple: return "simple"
+            case .none: return "none"
+            case .hl(let address): return address.map { "hl(\($0))" } ?? "hl"
+            case .sample(let path): return "sample(\(path))"
+            case .alertmanager(let url): return url.map { "alertmanager(\($0))" } ?? "alertmanager"
+            case .webhook(let url): return url.map { "webhook(\($0))" } ?? "webhook"
+            }
+        }
     }
 
     /// One statement line.
@@ -73,6 +90,7 @@ public struct StatementsFile: Sendable {
         var address: String?
         var path: String?
         var partitionKey: [String]?
+        var url: String?
         var text = line
         var prefix = ""
         if let eq = line.firstIndex(of: "="), Self.isConfiguration(line[..<eq]) {
@@ -88,6 +106,7 @@ public struct StatementsFile: Sendable {
                 case "listener": listenerName = value.lowercased()
                 case "address": address = value
                 case "path": path = value
+                case "url": url = value
                 case "partitionkey":
                     guard let parsed = Self.propertyPath(value) else {
                         throw EPLSyntaxError(
@@ -100,7 +119,7 @@ public struct StatementsFile: Sendable {
                     partitionKey = parsed
                 default:
                     throw EPLSyntaxError(
-                        "unknown key '\(key)' (expected name, listener, address, path or partitionKey)",
+                        "unknown key '\(key)' (expected name, listener, address, path, url or partitionKey)",
                         line: number,
                         column: column,
                         sourceLine: line
@@ -113,12 +132,14 @@ public struct StatementsFile: Sendable {
             case "none": listener = .none
             case "hl": listener = .hl(address: address)
             case "sample": listener = .sample(path: path ?? "./sampled.txt")
+            case "alertmanager": listener = .alertmanager(url: url)
+            case "webhook": listener = .webhook(url: url)
             default:
                 let at =
                     (line.range(of: "listener:").map { line.distance(from: line.startIndex, to: $0.upperBound) } ?? 0)
                     + 1
                 throw EPLSyntaxError(
-                    "unknown listener '\(listenerName)' (expected simple, none, hl or sample)",
+                    "unknown listener '\(listenerName)' (expected simple, none, hl, sample, alertmanager or webhook)",
                     line: number,
                     column: at,
                     sourceLine: line

@@ -20,22 +20,36 @@ public struct EPLModule: Sendable, Hashable {
         /// The annotations before the statement, in order.
         public let annotations: [EPLAnnotation]
 
+        /// `@alertmanager` / `@alertmanager(url: '...')` or `@webhook` / `@webhook(url: '...')`: where the
+        /// statement's rows go instead of stdout.
+        var sinkListener: StatementsFile.Listener? {
+            for annotation in self.annotations.reversed() {
+                switch annotation.name.lowercased() {
+                case "alertmanager": return .alertmanager(url: annotation.stringValue)
+                case "webhook": return .webhook(url: annotation.stringValue)
+                default: continue
+                }
+            }
+            return nil
+        }
+
         /// The name `@name('...')` gives the statement, if any.
         public var name: String? {
             self.annotations.last { $0.name.lowercased() == "name" }?.stringValue
         }
 
         /// The statement as a rule-file entry under its running name `name`, when it is `@name`d (its
-        /// rows print) or carries `@partitionKey('payload.KEY')` (its Events' NATS partition key); `nil`
-        /// for neither.
+        /// rows print), sends its rows to `@alertmanager` or a `@webhook`, or carries
+        /// `@partitionKey('payload.KEY')` (its Events' NATS partition key); `nil` for none of these.
         /// - Throws: ``EPLSyntaxError`` at the statement's line for a key that is not `payload.KEY` or `context.KEY`.
         public func entry(name: String) throws(EPLSyntaxError) -> StatementsFile.Entry? {
             let key = self.annotations.last { $0.name.lowercased() == "partitionkey" }
-            guard self.name != nil || key != nil else { return nil }
+            let sink = self.sinkListener
+            guard self.name != nil || key != nil || sink != nil else { return nil }
             var entry = StatementsFile.Entry(
                 line: self.line,
                 name: name,
-                listener: self.name != nil ? .simple : .none,
+                listener: sink ?? (self.name != nil ? .simple : .none),
                 text: self.text
             )
             if let key {

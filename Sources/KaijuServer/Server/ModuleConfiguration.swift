@@ -62,6 +62,8 @@ public struct ModuleConfiguration: Sendable {
     public var nats: NATSLink?
     /// With ``nats``: this server consumes the partitions (kaiju-hl) instead of publishing to them.
     public var consumesNATS = false
+    /// Where alertmanager and webhook listeners deliver.
+    public var delivery = DeliveryConfiguration()
     /// Agents' input read from NATS subjects (on ``nats``'s server), besides the listeners.
     public var natsInput: NATSInput?
 

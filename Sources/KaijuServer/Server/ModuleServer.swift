@@ -126,7 +126,8 @@ public final class ModuleServer: Sendable {
                 sampleDirectory: configuration.sampleDirectory,
                 allowRuleAddresses: configuration.allowRuleAddresses,
                 tls: configuration.hlTLS,
-                natsPublisher: publisher
+                natsPublisher: publisher,
+                delivery: configuration.delivery
             )
             let pump = try await EnginePump.start(
                 on: engine.next(),

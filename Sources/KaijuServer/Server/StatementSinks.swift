@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import KaijuCodecs
 public import KaijuCore
 public import KaijuEPL
 public import Logging
 public import NIOCore
+import NIOPosix
 public import NIOSSL
 import Synchronization
 
@@ -26,6 +28,10 @@ public final class StatementSinks: Sendable {
     /// TLS for the forwarders to rule-text addresses.
     let tls: NIOSSLContext?
     private let forwarders = Mutex<[String: HLForwarder]>([:])
+    /// Alertmanager and webhook destinations.
+    let delivery: DeliveryConfiguration
+    /// The HTTP deliveries, by `kind url`, and the client they share (made by the first).
+    private let deliveries = Mutex<(client: HTTPClient?, all: [String: HTTPDelivery])>((nil, [:]))
     private let samples = Mutex<[String: SampleFile]>([:])
     /// Each installed statement's text and listener, by name (for `GET /api/statements`).
     let texts = Mutex<[String: (text: String, listener: String)]>([:])
@@ -43,8 +49,10 @@ public final class StatementSinks: Sendable {
         sampleDirectory: String? = ".",
         allowRuleAddresses: Bool = false,
         tls: NIOSSLContext? = nil,
-        natsPublisher: NATSEventPublisher? = nil
+        natsPublisher: NATSEventPublisher? = nil,
+        delivery: DeliveryConfiguration = DeliveryConfiguration()
     ) {
+        self.delivery = delivery
         self.natsPublisher = natsPublisher
         self.tls = tls
         self.defaultForwarder = defaultForwarder
@@ -77,6 +85,68 @@ public final class StatementSinks: Sendable {
         case .sample(let path):
             let file = try self.sampleFile(path)
             return { output in file.write(output.rows.map { $0.jsonString + "\n" }.joined()) }
+        case .alertmanager(let url):
+            let base = try self.destination(url, server: self.delivery.alertmanager, flag: "--alertmanager")
+            let target = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v2/alerts"
+            let sink = self.httpDelivery("alertmanager", target, headers: [], encode: JSONArrayBody.join)
+            let encoding = AlertEncoding(
+                resolveAfter: self.delivery.alertResolveAfter,
+                generatorBase: self.delivery.generatorBase
+            )
+            return { output in sink.send(encoding.alerts(output)) }
+        case .webhook(let url):
+            let target = try self.destination(url, server: self.delivery.webhook, flag: "--webhook")
+            let headers = self.delivery.webhookToken.map { [("Authorization", "Bearer \($0)")] } ?? []
+            let sink = self.httpDelivery("webhook", target, headers: headers, encode: JSONArrayBody.join)
+            return { output in sink.send(WebhookEncoding.items(output)) }
+        }
+    }
+
+    /// A listener's URL: its own (only with `--allow-rule-addresses`), else the server's.
+    private func destination(_ url: String?, server: String?, flag: String) throws -> String {
+        guard let url else {
+            guard let server else { throw RuleFileError("this listener needs a url (or \(flag))") }
+            return server
+        }
+        guard self.allowRuleAddresses else {
+            throw RuleFileError("a listener url of its own needs --allow-rule-addresses (or use \(flag))")
+        }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw RuleFileError("listener url '\(url)' is not http:// or https://")
+        }
+        return url
+    }
+
+    /// The delivery to `url` for `sink` (one per destination, made on first use).
+    private func httpDelivery(
+        _ sink: String,
+        _ url: String,
+        headers: [(String, String)],
+        encode: @escaping HTTPDelivery.Encoder
+    ) -> HTTPDelivery {
+        self.deliveries.withLock { state in
+            if let existing = state.all["\(sink) \(url)"] { return existing }
+            let client =
+                state.client
+                ?? HTTPClient(
+                    eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                    configuration: HTTPClient.Configuration(tlsConfiguration: self.delivery.tls)
+                )
+            state.client = client
+            let delivery = HTTPDelivery(
+                sink: sink,
+                url: url,
+                client: client,
+                batchSize: self.delivery.batchSize,
+                interval: self.delivery.interval,
+                capacity: self.delivery.capacity,
+                headers: headers,
+                stats: self.stats,
+                logger: self.logger,
+                encode: encode
+            )
+            state.all["\(sink) \(url)"] = delivery
+            return delivery
         }
     }
 
@@ -138,21 +208,18 @@ public final class StatementSinks: Sendable {
     /// Remembers a rule-file statement's text and listener for `GET /api/statements`, and its NATS
     /// partition key.
     public func remember(name: String, entry: StatementsFile.Entry) {
-        let listener: String
-        switch entry.listener {
-        case .simple: listener = "simple"
-        case .none: listener = "none"
-        case .hl(let address): listener = address.map { "hl(\($0))" } ?? "hl"
-        case .sample(let path): listener = "sample(\(path))"
-        }
+        let listener = entry.listener.description
         self.texts.withLock { $0[name] = (entry.text, listener) }
         self.kinds.withLock { $0[name] = entry.listener }
         self.natsPublisher?.setPartitionKey(entry.partitionKey, forStatement: name)
     }
 
-    /// Flushes the extra forwarders (up to `timeout`) and closes the sample files.
+    /// Flushes the extra forwarders and the HTTP deliveries (up to `timeout`) and closes the sample files.
     public func close(timeout: TimeAmount) async {
         for f in self.forwarders.withLock({ Array($0.values) }) { try? await f.close(timeout: timeout).get() }
+        let (client, deliveries) = self.deliveries.withLock { ($0.client, Array($0.all.values)) }
+        for d in deliveries { await d.close(timeout: .nanoseconds(timeout.nanoseconds)) }
+        try? await client?.shutdown()
         self.samples.withLock { all in
             for file in all.values { file.close() }
             all.removeAll()

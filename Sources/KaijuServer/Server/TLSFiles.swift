@@ -42,13 +42,20 @@ public struct TLSFiles: Sendable, Hashable {
     /// A client's TLS context (the kaiju-hl link, the `kaiju` CLI).
     /// - Throws: NIOSSL's errors for unreadable or invalid files.
     public func clientContext() throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: try self.clientConfiguration())
+    }
+
+    /// A client's TLS configuration: the CA as trust roots (the system's without one), and this side's
+    /// certificate when it has one.
+    /// - Throws: NIOSSL's errors for unreadable or invalid files.
+    public func clientConfiguration() throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let ca = self.certificateAuthority { configuration.trustRoots = .file(ca) }
         if let certificate = self.certificate, let key = self.privateKey {
             configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
             configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
         }
-        return try NIOSSLContext(configuration: configuration)
+        return configuration
     }
 
     /// The host name a client checks the server's certificate against: `nil` for an IP address (whose

@@ -1,50 +1,53 @@
 import Foundation
 
-/// A real `nats-server -js` on a free loopback port, with its own store directory (CI installs
-/// Debian's nats-server).
-public final class NATSTestServer {
+/// A real server program (nats-server, Alertmanager, ...) on a free loopback port with its own
+/// directory, started and killed by a test (CI installs Debian's packages).
+public final class ExternalServer {
     /// The loopback port it listens on.
     public let port: Int
-    /// Its JetStream store.
-    public let storeDirectory: String
+    /// Its own directory (store, data), removed when it goes.
+    public let directory: String
+    /// The program.
+    let executable: String
+    /// The arguments it runs with.
     let arguments: [String]
     private var process: Process?
 
-    /// Starts a server; `auth` are extra flags (`--user u --pass p`, `--auth token`).
-    public init(auth: [String] = []) throws {
+    /// Starts the first of `candidates` that is installed (`package` names the Debian package for the
+    /// error) with the arguments `arguments(port, directory)`.
+    public init(
+        candidates: [String],
+        package: String,
+        arguments: (_ port: Int, _ directory: String) -> [String]
+    ) throws {
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TestSetupError("\(package) is not installed (apt-get install \(package))")
+        }
+        self.executable = executable
         self.port = try Self.freePort()
-        self.storeDirectory = NSTemporaryDirectory() + "kaiju-nats-\(UUID().uuidString)"
-        self.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storeDirectory] + auth
+        self.directory = NSTemporaryDirectory() + "kaiju-\(package)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        self.arguments = arguments(self.port, self.directory)
         try self.start()
     }
 
-    /// The server's executable: Debian installs it in /usr/sbin.
-    public static var executable: String? {
-        ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-    }
-
-    /// Starts (or restarts) the server with the same port and store, and waits until it accepts connections.
+    /// Starts (or restarts) the server with the same port and directory, and waits until it accepts connections.
     public func start() throws {
-        guard let executable = Self.executable else {
-            throw TestSetupError("nats-server is not installed (apt-get install nats-server)")
-        }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
+        p.executableURL = URL(fileURLWithPath: self.executable)
         p.arguments = self.arguments
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
         self.process = p
-        for _ in 0..<100 {
+        for _ in 0..<200 {
             if let s = try? Socket.connect(port: self.port) {
                 s.close()
                 return
             }
             usleep(50_000)
         }
-        throw TestSetupError("nats-server did not start on port \(self.port)")
+        throw TestSetupError("\(self.executable) did not start on port \(self.port)")
     }
 
     /// Kills the server (SIGKILL: nothing flushed beyond what it has synced).
@@ -57,11 +60,11 @@ public final class NATSTestServer {
 
     deinit {
         self.kill()
-        try? FileManager.default.removeItem(atPath: self.storeDirectory)
+        try? FileManager.default.removeItem(atPath: self.directory)
     }
 
     /// A port the system just gave a socket bound to port 0 (then closed).
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { _ = Glibc.close(fd) }
         var addr = sockaddr_in()

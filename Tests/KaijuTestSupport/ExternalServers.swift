@@ -1,0 +1,49 @@
+import Foundation
+
+/// A real `nats-server -js` on a free loopback port, with its own store directory (CI installs
+/// Debian's nats-server).
+public final class NATSTestServer {
+    let server: ExternalServer
+
+    /// The loopback port it listens on.
+    public var port: Int { self.server.port }
+
+    /// Starts a server; `auth` are extra flags (`--user u --pass p`, `--auth token`).
+    public init(auth: [String] = []) throws {
+        self.server = try ExternalServer(
+            candidates: ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"],
+            package: "nats-server"
+        ) { port, directory in ["-js", "-a", "127.0.0.1", "-p", "\(port)", "-sd", directory] + auth }
+    }
+
+    /// Starts (or restarts) the server with the same port and store, and waits until it accepts connections.
+    public func start() throws { try self.server.start() }
+
+    /// Kills the server (SIGKILL: nothing flushed beyond what it has synced).
+    public func kill() { self.server.kill() }
+}
+
+/// A real Prometheus Alertmanager (Debian's `prometheus-alertmanager`) on a free loopback port, with a
+/// route to no receiver, its own storage and no cluster.
+public final class AlertmanagerTestServer {
+    let server: ExternalServer
+
+    /// The loopback port its API listens on.
+    public var port: Int { self.server.port }
+
+    /// Starts one.
+    public init() throws {
+        self.server = try ExternalServer(
+            candidates: ["/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager"],
+            package: "prometheus-alertmanager"
+        ) { port, directory in
+            let config = directory + "/alertmanager.yml"
+            let text = "route:\n  receiver: none\nreceivers:\n  - name: none\n"
+            _ = FileManager.default.createFile(atPath: config, contents: Data(text.utf8))
+            return [
+                "--config.file=\(config)", "--storage.path=\(directory)/data",
+                "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+            ]
+        }
+    }
+}
