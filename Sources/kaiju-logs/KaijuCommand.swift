@@ -27,6 +27,9 @@ struct KaijuCommand: AsyncParsableCommand {
     @Option(help: "HTTP address for the Fluentd / Fluent Bit http output (any path).")
     var http = AddressOption(host: "0.0.0.0", port: 9880)
 
+    @Option(help: "OTLP/HTTP address (POST /v1/logs, protobuf or JSON, gzip).")
+    var otlpHttp = AddressOption(host: "0.0.0.0", port: 4318)
+
     @Option(
         help:
             "Require the Forward handshake with this shared key (every port then refuses Forward without it); prefer --shared-key-file or $KAIJU_SHARED_KEY, which stay out of ps."
@@ -45,6 +48,7 @@ struct KaijuCommand: AsyncParsableCommand {
                 self.forward.address.map { .stream(name: "forward", address: $0, sharedKey: key) },
                 self.forward.address.map { .forwardHeartbeat(name: "forward-heartbeat", address: $0) },
                 self.http.address.map { .http(name: "http", address: $0, kind: .fluent) },
+                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlpLogs) },
             ]
         ) { runtime, listener in
             try PaperRules.installLogs(in: runtime, listener: listener)

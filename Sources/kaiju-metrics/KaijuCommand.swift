@@ -27,11 +27,17 @@ struct KaijuCommand: AsyncParsableCommand {
     )
     var http = AddressOption(host: "0.0.0.0", port: 8186)
 
+    @Option(help: "OTLP/HTTP address (POST /v1/metrics, protobuf or JSON, gzip).")
+    var otlpHttp = AddressOption(host: "0.0.0.0", port: 4318)
+
     func run() async throws {
         try await ServerMain.run(
             name: "kaiju-metrics",
             options: self.options,
-            listeners: [self.http.address.map { .http(name: "http", address: $0, kind: .telegraf) }]
+            listeners: [
+                self.http.address.map { .http(name: "http", address: $0, kind: .telegraf) },
+                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlpMetrics) },
+            ]
         ) { runtime, listener in
             try PaperRules.installMetrics(in: runtime, listener: listener)
         }

@@ -52,8 +52,14 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? JaegerThriftDecoder.batch(binary: bytes)
         case .otlpProtobuf:
             _ = try? OTLPTraceProtobuf.decode(bytes)
+            let body = Array(bytes)
+            _ = try? OTLPLogsProtobuf.decode(body, receivedAt: 1)
+            _ = try? OTLPMetricsProtobuf.decode(body, receivedAt: 1)
         case .otlpJSON:
             _ = try? OTLPTraceJSON.decode(bytes)
+            let body = Array(bytes)
+            _ = try? OTLPSignalsJSON.logs(body, receivedAt: 1)
+            _ = try? OTLPSignalsJSON.metrics(body, receivedAt: 1)
         case .inflate:
             _ = try? Inflater(maxInflatedSize: limits.maxInflatedSize).inflate(Array(bytes))
             var out: [UInt8] = []

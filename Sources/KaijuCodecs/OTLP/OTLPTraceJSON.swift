@@ -43,10 +43,7 @@ public enum OTLPTraceJSON {
         var builders: [OTLPSpanBuilder] = []
         try s.readObject { (s, key) throws(JSONError) in
             switch key {
-            case "scope", "instrumentationLibrary":
-                try s.readObject { (s, key) throws(JSONError) in
-                    if key == "name" { scopeName = try s.readString() } else { try s.skipValue() }
-                }
+            case "scope", "instrumentationLibrary": scopeName = try Self.scopeName(&s)
             case "spans": try s.readArray { (s) throws(JSONError) in builders.append(try Self.span(&s)) }
             default: try s.skipValue()
             }
@@ -114,6 +111,19 @@ public enum OTLPTraceJSON {
 
     static func attributes(_ s: inout JSONScanner) throws(JSONError) -> [Tag] {
         var tags: [Tag] = []
+        try Self.keyValues(&s) { key, value in tags.append(OTLPSpanBuilder.tag(key, value)) }
+        return tags
+    }
+
+    /// An attributes array as map entries (bytes as hex text).
+    static func entries(_ s: inout JSONScanner) throws(JSONError) -> [ValueMap.Entry] {
+        var out: [ValueMap.Entry] = []
+        try Self.keyValues(&s) { key, value in out.append(.init(key: key, value: value.plain)) }
+        return out
+    }
+
+    /// Each `{"key":..., "value":{...}}` of an attributes array.
+    static func keyValues(_ s: inout JSONScanner, _ body: (String, AnyValue) -> Void) throws(JSONError) {
         try s.readArray { (s) throws(JSONError) in
             var key = ""
             var value = AnyValue.value(.null)
@@ -124,9 +134,34 @@ public enum OTLPTraceJSON {
                 default: try s.skipValue()
                 }
             }
-            tags.append(OTLPSpanBuilder.tag(key, value))
+            body(key, value)
         }
-        return tags
+    }
+
+    /// A resource's attributes.
+    static func resource(_ s: inout JSONScanner) throws(JSONError) -> [ValueMap.Entry] {
+        var out: [ValueMap.Entry] = []
+        try s.readObject { (s, key) throws(JSONError) in
+            if key == "attributes" { out = try Self.entries(&s) } else { try s.skipValue() }
+        }
+        return out
+    }
+
+    /// A scope's name.
+    static func scopeName(_ s: inout JSONScanner) throws(JSONError) -> String {
+        var name = ""
+        try s.readObject { (s, key) throws(JSONError) in
+            if key == "name" { name = try s.readString() } else { try s.skipValue() }
+        }
+        return name
+    }
+
+    /// A double written as a number or as `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    static func double(_ s: inout JSONScanner) throws(JSONError) -> Double {
+        switch try s.readValue() {
+        case .string(let t): return Double(t) ?? (t == "Infinity" ? .infinity : t == "-Infinity" ? -.infinity : .nan)
+        case let v: return v.doubleValue ?? .nan
+        }
     }
 
     static func anyValue(_ s: inout JSONScanner) throws(JSONError) -> AnyValue {
@@ -136,11 +171,7 @@ public enum OTLPTraceJSON {
             case "stringValue", "string_value": result = .value(.string(try s.readString()))
             case "boolValue", "bool_value": result = .value(try s.readValue())
             case "intValue", "int_value": result = .value(.int(try Self.int64(&s)))
-            case "doubleValue", "double_value":
-                switch try s.readValue() {
-                case .string(let t): result = .value(.double(Double(t) ?? .nan))
-                case let v: result = .value(.double(v.doubleValue ?? .nan))
-                }
+            case "doubleValue", "double_value": result = .value(.double(try Self.double(&s)))
             case "bytesValue", "bytes_value":
                 result = .bytes([UInt8](Data(base64Encoded: try s.readString()) ?? Data()))
             case "arrayValue", "array_value":

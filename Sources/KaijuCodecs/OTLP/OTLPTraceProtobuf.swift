@@ -59,9 +59,7 @@ public enum OTLPTraceProtobuf {
             switch (n, wire) {
             case (1, 2):
                 var scope = try r.message()
-                while let (sn, sw) = try scope.nextField() {
-                    if sn == 1, sw == 2 { scopeName = try scope.string() } else { try scope.skip(wire: sw) }
-                }
+                scopeName = try Self.scopeName(&scope)
             case (2, 2):
                 var m = try r.message()
                 builders.append(try Self.span(&m))
@@ -133,6 +131,12 @@ public enum OTLPTraceProtobuf {
     }
 
     static func keyValue(_ r: inout ProtobufReader) throws(IngestError) -> Tag {
+        let (key, value) = try Self.keyAny(&r)
+        return OTLPSpanBuilder.tag(key, value)
+    }
+
+    /// A `KeyValue`: its key and value.
+    static func keyAny(_ r: inout ProtobufReader) throws(IngestError) -> (String, AnyValue) {
         var key = ""
         var value = AnyValue.value(.null)
         while let (n, wire) = try r.nextField() {
@@ -144,7 +148,36 @@ public enum OTLPTraceProtobuf {
             default: try r.skip(wire: wire)
             }
         }
-        return OTLPSpanBuilder.tag(key, value)
+        return (key, value)
+    }
+
+    /// A `KeyValue` as a map entry (bytes as hex text).
+    static func entry(_ r: inout ProtobufReader) throws(IngestError) -> ValueMap.Entry {
+        let (key, value) = try Self.keyAny(&r)
+        return .init(key: key, value: value.plain)
+    }
+
+    /// A `Resource`'s attributes (field 1).
+    static func resourceAttributes(_ r: inout ProtobufReader) throws(IngestError) -> [ValueMap.Entry] {
+        var out: [ValueMap.Entry] = []
+        while let (n, wire) = try r.nextField() {
+            if n == 1, wire == 2 {
+                var kv = try r.message()
+                out.append(try Self.entry(&kv))
+            } else {
+                try r.skip(wire: wire)
+            }
+        }
+        return out
+    }
+
+    /// An `InstrumentationScope`'s name (field 1).
+    static func scopeName(_ r: inout ProtobufReader) throws(IngestError) -> String {
+        var name = ""
+        while let (n, wire) = try r.nextField() {
+            if n == 1, wire == 2 { name = try r.string() } else { try r.skip(wire: wire) }
+        }
+        return name
     }
 
     static func anyValue(_ r: inout ProtobufReader, depth: Int) throws(IngestError) -> AnyValue {

@@ -100,3 +100,33 @@ struct ProtobufReader {
         guard wire == expected else { throw self.error("wire type \(wire) where \(expected) was expected") }
     }
 }
+
+extension ProtobufReader {
+    /// A `sint32`/`sint64` (zigzag) varint.
+    mutating func signedVarint() throws(IngestError) -> Int64 {
+        let v = try self.varint()
+        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+    }
+
+    /// A repeated `fixed64` field, packed (wire 2) or one item (wire 1), appended to `out`.
+    mutating func repeatedFixed64(wire: Int, into out: inout [UInt64]) throws(IngestError) {
+        guard wire == 2 else {
+            try self.expect(wire, is: 1)
+            out.append(try self.fixed64())
+            return
+        }
+        var packed = try self.message()
+        while packed.offset < packed.end { out.append(try packed.fixed64()) }
+    }
+
+    /// A repeated `uint64` field, packed (wire 2) or one item (wire 0), appended to `out`.
+    mutating func repeatedVarint(wire: Int, into out: inout [UInt64]) throws(IngestError) {
+        guard wire == 2 else {
+            try self.expect(wire, is: 0)
+            out.append(try self.varint())
+            return
+        }
+        var packed = try self.message()
+        while packed.offset < packed.end { out.append(try packed.varint()) }
+    }
+}

@@ -73,34 +73,79 @@ public enum IngestRoutes {
 
     /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
     public static func otlpHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        Self.otlp(pump: pump, path: "/v1/traces") { body, json, _ throws(IngestError) in
+            let batches =
+                json
+                ? try OTLPTraceJSON.decode(body, maxDepth: limits.maxDepth)
+                : try OTLPTraceProtobuf.decode(body, maxDepth: limits.maxDepth)
+            return batches.map { .batch($0) }
+        }
+    }
+
+    /// OTLP/HTTP `POST /v1/logs` in protobuf or JSON: each log record a `LogRecord` (kaiju-logs).
+    public static func otlpLogs(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        Self.otlp(pump: pump, path: "/v1/logs") { body, json, now throws(IngestError) in
+            let records =
+                json
+                ? try OTLPSignalsJSON.logs(
+                    body,
+                    receivedAt: now,
+                    maxDepth: limits.maxDepth,
+                    maxFlattenExpansion: limits.maxFlattenExpansion
+                )
+                : try OTLPLogsProtobuf.decode(
+                    body,
+                    receivedAt: now,
+                    maxDepth: limits.maxDepth,
+                    maxFlattenExpansion: limits.maxFlattenExpansion
+                )
+            return records.map { .log($0) }
+        }
+    }
+
+    /// OTLP/HTTP `POST /v1/metrics` in protobuf or JSON: each data point a `Metric` (kaiju-metrics).
+    public static func otlpMetrics(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        Self.otlp(pump: pump, path: "/v1/metrics") { body, json, now throws(IngestError) in
+            let metrics =
+                json
+                ? try OTLPSignalsJSON.metrics(body, receivedAt: now, maxDepth: limits.maxDepth)
+                : try OTLPMetricsProtobuf.decode(body, receivedAt: now, maxDepth: limits.maxDepth)
+            return metrics.map { .metric($0) }
+        }
+    }
+
+    /// One OTLP/HTTP signal at `path`: protobuf or JSON by `Content-Type` (415 otherwise), answered 200 with
+    /// the empty export response in the request's encoding, or 400 naming what could not be read.
+    private static func otlp(
+        pump: EnginePump,
+        path: String,
+        decode: @escaping @Sendable (_ body: [UInt8], _ json: Bool, _ now: Int64) throws(IngestError) -> [InputEvent]
+    ) -> HTTPIngestRoute {
         { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) {
                 return request.eventLoop.makeSucceededFuture(busy)
             }
-            guard request.path == "/v1/traces" else {
-                return request.eventLoop.makeSucceededFuture(.text(.notFound, "this module serves POST /v1/traces"))
+            guard request.path == path else {
+                return request.eventLoop.makeSucceededFuture(.text(.notFound, "this module serves POST \(path)"))
             }
             let media = request.mediaType
-            let batches: [Batch]
+            guard media == "application/x-protobuf" || media == "application/json" else {
+                return request.eventLoop.makeSucceededFuture(
+                    .text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json")
+                )
+            }
+            let json = media == "application/json"
+            let items: [InputEvent]
             do throws(IngestError) {
-                switch media {
-                case "application/x-protobuf":
-                    batches = try OTLPTraceProtobuf.decode(request.body, maxDepth: limits.maxDepth)
-                case "application/json":
-                    batches = try OTLPTraceJSON.decode(request.body, maxDepth: limits.maxDepth)
-                default:
-                    return request.eventLoop.makeSucceededFuture(
-                        .text(.unsupportedMediaType, "Content-Type must be application/x-protobuf or application/json")
-                    )
-                }
+                items = try decode(request.body, json, EngineClock.wallMilliseconds())
             } catch {
                 return Self.accept(DecodedInputs(errors: [error]), pump: pump, ok: HTTPIngestReply(.ok))
             }
             let ok =
-                media == "application/json"
+                json
                 ? HTTPIngestReply(.ok, contentType: "application/json", body: Array("{}".utf8))
                 : HTTPIngestReply(.ok, contentType: "application/x-protobuf")
-            return Self.accept(DecodedInputs(items: batches.map { .batch($0) }), pump: pump, ok: ok)
+            return Self.accept(DecodedInputs(items: items), pump: pump, ok: ok)
         }
     }
 

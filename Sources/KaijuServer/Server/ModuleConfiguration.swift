@@ -20,8 +20,9 @@ public struct ModuleConfiguration: Sendable {
 
     /// Which HTTP endpoints a listener serves.
     public enum HTTPKind: Sendable {
-        /// Telegraf and InfluxDB write, Fluentd/Fluent Bit http, Jaeger collector, OTLP/HTTP.
-        case telegraf, fluent, jaeger, otlp
+        /// Telegraf and InfluxDB write, Fluentd/Fluent Bit http, Jaeger collector, OTLP/HTTP traces, logs
+        /// and metrics.
+        case telegraf, fluent, jaeger, otlp, otlpLogs, otlpMetrics
     }
 
     /// The executable's name, for logs.

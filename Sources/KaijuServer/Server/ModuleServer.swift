@@ -318,6 +318,8 @@ public final class ModuleServer: Sendable {
             case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump, limits: configuration.limits)
             case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
+            case .otlpLogs: route = IngestRoutes.otlpLogs(pump: pump, limits: configuration.limits)
+            case .otlpMetrics: route = IngestRoutes.otlpMetrics(pump: pump, limits: configuration.limits)
             }
             return (
                 name,

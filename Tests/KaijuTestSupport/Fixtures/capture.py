@@ -3,7 +3,7 @@
 
 Run: python3 -m venv /tmp/fx && /tmp/fx/bin/pip install fluent-logger==0.11.1 msgpack==1.2.4 jaeger-client==4.8.0 six \
          thrift==0.25.0 opentelemetry-sdk==1.45.2 opentelemetry-exporter-otlp-proto-http==1.45.2 influxdb-client==1.50.0
-     /tmp/fx/bin/python Tests/KaijuTestSupport/Fixtures/capture.py
+     /tmp/fx/bin/python Tests/KaijuTestSupport/Fixtures/capture.py [CAPTURE ...]   # all, or the named ones
 
 Each client is pointed at a local capture server; what it sent is written as NAME.bin (HTTP bodies as
 sent, still compressed) with NAME.json holding what the client was asked to send (and the request's
@@ -242,10 +242,56 @@ def telegraf():
     save("telegraf-socket-writer-gzip", b"".join(gzip.compress(l, mtime=0) for l in lines), {"lines": [l.decode() for l in lines]})
 
 
+# --- OTLP/HTTP logs and metrics: the OpenTelemetry Python SDK's exporters, gzip protobuf ---------------
+def otlp_logs():
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk._logs import LoggerProvider
+    from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
+    from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+    from opentelemetry.exporter.otlp.proto.http import Compression
+    from opentelemetry._logs import SeverityNumber
+
+    def drive(port):
+        provider = LoggerProvider(resource=Resource.create({"service.name": "checkout", "k8s.namespace.name": "shop"}))
+        provider.add_log_record_processor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"http://127.0.0.1:{port}/v1/logs", compression=Compression.Gzip)))
+        logger = provider.get_logger("shop.payments")
+        logger.emit(timestamp=1700000000250000000, observed_timestamp=1700000000300000000, severity_text="ERROR",
+                    severity_number=SeverityNumber.ERROR, body="card declined",
+                    attributes={"http.status_code": 402, "retry": False})
+        provider.shutdown()
+
+    path, headers, body = http_capture(drive)
+    save("otlp-logs-protobuf-gzip", body, {"path": path, "content_type": headers.get("content-type"), "content_encoding": headers.get("content-encoding")})
+
+
+def otlp_metrics():
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+    from opentelemetry.exporter.otlp.proto.http import Compression
+    from opentelemetry.metrics import Observation
+
+    def drive(port):
+        reader = InMemoryMetricReader()
+        provider = MeterProvider(resource=Resource.create({"service.name": "checkout"}), metric_readers=[reader])
+        meter = provider.get_meter("shop.metrics")
+        meter.create_counter("orders").add(3, {"region": "eu"})
+        meter.create_up_down_counter("queue_depth").add(-2, {"queue": "mail"})
+        meter.create_observable_gauge("temperature", callbacks=[lambda options: [Observation(21.5, {"room": "lab"})]])
+        h = meter.create_histogram("latency_ms")
+        for v in (3, 7, 40, 900):
+            h.record(v, {"route": "/cart"})
+        exporter = OTLPMetricExporter(endpoint=f"http://127.0.0.1:{port}/v1/metrics", compression=Compression.Gzip)
+        exporter.export(reader.get_metrics_data())
+        provider.shutdown()
+
+    path, headers, body = http_capture(drive)
+    save("otlp-metrics-protobuf-gzip", body, {"path": path, "content_type": headers.get("content-type"), "content_encoding": headers.get("content-encoding")})
+
+
 if __name__ == "__main__":
-    telegraf()
-    fluent_logger()
-    forward_modes()
-    jaeger()
-    otlp()
-    influx()
+    import sys
+    chosen = sys.argv[1:] or ["telegraf", "fluent_logger", "forward_modes", "jaeger", "otlp", "influx", "otlp_logs", "otlp_metrics"]
+    for name in chosen:
+        globals()[name]()
