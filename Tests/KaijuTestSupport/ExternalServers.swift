@@ -47,3 +47,54 @@ public final class AlertmanagerTestServer {
         }
     }
 }
+
+/// A real Prometheus (Debian's `prometheus`) on a free loopback port scraping `targets` every second,
+/// remote-writing what it scrapes to `remoteWrite` (flushed every second), with its own TSDB.
+public final class PrometheusTestServer {
+    let server: ExternalServer
+
+    /// The loopback port its API listens on.
+    public var port: Int { self.server.port }
+
+    /// Starts one; `targets` are `host:port` scraped under job `scraped` (its own API under job `self`).
+    public init(targets: [String] = [], remoteWrite: String? = nil) throws {
+        self.server = try ExternalServer(
+            candidates: ["/usr/bin/prometheus", "/usr/local/bin/prometheus"],
+            package: "prometheus"
+        ) { port, directory in
+            var text = """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: self
+                    static_configs:
+                      - targets: ["127.0.0.1:\(port)"]
+
+                """
+            if !targets.isEmpty {
+                text += """
+                      - job_name: scraped
+                        static_configs:
+                          - targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]
+
+                    """
+            }
+            if let remoteWrite {
+                text += """
+                    remote_write:
+                      - url: \(remoteWrite)
+                        queue_config:
+                          batch_send_deadline: 1s
+                          min_backoff: 100ms
+
+                    """
+            }
+            let config = directory + "/prometheus.yml"
+            _ = FileManager.default.createFile(atPath: config, contents: Data(text.utf8))
+            return [
+                "--config.file=\(config)", "--storage.tsdb.path=\(directory)/data",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ]
+        }
+    }
+}

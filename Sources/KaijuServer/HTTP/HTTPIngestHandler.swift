@@ -71,7 +71,7 @@ public struct HTTPIngestReply: Sendable {
 public typealias HTTPIngestRoute = @Sendable (HTTPIngestRequest) -> EventLoopFuture<HTTPIngestReply>
 
 /// Collects a request body up to the configured limit, inflates `Content-Encoding: gzip`/`deflate`
-/// (refusing others with 415), calls the route, and writes its reply. Oversized bodies get 413.
+/// (and Prometheus remote write's `snappy`; refusing others with 415), calls the route, and writes its reply. Oversized bodies get 413.
 final class HTTPIngestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -160,16 +160,22 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         switch encoding {
         case "identity", "":
             return .success(self.body)
-        case "gzip", "x-gzip", "deflate":
+        case "gzip", "x-gzip", "deflate", "snappy":
             guard !self.body.isEmpty else { return .success([]) }
             do throws(IngestError) {
+                if encoding == "snappy" {
+                    return .success(try SnappyBlock(maxInflatedSize: self.limits.maxInflatedSize).decompress(self.body))
+                }
                 return .success(try Inflater(maxInflatedSize: self.limits.maxInflatedSize).inflate(self.body))
             } catch {
                 return .failure(.text(error.isTooLarge ? .payloadTooLarge : .badRequest, error.description))
             }
         default:
             return .failure(
-                .text(.unsupportedMediaType, "Content-Encoding '\(encoding)' is not supported (use gzip or deflate)")
+                .text(
+                    .unsupportedMediaType,
+                    "Content-Encoding '\(encoding)' is not supported (use gzip, deflate or, for remote write, snappy)"
+                )
             )
         }
     }

@@ -6,8 +6,9 @@ import NIOHTTP1
 /// The HTTP endpoints of the three source modules, each decoding straight from the body bytes.
 public enum IngestRoutes {
     /// Telegraf `outputs.http` (any path, JSON or line protocol sniffed from the first byte, since Telegraf
-    /// labels both `text/plain`) and the InfluxDB write endpoints `/write` and `/api/v2/write`
-    /// (line protocol, `precision` honoured). Answers 204; 400 names the first bad line (good lines are kept).
+    /// labels both `text/plain`), the InfluxDB write endpoints `/write` and `/api/v2/write`
+    /// (line protocol, `precision` honoured), and Prometheus remote write at `/api/v1/write`. Answers 204;
+    /// 400 names the first bad line (good lines are kept).
     public static func telegraf(
         pump: EnginePump,
         timestampUnits: TimestampUnits,
@@ -17,6 +18,19 @@ public enum IngestRoutes {
         return { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST", "PUT", "PATCH"]) {
                 return request.eventLoop.makeSucceededFuture(busy)
+            }
+            if request.path == "/api/v1/write" {
+                // Prometheus remote write: snappy (inflated by the handler) protobuf WriteRequest.
+                do throws(IngestError) {
+                    let metrics = try PrometheusRemoteWrite.decode(request.body)
+                    return Self.accept(
+                        DecodedInputs(items: metrics.map { .metric($0) }),
+                        pump: pump,
+                        ok: HTTPIngestReply(.noContent)
+                    )
+                } catch {
+                    return Self.accept(DecodedInputs(errors: [error]), pump: pump, ok: HTTPIngestReply(.noContent))
+                }
             }
             let decoded = decoder.decode(
                 request.body,
