@@ -85,6 +85,15 @@ public enum ServerMain {
         configuration.sampleDirectory = options.sampleDirectory
         configuration.allowRuleAddresses = options.allowRuleAddresses
         configuration.delivery = try options.delivery()
+        if !options.scrapeTargets.isEmpty {
+            guard name == "kaiju-metrics" else {
+                throw ValidationError("\(name) takes no --scrape (kaiju-metrics does)")
+            }
+            configuration.scrape = options.scrapeTargets
+            configuration.scrapeInterval = .milliseconds(
+                TimePeriod(parsing: options.scrapeInterval)?.milliseconds ?? 15_000
+            )
+        }
         if configuration.delivery.generatorBase == nil, let admin = configuration.admin {
             let host = admin.host == "0.0.0.0" || admin.host == "::" ? ProcessInfo.processInfo.hostName : admin.host
             configuration.delivery.generatorBase = "http://\(BindAddress(host: host, port: admin.port))"

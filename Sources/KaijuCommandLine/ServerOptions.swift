@@ -226,6 +226,23 @@ public struct ServerOptions: ParsableArguments {
     @Option(help: "How long after its row an alert resolves unless a new row fires it again (endsAt).")
     public var alertResolveAfter = "5 min"
 
+    /// Prometheus endpoints to scrape.
+    @Option(
+        help:
+            "kaiju-metrics: a Prometheus endpoint to scrape (http://host:port/metrics; repeatable or comma-separated), each sample a Metric."
+    )
+    public var scrape: [String] = []
+
+    /// How often each endpoint is scraped.
+    @Option(help: "How often each --scrape endpoint is scraped.")
+    public var scrapeInterval = "15 sec"
+
+    /// The scrape targets, one URL each.
+    public var scrapeTargets: [String] {
+        self.scrape.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+    }
+
     /// The webhook URL statements' rows are posted to.
     @Option(help: "URL that webhook listeners (listener:webhook, @webhook) post their rows to, in JSON batches.")
     public var webhook: String?
@@ -296,9 +313,13 @@ public struct ServerOptions: ParsableArguments {
         }
         for (flag, text) in [
             ("--alert-resolve-after", self.alertResolveAfter), ("--delivery-interval", self.deliveryInterval),
+            ("--scrape-interval", self.scrapeInterval),
         ]
         where TimePeriod(parsing: text) == nil {
             throw ValidationError("\(flag) '\(text)' is not a duration such as 5 min or 30 sec")
+        }
+        for url in self.scrapeTargets where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("--scrape '\(url)' is not an http:// or https:// URL")
         }
         for (flag, url) in [("--alertmanager", self.alertmanager), ("--webhook", self.webhook)] {
             if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {

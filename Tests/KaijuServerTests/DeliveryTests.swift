@@ -143,8 +143,10 @@ struct DeliveryTests {
             ]
         )
         #expect(
-            server.pump.stats.value(.init("kaiju_delivery_total", ["sink": "alertmanager", "outcome": "delivered"]))
-                == 2
+            await ServerProcess.eventually {
+                server.pump.stats.value(.init("kaiju_delivery_total", ["sink": "alertmanager", "outcome": "delivered"]))
+                    == 2
+            }
         )
         try await server.shutdown()
     }

@@ -98,3 +98,19 @@ public final class PrometheusTestServer {
         }
     }
 }
+
+/// A real `prometheus-node-exporter` (Debian's) on a free loopback port.
+public final class NodeExporterTestServer {
+    let server: ExternalServer
+
+    /// The loopback port its `/metrics` listens on.
+    public var port: Int { self.server.port }
+
+    /// Starts one.
+    public init() throws {
+        self.server = try ExternalServer(
+            candidates: ["/usr/bin/prometheus-node-exporter", "/usr/local/bin/node_exporter"],
+            package: "prometheus-node-exporter"
+        ) { port, _ in ["--web.listen-address=127.0.0.1:\(port)"] }
+    }
+}

@@ -32,7 +32,11 @@ public enum PrometheusRemoteWrite {
                             default: try label.skip(wire: lw)
                             }
                         }
-                        if key == "__name__" { name = value } else { tags.append(.init(key: key, value: .string(value))) }
+                        if key == "__name__" {
+                            name = value
+                        } else {
+                            tags.append(.init(key: key, value: .string(value)))
+                        }
                     case (2, 2):
                         var sample = try series.message()
                         var value = 0.0
@@ -50,7 +54,9 @@ public enum PrometheusRemoteWrite {
                 }
                 let tagMap = ValueMap(tags)
                 for (value, time) in samples {
-                    out.append(Metric(name: name, timestamp: time, fields: ["value": Value.double(value)], tags: tagMap))
+                    out.append(
+                        Metric(name: name, timestamp: time, fields: ["value": Value.double(value)], tags: tagMap)
+                    )
                 }
             }
             return out

@@ -71,7 +71,7 @@ public struct HTTPIngestReply: Sendable {
 public typealias HTTPIngestRoute = @Sendable (HTTPIngestRequest) -> EventLoopFuture<HTTPIngestReply>
 
 /// Collects a request body up to the configured limit, inflates `Content-Encoding: gzip`/`deflate`
-/// (and Prometheus remote write's `snappy`; refusing others with 415), calls the route, and writes its reply. Oversized bodies get 413.
+/// (and `snappy` for Prometheus remote write's `/api/v1/write`; refusing others with 415), calls the route, and writes its reply. Oversized bodies get 413.
 final class HTTPIngestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -160,7 +160,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         switch encoding {
         case "identity", "":
             return .success(self.body)
-        case "gzip", "x-gzip", "deflate", "snappy":
+        case "snappy" where head.uri.hasPrefix("/api/v1/write"), "gzip", "x-gzip", "deflate":
             guard !self.body.isEmpty else { return .success([]) }
             do throws(IngestError) {
                 if encoding == "snappy" {

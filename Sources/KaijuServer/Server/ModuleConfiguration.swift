@@ -63,6 +63,10 @@ public struct ModuleConfiguration: Sendable {
     public var nats: NATSLink?
     /// With ``nats``: this server consumes the partitions (kaiju-hl) instead of publishing to them.
     public var consumesNATS = false
+    /// Prometheus endpoints (URLs) scraped every ``scrapeInterval``.
+    public var scrape: [String] = []
+    /// How often each ``scrape`` target is scraped.
+    public var scrapeInterval: Duration = .seconds(15)
     /// Where alertmanager and webhook listeners deliver.
     public var delivery = DeliveryConfiguration()
     /// Agents' input read from NATS subjects (on ``nats``'s server), besides the listeners.

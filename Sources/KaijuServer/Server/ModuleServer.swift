@@ -35,6 +35,8 @@ public final class ModuleServer: Sendable {
     let natsConsumer: NATSEventConsumer?
     /// The subscriber to agents' NATS subjects (`--nats-input`).
     let natsInput: NATSInputSubscriber?
+    /// The scraper of Prometheus endpoints (`--scrape`).
+    let scraper: PrometheusScraper?
     let io: MultiThreadedEventLoopGroup
     let engine: MultiThreadedEventLoopGroup
     let channels: [(String, any Channel)]
@@ -54,8 +56,10 @@ public final class ModuleServer: Sendable {
         logger: Logger,
         nats: (publisher: NATSEventPublisher?, consumer: NATSEventConsumer?, input: NATSInputSubscriber?) = (
             nil, nil, nil
-        )
+        ),
+        scraper: PrometheusScraper? = nil
     ) {
+        self.scraper = scraper
         self.natsPublisher = nats.publisher
         self.natsConsumer = nats.consumer
         self.natsInput = nats.input
@@ -163,6 +167,17 @@ public final class ModuleServer: Sendable {
                 )
                 try await natsInput?.start()
             }
+            var scraper: PrometheusScraper?
+            if !configuration.scrape.isEmpty {
+                scraper = PrometheusScraper(
+                    targets: configuration.scrape,
+                    interval: configuration.scrapeInterval,
+                    pump: pump,
+                    limits: configuration.limits,
+                    logger: logger
+                )
+                scraper?.start()
+            }
             var channels: [(String, any Channel)] = []
             var connections: [ConnectionRegistry] = []
             let caps = ConnectionRegistry.caps(configuration, descriptorLimit: ConnectionRegistry.descriptorLimit())
@@ -229,7 +244,8 @@ public final class ModuleServer: Sendable {
                 channels: channels,
                 connections: connections,
                 logger: logger,
-                nats: (publisher, consumer, natsInput)
+                nats: (publisher, consumer, natsInput),
+                scraper: scraper
             )
         } catch {
             try? await io.shutdownGracefully()
@@ -417,6 +433,7 @@ public final class ModuleServer: Sendable {
         for (_, channel) in self.channels { try? await channel.close() }
         await self.natsConsumer?.shutdown()
         await self.natsInput?.shutdown()
+        await self.scraper?.shutdown()
         let loop = self.io.next()
         try? await EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).get()
         // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
