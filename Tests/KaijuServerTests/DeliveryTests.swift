@@ -144,7 +144,9 @@ struct DeliveryTests {
         )
         #expect(
             await ServerProcess.eventually {
-                server.pump.stats.value(.init("kaiju_delivery_total", ["sink": "alertmanager", "outcome": "delivered"]))
+                server.pump.stats.value(
+                    .init("kaiju_delivery_total", ["sink": "alertmanager", "outcome": "delivered"])
+                )
                     == 2
             }
         )
