@@ -13,6 +13,11 @@ public struct AddressOption: ExpressibleByArgument, Sendable, CustomStringConver
     ///   - port: The port.
     public init(host: String, port: Int) { self.address = BindAddress(host: host, port: port) }
 
+    /// `none`: disabled unless the flag is given.
+    public static let none = AddressOption(disabled: ())
+
+    private init(disabled: Void) { self.address = nil }
+
     /// Parses a flag's text.
     /// - Parameter argument: `HOST:PORT` or `none`.
     public init?(argument: String) {

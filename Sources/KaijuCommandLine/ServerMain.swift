@@ -19,6 +19,7 @@ public enum ServerMain {
     ///   - listeners: The module's own listeners, `nil` for those set to `none` (the `--tcp` listener is added here).
     ///   - eventsPath: kaiju-hl's events file, if the module reads one.
     ///   - builtInEvents: kaiju-hl's built-in hierarchy, used under a statements file when no events file is present.
+    ///   - adjust: The module's own settings beyond the shared flags (kaiju-traces' traces API).
     ///   - builtIn: The module's built-in rules, used when no statements file is present.
     /// - Throws: When the rules cannot be loaded or a listener cannot be bound.
     public static func run(
@@ -27,6 +28,7 @@ public enum ServerMain {
         listeners: [ModuleConfiguration.Listener?],
         eventsPath: String? = nil,
         builtInEvents: (@Sendable (Runtime) throws -> Void)? = nil,
+        adjust: (inout ModuleConfiguration) -> Void = { _ in },
         builtIn: @escaping @Sendable (Runtime, @escaping StatementListener) throws -> Void
     ) async throws {
         let level = Logger.Level(rawValue: options.logLevel) ?? .info
@@ -102,6 +104,7 @@ public enum ServerMain {
             logger.warning("\(name): --admin-token is visible in ps; prefer --admin-token-file or KAIJU_ADMIN_TOKEN")
         }
         configuration.idleTimeout = options.idleTimeout > 0 ? TimeAmount.seconds(Int64(options.idleTimeout)) : nil
+        adjust(&configuration)
         let recorder = try options.record.map { try RecordingWriter(path: $0) }
         let service = ModuleService(configuration, logger: logger, recorder: recorder) { runtime, sinks in
             try rules.install(in: runtime) { entry in

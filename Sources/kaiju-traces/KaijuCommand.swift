@@ -33,7 +33,21 @@ struct KaijuCommand: AsyncParsableCommand {
     @Option(help: "HTTP address for OTLP/HTTP (POST /v1/traces, protobuf or JSON).")
     var otlpHttp = AddressOption(host: "0.0.0.0", port: 4318)
 
+    @Option(
+        help:
+            "Address of the traces API (the original's traces-api mode): spans retained for --rtime, GET /api/traces/all, /api/traces?service=, /api/traces/ID, /api/logs/KEY, /api/dependencies/ID (none to disable)."
+    )
+    var tracesApi = AddressOption.none
+
+    @Option(
+        help:
+            "Tail sampling: file (inside --sample-dir) the spans of traces flagged by an Event's payload.traceId are appended to as they leave retention."
+    )
+    var traceSamples: String?
+
     func run() async throws {
+        let tracesAPI = self.tracesApi.address
+        let samples = self.traceSamples
         try await ServerMain.run(
             name: "kaiju-traces",
             options: self.options,
@@ -42,7 +56,11 @@ struct KaijuCommand: AsyncParsableCommand {
                 self.jaegerBinary.address.map { .jaegerUDP(name: "jaeger-binary", address: $0, binary: true) },
                 self.jaegerHttp.address.map { .http(name: "jaeger-http", address: $0, kind: .jaeger) },
                 self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlp) },
-            ]
+            ],
+            adjust: { configuration in
+                configuration.tracesAPI = tracesAPI
+                configuration.traceSamples = samples
+            }
         ) { runtime, listener in
             try PaperRules.installTraces(in: runtime, listener: listener)
         }

@@ -13,6 +13,7 @@ extension Runtime {
         case .batch(let b):
             self.sendBody(.batch(b), type: .batch, timestamp: time ?? b.eventTimestamp)
             for span in b.spans { self.sendBody(.span(span), type: .span, timestamp: time ?? span.eventTimestamp) }
+            for observe in self.batchObservers { observe(b) }
         case .declared(let d):
             do throws(PlanError) {
                 try self.send(d, at: time)

@@ -67,6 +67,8 @@ public final class Runtime {
     }
     /// Called with every Event that enters or is inserted (see ``observeEvents(_:)``).
     private var eventObservers: [(Event, _ producer: String?) -> Void] = []
+    /// Called with every Jaeger batch that enters, after its spans (``observeBatches(_:)``).
+    var batchObservers: [(Batch) -> Void] = []
     @exclusivity(unchecked) private var queue: Deque<EngineEvent> = []
     @exclusivity(unchecked) private var routedThisEvent = 0
     @exclusivity(unchecked) private var dispatching = false
@@ -573,6 +575,12 @@ public final class Runtime {
     /// - Parameter observer: Receives each Event; it runs on the runtime's thread and must not call back into it.
     public func observeEvents(_ observer: @escaping (Event) -> Void) {
         self.observeEvents(withProducer: { event, _ in observer(event) })
+    }
+
+    /// Calls `observer` with every Jaeger ``Batch`` that enters the runtime, after its spans were processed
+    /// (kaiju-traces retains them for its traces API); it runs on the runtime's thread.
+    public func observeBatches(_ observer: @escaping (Batch) -> Void) {
+        self.batchObservers.append(observer)
     }
 
     /// Like ``observeEvents(_:)``, with the name of the statement that inserted each Event (`nil` for

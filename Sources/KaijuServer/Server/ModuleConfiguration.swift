@@ -63,7 +63,12 @@ public struct ModuleConfiguration: Sendable {
     public var nats: NATSLink?
     /// With ``nats``: this server consumes the partitions (kaiju-hl) instead of publishing to them.
     public var consumesNATS = false
-    /// Prometheus endpoints (URLs) scraped every ``scrapeInterval``.
+    /// kaiju-traces' traces API address (`--traces-api`), serving the spans retained for ``retentionTime``.
+    public var tracesAPI: BindAddress?
+    /// Where spans of traces flagged by an Event (`payload.traceId`) are written as they leave retention
+    /// (tail sampling; inside ``sampleDirectory``).
+    public var traceSamples: String?
+    /// Prometheus endpoints (URLs) scraped every ``scrape``.
     public var scrape: [String] = []
     /// How often each ``scrape`` target is scraped.
     public var scrapeInterval: Duration = .seconds(15)

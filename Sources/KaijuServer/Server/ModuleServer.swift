@@ -133,8 +133,11 @@ public final class ModuleServer: Sendable {
                 natsPublisher: publisher,
                 delivery: configuration.delivery
             )
+            let engineLoop = engine.next()
+            let spans = SpanRetentionSlot()
+            let retainsSpans = configuration.tracesAPI != nil || configuration.traceSamples != nil
             let pump = try await EnginePump.start(
-                on: engine.next(),
+                on: engineLoop,
                 highWater: configuration.highWater,
                 limits: configuration.runtimeLimits,
                 stats: stats,
@@ -148,6 +151,15 @@ public final class ModuleServer: Sendable {
                         publisher.send([event], from: producer)
                         stats.add(.init("kaiju_events_out_total", ["type": "Event"]), 1)
                     })
+                }
+                if retainsSpans {
+                    let retention = try SpanRetention.install(
+                        in: runtime,
+                        retentionTime: configuration.retentionTime,
+                        maxSpans: configuration.runtimeLimits.maxWindowEvents,
+                        samples: try configuration.traceSamples.map { try sinks.sampleWriter($0) }
+                    )
+                    spans.retention = NIOLoopBound(retention, eventLoop: engineLoop)
                 }
             }
             var consumer: NATSEventConsumer?
@@ -196,6 +208,25 @@ public final class ModuleServer: Sendable {
                         connections: registry,
                         io: io,
                         logger: logger
+                    )
+                )
+                connections.append(registry)
+            }
+            if let address = configuration.tracesAPI, let retention = spans.retention {
+                let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
+                channels.append(
+                    (
+                        "traces-api",
+                        try await Self.bindHTTP(
+                            name: "traces-api",
+                            address: address,
+                            route: TracesAPI.route(pump: pump, retention: retention),
+                            configuration: configuration,
+                            stats: stats,
+                            connections: registry,
+                            io: io,
+                            logger: logger
+                        )
                     )
                 )
                 connections.append(registry)

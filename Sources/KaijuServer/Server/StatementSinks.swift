@@ -195,6 +195,13 @@ public final class StatementSinks: Sendable {
         }
     }
 
+    /// A writer appending text to the sample file at `path` (inside the sample directory), for tail sampling.
+    /// - Throws: ``RuleFileError`` for a path outside the sample directory, or when sampling is off.
+    func sampleWriter(_ path: String) throws -> (String) -> Void {
+        let file = try self.sampleFile(path)
+        return { text in file.write(text) }
+    }
+
     private func sampleFile(_ path: String) throws -> SampleFile {
         let resolved = try SampleFile.confine(path, to: self.sampleDirectory)
         return self.samples.withLock { all in
