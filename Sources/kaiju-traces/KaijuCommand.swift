@@ -60,9 +60,10 @@ struct KaijuCommand: AsyncParsableCommand {
             adjust: { configuration in
                 configuration.tracesAPI = tracesAPI
                 configuration.traceSamples = samples
+            },
+            builtIn: { runtime, listener in
+                try PaperRules.installTraces(in: runtime, listener: listener)
             }
-        ) { runtime, listener in
-            try PaperRules.installTraces(in: runtime, listener: listener)
-        }
+        )
     }
 }
