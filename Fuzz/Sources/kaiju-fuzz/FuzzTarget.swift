@@ -14,12 +14,20 @@ enum FuzzTarget: String, CaseIterable {
     case jaegerBinary = "jaeger-binary"
     case otlpProtobuf = "otlp-protobuf"
     case otlpJSON = "otlp-json"
-    case inflate, json, ndjson, epl, module, statements, events, recording, handshake, nats
+    case inflate, json, ndjson, epl, module, statements, events, recording, handshake, nats, prometheus
 
     /// Runs the target over `bytes`.
     func run(_ bytes: UnsafeRawBufferPointer) {
         let limits = IngestLimits(maxFrameSize: 4 << 20, maxBodySize: 4 << 20, maxInflatedSize: 4 << 20)
         switch self {
+        case .prometheus:
+            // A scraped exposition, a snappy block and a remote-write request from the same bytes.
+            let body = Array(bytes)
+            _ = PrometheusExposition.parse(body, openMetrics: body.first.map { $0 & 1 == 1 } ?? false, scrapedAt: 1)
+            if let block = try? SnappyBlock(maxInflatedSize: limits.maxInflatedSize).decompress(body) {
+                _ = try? PrometheusRemoteWrite.decode(block)
+            }
+            _ = try? PrometheusRemoteWrite.decode(body)
         case .nats:
             // A NATS server's byte stream, as the client splits it into frames.
             var buffer = ByteBuffer(bytes: bytes)
