@@ -80,6 +80,27 @@ public enum OTLPMetricsProtobuf {
         return (name, points)
     }
 
+    /// The fields every data point kind shares (its attributes at `attributes`, time, count, sum);
+    /// `false` for another field.
+    static func commonField(
+        _ n: Int,
+        _ wire: Int,
+        _ r: inout ProtobufReader,
+        _ p: inout OTLPPointBuilder,
+        attributes: Int
+    ) throws(IngestError) -> Bool {
+        switch (n, wire) {
+        case (attributes, 2):
+            var kv = try r.message()
+            p.attributes.append(try OTLPTraceProtobuf.entry(&kv))
+        case (3, 1): p.timeNanos = try r.fixed64()
+        case (4, 1): p.count = try r.fixed64()
+        case (5, 1): p.sum = try r.double()
+        default: return false
+        }
+        return true
+    }
+
     static func numberPoint(_ r: inout ProtobufReader) throws(IngestError) -> OTLPPointBuilder {
         var p = OTLPPointBuilder()
         while let (n, wire) = try r.nextField() {
@@ -101,13 +122,8 @@ public enum OTLPMetricsProtobuf {
         p.kind = .histogram
         var bounds: [UInt64] = []
         while let (n, wire) = try r.nextField() {
+            if try Self.commonField(n, wire, &r, &p, attributes: 9) { continue }
             switch (n, wire) {
-            case (9, 2):
-                var kv = try r.message()
-                p.attributes.append(try OTLPTraceProtobuf.entry(&kv))
-            case (3, 1): p.timeNanos = try r.fixed64()
-            case (4, 1): p.count = try r.fixed64()
-            case (5, 1): p.sum = try r.double()
             case (6, _): try r.repeatedFixed64(wire: wire, into: &p.bucketCounts)
             case (7, _): try r.repeatedFixed64(wire: wire, into: &bounds)
             case (11, 1): p.min = try r.double()
@@ -123,13 +139,8 @@ public enum OTLPMetricsProtobuf {
         var p = OTLPPointBuilder()
         p.kind = .exponentialHistogram
         while let (n, wire) = try r.nextField() {
+            if try Self.commonField(n, wire, &r, &p, attributes: 1) { continue }
             switch (n, wire) {
-            case (1, 2):
-                var kv = try r.message()
-                p.attributes.append(try OTLPTraceProtobuf.entry(&kv))
-            case (3, 1): p.timeNanos = try r.fixed64()
-            case (4, 1): p.count = try r.fixed64()
-            case (5, 1): p.sum = try r.double()
             case (6, 0): p.scale = try r.signedVarint()
             case (7, 1): p.zeroCount = try r.fixed64()
             case (8, 2), (9, 2):
@@ -161,13 +172,8 @@ public enum OTLPMetricsProtobuf {
         var p = OTLPPointBuilder()
         p.kind = .summary
         while let (n, wire) = try r.nextField() {
+            if try Self.commonField(n, wire, &r, &p, attributes: 7) { continue }
             switch (n, wire) {
-            case (7, 2):
-                var kv = try r.message()
-                p.attributes.append(try OTLPTraceProtobuf.entry(&kv))
-            case (3, 1): p.timeNanos = try r.fixed64()
-            case (4, 1): p.count = try r.fixed64()
-            case (5, 1): p.sum = try r.double()
             case (6, 2):
                 var q = try r.message()
                 var quantile = 0.0

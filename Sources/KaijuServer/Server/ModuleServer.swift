@@ -213,22 +213,18 @@ public final class ModuleServer: Sendable {
                 connections.append(registry)
             }
             if let address = configuration.tracesAPI, let retention = spans.retention {
-                let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
-                channels.append(
-                    (
-                        "traces-api",
-                        try await Self.bindHTTP(
-                            name: "traces-api",
-                            address: address,
-                            route: TracesAPI.route(pump: pump, retention: retention),
-                            configuration: configuration,
-                            stats: stats,
-                            connections: registry,
-                            io: io,
-                            logger: logger
-                        )
-                    )
+                let route = TracesAPI.route(pump: pump, retention: retention)
+                let (channel, registry) = try await Self.bindService(
+                    "traces-api",
+                    address,
+                    route: route,
+                    maxConnections: caps.admin,
+                    configuration: configuration,
+                    stats: stats,
+                    io: io,
+                    logger: logger
                 )
+                channels.append(channel)
                 connections.append(registry)
             }
             if let admin = configuration.admin {
@@ -244,22 +240,17 @@ public final class ModuleServer: Sendable {
                     connections: { ingest.reduce(0) { $0 + $1.count } },
                     recordingLost: { recorder?.lostLines ?? 0 }
                 )
-                let registry = ConnectionRegistry(maxConnections: caps.admin, stats: stats)
-                channels.append(
-                    (
-                        "admin",
-                        try await Self.bindHTTP(
-                            name: "admin",
-                            address: admin,
-                            route: route,
-                            configuration: configuration,
-                            stats: stats,
-                            connections: registry,
-                            io: io,
-                            logger: logger
-                        )
-                    )
+                let (channel, registry) = try await Self.bindService(
+                    "admin",
+                    admin,
+                    route: route,
+                    maxConnections: caps.admin,
+                    configuration: configuration,
+                    stats: stats,
+                    io: io,
+                    logger: logger
                 )
+                channels.append(channel)
                 connections.append(registry)
             }
             for (name, channel) in channels {
@@ -426,6 +417,31 @@ public final class ModuleServer: Sendable {
                     )
                 }
             }
+    }
+
+    /// Binds an HTTP service of the server's own (admin, traces API) with its own connection cap.
+    private static func bindService(
+        _ name: String,
+        _ address: BindAddress,
+        route: @escaping HTTPIngestRoute,
+        maxConnections: Int,
+        configuration: ModuleConfiguration,
+        stats: IngestStats,
+        io: MultiThreadedEventLoopGroup,
+        logger: Logger
+    ) async throws -> ((String, any Channel), ConnectionRegistry) {
+        let registry = ConnectionRegistry(maxConnections: maxConnections, stats: stats)
+        let channel = try await Self.bindHTTP(
+            name: name,
+            address: address,
+            route: route,
+            configuration: configuration,
+            stats: stats,
+            connections: registry,
+            io: io,
+            logger: logger
+        )
+        return ((name, channel), registry)
     }
 
     private static func bindHTTP(
