@@ -143,6 +143,12 @@ struct OTLPSignalsTests {
         #expect(throws: IngestError.self) {
             try OTLPSignalsJSON.logs(Array(#"{"resourceLogs":[{"#.utf8), receivedAt: 1)
         }
+        // An exponential histogram whose bucket offset is the largest integer: bounds overflow to +Inf, no trap.
+        let huge = Array(
+            #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"e","exponentialHistogram":{"dataPoints":[{"count":"1","scale":-20,"positive":{"offset":"9223372036854775807","bucketCounts":["1"]}}]}}]}]}]}"#
+                .utf8
+        )
+        #expect((try? OTLPSignalsJSON.metrics(huge, receivedAt: 1))?.first?.fields["+Inf"] == 1)
         let deep = Array(("{\"resourceLogs\":" + String(repeating: "[", count: 10_000)).utf8)
         #expect(throws: IngestError.self) { try OTLPSignalsJSON.logs(deep, receivedAt: 1) }
     }

@@ -66,7 +66,7 @@ struct OTLPPointBuilder {
             let step = pow(2.0, -Double(Swift.max(-20, Swift.min(20, self.scale))))
             for (i, n) in self.bucketCounts.enumerated() {
                 cumulative &+= n
-                let bound = pow(2.0, Double(self.positiveOffset + Int64(i) + 1) * step)
+                let bound = pow(2.0, (Double(self.positiveOffset) + Double(i) + 1) * step)
                 fields.append(.init(key: Self.boundName(bound), value: .int(Int64(clamping: cumulative))))
             }
             fields.append(.init(key: "+Inf", value: .int(Int64(clamping: self.count))))
