@@ -82,7 +82,10 @@ public enum ServerMain {
         }
         configuration.maxConnections = options.maxConnections
         configuration.adminAccess = try options.adminAccess()
-        if options.tlsCert != nil { configuration.tls = try options.tlsFiles.serverContext() }
+        if options.tlsCert != nil {
+            configuration.tls = try options.tlsFiles.serverContext()
+            configuration.tlsFiles = options.tlsFiles
+        }
         if options.hlTls { configuration.hlTLS = try options.tlsFiles.clientContext() }
         configuration.sampleDirectory = options.sampleDirectory
         configuration.allowRuleAddresses = options.allowRuleAddresses

@@ -6,7 +6,7 @@ import KaijuCore
 import KaijuRules
 import KaijuServer
 
-/// kaiju-logs: Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.
+/// kaiju-logs: Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output; OTLP/HTTP and gRPC) and runs Kaiju's rules over them.
 ///
 /// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
 @main
@@ -14,7 +14,7 @@ struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-logs",
         abstract:
-            "Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output) and runs Kaiju's rules over them.",
+            "Takes logs as Fluentd and Fluent Bit send them (Forward protocol, http output; OTLP/HTTP and gRPC) and runs Kaiju's rules over them.",
         discussion:
             "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
     )
@@ -29,6 +29,9 @@ struct KaijuCommand: AsyncParsableCommand {
 
     @Option(help: "OTLP/HTTP address (POST /v1/logs, protobuf or JSON, gzip).")
     var otlpHttp = AddressOption(host: "0.0.0.0", port: 4318)
+
+    @Option(help: "OTLP/gRPC address (the collector's LogsService/Export, protobuf, gzip).")
+    var otlpGrpc = AddressOption(host: "0.0.0.0", port: 4317)
 
     @Option(
         help:
@@ -48,7 +51,8 @@ struct KaijuCommand: AsyncParsableCommand {
                 self.forward.address.map { .stream(name: "forward", address: $0, sharedKey: key) },
                 self.forward.address.map { .forwardHeartbeat(name: "forward-heartbeat", address: $0) },
                 self.http.address.map { .http(name: "http", address: $0, kind: .fluent) },
-                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlpLogs) },
+                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlp(.logs)) },
+                self.otlpGrpc.address.map { .otlpGRPC(name: "otlp-grpc", address: $0, signal: .logs) },
             ]
         ) { runtime, listener in
             try PaperRules.installLogs(in: runtime, listener: listener)

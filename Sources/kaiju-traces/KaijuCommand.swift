@@ -6,7 +6,7 @@ import KaijuCore
 import KaijuRules
 import KaijuServer
 
-/// kaiju-traces: Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.
+/// kaiju-traces: Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP and gRPC) and runs Kaiju's rules over them.
 ///
 /// Thin: flags, the built-in rule set (the paper's, for this module), listeners, clean shutdown on SIGINT/SIGTERM.
 @main
@@ -14,7 +14,7 @@ struct KaijuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaiju-traces",
         abstract:
-            "Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP) and runs Kaiju's rules over them.",
+            "Takes spans as Jaeger and OpenTelemetry clients send them (Thrift UDP and HTTP, OTLP/HTTP and gRPC) and runs Kaiju's rules over them.",
         discussion:
             "Output rows go to stdout as {\"statement\":NAME,\"row\":{...}}, one per line; logs go to stderr. Every address flag accepts 'none'."
     )
@@ -32,6 +32,9 @@ struct KaijuCommand: AsyncParsableCommand {
 
     @Option(help: "HTTP address for OTLP/HTTP (POST /v1/traces, protobuf or JSON).")
     var otlpHttp = AddressOption(host: "0.0.0.0", port: 4318)
+
+    @Option(help: "OTLP/gRPC address (the collector's TraceService/Export, protobuf, gzip).")
+    var otlpGrpc = AddressOption(host: "0.0.0.0", port: 4317)
 
     @Option(
         help:
@@ -55,7 +58,8 @@ struct KaijuCommand: AsyncParsableCommand {
                 self.jaegerCompact.address.map { .jaegerUDP(name: "jaeger-compact", address: $0, binary: false) },
                 self.jaegerBinary.address.map { .jaegerUDP(name: "jaeger-binary", address: $0, binary: true) },
                 self.jaegerHttp.address.map { .http(name: "jaeger-http", address: $0, kind: .jaeger) },
-                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlp) },
+                self.otlpHttp.address.map { .http(name: "otlp-http", address: $0, kind: .otlp(.traces)) },
+                self.otlpGrpc.address.map { .otlpGRPC(name: "otlp-grpc", address: $0, signal: .traces) },
             ],
             adjust: { configuration in
                 configuration.tracesAPI = tracesAPI

@@ -264,7 +264,7 @@ struct HardeningProcessTests {
             "kaiju-metrics",
             [
                 "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-parse",
-                "--otlp-http", "none",
+                "--otlp-http", "none", "--otlp-grpc", "none",
             ],
             descriptorLimit: 160
         )

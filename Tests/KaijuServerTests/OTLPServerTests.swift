@@ -35,7 +35,7 @@ struct OTLPServerTests {
     @Test func logsFromThePythonSDKAndJSON() async throws {
         let rows = Rows()
         let server = try await Self.server(
-            .otlpLogs,
+            .otlp(.logs),
             statement:
                 "select fields('log') as log, fields('severity') as severity, fields('resource.k8s.namespace.name') as ns from FLog",
             rows: rows
@@ -89,7 +89,7 @@ struct OTLPServerTests {
     @Test func metricsFromThePythonSDK() async throws {
         let rows = Rows()
         let server = try await Self.server(
-            .otlpMetrics,
+            .otlp(.metrics),
             statement:
                 "select name, fields('counter') as counter, fields('+Inf') as total, tags('service.name') as service from Metric(name in ('orders', 'latency_ms'))",
             rows: rows

@@ -22,12 +22,15 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts `name` with `arguments`; with `descriptorLimit` it runs under `ulimit -n` of that many.
-    /// A source module's OTLP/HTTP listener defaults to 0.0.0.0:4318 on every module; tests that do not
-    /// name it get a free loopback port, so modules running side by side do not collide.
+    /// A source module's OTLP/HTTP and OTLP/gRPC listeners default to 0.0.0.0:4318 and 0.0.0.0:4317 on every
+    /// module; tests that do not name them get free loopback ports, so modules running side by side do not collide.
     init(_ name: String, _ arguments: [String], descriptorLimit: Int? = nil) throws {
         var arguments = arguments
         if ["kaiju-metrics", "kaiju-logs", "kaiju-traces"].contains(name), !arguments.contains("--otlp-http") {
             arguments += ["--otlp-http", "127.0.0.1:0"]
+        }
+        if ["kaiju-metrics", "kaiju-logs", "kaiju-traces"].contains(name), !arguments.contains("--otlp-grpc") {
+            arguments += ["--otlp-grpc", "127.0.0.1:0"]
         }
         self.name = name
         let process = Process()

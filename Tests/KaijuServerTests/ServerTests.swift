@@ -164,7 +164,7 @@ extension ServerTests {
             listeners: [
                 .http(name: "fluent", address: .loopback, kind: .fluent),
                 .http(name: "telegraf", address: .loopback, kind: .telegraf),
-                .http(name: "otlp", address: .loopback, kind: .otlp),
+                .http(name: "otlp", address: .loopback, kind: .otlp(.traces)),
                 .http(name: "jaeger", address: .loopback, kind: .jaeger),
             ],
             admin: nil,

@@ -85,57 +85,12 @@ public enum IngestRoutes {
         }
     }
 
-    /// OTLP/HTTP `POST /v1/traces` in protobuf or JSON. Answers 200 with an empty `ExportTraceServiceResponse`.
-    public static func otlpHTTP(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
-        Self.otlp(pump: pump, path: "/v1/traces") { body, json, _ throws(IngestError) in
-            let batches =
-                json
-                ? try OTLPTraceJSON.decode(body, maxDepth: limits.maxDepth)
-                : try OTLPTraceProtobuf.decode(body, maxDepth: limits.maxDepth)
-            return batches.map { .batch($0) }
-        }
-    }
-
-    /// OTLP/HTTP `POST /v1/logs` in protobuf or JSON: each log record a `LogRecord` (kaiju-logs).
-    public static func otlpLogs(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
-        Self.otlp(pump: pump, path: "/v1/logs") { body, json, now throws(IngestError) in
-            let records =
-                json
-                ? try OTLPSignalsJSON.logs(
-                    body,
-                    receivedAt: now,
-                    maxDepth: limits.maxDepth,
-                    maxFlattenExpansion: limits.maxFlattenExpansion
-                )
-                : try OTLPLogsProtobuf.decode(
-                    body,
-                    receivedAt: now,
-                    maxDepth: limits.maxDepth,
-                    maxFlattenExpansion: limits.maxFlattenExpansion
-                )
-            return records.map { .log($0) }
-        }
-    }
-
-    /// OTLP/HTTP `POST /v1/metrics` in protobuf or JSON: each data point a `Metric` (kaiju-metrics).
-    public static func otlpMetrics(pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
-        Self.otlp(pump: pump, path: "/v1/metrics") { body, json, now throws(IngestError) in
-            let metrics =
-                json
-                ? try OTLPSignalsJSON.metrics(body, receivedAt: now, maxDepth: limits.maxDepth)
-                : try OTLPMetricsProtobuf.decode(body, receivedAt: now, maxDepth: limits.maxDepth)
-            return metrics.map { .metric($0) }
-        }
-    }
-
-    /// One OTLP/HTTP signal at `path`: protobuf or JSON by `Content-Type` (415 otherwise), answered 200 with
-    /// the empty export response in the request's encoding, or 400 naming what could not be read.
-    private static func otlp(
-        pump: EnginePump,
-        path: String,
-        decode: @escaping @Sendable (_ body: [UInt8], _ json: Bool, _ now: Int64) throws(IngestError) -> [InputEvent]
-    ) -> HTTPIngestRoute {
-        { request in
+    /// OTLP/HTTP `POST /v1/traces`, `/v1/logs` or `/v1/metrics` (the `signal`'s path) in protobuf or JSON by
+    /// `Content-Type` (415 otherwise), answered 200 with the empty export response in the request's encoding,
+    /// or 400 naming what could not be read.
+    public static func otlp(_ signal: OTLPSignal, pump: EnginePump, limits: IngestLimits) -> HTTPIngestRoute {
+        let path = signal.httpPath
+        return { request in
             if let busy = Self.refuse(request, pump: pump, methods: ["POST"]) {
                 return request.eventLoop.makeSucceededFuture(busy)
             }
@@ -151,7 +106,12 @@ public enum IngestRoutes {
             let json = media == "application/json"
             let items: [InputEvent]
             do throws(IngestError) {
-                items = try decode(request.body, json, EngineClock.wallMilliseconds())
+                items = try signal.decode(
+                    request.body,
+                    json: json,
+                    receivedAt: EngineClock.wallMilliseconds(),
+                    limits: limits
+                )
             } catch {
                 return Self.accept(DecodedInputs(errors: [error]), pump: pump, ok: HTTPIngestReply(.ok))
             }

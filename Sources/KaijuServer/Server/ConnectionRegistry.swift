@@ -47,7 +47,7 @@ final class ConnectionRegistry: Sendable {
             1,
             configuration.listeners.count { listener in
                 switch listener {
-                case .stream, .http: return true
+                case .stream, .http, .otlpGRPC: return true
                 case .jaegerUDP, .forwardHeartbeat: return false
                 }
             }

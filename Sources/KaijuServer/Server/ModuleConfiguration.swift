@@ -16,13 +16,16 @@ public struct ModuleConfiguration: Sendable {
         case jaegerUDP(name: String, address: BindAddress, binary: Bool)
         /// Fluentd's UDP heartbeat on the Forward port (answered with `00`).
         case forwardHeartbeat(name: String, address: BindAddress)
+        /// OTLP/gRPC: the `signal`'s service (`Export`), protobuf, gzip.
+        case otlpGRPC(name: String, address: BindAddress, signal: OTLPSignal)
     }
 
     /// Which HTTP endpoints a listener serves.
     public enum HTTPKind: Sendable {
-        /// Telegraf and InfluxDB write, Fluentd/Fluent Bit http, Jaeger collector, OTLP/HTTP traces, logs
-        /// and metrics.
-        case telegraf, fluent, jaeger, otlp, otlpLogs, otlpMetrics
+        /// Telegraf and InfluxDB write, Fluentd/Fluent Bit http, Jaeger collector.
+        case telegraf, fluent, jaeger
+        /// OTLP/HTTP for one signal (`POST /v1/traces`, `/v1/logs` or `/v1/metrics`).
+        case otlp(OTLPSignal)
     }
 
     /// The executable's name, for logs.
@@ -45,6 +48,8 @@ public struct ModuleConfiguration: Sendable {
     public var retentionTime = "2min"
     /// TLS on every TCP and HTTP listener (admin included), or `nil` for plain TCP.
     public var tls: NIOSSLContext?
+    /// The certificate and key files of ``tls``, which OTLP/gRPC listeners load themselves.
+    public var tlsFiles: TLSFiles?
     /// TLS for the link to kaiju-hl, or `nil` for plain TCP.
     public var hlTLS: NIOSSLContext?
     /// Who may use the admin address (token, accepted Host names).

@@ -37,6 +37,8 @@ public final class ModuleServer: Sendable {
     let natsInput: NATSInputSubscriber?
     /// The scraper of Prometheus endpoints (`--scrape`).
     let scraper: PrometheusScraper?
+    /// The OTLP/gRPC listeners (their connections are in ``connections``).
+    let grpcListeners: [OTLPGRPCListener]
     let io: MultiThreadedEventLoopGroup
     let engine: MultiThreadedEventLoopGroup
     let channels: [(String, any Channel)]
@@ -57,9 +59,11 @@ public final class ModuleServer: Sendable {
         nats: (publisher: NATSEventPublisher?, consumer: NATSEventConsumer?, input: NATSInputSubscriber?) = (
             nil, nil, nil
         ),
-        scraper: PrometheusScraper? = nil
+        scraper: PrometheusScraper? = nil,
+        grpcListeners: [OTLPGRPCListener] = []
     ) {
         self.scraper = scraper
+        self.grpcListeners = grpcListeners
         self.natsPublisher = nats.publisher
         self.natsConsumer = nats.consumer
         self.natsInput = nats.input
@@ -78,6 +82,7 @@ public final class ModuleServer: Sendable {
     public var boundAddresses: [String: SocketAddress] {
         var out: [String: SocketAddress] = [:]
         for (name, channel) in self.channels { out[name] = channel.localAddress }
+        for listener in self.grpcListeners { out[listener.name] = listener.localAddress }
         return out
     }
 
@@ -198,8 +203,25 @@ public final class ModuleServer: Sendable {
                     "\(configuration.name): \(caps.ingest) connections per listener (the descriptor limit leaves no room for --max-connections \(configuration.maxConnections))"
                 )
             }
+            var grpcListeners: [OTLPGRPCListener] = []
             for listener in configuration.listeners {
                 let registry = ConnectionRegistry(maxConnections: caps.ingest, stats: stats)
+                connections.append(registry)
+                if case .otlpGRPC(let name, let address, let signal) = listener {
+                    grpcListeners.append(
+                        try await OTLPGRPCListener.start(
+                            name: name,
+                            address: address,
+                            signal: signal,
+                            configuration: configuration,
+                            pump: pump,
+                            connections: registry,
+                            io: io,
+                            logger: logger
+                        )
+                    )
+                    continue
+                }
                 channels.append(
                     try await Self.bind(
                         listener,
@@ -210,7 +232,6 @@ public final class ModuleServer: Sendable {
                         logger: logger
                     )
                 )
-                connections.append(registry)
             }
             if let address = configuration.tracesAPI, let retention = spans.retention {
                 let route = TracesAPI.route(pump: pump, retention: retention)
@@ -256,6 +277,11 @@ public final class ModuleServer: Sendable {
             for (name, channel) in channels {
                 logger.info("\(configuration.name): \(name) listening on \(channel.localAddress?.description ?? "?")")
             }
+            for listener in grpcListeners {
+                logger.info(
+                    "\(configuration.name): \(listener.name) listening on \(listener.localAddress?.description ?? "?")"
+                )
+            }
             return ModuleServer(
                 configuration: configuration,
                 pump: pump,
@@ -267,7 +293,8 @@ public final class ModuleServer: Sendable {
                 connections: connections,
                 logger: logger,
                 nats: (publisher, consumer, natsInput),
-                scraper: scraper
+                scraper: scraper,
+                grpcListeners: grpcListeners
             )
         } catch {
             try? await io.shutdownGracefully()
@@ -355,9 +382,7 @@ public final class ModuleServer: Sendable {
                 )
             case .fluent: route = IngestRoutes.fluentHTTP(pump: pump, limits: configuration.limits)
             case .jaeger: route = IngestRoutes.jaegerHTTP(pump: pump, limits: configuration.limits)
-            case .otlp: route = IngestRoutes.otlpHTTP(pump: pump, limits: configuration.limits)
-            case .otlpLogs: route = IngestRoutes.otlpLogs(pump: pump, limits: configuration.limits)
-            case .otlpMetrics: route = IngestRoutes.otlpMetrics(pump: pump, limits: configuration.limits)
+            case .otlp(let signal): route = IngestRoutes.otlp(signal, pump: pump, limits: configuration.limits)
             }
             return (
                 name,
@@ -372,6 +397,9 @@ public final class ModuleServer: Sendable {
                     logger: logger
                 )
             )
+        case .otlpGRPC(let name, _, _):
+            // Started by OTLPGRPCListener, not bound here.
+            throw ModuleServerError(listener: name, reason: "is not a channel listener")
         case .forwardHeartbeat(let name, let address):
             let channel = try await DatagramBootstrap(group: io)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -478,11 +506,13 @@ public final class ModuleServer: Sendable {
     public func shutdown(flushTimeout: TimeAmount = .seconds(2)) async throws {
         self.logger.info("\(self.configuration.name): shutting down")
         for (_, channel) in self.channels { try? await channel.close() }
+        for listener in self.grpcListeners { listener.stopAccepting() }
         await self.natsConsumer?.shutdown()
         await self.natsInput?.shutdown()
         await self.scraper?.shutdown()
         let loop = self.io.next()
         try? await EventLoopFuture.andAllComplete(self.connections.map { $0.closeAll(on: loop) }, on: loop).get()
+        for listener in self.grpcListeners { await listener.stopped() }
         // Paused connections hand over what they hold; a round trip through every I/O loop lets them.
         self.pump.releasePausedReaders()
         for ioLoop in self.io.makeIterator() { try? await ioLoop.submit {}.get() }
