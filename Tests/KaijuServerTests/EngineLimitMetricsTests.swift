@@ -48,12 +48,12 @@ struct EngineLimitMetricsTests {
         )
         let metrics = try Loopback.get(port: admin, path: "/metrics")
         for line in [
-            "kaiju_limit{limit=\"context_partitions\"} 2\n", "kaiju_limit{limit=\"table_rows\"} 2\n",
-            "kaiju_limit{limit=\"pattern_instances\"} 2\n",
-            "kaiju_statement_context_partitions{statement=\"perhost\"} 2\n",
+            "kaiju_limit{limit=\"context_partitions\"} 2.0\n", "kaiju_limit{limit=\"table_rows\"} 2.0\n",
+            "kaiju_limit{limit=\"pattern_instances\"} 2.0\n",
+            "kaiju_statement_context_partitions{statement=\"perhost\"} 2.0\n",
             "kaiju_statement_context_partitions_refused_total{statement=\"perhost\"} 2\n",
-            "kaiju_table_rows{table=\"Seen\"} 2\n", "kaiju_table_rows_refused_total{table=\"Seen\"} 2\n",
-            "kaiju_statement_pattern_instances{statement=\"waits\"} 2\n",
+            "kaiju_table_rows{table=\"Seen\"} 2.0\n", "kaiju_table_rows_refused_total{table=\"Seen\"} 2\n",
+            "kaiju_statement_pattern_instances{statement=\"waits\"} 2.0\n",
             "kaiju_statement_pattern_instances_dropped_total{statement=\"waits\"} 4\n",
         ] {
             #expect(metrics.contains(line), "\(line)")

@@ -16,12 +16,13 @@ struct GrafanaDashboardTests {
         return dir
     }()
 
-    /// Every Swift source of the servers and libraries, concatenated.
+    /// Every Swift source of the servers and libraries, concatenated, but the metrics' help texts
+    /// (`MetricCatalog.swift`, which names every metric whether exported or not).
     static func sources() throws -> String {
         let base = Self.root.appendingPathComponent("Sources")
         var text = ""
         let files = FileManager.default.enumerator(atPath: base.path)?.compactMap { $0 as? String } ?? []
-        for file in files where file.hasSuffix(".swift") {
+        for file in files where file.hasSuffix(".swift") && !file.hasSuffix("MetricCatalog.swift") {
             text += try String(contentsOf: base.appendingPathComponent(file), encoding: .utf8)
         }
         return text

@@ -71,9 +71,11 @@ struct HardeningServerTests {
         #expect(server.pump.maxQueueDepth <= configuration.highWater + senders)
         #expect(ServerProcess.wait { done.load(ordering: .relaxed) == senders })
         let metrics = try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics")
-        #expect(metrics.contains("kaiju_limit{limit=\"high_water\"} 4\n"))
+        #expect(metrics.contains("kaiju_limit{limit=\"high_water\"} 4.0\n"))
         #expect(
-            metrics.contains("# TYPE kaiju_queue_depth_max gauge\nkaiju_queue_depth_max \(server.pump.maxQueueDepth)\n")
+            metrics.contains(
+                "# TYPE kaiju_queue_depth_max gauge\nkaiju_queue_depth_max \(server.pump.maxQueueDepth).0\n"
+            )
         )
         try await server.shutdown()
     }
@@ -99,7 +101,7 @@ struct HardeningServerTests {
         #expect(ServerProcess.wait { clients.filter { $0.isActive }.count == 3 })
         #expect(
             try Loopback.get(port: server.boundAddresses["admin"]?.port ?? 0, path: "/metrics").contains(
-                "kaiju_connections 3\n"
+                "kaiju_connections 3.0\n"
             )
         )
         for c in clients { try? await c.close().get() }
@@ -281,8 +283,8 @@ struct HardeningProcessTests {
         #expect(ServerProcess.wait { clients.filter(\.isActive).count == 40 })
         let metrics = try Loopback.get(port: admin, path: "/metrics")
         #expect(metrics.contains("kaiju_limit_hits_total{limit=\"connections\"} 60\n"))
-        #expect(metrics.contains("kaiju_connections 40\n"))
-        #expect(metrics.contains("kaiju_limit{limit=\"connections\"} 40\n"), "the cap in force, not the flag")
+        #expect(metrics.contains("kaiju_connections 40.0\n"))
+        #expect(metrics.contains("kaiju_limit{limit=\"connections\"} 40.0\n"), "the cap in force, not the flag")
     }
 }
 

@@ -91,9 +91,9 @@ struct NATSPartitionTests {
         #expect(
             await ServerProcess.eventually(seconds: 10) {
                 let metrics = (try? Loopback.get(port: admin, path: "/metrics")) ?? ""
-                return metrics.contains("kaiju_nats_pending{partition=\"0\"} 0\n")
-                    && metrics.contains("kaiju_nats_pending{partition=\"2\"} 0\n")
-                    && metrics.contains("kaiju_nats_ack_pending{partition=\"0\"} 0\n")
+                return metrics.contains("kaiju_nats_pending{partition=\"0\"} 0.0\n")
+                    && metrics.contains("kaiju_nats_pending{partition=\"2\"} 0.0\n")
+                    && metrics.contains("kaiju_nats_ack_pending{partition=\"0\"} 0.0\n")
             }
         )
         try await module.shutdown()

@@ -124,7 +124,7 @@ struct ServerTests {
         #expect(metrics.contains("kaiju_dropped_total{reason=\"udp_backpressure\"} 1\n"))
         #expect(metrics.contains("kaiju_events_in_total{type=\"Metric\"} 2\n"))
         #expect(metrics.contains("kaiju_statement_events_in_total{statement=\"hold\"} 2\n"))
-        #expect(metrics.contains("# TYPE kaiju_queue_depth gauge\nkaiju_queue_depth 0\n"))
+        #expect(metrics.contains("# TYPE kaiju_queue_depth gauge\nkaiju_queue_depth 0.0\n"))
         try await server.shutdown()
     }
 

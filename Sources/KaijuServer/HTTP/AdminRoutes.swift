@@ -30,7 +30,14 @@ enum AdminRoutes {
                     ("kaiju_queue_depth_max", pump.maxQueueDepth), ("kaiju_connections", connections()),
                     ("kaiju_recording_lost_lines", recordingLost()),
                 ]
-                return self.metrics(request, pump: pump, forwarder: forwarder, gauges: gauges, limits: limits)
+                return self.metrics(
+                    request,
+                    pump: pump,
+                    forwarder: forwarder,
+                    server: configuration.name,
+                    gauges: gauges,
+                    limits: limits
+                )
             case .GET where path == "/api/statements": return StatementAPI.list(request, pump: pump, sinks: sinks)
             case .POST where path == "/api/statements":
                 return StatementAPI.add(request, pump: pump, sinks: sinks, retentionTime: retentionTime)
@@ -73,6 +80,7 @@ enum AdminRoutes {
         _ request: HTTPIngestRequest,
         pump: EnginePump,
         forwarder: HLForwarder?,
+        server: String,
         gauges: [(String, Int)],
         limits: [(String, Int)]
     ) -> EventLoopFuture<HTTPIngestReply> {
@@ -80,71 +88,18 @@ enum AdminRoutes {
         let tables = pump.tableCounters()
         let backlog = forwarder?.backlog() ?? request.eventLoop.makeSucceededFuture(0)
         return statements.and(tables).and(backlog).map { figures, backlog in
-            let text = PrometheusText.render(
-                counters: pump.stats.snapshot,
-                gauges: [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)] + gauges,
-                labelledGauges: pump.stats.gaugeSnapshot,
-                limits: limits,
-                statements: figures.0,
-                tables: figures.1
+            let stats = pump.stats
+            for (name, value) in [("kaiju_queue_depth", pump.queueDepth), ("kaiju_forward_backlog", backlog)] + gauges {
+                stats.set(IngestStats.Key(name), value)
+            }
+            for (name, value) in limits { stats.set(IngestStats.Key("kaiju_limit", ["limit": name]), value) }
+            EngineMetrics.update(stats, statements: figures.0, tables: figures.1)
+            ProcessMetrics.update(stats, server: server)
+            return HTTPIngestReply(
+                .ok,
+                contentType: "text/plain; version=0.0.4; charset=utf-8",
+                body: stats.exposition()
             )
-            return HTTPIngestReply(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         }
-    }
-}
-
-/// Renders counters and gauges in the Prometheus text exposition format.
-enum PrometheusText {
-    static func render(
-        counters: [(IngestStats.Key, Int)],
-        gauges: [(String, Int)],
-        labelledGauges: [(IngestStats.Key, Int)] = [],
-        limits: [(String, Int)] = [],
-        statements: [StatementInfo],
-        tables: [TableCounter] = []
-    ) -> String {
-        var out = ""
-        /// Samples of keyed metrics, a `# TYPE` line before each name's first.
-        func keyed(_ samples: [(IngestStats.Key, Int)], _ type: String) {
-            var lastName = ""
-            for (key, value) in samples {
-                if key.name != lastName {
-                    out += "# TYPE \(key.name) \(type)\n"
-                    lastName = key.name
-                }
-                out += key.labels.isEmpty ? "\(key.name) \(value)\n" : "\(key.name){\(key.labels)} \(value)\n"
-            }
-        }
-        keyed(counters, "counter")
-        for (name, value) in gauges { out += "# TYPE \(name) gauge\n\(name) \(value)\n" }
-        keyed(labelledGauges, "gauge")
-        if !limits.isEmpty { out += "# TYPE kaiju_limit gauge\n" }
-        for (name, value) in limits { out += "kaiju_limit{limit=\"\(name)\"} \(value)\n" }
-        let perStatement: [(name: String, type: String, value: (StatementInfo) -> Int)] = [
-            ("kaiju_statement_events_in_total", "counter", \.eventsIn),
-            ("kaiju_statement_rows_out_total", "counter", \.rowsOut),
-            ("kaiju_statement_window_evictions_total", "counter", \.windowEvictions),
-            ("kaiju_statement_groups", "gauge", \.groups),
-            ("kaiju_statement_group_overflows_total", "counter", \.groupOverflows),
-            ("kaiju_statement_pattern_instances", "gauge", \.patternInstances),
-            ("kaiju_statement_pattern_instances_dropped_total", "counter", \.patternInstancesDropped),
-            ("kaiju_statement_context_partitions", "gauge", \.contextPartitions),
-            ("kaiju_statement_context_partitions_refused_total", "counter", \.contextPartitionsRefused),
-        ]
-        for metric in perStatement {
-            out += "# TYPE \(metric.name) \(metric.type)\n"
-            for s in statements {
-                out += "\(metric.name){statement=\"\(IngestStats.escape(s.name))\"} \(metric.value(s))\n"
-            }
-        }
-        if !tables.isEmpty {
-            out += "# TYPE kaiju_table_rows gauge\n"
-            for t in tables { out += "kaiju_table_rows{table=\"\(IngestStats.escape(t.name))\"} \(t.rows)\n" }
-            out += "# TYPE kaiju_table_rows_refused_total counter\n"
-            for t in tables {
-                out += "kaiju_table_rows_refused_total{table=\"\(IngestStats.escape(t.name))\"} \(t.refused)\n"
-            }
-        }
-        return out
     }
 }
