@@ -5,7 +5,11 @@ import PackageDescription
 
 let package = Package(
     name: "kaiju-benchmarks",
-    dependencies: [.package(name: "kaiju", path: "..")],
+    dependencies: [
+        .package(name: "kaiju", path: ".."),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    ],
     targets: [
         .executableTarget(
             name: "kaiju-bench",
@@ -21,6 +25,8 @@ let package = Package(
                 .product(name: "KaijuCore", package: "kaiju"),
                 .product(name: "KaijuCodecs", package: "kaiju"),
                 .product(name: "KaijuServer", package: "kaiju"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]
         ),
         .executableTarget(

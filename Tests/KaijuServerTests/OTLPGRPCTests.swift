@@ -153,17 +153,25 @@ struct OTLPPythonSDKTests {
     /// A Python with `opentelemetry-sdk` and both OTLP exporters (CI's `.ci/run` installs them there).
     static let python = ProcessInfo.processInfo.environment["KAIJU_OTEL_PYTHON"]
 
-    /// Runs `otlp_sdk.py PROTOCOL SIGNAL ENDPOINT`; whether the SDK reported a successful export.
-    static func sdkExport(_ proto: String, _ signal: OTLPSignal, endpoint: String) throws -> Bool {
+    /// Runs `otlp_sdk.py PROTOCOL SIGNAL ENDPOINT`, waiting without holding a thread; whether the SDK
+    /// reported a successful export.
+    static func sdkExport(_ proto: String, _ signal: OTLPSignal, endpoint: String) async throws -> Bool {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("KaijuTestSupport/Fixtures/otlp_sdk.py")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python ?? "python3")
         process.arguments = [script.path, proto, signal.rawValue, endpoint]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return status == 0
     }
 
     @Test(.enabled(if: Self.python != nil, "KAIJU_OTEL_PYTHON names a Python with the OpenTelemetry SDK"))
@@ -199,9 +207,9 @@ struct OTLPPythonSDKTests {
             let server = try await OTLPGRPCTests.server(signal, statement: statement, rows: rows)
             let grpc = try #require(server.boundAddresses["otlp-grpc"]?.port)
             let http = try #require(server.boundAddresses["otlp-http"]?.port)
-            #expect(try Self.sdkExport("grpc", signal, endpoint: "127.0.0.1:\(grpc)"))
+            #expect(try await Self.sdkExport("grpc", signal, endpoint: "127.0.0.1:\(grpc)"))
             #expect(await ServerProcess.eventually { rows.all.count == expected.count })
-            #expect(try Self.sdkExport("http", signal, endpoint: "http://127.0.0.1:\(http)"))
+            #expect(try await Self.sdkExport("http", signal, endpoint: "http://127.0.0.1:\(http)"))
             #expect(await ServerProcess.eventually { rows.all.count == 2 * expected.count })
             #expect(rows.all == expected + expected)
             try await server.shutdown()

@@ -4,8 +4,10 @@
 //
 //   cd Benchmarks && swift run -c release kaiju-ingest-bench [runs] [only]
 // `only` is a comma-separated subset of: telegraf-json, line-protocol, forward-gzip, jaeger-compact, otlp-protobuf,
-// loopback (default: all).
+// loopback, loopback-grpc (default: all).
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
 import KaijuCodecs
 import KaijuCore
 import KaijuServer
@@ -31,6 +33,56 @@ func measure(_ label: String, bytes: Int, _ body: () -> Int) {
     print(
         "\(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", mbps)) MB/s \(String(Int(Double(events) / best)).leftPad(10)) events/s"
     )
+}
+
+/// ``measure(_:bytes:_:)`` for a body that awaits.
+@MainActor
+func measure(_ label: String, bytes: Int, _ body: () async throws -> Int) async rethrows {
+    var best = Double.infinity
+    var events = 0
+    let clock = ContinuousClock()
+    for _ in 0..<runs {
+        let start = clock.now
+        events = try await body()
+        best = min(best, seconds(clock.now - start))
+    }
+    let mbps = Double(bytes) / best / 1e6
+    print(
+        "\(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", mbps)) MB/s \(String(Int(Double(events) / best)).leftPad(10)) events/s"
+    )
+}
+
+/// A gRPC message as its bytes.
+struct GRPCBytes: MessageSerializer, MessageDeserializer {
+    typealias Message = [UInt8]
+    func serialize<B: GRPCContiguousBytes>(_ message: [UInt8]) throws -> B { B(message) }
+    func deserialize<B: GRPCContiguousBytes>(_ bytes: B) throws -> [UInt8] { bytes.withUnsafeBytes { Array($0) } }
+}
+
+/// Makes `calls` unary calls of `method` with `request`, 32 in flight.
+func exportAll(
+    _ client: GRPCClient<HTTP2ClientTransport.Posix>,
+    method: MethodDescriptor,
+    request: [UInt8],
+    calls: Int,
+    options: CallOptions
+) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for lane in 0..<32 {
+            group.addTask {
+                for _ in stride(from: lane, to: calls, by: 32) {
+                    _ = try await client.unary(
+                        request: ClientRequest(message: request),
+                        descriptor: method,
+                        serializer: GRPCBytes(),
+                        deserializer: GRPCBytes(),
+                        options: options
+                    ) { try $0.message }
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
 }
 
 extension String {
@@ -183,6 +235,52 @@ if wanted("loopback") {
         close(fd)
         while stats.value(key) - before < metricCount { usleep(200) }
         return metricCount
+    }
+    try! await server.shutdown()
+}
+if wanted("loopback-grpc") {
+    // kaiju-traces' OTLP/gRPC path end to end: the SDK's one-span export request (and 100 of it in one
+    // request), 32 unary calls in flight on one HTTP/2 connection, gzip, into a running server with one
+    // `select *` rule.
+    let stats = IngestStats()
+    let configuration = ModuleConfiguration(
+        name: "bench",
+        listeners: [.otlpGRPC(name: "grpc", address: BindAddress(host: "127.0.0.1", port: 0), signal: .traces)],
+        admin: nil,
+        hl: nil
+    )
+    let server = try! await ModuleServer.start(configuration, logger: .init(label: "bench"), stats: stats) { runtime in
+        try runtime.add(StatementPlan(streams: [.type("Span")], select: [.wildcard]), name: "all")
+    }
+    let port = server.boundAddresses["grpc"]!.port!
+    let request = try! Inflater().inflate(
+        [UInt8](try! Data(contentsOf: fixtures.appendingPathComponent("otlp-traces-protobuf-gzip.bin")))
+    )
+    let key = IngestStats.Key("kaiju_events_in_total", ["type": "Span"])
+    var config = HTTP2ClientTransport.Posix.Config.defaults
+    config.compression.algorithm = .gzip
+    let transport = try! HTTP2ClientTransport.Posix(
+        target: .ipv4(address: "127.0.0.1", port: port),
+        transportSecurity: .plaintext,
+        config: config
+    )
+    try! await withGRPCClient(transport: transport) { client in
+        let method = MethodDescriptor(fullyQualifiedService: OTLPSignal.traces.grpcService, method: "Export")
+        var options = CallOptions.defaults
+        options.compression = .gzip
+        // A request is a repeated field: the one-span request 100 times over is one request of 100 spans.
+        for (spans, calls) in [(1, 20_000), (100, 2_000)] {
+            let batch = Array([[UInt8]](repeating: request, count: spans).joined())
+            try await measure(
+                "loopback OTLP/gRPC → engine (\(spans) per call)",
+                bytes: batch.count * calls
+            ) {
+                let before = stats.value(key)
+                try await exportAll(client, method: method, request: batch, calls: calls, options: options)
+                while stats.value(key) - before < calls * spans { try await Task.sleep(for: .microseconds(200)) }
+                return calls * spans
+            }
+        }
     }
     try! await server.shutdown()
 }
