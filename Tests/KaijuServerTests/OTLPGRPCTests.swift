@@ -7,6 +7,7 @@ import KaijuEPL
 import KaijuTestSupport
 import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -26,9 +27,10 @@ struct OTLPGRPCTests {
         _ signal: OTLPSignal,
         statement: String,
         rows: Rows,
-        limits: IngestLimits = IngestLimits()
+        limits: IngestLimits = IngestLimits(),
+        configure: (inout ModuleConfiguration) -> Void = { _ in }
     ) async throws -> ModuleServer {
-        let configuration = ModuleConfiguration(
+        var configuration = ModuleConfiguration(
             name: "kaiju-otlp-grpc",
             listeners: [
                 .otlpGRPC(name: "otlp-grpc", address: .loopback, signal: signal),
@@ -38,6 +40,7 @@ struct OTLPGRPCTests {
             hl: nil,
             limits: limits
         )
+        configure(&configuration)
         return try await ModuleServer.start(configuration, logger: Logger(label: "test")) { runtime in
             try EPL.install(statement, in: runtime, name: "s") { output in
                 rows.lines.withLock { $0 += output.rows.map(\.jsonString) }
@@ -144,6 +147,42 @@ struct OTLPGRPCTests {
         #expect(try await Self.export(.logs, request, port: port) == .success([]))
         #expect(await ServerProcess.eventually { rows.all.count == 1 })
         #expect(rows.all == [#"{"log":"card declined"}"#])
+        try await server.shutdown()
+    }
+}
+
+extension OTLPGRPCTests {
+    @Test func connectionsAreCappedAndIdleOnesClosedAndCounted() async throws {
+        let rows = Rows()
+        let server = try await Self.server(.traces, statement: "select operationName as op from Span", rows: rows) {
+            $0.maxConnections = 2
+            $0.idleTimeout = .milliseconds(300)
+        }
+        let port = try #require(server.boundAddresses["otlp-grpc"]?.port)
+        let stats = server.pump.stats
+        var clients: [any Channel] = []
+        for _ in 0..<3 {
+            clients.append(
+                try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get()
+            )
+        }
+        // The third is over the cap; the two admitted say nothing and are closed as idle.
+        #expect(
+            await ServerProcess.eventually {
+                stats.value(.init("kaiju_limit_hits_total", ["limit": "connections"])) == 1
+            }
+        )
+        #expect(
+            await ServerProcess.eventually {
+                stats.value(.init("kaiju_limit_hits_total", ["limit": "idle_timeout"])) == 2
+            }
+        )
+        #expect(await ServerProcess.eventually { clients.allSatisfy { !$0.isActive } })
+        // A client that talks gets its RPC through.
+        #expect(
+            try await Self.export(.traces, try Self.request("otlp-traces-protobuf-gzip"), port: port) == .success([])
+        )
+        #expect(await ServerProcess.eventually { rows.all == [#"{"op":"checkout"}"#] })
         try await server.shutdown()
     }
 }

@@ -31,7 +31,8 @@ final class OTLPGRPCListener: Sendable {
         self.serving = serving
     }
 
-    /// Binds `address` and serves `signal`'s `Export` until ``shutdown()``; fails if the address cannot be bound.
+    /// Binds `address` and serves `signal`'s `Export` until ``stopAccepting()``; fails if the address cannot be
+    /// bound.
     static func start(
         name: String,
         address: BindAddress,
@@ -46,9 +47,21 @@ final class OTLPGRPCListener: Sendable {
         config.compression.enabledAlgorithms = [.gzip, .deflate]
         // GRPCMessageGuard bounds each message by the body limit and inflates it within the inflated limit.
         config.rpc.maxRequestPayloadSize = configuration.limits.maxInflatedSize
-        config.connection.maxIdleTime = configuration.idleTimeout.map { .nanoseconds($0.nanoseconds) }
+        let idleTimeout = configuration.idleTimeout
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-            connections.admit(channel) ? channel.eventLoop.makeSucceededVoidFuture() : channel.close()
+            guard connections.admit(channel) else { return channel.close() }
+            // A connection that sends nothing for --idle-timeout is closed and counted, as on the other listeners.
+            guard let idleTimeout else { return channel.eventLoop.makeSucceededVoidFuture() }
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    IdleConnectionCloser(stats: pump.stats),
+                    position: .first
+                )
+                try channel.pipeline.syncOperations.addHandler(
+                    IdleStateHandler(readTimeout: idleTimeout),
+                    position: .first
+                )
+            }
         }
         let limits = configuration.limits
         config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in

@@ -108,6 +108,7 @@ public final class ModuleServer: Sendable {
     ) async throws -> ModuleServer {
         let io = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         let engine = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var grpcListeners: [OTLPGRPCListener] = []
         do {
             let forwarder = configuration.hl.map {
                 HLForwarder(
@@ -203,7 +204,6 @@ public final class ModuleServer: Sendable {
                     "\(configuration.name): \(caps.ingest) connections per listener (the descriptor limit leaves no room for --max-connections \(configuration.maxConnections))"
                 )
             }
-            var grpcListeners: [OTLPGRPCListener] = []
             for listener in configuration.listeners {
                 let registry = ConnectionRegistry(maxConnections: caps.ingest, stats: stats)
                 connections.append(registry)
@@ -297,6 +297,10 @@ public final class ModuleServer: Sendable {
                 grpcListeners: grpcListeners
             )
         } catch {
+            for listener in grpcListeners {
+                listener.stopAccepting()
+                await listener.stopped()
+            }
             try? await io.shutdownGracefully()
             try? await engine.shutdownGracefully()
             throw error
