@@ -143,9 +143,12 @@ struct SelfMetricsTests {
         #expect(text.contains("kaiju_statement_rows_out_total{statement=\"a\"} 9\n"))
         #expect(!text.contains("statement=\"b\""))
         // Counters saturate instead of overflowing.
-        stats.add(.init("kaiju_forwarded_total"), Int.max)
+        stats.add(.init("kaiju_forwarded_total"), Int.max - 5)
+        stats.add(.init("kaiju_forwarded_total"), 10)
         stats.add(.init("kaiju_forwarded_total"), 1)
         #expect(stats.value(.init("kaiju_forwarded_total")) == Int.max)
+        text = String(decoding: stats.exposition(), as: UTF8.self)
+        #expect(text.contains("kaiju_forwarded_total \(Int.max)\n"))
     }
 
     @Test func procStatFieldsAfterACommandWithSpaces() throws {

@@ -68,10 +68,11 @@ public final class IngestStats: Sendable {
         self.counters.withLock { counters in
             if var entry = counters[key] {
                 let (sum, overflow) = entry.total.addingReportingOverflow(n)
-                guard !overflow else { return }
-                entry.total = sum
+                let total = overflow ? Int.max : sum
+                let step = total - entry.total
+                entry.total = total
                 counters[key] = entry
-                entry.counter.increment(by: n)
+                if step > 0 { entry.counter.increment(by: step) }
             } else {
                 let counter = CoreMetrics.Counter(label: key.name, dimensions: key.pairs, factory: self.factory)
                 counter.increment(by: n)
