@@ -46,7 +46,7 @@ final class OTLPGRPCListener: Sendable {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.compression.enabledAlgorithms = [.gzip, .deflate]
         // GRPCMessageGuard bounds each message by the body limit and inflates it within the inflated limit.
-        config.rpc.maxRequestPayloadSize = configuration.limits.maxInflatedSize
+        config.rpc.maxRequestPayloadSize = max(configuration.limits.maxBodySize, configuration.limits.maxInflatedSize)
         let idleTimeout = configuration.idleTimeout
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
             guard connections.admit(channel) else { return channel.close() }
