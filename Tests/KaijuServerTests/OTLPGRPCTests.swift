@@ -153,37 +153,47 @@ struct OTLPGRPCTests {
 
 extension OTLPGRPCTests {
     @Test func connectionsAreCappedAndIdleOnesClosedAndCounted() async throws {
+        // The cap: of three connections the third is closed at once and counted.
         let rows = Rows()
-        let server = try await Self.server(.traces, statement: "select operationName as op from Span", rows: rows) {
+        let capped = try await Self.server(.traces, statement: "select operationName as op from Span", rows: rows) {
             $0.maxConnections = 2
-            $0.idleTimeout = .milliseconds(300)
+            $0.idleTimeout = nil
         }
-        let port = try #require(server.boundAddresses["otlp-grpc"]?.port)
-        let stats = server.pump.stats
+        var port = try #require(capped.boundAddresses["otlp-grpc"]?.port)
         var clients: [any Channel] = []
         for _ in 0..<3 {
             clients.append(
                 try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get()
             )
         }
-        // The third is over the cap; the two admitted say nothing and are closed as idle.
-        #expect(
-            await ServerProcess.eventually {
-                stats.value(.init("kaiju_limit_hits_total", ["limit": "connections"])) == 1
-            }
-        )
+        #expect(await ServerProcess.eventually { !clients[2].isActive })
+        #expect(capped.pump.stats.value(.init("kaiju_limit_hits_total", ["limit": "connections"])) == 1)
+        #expect(clients[0].isActive && clients[1].isActive)
+        for client in clients { try? await client.close() }
+        try await capped.shutdown()
+        // Idleness: connections that say nothing for the timeout are closed and counted; one that talks is served.
+        let idle = try await Self.server(.traces, statement: "select operationName as op from Span", rows: rows) {
+            $0.idleTimeout = .milliseconds(300)
+        }
+        port = try #require(idle.boundAddresses["otlp-grpc"]?.port)
+        clients = []
+        for _ in 0..<2 {
+            clients.append(
+                try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get()
+            )
+        }
+        let stats = idle.pump.stats
         #expect(
             await ServerProcess.eventually {
                 stats.value(.init("kaiju_limit_hits_total", ["limit": "idle_timeout"])) == 2
             }
         )
         #expect(await ServerProcess.eventually { clients.allSatisfy { !$0.isActive } })
-        // A client that talks gets its RPC through.
         #expect(
             try await Self.export(.traces, try Self.request("otlp-traces-protobuf-gzip"), port: port) == .success([])
         )
         #expect(await ServerProcess.eventually { rows.all == [#"{"op":"checkout"}"#] })
-        try await server.shutdown()
+        try await idle.shutdown()
     }
 }
 
