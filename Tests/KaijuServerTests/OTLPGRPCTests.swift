@@ -153,7 +153,7 @@ struct OTLPGRPCTests {
 
 extension OTLPGRPCTests {
     @Test func connectionsAreCappedAndIdleOnesClosedAndCounted() async throws {
-        // The cap: of three connections the third is closed at once and counted.
+        // The cap: of three connections one is closed at once and counted.
         let rows = Rows()
         let capped = try await Self.server(.traces, statement: "select operationName as op from Span", rows: rows) {
             $0.maxConnections = 2
@@ -166,9 +166,9 @@ extension OTLPGRPCTests {
                 try await ClientBootstrap(group: Loopback.group).connect(host: "127.0.0.1", port: port).get()
             )
         }
-        #expect(await ServerProcess.eventually { !clients[2].isActive })
+        // Connections are admitted on their own I/O threads, so which of the three is refused is not fixed.
+        #expect(await ServerProcess.eventually { clients.filter(\.isActive).count == 2 })
         #expect(capped.pump.stats.value(.init("kaiju_limit_hits_total", ["limit": "connections"])) == 1)
-        #expect(clients[0].isActive && clients[1].isActive)
         for client in clients { try? await client.close() }
         try await capped.shutdown()
         // Idleness: connections that say nothing for the timeout are closed and counted. (Exports reach the
