@@ -14,12 +14,19 @@ enum FuzzTarget: String, CaseIterable {
     case jaegerBinary = "jaeger-binary"
     case otlpProtobuf = "otlp-protobuf"
     case otlpJSON = "otlp-json"
-    case inflate, json, ndjson, epl, module, statements, events, recording, handshake, nats, prometheus
+    case inflate, json, ndjson, epl, module, statements, events, recording, handshake, nats, prometheus, grpc
 
     /// Runs the target over `bytes`.
     func run(_ bytes: UnsafeRawBufferPointer) {
         let limits = IngestLimits(maxFrameSize: 4 << 20, maxBodySize: 4 << 20, maxInflatedSize: 4 << 20)
         switch self {
+        case .grpc:
+            // An OTLP/gRPC request body, split into two HTTP/2 DATA frames where the first byte says.
+            var reader = GRPCMessageReader(limits: IngestLimits(maxBodySize: 1 << 16, maxInflatedSize: 1 << 18))
+            let cut = bytes.isEmpty ? 0 : Int(bytes[0]) * bytes.count / 256
+            if let first = try? reader.feed(Array(bytes[..<cut])), let second = try? reader.feed(Array(bytes[cut...])) {
+                for message in first + second { _ = try? OTLPTraceProtobuf.decode(message, maxDepth: 64) }
+            }
         case .prometheus:
             // A scraped exposition, a snappy block and a remote-write request from the same bytes.
             let body = Array(bytes)

@@ -4,23 +4,21 @@ import NIOHPACK
 import NIOHTTP2
 
 /// Stands before gRPC's stream handler on each HTTP/2 stream of an OTLP/gRPC listener and bounds the
-/// request's length-prefixed messages with Kaiju's own limits: a message longer than the body limit is
-/// refused before it is buffered, a compressed one is inflated here within the inflated limit and handed
-/// on uncompressed. A refusal answers the RPC with its status (`RESOURCE_EXHAUSTED`, or `INVALID_ARGUMENT`
+/// request's length-prefixed messages with Kaiju's own limits (``GRPCMessageReader``): a message longer
+/// than the body limit is refused before it is buffered, a compressed one is inflated here within the
+/// inflated limit and handed on uncompressed. A refusal answers the RPC with its status (`RESOURCE_EXHAUSTED`, or `INVALID_ARGUMENT`
 /// for data that does not inflate), is counted, and closes only that stream.
 final class GRPCMessageGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias InboundOut = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
-    private let limits: IngestLimits
     private let stats: IngestStats
-    /// Bytes of the message being read, its 5-byte prefix included.
-    private var pending: [UInt8] = []
+    private var reader: GRPCMessageReader
     private var refused = false
 
     init(limits: IngestLimits, stats: IngestStats) {
-        self.limits = limits
+        self.reader = GRPCMessageReader(limits: limits)
         self.stats = stats
     }
 
@@ -30,45 +28,29 @@ final class GRPCMessageGuard: ChannelInboundHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
-        self.pending += buffer.readBytes(length: buffer.readableBytes) ?? []
+        let messages: [[UInt8]]
+        do throws(IngestError) {
+            messages = try self.reader.feed(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        } catch {
+            if let limit = error.limit { self.stats.limitHit(limit) } else { self.stats.decodeError("grpc") }
+            // RESOURCE_EXHAUSTED for a limit, INVALID_ARGUMENT for bytes that do not inflate.
+            self.refuse(context, status: error.limit != nil ? 8 : 3, "\(error)")
+            return
+        }
         var out = context.channel.allocator.buffer(capacity: 0)
-        while self.pending.count >= 5 {
-            let length = self.pending[1...4].reduce(0) { $0 << 8 | Int($1) }
-            guard length <= self.limits.maxBodySize else {
-                self.stats.limitHit("body")
-                self.refuse(
-                    context,
-                    status: 8,
-                    "message of \(length) bytes exceeds the limit of \(self.limits.maxBodySize) bytes"
-                )
-                return
-            }
-            guard self.pending.count >= 5 + length else { break }
-            var message = Array(self.pending[5..<(5 + length)])
-            let compressed = self.pending[0] == 1
-            self.pending.removeFirst(5 + length)
-            if compressed {
-                do throws(IngestError) {
-                    message = try Inflater(maxInflatedSize: self.limits.maxInflatedSize).inflate(message)
-                } catch {
-                    if let limit = error.limit { self.stats.limitHit(limit) } else { self.stats.decodeError("grpc") }
-                    self.refuse(context, status: error.isTooLarge ? 8 : 3, "\(error)")
-                    return
-                }
-            }
-            guard let inflatedLength = UInt32(exactly: message.count) else {
+        for message in messages {
+            guard let length = UInt32(exactly: message.count) else {
                 self.stats.limitHit("inflated")
                 self.refuse(context, status: 8, "message of \(message.count) bytes exceeds gRPC's length prefix")
                 return
             }
             out.writeInteger(UInt8(0))
-            out.writeInteger(inflatedLength)
+            out.writeInteger(length)
             out.writeBytes(message)
         }
         if frame.endStream {
             // An incomplete message goes on as it came, for gRPC to refuse.
-            out.writeBytes(self.pending)
-            self.pending = []
+            out.writeBytes(self.reader.remainder)
         }
         if out.readableBytes > 0 || frame.endStream {
             let payload = HTTP2Frame.FramePayload.Data(data: .byteBuffer(out), endStream: frame.endStream)
@@ -79,7 +61,6 @@ final class GRPCMessageGuard: ChannelInboundHandler, RemovableChannelHandler {
     /// Answers the RPC with `status` (trailers only) and closes the stream; what else it sends is dropped.
     private func refuse(_ context: ChannelHandlerContext, status: Int, _ message: String) {
         self.refused = true
-        self.pending = []
         let headers: HPACKHeaders = [
             ":status": "200",
             "content-type": "application/grpc",
